@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import { ProjectDocSchema } from '../graph/document';
+import { TrainEventSchema } from '../training/events';
+
+/**
+ * The one typed contract between the UI and the back end. Every call has a
+ * zod schema for its params and its result; both transports (Electron IPC
+ * and the WebSocket host) validate against it on both ends.
+ */
+
+const PathSchema = z.string().min(1).max(4096);
+
+export const DatasetInfoSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  /** Shape of one sample, without the batch dimension. */
+  sampleShape: z.array(z.number().int()),
+  numClasses: z.number().int(),
+  classNames: z.array(z.string()),
+  trainSize: z.number().int(),
+  testSize: z.number().int(),
+});
+export type DatasetInfo = z.infer<typeof DatasetInfoSchema>;
+
+export const DirEntrySchema = z.object({ name: z.string(), kind: z.enum(['dir', 'file']) });
+
+export const CALLS = {
+  'app.info': {
+    params: z.object({}),
+    result: z.object({
+      version: z.string(),
+      mode: z.enum(['electron', 'browser']),
+      platform: z.string(),
+      /** A folder to offer first in file pickers (the user's documents or home). */
+      defaultDir: z.string(),
+    }),
+  },
+  'datasets.list': {
+    params: z.object({}),
+    result: z.array(DatasetInfoSchema),
+  },
+  'project.open': {
+    params: z.object({ path: PathSchema }),
+    result: z.object({ path: z.string(), doc: ProjectDocSchema }),
+  },
+  'project.save': {
+    params: z.object({ path: PathSchema, doc: ProjectDocSchema }),
+    result: z.object({ path: z.string() }),
+  },
+  'files.list': {
+    params: z.object({ path: PathSchema }),
+    result: z.object({ path: z.string(), parent: z.string().nullable(), entries: z.array(DirEntrySchema) }),
+  },
+  'training.start': {
+    params: z.object({ doc: ProjectDocSchema }),
+    result: z.object({ runId: z.string() }),
+  },
+  'training.stop': {
+    params: z.object({ runId: z.string() }),
+    result: z.object({ stopped: z.boolean() }),
+  },
+  'export.tfjs': {
+    params: z.object({ runId: z.string(), outDir: PathSchema }),
+    result: z.object({ outDir: z.string(), files: z.array(z.string()) }),
+  },
+  /** Electron only: native dialogs. The browser mode has an in-app picker over `files.list`. */
+  'dialog.open': {
+    params: z.object({ title: z.string(), defaultPath: z.string().optional() }),
+    result: z.object({ path: z.string().nullable() }),
+  },
+  'dialog.save': {
+    params: z.object({ title: z.string(), defaultPath: z.string().optional() }),
+    result: z.object({ path: z.string().nullable() }),
+  },
+  'dialog.folder': {
+    params: z.object({ title: z.string(), defaultPath: z.string().optional() }),
+    result: z.object({ path: z.string().nullable() }),
+  },
+} as const;
+
+export const EVENTS = {
+  'training.event': TrainEventSchema,
+} as const;
+
+export type CallName = keyof typeof CALLS;
+export type EventName = keyof typeof EVENTS;
+export type CallParams<C extends CallName> = z.input<(typeof CALLS)[C]['params']>;
+export type CallResult<C extends CallName> = z.infer<(typeof CALLS)[C]['result']>;
+export type EventPayload<E extends EventName> = z.infer<(typeof EVENTS)[E]>;
+
+export const CALL_NAMES = Object.keys(CALLS) as CallName[];
+export const EVENT_NAMES = Object.keys(EVENTS) as EventName[];
+
+/** A back end, as the UI sees it, whatever the transport. */
+export interface NetwrightApi {
+  call<C extends CallName>(name: C, params: CallParams<C>): Promise<CallResult<C>>;
+  on<E extends EventName>(name: E, listener: (payload: EventPayload<E>) => void): () => void;
+}
+
+/** Errors cross the boundary as `{code, message}`; `message` is meant for people. */
+export const ApiErrorSchema = z.object({ code: z.string(), message: z.string() });
+export type ApiErrorData = z.infer<typeof ApiErrorSchema>;
+
+export class ApiError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export function isCallName(name: unknown): name is CallName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(CALLS, name);
+}
+
+/** Largest message either transport accepts, in bytes of JSON. */
+export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;

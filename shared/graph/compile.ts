@@ -1,0 +1,83 @@
+import type { Graph, GraphNode } from './document';
+import type { GraphAnalysis } from './analyze';
+import type { Shape } from '../layers/types';
+import { getLayerSpec } from '../layers/registry';
+import { withDefaults, shapeParam } from '../layers/params';
+
+/**
+ * A model plan: the graph lowered to a list of tfjs layer calls in dependency
+ * order. Pure data; the trainer turns it into a `tf.LayersModel`.
+ */
+export interface ModelPlan {
+  readonly inputs: readonly { readonly nodeId: string; readonly name: string; readonly shape: readonly number[] }[];
+  readonly layers: readonly {
+    readonly nodeId: string;
+    /** Unique tfjs layer name derived from the node. */
+    readonly name: string;
+    readonly factory: string;
+    readonly config: Readonly<Record<string, unknown>>;
+    /** Node ids feeding this layer, in port order. */
+    readonly inputs: readonly string[];
+  }[];
+  readonly outputs: readonly string[];
+  /** Output shape of each output node (batch included). */
+  readonly outputShapes: readonly Shape[];
+}
+
+export class CompileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CompileError';
+  }
+}
+
+/** Lowers a valid graph; throws CompileError naming the first problem otherwise. */
+export function compileGraph(graph: Graph, analysis: GraphAnalysis): ModelPlan {
+  if (!analysis.valid) {
+    const first = analysis.issues.find((i) => i.severity === 'error');
+    throw new CompileError(first ? first.message : 'The graph is empty.');
+  }
+  const nodes = new Map(graph.nodes.map((n) => [n.id, n]));
+  const names = layerNames(graph.nodes);
+  const inputs: ModelPlan['inputs'][number][] = [];
+  const layers: ModelPlan['layers'][number][] = [];
+  for (const id of analysis.order) {
+    const node = nodes.get(id) as GraphNode;
+    const spec = getLayerSpec(node.type);
+    if (!spec) throw new CompileError(`Unknown layer type "${node.type}".`);
+    const params = withDefaults(spec.params, node.params);
+    const call = spec.tfjs(params);
+    const name = names.get(id) as string;
+    if (call === null) {
+      inputs.push({ nodeId: id, name, shape: shapeParam(params, 'shape') });
+      continue;
+    }
+    const feeding = spec.inputs.map((port) => {
+      const edge = graph.edges.find((e) => e.target === id && e.targetPort === port.name);
+      if (!edge) throw new CompileError(`${node.type} has nothing connected to its ${port.label}.`);
+      return edge.source;
+    });
+    layers.push({ nodeId: id, name, factory: call.factory, config: call.config, inputs: feeding });
+  }
+  return {
+    inputs,
+    layers,
+    outputs: analysis.outputs,
+    outputShapes: analysis.outputs.map((id) => analysis.nodes.get(id)?.outputShape ?? []),
+  };
+}
+
+/** tfjs layer names must be unique and simple: `dense_1`, or the user's name made safe. */
+function layerNames(nodes: readonly GraphNode[]): Map<string, string> {
+  const used = new Set<string>();
+  const out = new Map<string, string>();
+  for (const n of nodes) {
+    const base = (n.name ?? n.type).toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/^_+|_+$/g, '') || 'layer';
+    let i = 1;
+    let name = `${base}_${i}`;
+    while (used.has(name)) name = `${base}_${++i}`;
+    used.add(name);
+    out.set(n.id, name);
+  }
+  return out;
+}
