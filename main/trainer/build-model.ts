@@ -1,0 +1,46 @@
+import * as tf from '@tensorflow/tfjs';
+import type { ModelPlan } from '../../shared/graph/compile';
+import type { ProjectDoc } from '../../shared/graph/document';
+import { analyzeGraph } from '../../shared/graph/analyze';
+import { compileGraph } from '../../shared/graph/compile';
+
+type LayerFactory = (config: Record<string, unknown>) => tf.layers.Layer;
+
+function layerFactory(name: string): LayerFactory {
+  const factory = (tf.layers as unknown as Record<string, unknown>)[name];
+  if (typeof factory !== 'function') throw new Error(`TensorFlow.js has no layer "${name}".`);
+  return factory as LayerFactory;
+}
+
+/** Builds a tfjs functional model from a plan, with fresh weights. */
+export function buildModel(plan: ModelPlan): tf.LayersModel {
+  const tensors = new Map<string, tf.SymbolicTensor>();
+  const inputs = plan.inputs.map((input) => {
+    const t = tf.input({ shape: [...input.shape], name: input.name });
+    tensors.set(input.nodeId, t);
+    return t;
+  });
+  for (const layer of plan.layers) {
+    const args = layer.inputs.map((id) => {
+      const t = tensors.get(id);
+      if (!t) throw new Error(`Layer ${layer.name} is fed by ${id}, which was not built before it.`);
+      return t;
+    });
+    const built = layerFactory(layer.factory)({ ...layer.config, name: layer.name });
+    const out = built.apply(args.length === 1 ? (args[0] as tf.SymbolicTensor) : args);
+    if (Array.isArray(out)) throw new Error(`Layer ${layer.name} has more than one output.`);
+    tensors.set(layer.nodeId, out as tf.SymbolicTensor);
+  }
+  const outputs = plan.outputs.map((id) => {
+    const t = tensors.get(id);
+    if (!t) throw new Error(`Output ${id} was not built.`);
+    return t;
+  });
+  return tf.model({ inputs, outputs });
+}
+
+/** Analyzes, compiles and builds a project's graph (throws CompileError when invalid). */
+export function buildModelFromDoc(doc: ProjectDoc): { model: tf.LayersModel; plan: ModelPlan } {
+  const plan = compileGraph(doc.graph, analyzeGraph(doc.graph));
+  return { model: buildModel(plan), plan };
+}
