@@ -1,0 +1,154 @@
+import http from 'node:http';
+import path from 'node:path';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { ClientMessageSchema, type ServerMessage } from '../../shared/api/wire';
+import { ApiError, MAX_MESSAGE_BYTES, type ApiErrorData } from '../../shared/api/contract';
+import type { BackendService } from '../services/backend';
+import { newToken, tokenMatches } from './token';
+import { serveStatic, send } from './static-files';
+
+/**
+ * The browser-mode host: serves the built UI and the back-end services over a
+ * WebSocket on the loopback interface. Every request needs the per-launch
+ * token (in `?token=` or, for the page's own assets, the cookie set from it);
+ * Host and Origin headers must name this server.
+ */
+export interface HostOptions {
+  readonly backend: BackendService;
+  readonly staticDir: string;
+  readonly port?: number;
+  readonly hostname?: string;
+  readonly token?: string;
+}
+
+export interface RunningHost {
+  readonly url: string;
+  readonly port: number;
+  readonly token: string;
+  close(): Promise<void>;
+}
+
+const COOKIE = 'netwright_token';
+
+export async function startHost(options: HostOptions): Promise<RunningHost> {
+  const hostname = options.hostname ?? '127.0.0.1';
+  const token = options.token ?? newToken();
+  const staticDir = path.resolve(options.staticDir);
+  let port = options.port ?? 0;
+
+  const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
+  const hostOk = (req: http.IncomingMessage) => allowedHosts().has(req.headers.host ?? '');
+  const originOk = (req: http.IncomingMessage) => {
+    const origin = req.headers.origin;
+    if (origin === undefined) return true; // non-browser clients (CLI tools) send none
+    return [...allowedHosts()].some((h) => origin === `http://${h}`);
+  };
+  const presentedToken = (req: http.IncomingMessage, url: URL) =>
+    url.searchParams.get('token') ?? readCookie(req.headers.cookie, COOKIE);
+
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (!hostOk(req)) return send(res, 421, 'Wrong Host header');
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Method not allowed');
+    if (!tokenMatches(token, presentedToken(req, url))) {
+      return send(res, 403, 'Netwright needs the token printed when the server started: open the full URL it printed.');
+    }
+    if (url.searchParams.has('token')) {
+      res.setHeader('Set-Cookie', `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`);
+    }
+    res.setHeader(
+      'Content-Security-Policy',
+      "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self' ws://127.0.0.1:* ws://localhost:*; frame-ancestors 'none'",
+    );
+    res.setHeader('X-Frame-Options', 'DENY');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    void serveStatic(staticDir, url.pathname, res);
+  });
+
+  const clients = new Set<WebSocket>();
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const refuse = (status: number, text: string) => {
+      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    };
+    if (url.pathname !== '/api/ws') return refuse(404, 'Not Found');
+    if (!hostOk(req)) return refuse(421, 'Misdirected Request');
+    if (!originOk(req)) return refuse(403, 'Forbidden');
+    if (!tokenMatches(token, presentedToken(req, url))) return refuse(403, 'Forbidden');
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
+
+  wss.on('connection', (ws: WebSocket) => {
+    clients.add(ws);
+    ws.on('close', () => clients.delete(ws));
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) return ws.close(1003, 'text frames only');
+      void handleMessage(ws, data.toString());
+    });
+  });
+
+  const handleMessage = async (ws: WebSocket, text: string) => {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      return ws.close(1007, 'invalid JSON');
+    }
+    const parsed = ClientMessageSchema.safeParse(raw);
+    if (!parsed.success) return ws.close(1008, 'invalid message');
+    const { id, name, params } = parsed.data;
+    let reply: ServerMessage;
+    try {
+      const value = await options.backend.handle(name, params);
+      reply = { kind: 'result', id, ok: true, value };
+    } catch (err) {
+      reply = { kind: 'result', id, ok: false, error: toErrorData(err) };
+    }
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(reply));
+  };
+
+  const unsubscribe = options.backend.onEvent((name, payload) => {
+    const message = JSON.stringify({ kind: 'event', name, payload } satisfies ServerMessage);
+    for (const ws of clients) if (ws.readyState === ws.OPEN) ws.send(message);
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, hostname, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  if (address && typeof address === 'object') port = address.port;
+  const displayHost = hostname === '127.0.0.1' || hostname === '::1' ? '127.0.0.1' : hostname;
+
+  return {
+    url: `http://${displayHost}:${port}/?token=${token}`,
+    port,
+    token,
+    close: async () => {
+      unsubscribe();
+      for (const ws of clients) ws.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+export function toErrorData(err: unknown): ApiErrorData {
+  if (err instanceof ApiError) return { code: err.code, message: err.message };
+  const message = err instanceof Error ? err.message : String(err);
+  return { code: 'INTERNAL', message: `Something went wrong in the back end: ${message}` };
+}
+
+function readCookie(header: string | undefined, name: string): string | null {
+  if (!header) return null;
+  for (const part of header.split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return v.join('=');
+  }
+  return null;
+}

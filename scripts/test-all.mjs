@@ -1,0 +1,79 @@
+#!/usr/bin/env node
+// `npm test`: build, typecheck, lint, unit tests (Vitest) and end-to-end tests
+// (Playwright in Debian's Chromium through the browser mode). Ends with one
+// plain line `N passed, N failed, N skipped` that CI reads.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const bin = (name) => path.join(root, 'node_modules', '.bin', name);
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'netwright-test-'));
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const failures = [];
+
+function run(label, cmd, args, env = {}) {
+  console.log(`\n=== ${label}`);
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+  return r.status === 0;
+}
+
+function check(label, cmd, args) {
+  const ok = run(label, cmd, args);
+  ok ? totals.passed++ : (totals.failed++, failures.push(label));
+  return ok;
+}
+
+if (!check('build', process.execPath, [path.join(root, 'scripts', 'build.mjs')])) {
+  finish();
+}
+check('typecheck', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']);
+check('lint', bin('eslint'), ['.']);
+
+// Unit tests.
+const vitestJson = path.join(tmp, 'vitest.json');
+run('unit tests (vitest)', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`]);
+if (existsSync(vitestJson)) {
+  const r = JSON.parse(readFileSync(vitestJson, 'utf8'));
+  totals.passed += r.numPassedTests;
+  totals.failed += r.numFailedTests;
+  totals.skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+  if (r.numFailedTests > 0 || r.numFailedTestSuites > 0) failures.push('unit tests');
+  if (r.numFailedTestSuites > 0 && r.numFailedTests === 0) totals.failed += r.numFailedTestSuites;
+} else {
+  totals.failed++;
+  failures.push('unit tests (no report)');
+}
+
+// End-to-end tests.
+const chromium = process.env.NETWRIGHT_CHROMIUM || '/usr/bin/chromium';
+if (!existsSync(chromium)) {
+  console.log(`\n=== e2e: Chromium not found at ${chromium} (install it: apt-get install -y chromium); counted as failed`);
+  totals.failed++;
+  failures.push('e2e (no Chromium)');
+} else {
+  const pwJson = path.join(tmp, 'playwright.json');
+  run('end-to-end tests (playwright)', bin('playwright'), ['test'], {
+    PLAYWRIGHT_JSON_OUTPUT_NAME: pwJson,
+    NETWRIGHT_PW_JSON: '1',
+  });
+  if (existsSync(pwJson)) {
+    const s = JSON.parse(readFileSync(pwJson, 'utf8')).stats;
+    totals.passed += s.expected + (s.flaky ?? 0);
+    totals.failed += s.unexpected;
+    totals.skipped += s.skipped;
+    if (s.unexpected > 0) failures.push('e2e tests');
+  } else {
+    totals.failed++;
+    failures.push('e2e (no report)');
+  }
+}
+finish();
+
+function finish() {
+  if (failures.length) console.log(`\nFailed: ${failures.join(', ')}`);
+  console.log(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+  process.exit(totals.failed > 0 ? 1 : 0);
+}
