@@ -1,0 +1,137 @@
+import type { GraphEdge, GraphNode, ProjectDoc, TrainingSettings } from '../../../shared/graph/document';
+import type { ParamValue } from '../../../shared/layers/types';
+
+export type XY = { readonly x: number; readonly y: number };
+
+/** One user edit, recorded with what it needs to be undone and redone. */
+export type HistoryEntry =
+  | { readonly kind: 'add'; readonly nodes: readonly GraphNode[]; readonly edges: readonly GraphEdge[] }
+  | { readonly kind: 'delete'; readonly nodes: readonly GraphNode[]; readonly edges: readonly GraphEdge[] }
+  | { readonly kind: 'move'; readonly moves: readonly { readonly id: string; readonly from: XY; readonly to: XY }[] }
+  | { readonly kind: 'connect'; readonly added: GraphEdge; readonly replaced: readonly GraphEdge[] }
+  | {
+      readonly kind: 'param';
+      readonly nodeId: string;
+      readonly name: string;
+      readonly before: ParamValue | undefined;
+      readonly after: ParamValue;
+      /** Consecutive edits with the same key (one focus of one field) merge into one entry. */
+      readonly mergeKey?: string;
+    }
+  | {
+      readonly kind: 'settings';
+      readonly before: TrainingSettings;
+      readonly after: TrainingSettings;
+      readonly mergeKey?: string;
+    };
+
+type Graph = ProjectDoc['graph'];
+
+function withGraph(doc: ProjectDoc, graph: Graph): ProjectDoc {
+  return { ...doc, graph };
+}
+
+function addAll(graph: Graph, nodes: readonly GraphNode[], edges: readonly GraphEdge[]): Graph {
+  return { nodes: [...graph.nodes, ...nodes], edges: [...graph.edges, ...edges] };
+}
+
+function removeAll(graph: Graph, nodes: readonly GraphNode[], edges: readonly GraphEdge[]): Graph {
+  const nodeIds = new Set(nodes.map((n) => n.id));
+  const edgeIds = new Set(edges.map((e) => e.id));
+  return {
+    nodes: graph.nodes.filter((n) => !nodeIds.has(n.id)),
+    edges: graph.edges.filter((e) => !edgeIds.has(e.id)),
+  };
+}
+
+function setPositions(graph: Graph, positions: ReadonlyMap<string, XY>): Graph {
+  return {
+    ...graph,
+    nodes: graph.nodes.map((n) => {
+      const p = positions.get(n.id);
+      return p ? { ...n, position: { x: p.x, y: p.y } } : n;
+    }),
+  };
+}
+
+function setParam(graph: Graph, nodeId: string, name: string, value: ParamValue | undefined): Graph {
+  return {
+    ...graph,
+    nodes: graph.nodes.map((n) => {
+      if (n.id !== nodeId) return n;
+      const params = { ...n.params };
+      if (value === undefined) delete params[name];
+      else params[name] = value as GraphNode['params'][string];
+      return { ...n, params };
+    }),
+  };
+}
+
+/** The document after `entry`. Pure. */
+export function applyEntry(doc: ProjectDoc, entry: HistoryEntry): ProjectDoc {
+  const g = doc.graph;
+  switch (entry.kind) {
+    case 'add':
+      return withGraph(doc, addAll(g, entry.nodes, entry.edges));
+    case 'delete':
+      return withGraph(doc, removeAll(g, entry.nodes, entry.edges));
+    case 'move':
+      return withGraph(doc, setPositions(g, new Map(entry.moves.map((m) => [m.id, m.to]))));
+    case 'connect':
+      return withGraph(doc, addAll(removeAll(g, [], entry.replaced), [], [entry.added]));
+    case 'param':
+      return withGraph(doc, setParam(g, entry.nodeId, entry.name, entry.after));
+    case 'settings':
+      return { ...doc, training: entry.after };
+  }
+}
+
+/** The document before `entry`, given the document after it. Pure. */
+export function revertEntry(doc: ProjectDoc, entry: HistoryEntry): ProjectDoc {
+  const g = doc.graph;
+  switch (entry.kind) {
+    case 'add':
+      return withGraph(doc, removeAll(g, entry.nodes, entry.edges));
+    case 'delete':
+      return withGraph(doc, addAll(g, entry.nodes, entry.edges));
+    case 'move':
+      return withGraph(doc, setPositions(g, new Map(entry.moves.map((m) => [m.id, m.from]))));
+    case 'connect':
+      return withGraph(doc, addAll(removeAll(g, [], [entry.added]), [], entry.replaced));
+    case 'param':
+      return withGraph(doc, setParam(g, entry.nodeId, entry.name, entry.before));
+    case 'settings':
+      return { ...doc, training: entry.before };
+  }
+}
+
+/** `next` folded into `prev` when both are edits of one field in one session, else null. */
+export function mergeEntries(prev: HistoryEntry, next: HistoryEntry): HistoryEntry | null {
+  if (prev.kind === 'param' && next.kind === 'param') {
+    if (!next.mergeKey || prev.mergeKey !== next.mergeKey || prev.nodeId !== next.nodeId || prev.name !== next.name) return null;
+    return { ...next, before: prev.before };
+  }
+  if (prev.kind === 'settings' && next.kind === 'settings') {
+    if (!next.mergeKey || prev.mergeKey !== next.mergeKey) return null;
+    return { ...next, before: prev.before };
+  }
+  return null;
+}
+
+/** Short words for the undo/redo tooltips. */
+export function describeEntry(entry: HistoryEntry): string {
+  switch (entry.kind) {
+    case 'add':
+      return entry.nodes.length === 1 ? `add ${entry.nodes[0]?.type ?? 'layer'}` : 'add layers';
+    case 'delete':
+      return 'delete';
+    case 'move':
+      return 'move';
+    case 'connect':
+      return 'connect';
+    case 'param':
+      return `edit ${entry.name}`;
+    case 'settings':
+      return 'edit training settings';
+  }
+}

@@ -1,0 +1,84 @@
+import type { TrainEvent } from '../../../shared/training/events';
+
+type Ev<T extends TrainEvent['type']> = Extract<TrainEvent, { type: T }>;
+export type StartedEvent = Ev<'started'>;
+export type BatchEvent = Ev<'batch'>;
+export type EpochEvent = Ev<'epoch'>;
+export type DoneEvent = Ev<'done'>;
+
+export type TrainingStatus = 'idle' | 'starting' | 'running' | 'evaluating' | 'done' | 'error';
+
+/**
+ * Batch curves, appended in place: a run can report tens of thousands of
+ * batches and the chart reads these arrays directly. `version` in the
+ * training state changes whenever they grow.
+ */
+export interface BatchSeries {
+  readonly step: number[];
+  readonly loss: number[];
+  readonly accuracy: number[];
+}
+
+export interface TrainingState {
+  readonly status: TrainingStatus;
+  readonly runId: string | null;
+  readonly started: StartedEvent | null;
+  readonly lastBatch: BatchEvent | null;
+  readonly epochs: readonly EpochEvent[];
+  readonly done: DoneEvent | null;
+  readonly error: string | null;
+  readonly stopRequested: boolean;
+  readonly series: BatchSeries;
+  readonly version: number;
+}
+
+export function idleTraining(): TrainingState {
+  return {
+    status: 'idle',
+    runId: null,
+    started: null,
+    lastBatch: null,
+    epochs: [],
+    done: null,
+    error: null,
+    stopRequested: false,
+    series: { step: [], loss: [], accuracy: [] },
+    version: 0,
+  };
+}
+
+export function startingTraining(): TrainingState {
+  return { ...idleTraining(), status: 'starting' };
+}
+
+export function isActive(s: TrainingState): boolean {
+  return s.status === 'starting' || s.status === 'running' || s.status === 'evaluating';
+}
+
+/** The state after one event of the current run; events of other runs are ignored. */
+export function reduceTraining(s: TrainingState, ev: TrainEvent): TrainingState {
+  if (s.runId === null) {
+    // Events may overtake the answer to training.start: adopt the run that starts.
+    if (s.status !== 'starting') return s;
+  } else if (ev.runId !== s.runId) {
+    return s;
+  }
+  const base = { ...s, runId: ev.runId };
+  switch (ev.type) {
+    case 'started':
+      return { ...base, status: 'running', started: ev };
+    case 'batch':
+      s.series.step.push(ev.step);
+      s.series.loss.push(ev.loss);
+      s.series.accuracy.push(ev.accuracy);
+      return { ...base, status: s.status === 'starting' ? 'running' : s.status, lastBatch: ev, version: s.version + 1 };
+    case 'epoch':
+      return { ...base, epochs: [...s.epochs, ev], version: s.version + 1 };
+    case 'evaluating':
+      return { ...base, status: 'evaluating' };
+    case 'done':
+      return { ...base, status: 'done', done: ev };
+    case 'error':
+      return { ...base, status: 'error', error: ev.message };
+  }
+}
