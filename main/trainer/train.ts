@@ -11,6 +11,7 @@ import { gatherBatch, shuffledIndices } from './batches';
 import { createBatchThrottle } from './batch-throttle';
 import { evaluateSet, yieldToEventLoop } from './evaluate';
 import { saveModelToDir, writeFileAtomic } from './save-model';
+import { weightsAreFinite } from './weights-finite';
 
 export interface TrainJob {
   readonly runId: string;
@@ -51,6 +52,9 @@ export interface RunRecord {
   /** Files of the trained model, relative to the run folder; empty when nothing was trained. */
   readonly modelFiles: readonly string[];
 }
+
+/** Batches between checks that all weights are still finite. */
+const WEIGHT_CHECK_EVERY = 16;
 
 /** Thrown to end a run with a readable message (reported as an `error` event). */
 export class TrainingError extends Error {
@@ -138,9 +142,16 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
           y.dispose();
         }
         const [loss, accuracy] = Array.isArray(result) ? result : [result, Number.NaN];
+        const isLast = b === batchesPerEpoch - 1;
         if (loss === undefined || !Number.isFinite(loss)) {
           throw new TrainingError(
-            `The loss became ${String(loss)} in epoch ${epoch + 1}, batch ${b + 1}: training diverged. Try a smaller learning rate.`,
+            `Training diverged in epoch ${epoch + 1}, batch ${b + 1}: the loss became ${String(loss)}. Try a smaller learning rate, or check the data.`,
+          );
+        }
+        // Checking every weight costs a little, so it runs every few batches.
+        if ((step % WEIGHT_CHECK_EVERY === WEIGHT_CHECK_EVERY - 1 || isLast) && !weightsAreFinite(model)) {
+          throw new TrainingError(
+            `Training diverged in epoch ${epoch + 1}, by batch ${b + 1}: the weights became NaN or infinite. Try a smaller learning rate, or check the data.`,
           );
         }
         trainMs += performance.now() - batchStart;
@@ -148,7 +159,6 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
         epochSamples += batch.size;
         lossSum += loss * batch.size;
         accSum += (accuracy ?? 0) * batch.size;
-        const isLast = b === batchesPerEpoch - 1;
         if (throttle(isLast)) {
           const samplesPerSec = trainMs > 0 ? (samplesSeen * 1000) / trainMs : 0;
           job.emit({

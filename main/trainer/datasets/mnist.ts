@@ -37,28 +37,47 @@ export function mnistDataDir(): string {
   return path.join(path.dirname(resolve(MNIST_PACKAGE_JSON)), 'data');
 }
 
+/** Reads `length` bytes at `position` (fewer at the end of the file). */
+function readBytes(fd: number, position: number, length: number): Buffer {
+  const buf = Buffer.alloc(length);
+  let done = 0;
+  while (done < length) {
+    const n = fs.readSync(fd, buf, done, length - done, position + done);
+    if (n === 0) break;
+    done += n;
+  }
+  return buf.subarray(0, done);
+}
+
+/** Reads only the header and the records asked for, so small limits stay fast. */
+function readIdx(file: string, magic: number, headerInts: number, recordBytes: (header: Buffer) => number, limit: number | null) {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const header = readBytes(fd, 0, 4 * headerInts);
+    if (header.length < 4 * headerInts || header.readUInt32BE(0) !== magic) {
+      throw new Error(`${path.basename(file)} is not an idx ${magic === IMAGES_MAGIC ? 'image' : 'label'} file.`);
+    }
+    const total = header.readUInt32BE(4);
+    const count = limit === null ? total : Math.min(limit, total);
+    const size = count * recordBytes(header);
+    const body = readBytes(fd, header.length, size);
+    if (body.length < size) throw new Error(`${path.basename(file)} is truncated.`);
+    return { header, count, body };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 /** Reads the first `limit` images of an idx3 file as floats in [0, 1]. */
 export function readIdxImages(file: string, limit: number | null): { x: Float32Array; count: number; rows: number; cols: number } {
-  const buf = fs.readFileSync(file);
-  if (buf.length < 16 || buf.readUInt32BE(0) !== IMAGES_MAGIC) throw new Error(`${path.basename(file)} is not an idx image file.`);
-  const total = buf.readUInt32BE(4);
-  const rows = buf.readUInt32BE(8);
-  const cols = buf.readUInt32BE(12);
-  const count = limit === null ? total : Math.min(limit, total);
-  const size = count * rows * cols;
-  if (buf.length < 16 + size) throw new Error(`${path.basename(file)} is truncated.`);
-  const x = new Float32Array(size);
-  for (let i = 0; i < size; i++) x[i] = (buf[16 + i] as number) / 255;
-  return { x, count, rows, cols };
+  const { header, count, body } = readIdx(file, IMAGES_MAGIC, 4, (h) => h.readUInt32BE(8) * h.readUInt32BE(12), limit);
+  const x = new Float32Array(body.length);
+  for (let i = 0; i < body.length; i++) x[i] = (body[i] as number) / 255;
+  return { x, count, rows: header.readUInt32BE(8), cols: header.readUInt32BE(12) };
 }
 
 export function readIdxLabels(file: string, limit: number | null): Uint8Array {
-  const buf = fs.readFileSync(file);
-  if (buf.length < 8 || buf.readUInt32BE(0) !== LABELS_MAGIC) throw new Error(`${path.basename(file)} is not an idx label file.`);
-  const total = buf.readUInt32BE(4);
-  const count = limit === null ? total : Math.min(limit, total);
-  if (buf.length < 8 + count) throw new Error(`${path.basename(file)} is truncated.`);
-  return new Uint8Array(buf.subarray(8, 8 + count));
+  return new Uint8Array(readIdx(file, LABELS_MAGIC, 2, () => 1, limit).body);
 }
 
 function readSet(dir: string, prefix: string, limit: number | null): SampleSet {
