@@ -1,4 +1,4 @@
-import type { Graph, GraphNode } from './document';
+import { nodeLabel as label, type Graph, type GraphNode } from './document';
 import type { GraphIssue } from './issues';
 import type { Shape } from '../layers/types';
 import { getLayerSpec } from '../layers/registry';
@@ -205,10 +205,6 @@ export function analyzeGraph(graph: Graph): GraphAnalysis {
     issues,
     valid: graph.nodes.length > 0 && !issues.some((i) => i.severity === 'error'),
   };
-}
-
-function label(node: GraphNode): string {
-  return node.name ? `${node.name} (${node.type})` : node.type;
 }
 
 /** Of the nodes not ordered by Kahn's algorithm, those on a cycle (not merely downstream of one). */

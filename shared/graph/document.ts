@@ -38,10 +38,24 @@ export const GraphEdgeSchema = z.object({
   targetPort: z.string().min(1).max(100).default('in'),
 });
 
-export const GraphSchema = z.object({
-  nodes: z.array(GraphNodeSchema).max(MAX_NODES),
-  edges: z.array(GraphEdgeSchema).max(MAX_EDGES),
-});
+export const GraphSchema = z
+  .object({
+    nodes: z.array(GraphNodeSchema).max(MAX_NODES),
+    edges: z.array(GraphEdgeSchema).max(MAX_EDGES),
+  })
+  .superRefine((graph, ctx) => {
+    // Analysis and compilation key everything by id; a repeated id would be
+    // analysed as one node but compiled and counted as two.
+    for (const key of ['nodes', 'edges'] as const) {
+      const seen = new Set<string>();
+      graph[key].forEach((item, i) => {
+        if (seen.has(item.id)) {
+          ctx.addIssue({ code: 'custom', path: [key, i, 'id'], message: `Two ${key} share the id "${item.id}"` });
+        }
+        seen.add(item.id);
+      });
+    }
+  });
 
 export const DATASET_IDS = ['mnist'] as const;
 export const OPTIMIZERS = ['sgd', 'adam'] as const;
@@ -84,6 +98,11 @@ export const DEFAULT_TRAINING: TrainingSettings = {
   trainLimit: null,
   testLimit: null,
 };
+
+/** How messages name a node: the user's name with the type, or just the type. */
+export function nodeLabel(node: Pick<GraphNode, 'name' | 'type'>): string {
+  return node.name ? `${node.name} (${node.type})` : node.type;
+}
 
 export function emptyProject(name = 'Untitled'): ProjectDoc {
   return {

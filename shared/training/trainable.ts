@@ -1,4 +1,4 @@
-import type { Graph } from '../graph/document';
+import { nodeLabel, type Graph } from '../graph/document';
 import type { GraphAnalysis } from '../graph/analyze';
 import type { GraphIssue } from '../graph/issues';
 import type { DatasetInfo } from '../api/contract';
@@ -29,6 +29,8 @@ export function checkTrainable(graph: Graph, analysis: GraphAnalysis, dataset: D
   if (issues.length > 0) return issues;
   const inputId = analysis.inputs[0] as string;
   const outputId = analysis.outputs[0] as string;
+  const inNode = graph.nodes.find((n) => n.id === inputId);
+  const outNode = graph.nodes.find((n) => n.id === outputId);
   const inShape = analysis.nodes.get(inputId)?.outputShape;
   const sampleSize = product(dataset.sampleShape);
   if (inShape && product(inShape.slice(1)) !== sampleSize) {
@@ -36,7 +38,7 @@ export function checkTrainable(graph: Graph, analysis: GraphAnalysis, dataset: D
       code: 'DATA_MISMATCH',
       severity: 'error',
       nodeId: inputId,
-      message: `Input shape ${formatShape(inShape)} does not fit ${dataset.name} samples of shape ${formatShape([null, ...dataset.sampleShape])}.`,
+      message: `${inNode ? nodeLabel(inNode) : 'Input'}: its shape ${formatShape(inShape)} does not fit ${dataset.name} samples of shape ${formatShape([null, ...dataset.sampleShape])}.`,
       fix: `Set the Input shape to ${dataset.sampleShape.join(', ')}.`,
     });
   }
@@ -46,18 +48,17 @@ export function checkTrainable(graph: Graph, analysis: GraphAnalysis, dataset: D
       code: 'DATA_MISMATCH',
       severity: 'error',
       nodeId: outputId,
-      message: `The output ${formatShape(outShape)} must be [?, ${dataset.numClasses}]: one score per class of ${dataset.name}.`,
+      message: `${outNode ? nodeLabel(outNode) : 'The output layer'}: its output ${formatShape(outShape)} must be [?, ${dataset.numClasses}]: one score per class of ${dataset.name}.`,
       fix: `End with a Dense layer of ${dataset.numClasses} units and softmax activation.`,
     });
   }
-  const outNode = graph.nodes.find((n) => n.id === outputId);
   const activation = outNode?.params['activation'];
   if (outNode && activation !== 'softmax') {
     issues.push({
       code: 'OUTPUT_NOT_SOFTMAX',
       severity: 'warning',
       nodeId: outputId,
-      message: 'The output is not a softmax, so its values are not class probabilities; the loss expects probabilities.',
+      message: `${nodeLabel(outNode)} is the output but is not a softmax, so its values are not class probabilities; the loss expects probabilities.`,
       fix: 'Set the last layer\'s activation to softmax.',
     });
   }

@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { checkTrainable } from './trainable';
+import { DATASETS, getDataset } from './datasets';
+import { analyzeGraph } from '../graph/analyze';
+import type { Graph, GraphNode } from '../graph/document';
+
+const mnist = getDataset('mnist')!;
+const at = { x: 0, y: 0 };
+
+/** Input(shape) → Flatten → Dense(units, activation), optionally with names. */
+function mlp(shape: number[], units: number, activation?: string, names: { input?: string; output?: string } = {}): Graph {
+  const out: GraphNode = { id: 'out', type: 'Dense', position: at, params: activation ? { units, activation } : { units } };
+  const inp: GraphNode = { id: 'in', type: 'Input', position: at, params: { shape } };
+  return {
+    nodes: [names.input ? { ...inp, name: names.input } : inp, { id: 'f', type: 'Flatten', position: at, params: {} }, names.output ? { ...out, name: names.output } : out],
+    edges: [
+      { id: 'e1', source: 'in', target: 'f', targetPort: 'in' },
+      { id: 'e2', source: 'f', target: 'out', targetPort: 'in' },
+    ],
+  };
+}
+const check = (g: Graph) => checkTrainable(g, analyzeGraph(g), mnist);
+
+describe('datasets', () => {
+  it('knows MNIST and nothing else by that id', () => {
+    expect(mnist).toMatchObject({ sampleShape: [28, 28], numClasses: 10 });
+    expect(mnist.classNames).toHaveLength(mnist.numClasses);
+    expect(getDataset('cifar10')).toBeUndefined();
+    expect(DATASETS.map((d) => d.id)).toContain('mnist');
+  });
+});
+
+describe('checkTrainable on MNIST', () => {
+  it('accepts the MNIST MLP and a flat 784 input', () => {
+    expect(check(mlp([28, 28], 10, 'softmax'))).toEqual([]);
+    expect(check(mlp([784], 10, 'softmax'))).toEqual([]);
+  });
+
+  it('DATA_MISMATCH on the input, naming it and the expected shape', () => {
+    const issues = check(mlp([32, 32], 10, 'softmax', { input: 'Pixels' }));
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatchObject({ code: 'DATA_MISMATCH', severity: 'error', nodeId: 'in' });
+    expect(issues[0]!.message).toBe('Pixels (Input): its shape [?, 32, 32] does not fit MNIST handwritten digits samples of shape [?, 28, 28].');
+    expect(issues[0]!.fix).toBe('Set the Input shape to 28, 28.');
+  });
+
+  it('DATA_MISMATCH on the output, naming it and the expected classes', () => {
+    const issues = check(mlp([28, 28], 5, 'softmax', { output: 'Scores' }));
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatchObject({ code: 'DATA_MISMATCH', severity: 'error', nodeId: 'out' });
+    expect(issues[0]!.message).toBe('Scores (Dense): its output [?, 5] must be [?, 10]: one score per class of MNIST handwritten digits.');
+  });
+
+  it('DATA_MISMATCH when the output is not rank 2', () => {
+    const g: Graph = {
+      nodes: [
+        { id: 'in', type: 'Input', position: at, params: { shape: [28, 28] } },
+        { id: 'out', type: 'Dense', position: at, params: { units: 10, activation: 'softmax' } },
+      ],
+      edges: [{ id: 'e', source: 'in', target: 'out', targetPort: 'in' }],
+    };
+    const issues = check(g);
+    expect(issues.map((i) => i.code)).toEqual(['DATA_MISMATCH']);
+    expect(issues[0]!.message).toContain('[?, 28, 10]');
+  });
+
+  it('DATA_MISMATCH for more than one Input or output, as graph-level issues', () => {
+    const twoHeads: Graph = {
+      nodes: [
+        { id: 'in', type: 'Input', position: at, params: { shape: [784] } },
+        { id: 'a', type: 'Dense', position: at, params: { units: 10, activation: 'softmax' } },
+        { id: 'b', type: 'Dense', position: at, params: { units: 10, activation: 'softmax' } },
+      ],
+      edges: [
+        { id: 'e1', source: 'in', target: 'a', targetPort: 'in' },
+        { id: 'e2', source: 'in', target: 'b', targetPort: 'in' },
+      ],
+    };
+    const issues = check(twoHeads);
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatchObject({ code: 'DATA_MISMATCH', severity: 'error' });
+    expect(issues[0]!.nodeId).toBeUndefined();
+    expect(issues[0]!.message).toBe('Training on MNIST handwritten digits needs exactly one output layer; the graph has 2.');
+
+    const twoInputs: Graph = { ...twoHeads, nodes: [...twoHeads.nodes, { id: 'in2', type: 'Input', position: at, params: { shape: [784] } }] };
+    expect(check(twoInputs).map((i) => i.message)).toContain('Training on MNIST handwritten digits needs exactly one Input layer; the graph has 2.');
+  });
+
+  it('OUTPUT_NOT_SOFTMAX is a warning naming the output node', () => {
+    const issues = check(mlp([28, 28], 10, 'sigmoid', { output: 'Scores' }));
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatchObject({ code: 'OUTPUT_NOT_SOFTMAX', severity: 'warning', nodeId: 'out' });
+    expect(issues[0]!.message).toBe(
+      'Scores (Dense) is the output but is not a softmax, so its values are not class probabilities; the loss expects probabilities.',
+    );
+    expect(issues[0]!.fix).toMatch(/softmax/);
+  });
+
+  it('OUTPUT_NOT_SOFTMAX when the activation is left at its linear default', () => {
+    expect(check(mlp([28, 28], 10)).map((i) => i.code)).toEqual(['OUTPUT_NOT_SOFTMAX']);
+  });
+
+  it('accepts a softmax Activation layer as the output', () => {
+    const g = mlp([28, 28], 10);
+    g.nodes.push({ id: 'sm', type: 'Activation', position: at, params: { activation: 'softmax' } });
+    g.edges.push({ id: 'e3', source: 'out', target: 'sm', targetPort: 'in' });
+    expect(check(g)).toEqual([]);
+  });
+});
