@@ -1,0 +1,204 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ApiError, CALLS, type EventName } from '../../shared/api/contract';
+import type { TrainEvent } from '../../shared/training/events';
+import { createBackend, type BackendService } from './backend';
+import type { TrainerLauncher } from './launcher';
+import { createInProcessLauncher, createScriptedLauncher } from './test-launchers';
+import { docWithGraph, exampleDoc, chain } from '../trainer/test-helpers';
+
+function tmp(prefix = 'nw-svc-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+function backendWith(launcher: TrainerLauncher = createInProcessLauncher(), extra: { dialogs?: Parameters<typeof createBackend>[0]['dialogs'] } = {}) {
+  const dataDir = tmp('nw-data-');
+  const backend = createBackend({ mode: 'browser', version: '1.2.3', launcher, dataDir, defaultDir: '/home/x', ...extra });
+  return { backend, dataDir };
+}
+
+async function apiError(p: Promise<unknown>): Promise<ApiError> {
+  try {
+    await p;
+  } catch (e) {
+    expect(e).toBeInstanceOf(ApiError);
+    return e as ApiError;
+  }
+  throw new Error('expected an ApiError');
+}
+
+/** Collects training events until the run's done or error. */
+function untilFinished(backend: BackendService, runId: () => string | undefined): Promise<TrainEvent[]> {
+  const events: TrainEvent[] = [];
+  return new Promise((resolve) => {
+    const off = backend.onEvent((name: EventName, payload) => {
+      const e = payload as TrainEvent;
+      if (name !== 'training.event' || e.runId !== runId()) return;
+      events.push(e);
+      if (e.type === 'done' || e.type === 'error') {
+        off();
+        resolve(events);
+      }
+    });
+  });
+}
+
+describe('backend service: calls', () => {
+  it('answers app.info and datasets.list within the contract', async () => {
+    const { backend } = backendWith();
+    const info = await backend.handle('app.info', {});
+    expect(info).toEqual({ version: '1.2.3', mode: 'browser', platform: process.platform, defaultDir: '/home/x' });
+    const sets = CALLS['datasets.list'].result.parse(await backend.handle('datasets.list', {}));
+    expect(sets.map((d) => d.id)).toEqual(['mnist']);
+  });
+
+  it('refuses unknown calls and bad params with readable ApiErrors', async () => {
+    const { backend } = backendWith();
+    expect(await apiError(backend.handle('nope.nope', {}))).toMatchObject({ code: 'UNKNOWN_CALL' });
+    const bad = await apiError(backend.handle('project.open', { path: 42 }));
+    expect(bad.code).toBe('BAD_PARAMS');
+    expect(bad.message).toMatch(/project\.open.*path/);
+  });
+
+  it('saves atomically and opens a project again', async () => {
+    const { backend } = backendWith();
+    const dir = tmp();
+    const file = path.join(dir, 'p.nwproj');
+    const doc = exampleDoc();
+    expect(await backend.handle('project.save', { path: file, doc })).toEqual({ path: file });
+    expect(fs.readdirSync(dir)).toEqual(['p.nwproj']); // no temporary file left behind
+    expect(await backend.handle('project.open', { path: file })).toEqual({ path: file, doc });
+  });
+
+  it('explains missing and damaged project files', async () => {
+    const { backend } = backendWith();
+    const dir = tmp();
+    const missing = await apiError(backend.handle('project.open', { path: path.join(dir, 'none.nwproj') }));
+    expect(missing.code).toBe('NOT_FOUND');
+    fs.writeFileSync(path.join(dir, 'bad.nwproj'), '{"format":"netwright-project",');
+    const damaged = await apiError(backend.handle('project.open', { path: path.join(dir, 'bad.nwproj') }));
+    expect(damaged.code).toBe('DAMAGED_FILE');
+    expect(damaged.message).toMatch(/not valid JSON/);
+    const noFolder = await apiError(backend.handle('project.save', { path: path.join(dir, 'no', 'such', 'x.nwproj'), doc: exampleDoc() }));
+    expect(noFolder.code).toBe('NOT_FOUND');
+  });
+
+  it('lists folders first, sorted, without hidden entries', async () => {
+    const { backend } = backendWith();
+    const dir = tmp();
+    for (const d of ['b-dir', 'A-dir']) fs.mkdirSync(path.join(dir, d));
+    for (const f of ['z.nwproj', 'a10.txt', 'a9.txt', '.hidden']) fs.writeFileSync(path.join(dir, f), '');
+    const listing = await backend.handle('files.list', { path: dir });
+    expect(listing).toEqual({
+      path: dir,
+      parent: path.dirname(dir),
+      entries: [
+        { name: 'A-dir', kind: 'dir' },
+        { name: 'b-dir', kind: 'dir' },
+        { name: 'a9.txt', kind: 'file' },
+        { name: 'a10.txt', kind: 'file' },
+        { name: 'z.nwproj', kind: 'file' },
+      ],
+    });
+    expect(await backend.handle('files.list', { path: '/' })).toMatchObject({ parent: null });
+    expect(await apiError(backend.handle('files.list', { path: path.join(dir, 'z.nwproj') }))).toMatchObject({ code: 'NOT_A_FOLDER' });
+  });
+
+  it('delegates dialogs when given and refuses them otherwise', async () => {
+    const { backend } = backendWith();
+    expect(await apiError(backend.handle('dialog.open', { title: 'Open' }))).toMatchObject({ code: 'UNSUPPORTED' });
+    const calls: string[] = [];
+    const dialogs = {
+      open: async (t: string) => (calls.push(`open ${t}`), '/a.nwproj'),
+      save: async (t: string, d?: string) => (calls.push(`save ${t} ${d}`), null),
+      folder: async (t: string) => (calls.push(`folder ${t}`), '/out'),
+    };
+    const withDialogs = backendWith(undefined, { dialogs }).backend;
+    expect(await withDialogs.handle('dialog.open', { title: 'Open' })).toEqual({ path: '/a.nwproj' });
+    expect(await withDialogs.handle('dialog.save', { title: 'Save', defaultPath: '/x' })).toEqual({ path: null });
+    expect(await withDialogs.handle('dialog.folder', { title: 'Out' })).toEqual({ path: '/out' });
+    expect(calls).toEqual(['open Open', 'save Save /x', 'folder Out']);
+  });
+});
+
+describe('backend service: training', () => {
+  it('refuses an invalid graph and a graph that does not fit the data, launching nothing', async () => {
+    const launcher = createInProcessLauncher();
+    const { backend } = backendWith(launcher);
+    const dangling = docWithGraph(chain(['in', 'Input', { shape: [28, 28] }], ['d', 'Dense', { units: 10 }]));
+    dangling.graph.edges = [];
+    const invalid = await apiError(backend.handle('training.start', { doc: dangling }));
+    expect(invalid.code).toBe('INVALID_GRAPH');
+    expect(invalid.message).toMatch(/nothing connected/);
+    const wrongInput = docWithGraph(chain(['in', 'Input', { shape: [10] }], ['d', 'Dense', { units: 10, activation: 'softmax' }]));
+    const mismatch = await apiError(backend.handle('training.start', { doc: wrongInput }));
+    expect(mismatch.code).toBe('NOT_TRAINABLE');
+    expect(mismatch.message).toMatch(/does not fit/);
+    expect(launcher.launched).toBe(0);
+  });
+
+  it('trains, forwards events, and exports the trained model', async () => {
+    const { backend, dataDir } = backendWith();
+    const doc = exampleDoc();
+    doc.training = { ...doc.training, trainLimit: 400, testLimit: 100, epochs: 2 };
+    let runId: string | undefined;
+    const finished = untilFinished(backend, () => runId);
+    runId = ((await backend.handle('training.start', { doc })) as { runId: string }).runId;
+    const events = await finished;
+    expect(events[0]?.type).toBe('started');
+    expect(events.filter((e) => e.type === 'epoch')).toHaveLength(2);
+    expect(events.at(-1)).toMatchObject({ type: 'done', stopped: false });
+    expect(fs.existsSync(path.join(dataDir, 'runs', runId, 'run.json'))).toBe(true);
+
+    const outDir = path.join(tmp(), 'export', 'here');
+    const exported = await backend.handle('export.tfjs', { runId, outDir });
+    expect(exported).toEqual({ outDir, files: [path.join(outDir, 'model.json'), path.join(outDir, 'weights.bin')] });
+    expect(fs.readFileSync(path.join(outDir, 'weights.bin'))).toEqual(fs.readFileSync(path.join(dataDir, 'runs', runId, 'weights.bin')));
+    expect(await backend.handle('training.stop', { runId })).toEqual({ stopped: false });
+  });
+
+  it('stops a run on request and reports done with stopped: true', async () => {
+    const { backend } = backendWith();
+    const doc = exampleDoc();
+    doc.training = { ...doc.training, trainLimit: 3000, testLimit: 100, epochs: 20 };
+    let runId: string | undefined;
+    const finished = untilFinished(backend, () => runId);
+    const off = backend.onEvent((_n, p) => {
+      if ((p as TrainEvent).type === 'batch' && runId) void backend.handle('training.stop', { runId });
+    });
+    runId = ((await backend.handle('training.start', { doc })) as { runId: string }).runId;
+    const events = await finished;
+    off();
+    expect(events.at(-1)).toMatchObject({ type: 'done', stopped: true });
+    expect(events.filter((e) => e.type === 'epoch').length).toBeLessThan(20);
+  });
+
+  it('reports a trainer that dies as an error event', async () => {
+    const launcher = createScriptedLauncher((runId) => [{ type: 'event', event: { type: 'evaluating', runId } }], 134);
+    const { backend } = backendWith(launcher);
+    let runId: string | undefined;
+    const finished = untilFinished(backend, () => runId);
+    runId = ((await backend.handle('training.start', { doc: exampleDoc() })) as { runId: string }).runId;
+    const events = await finished;
+    expect(events.map((e) => e.type)).toEqual(['evaluating', 'error']);
+    expect(events[1]).toMatchObject({ message: expect.stringMatching(/ended unexpectedly \(exit code 134\)/) });
+  });
+
+  it('ends a run whose trainer sends a malformed message', async () => {
+    const { backend } = backendWith(createScriptedLauncher(() => [{ type: 'event', event: { type: 'bogus' } }], 0));
+    let runId: string | undefined;
+    const finished = untilFinished(backend, () => runId);
+    runId = ((await backend.handle('training.start', { doc: exampleDoc() })) as { runId: string }).runId;
+    expect((await finished).map((e) => e.type)).toEqual(['error']);
+  });
+
+  it('refuses to export a run without a model, or an unknown run', async () => {
+    const { backend, dataDir } = backendWith();
+    fs.mkdirSync(path.join(dataDir, 'runs', 'r1'), { recursive: true });
+    expect(await apiError(backend.handle('export.tfjs', { runId: 'r1', outDir: tmp() }))).toMatchObject({ code: 'NO_MODEL' });
+    expect(await apiError(backend.handle('export.tfjs', { runId: 'r2', outDir: tmp() }))).toMatchObject({ code: 'UNKNOWN_RUN' });
+    expect(await apiError(backend.handle('export.tfjs', { runId: '../..', outDir: tmp() }))).toMatchObject({ code: 'UNKNOWN_RUN' });
+  });
+});

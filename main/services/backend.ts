@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import {
+  ApiError,
+  CALLS,
+  EVENTS,
+  isCallName,
+  type CallName,
+  type CallResult,
+  type EventName,
+} from '../../shared/api/contract';
+import { DATASETS } from '../../shared/training/datasets';
+import type { TrainerLauncher } from './launcher';
+import type { Dialogs } from './dialogs';
+import { listDirectory, openProject, saveProject } from './project-files';
+import { exportRun } from './runs';
+import { TrainingManager } from './training-manager';
+
+export interface BackendDeps {
+  readonly mode: 'electron' | 'browser';
+  readonly version: string;
+  readonly launcher: TrainerLauncher;
+  /** Where runs are kept (`<dataDir>/runs/<runId>`). */
+  readonly dataDir: string;
+  /** A folder to offer first in file pickers. */
+  readonly defaultDir: string;
+  readonly dialogs?: Dialogs;
+}
+
+/** The back end as both transports see it: named calls in, events out. Knows no transport. */
+export interface BackendService {
+  /** Validates name, params and result against the contract; throws ApiError otherwise. */
+  handle(name: string, params: unknown): Promise<unknown>;
+  onEvent(listener: (name: EventName, payload: unknown) => void): () => void;
+  /** Ends running trainers and drops listeners. */
+  dispose(): Promise<void>;
+}
+
+type Handlers = { [C in CallName]: (params: z.infer<(typeof CALLS)[C]['params']>) => Promise<CallResult<C>> | CallResult<C> };
+
+function describeZodError(error: z.ZodError): string {
+  const first = error.issues[0];
+  if (!first) return 'invalid';
+  const where = first.path.join('.');
+  return where ? `${where}: ${first.message}` : first.message;
+}
+
+export function createBackend(deps: BackendDeps): BackendService {
+  const listeners = new Set<(name: EventName, payload: unknown) => void>();
+  const emit = (name: EventName, payload: unknown) => {
+    const checked = EVENTS[name].parse(payload);
+    for (const l of [...listeners]) l(name, checked);
+  };
+  const training = new TrainingManager(deps.launcher, deps.dataDir, (event) => emit('training.event', event));
+
+  const dialogs = (): Dialogs => {
+    if (!deps.dialogs) throw new ApiError('UNSUPPORTED', 'Native dialogs are only available in the desktop app.');
+    return deps.dialogs;
+  };
+
+  const handlers: Handlers = {
+    'app.info': () => ({ version: deps.version, mode: deps.mode, platform: process.platform, defaultDir: deps.defaultDir }),
+    'datasets.list': () => DATASETS.map((d) => ({ ...d, sampleShape: [...d.sampleShape], classNames: [...d.classNames] })),
+    'project.open': (p) => openProject(p.path),
+    'project.save': (p) => saveProject(p.path, p.doc),
+    'files.list': (p) => listDirectory(p.path),
+    'training.start': (p) => training.start(p.doc),
+    'training.stop': (p) => training.stop(p.runId),
+    'export.tfjs': (p) => exportRun(deps.dataDir, p.runId, p.outDir),
+    'dialog.open': async (p) => ({ path: await dialogs().open(p.title, p.defaultPath) }),
+    'dialog.save': async (p) => ({ path: await dialogs().save(p.title, p.defaultPath) }),
+    'dialog.folder': async (p) => ({ path: await dialogs().folder(p.title, p.defaultPath) }),
+  };
+
+  async function dispatch<C extends CallName>(name: C, rawParams: unknown): Promise<CallResult<C>> {
+    const parsed = CALLS[name].params.safeParse(rawParams ?? {});
+    if (!parsed.success) throw new ApiError('BAD_PARAMS', `Invalid parameters for ${name}: ${describeZodError(parsed.error)}.`);
+    const handler = handlers[name] as (p: unknown) => Promise<CallResult<C>> | CallResult<C>;
+    const value = await handler(parsed.data);
+    const checked = CALLS[name].result.safeParse(value);
+    if (!checked.success) throw new ApiError('INTERNAL', `The back end produced an invalid result for ${name}: ${describeZodError(checked.error)}.`);
+    return checked.data as CallResult<C>;
+  }
+
+  return {
+    async handle(name, params) {
+      if (!isCallName(name)) throw new ApiError('UNKNOWN_CALL', `Unknown call "${String(name).slice(0, 100)}".`);
+      try {
+        return await dispatch(name, params);
+      } catch (error) {
+        if (error instanceof ApiError) throw error;
+        throw new ApiError('INTERNAL', `${name} failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    },
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+    async dispose() {
+      training.dispose();
+      listeners.clear();
+    },
+  };
+}

@@ -1,0 +1,16 @@
+import type { ToTrainer } from '../../shared/training/protocol';
+
+/** One trainer process, whatever started it (Node fork or Electron utilityProcess). */
+export interface TrainerProcess {
+  send(msg: ToTrainer): void;
+  /** Raw messages from the trainer; the service validates them. */
+  onMessage(cb: (msg: unknown) => void): void;
+  /** Called once when the process ends; `code` is null when it was killed by a signal. */
+  onExit(cb: (code: number | null) => void): void;
+  kill(): void;
+}
+
+/** Starts trainer processes; one process per job. */
+export interface TrainerLauncher {
+  launch(): TrainerProcess;
+}

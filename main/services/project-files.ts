@@ -1,0 +1,86 @@
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { ApiError } from '../../shared/api/contract';
+import type { ProjectDoc } from '../../shared/graph/document';
+import { ProjectFileError, parseProject, serializeProject } from '../../shared/graph/migrations';
+
+/** Maps a file-system error to an ApiError a person can act on. */
+export function fileError(error: unknown, file: string): ApiError {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return new ApiError('NOT_FOUND', `${file} does not exist.`);
+    case 'EISDIR':
+      return new ApiError('IS_A_FOLDER', `${file} is a folder, not a file.`);
+    case 'ENOTDIR':
+      return new ApiError('NOT_A_FOLDER', `${file} is not a folder.`);
+    case 'EACCES':
+    case 'EPERM':
+      return new ApiError('PERMISSION_DENIED', `Netwright may not access ${file}.`);
+    case 'ENOSPC':
+      return new ApiError('DISK_FULL', `The disk is full; ${file} could not be written.`);
+    default:
+      return new ApiError('IO_ERROR', `${file}: ${(error as Error)?.message ?? String(error)}`);
+  }
+}
+
+export async function openProject(file: string): Promise<{ path: string; doc: ProjectDoc }> {
+  const full = path.resolve(file);
+  let text: string;
+  try {
+    text = await fs.readFile(full, 'utf8');
+  } catch (error) {
+    throw fileError(error, full);
+  }
+  try {
+    return { path: full, doc: parseProject(text) };
+  } catch (error) {
+    if (error instanceof ProjectFileError) throw new ApiError('DAMAGED_FILE', `${path.basename(full)}: ${error.message}`);
+    throw error;
+  }
+}
+
+/** Writes the project via a temporary file in the same folder and a rename: never half a file. */
+export async function saveProject(file: string, doc: ProjectDoc): Promise<{ path: string }> {
+  const full = path.resolve(file);
+  const text = serializeProject(doc);
+  const tmp = path.join(path.dirname(full), `.${path.basename(full)}.${process.pid}.${Date.now()}.tmp`);
+  try {
+    await fs.writeFile(tmp, text, 'utf8');
+    await fs.rename(tmp, full);
+  } catch (error) {
+    await fs.rm(tmp, { force: true }).catch(() => undefined);
+    throw fileError(error, (error as NodeJS.ErrnoException).code === 'ENOENT' ? path.dirname(full) : full);
+  }
+  return { path: full };
+}
+
+export interface DirListing {
+  path: string;
+  parent: string | null;
+  entries: { name: string; kind: 'dir' | 'file' }[];
+}
+
+/** A folder's entries for the in-app file picker: folders first, then files, each sorted; hidden ones left out. */
+export async function listDirectory(dir: string): Promise<DirListing> {
+  const full = path.resolve(dir);
+  let dirents: import('node:fs').Dirent[];
+  try {
+    dirents = await fs.readdir(full, { withFileTypes: true });
+  } catch (error) {
+    throw fileError(error, full);
+  }
+  const entries: DirListing['entries'] = [];
+  for (const d of dirents) {
+    if (d.name.startsWith('.')) continue;
+    let isDir = d.isDirectory();
+    if (d.isSymbolicLink()) {
+      isDir = await fs.stat(path.join(full, d.name)).then((s) => s.isDirectory(), () => false);
+    }
+    entries.push({ name: d.name, kind: isDir ? 'dir' : 'file' });
+  }
+  const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+  entries.sort((a, b) => (a.kind === b.kind ? collator.compare(a.name, b.name) : a.kind === 'dir' ? -1 : 1));
+  const parent = path.dirname(full);
+  return { path: full, parent: parent === full ? null : parent, entries };
+}
