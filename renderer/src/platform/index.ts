@@ -81,6 +81,11 @@ export function usePickRequest(): PickRequest | null {
 }
 export { answerPick } from './browser-dialog';
 
+/** Whether an in-app file dialog is open (global shortcuts pause meanwhile). */
+export function isPicking(): boolean {
+  return currentPick() !== null;
+}
+
 /** Whether the page is being asked to leave with unsaved changes matters only in a browser tab. */
 export function warnBeforeUnload(dirty: () => boolean): () => void {
   if (current().mode !== 'browser') return () => undefined;

@@ -60,9 +60,10 @@ export const browserSocketFactory: SocketFactory = (url, handlers) => {
 
 /** The `ws(s)://host/api/ws?token=...` address for the page at `location`. */
 export function socketUrlFor(location: { protocol: string; host: string; search: string }): string {
-  const token = new URLSearchParams(location.search).get('token') ?? '';
+  const token = new URLSearchParams(location.search).get('token');
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  return `${scheme}//${location.host}/api/ws?token=${encodeURIComponent(token)}`;
+  // Without a token in the address the host falls back to its cookie.
+  return `${scheme}//${location.host}/api/ws${token ? `?token=${encodeURIComponent(token)}` : ''}`;
 }
 
 /** The WebSocket transport of the contract, with validation both ways and reconnects. */

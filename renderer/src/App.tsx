@@ -1,0 +1,75 @@
+import { useEffect } from 'react';
+import { ReactFlowProvider } from '@xyflow/react';
+import { getApi, useConnection, warnBeforeUnload } from './platform';
+import { EditorStoreProvider, useEditor } from './state/context';
+import { AnalysisProvider } from './state/analysis';
+import type { EditorStore } from './state/store';
+import { useUi } from './state/ui';
+import { Header } from './shell/Header';
+import { ConnectionBanner } from './shell/ConnectionBanner';
+import { Notices } from './shell/Notices';
+import { FileDialog } from './shell/FileDialog';
+import { ConfirmDialog } from './shell/ConfirmDialog';
+import { useShortcuts } from './shell/useShortcuts';
+import { basename } from './shell/paths';
+import { Palette } from './canvas/Palette';
+import { Canvas } from './canvas/Canvas';
+import { Inspector } from './inspector/Inspector';
+import { Dashboard } from './training/Dashboard';
+
+/** Asks the back end for its facts once it is reachable. */
+function useBackendInfo() {
+  const status = useConnection().status;
+  const loaded = useUi((s) => s.defaultDir !== null);
+  useEffect(() => {
+    if (status !== 'open' || loaded) return;
+    const api = getApi();
+    api.call('app.info', {}).then(
+      (info) => useUi.getState().setDefaultDir(info.defaultDir),
+      () => undefined,
+    );
+    api.call('datasets.list', {}).then(
+      (d) => useUi.getState().setDatasets(d),
+      () => undefined,
+    );
+  }, [status, loaded]);
+}
+
+function WindowTitle() {
+  const name = useEditor((s) => (s.filePath ? basename(s.filePath) : s.doc.name));
+  const dirty = useEditor((s) => s.dirty);
+  useEffect(() => {
+    document.title = `${dirty ? '● ' : ''}${name} — Netwright`;
+  }, [name, dirty]);
+  return null;
+}
+
+export function App({ store }: { store: EditorStore }) {
+  useShortcuts(store);
+  useBackendInfo();
+  useEffect(() => getApi().on('training.event', (ev) => store.getState().applyTrainingEvent(ev)), [store]);
+  useEffect(() => warnBeforeUnload(() => store.getState().dirty), [store]);
+
+  return (
+    <EditorStoreProvider store={store}>
+      <AnalysisProvider>
+        <WindowTitle />
+        <div className="app">
+          <ConnectionBanner />
+          <Header />
+          <ReactFlowProvider>
+            <main className="workspace">
+              <Palette />
+              <Canvas />
+              <Inspector />
+            </main>
+          </ReactFlowProvider>
+          <Dashboard />
+        </div>
+        <Notices />
+        <FileDialog />
+        <ConfirmDialog />
+      </AnalysisProvider>
+    </EditorStoreProvider>
+  );
+}

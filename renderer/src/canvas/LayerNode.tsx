@@ -1,0 +1,68 @@
+import { memo } from 'react';
+import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
+import type { GraphNode } from '../../../shared/graph/document';
+import type { NodeAnalysis } from '../../../shared/graph/analyze';
+import { getLayerSpec } from '../../../shared/layers/registry';
+import { formatCount, paramText, shapeText } from './format';
+
+export type LayerNodeData = { node: GraphNode; analysis: NodeAnalysis | undefined };
+export type LayerFlowNode = Node<LayerNodeData, 'layer'>;
+
+/** Handles sit level with the title row so they do not move when the card grows. */
+const HANDLE_TOP = 19;
+const PORT_GAP = 18;
+
+function LayerNodeView({ id, data, selected }: NodeProps<LayerFlowNode>) {
+  const { node, analysis } = data;
+  const spec = getLayerSpec(node.type);
+  const issues = analysis?.issues ?? [];
+  const errors = issues.filter((i) => i.severity === 'error');
+  const warnings = issues.filter((i) => i.severity === 'warning');
+  const title = node.name ? `${node.name}` : (spec?.label ?? node.type);
+  const summary = spec?.params.filter((p) => p.kind !== 'bool').map((p) => paramText(p, node.params[p.name])).join(' · ');
+  const tooltip = issues.map((i) => `${i.severity === 'error' ? 'Error' : 'Warning'}: ${i.message} ${i.fix}`).join('\n');
+  const cls = ['layer-node', selected ? 'is-selected' : '', errors.length > 0 ? 'has-error' : warnings.length > 0 ? 'has-warning' : '']
+    .filter(Boolean)
+    .join(' ');
+  return (
+    <div className={cls} data-testid={`node-${node.type}`} data-nodeid={id} title={tooltip || undefined} aria-label={`${title} layer`}>
+      {(spec?.inputs ?? []).map((port, i) => (
+        <Handle
+          key={port.name}
+          type="target"
+          position={Position.Left}
+          id={port.name}
+          style={{ top: HANDLE_TOP + i * PORT_GAP }}
+          aria-label={`${title} ${port.label}`}
+          title={`${port.label}: drop a connection here`}
+        />
+      ))}
+      <div className="layer-node__head">
+        <span className="layer-node__type">{spec?.label ?? node.type}</span>
+        {node.name ? <span className="layer-node__name">{node.name}</span> : null}
+        <span className="layer-node__count" title="Parameters">
+          {formatCount(analysis?.params ?? 0)} params
+        </span>
+      </div>
+      <div className="layer-node__body">
+        <span className="layer-node__shape" data-testid="node-shape">
+          {shapeText(analysis?.outputShape)}
+        </span>
+        {summary ? <span className="layer-node__summary">{summary}</span> : null}
+      </div>
+      {errors[0] ? (
+        <div className="layer-node__issue is-error" role="note">
+          {errors[0].message}
+          {errors.length > 1 ? ` (+${errors.length - 1} more)` : ''}
+        </div>
+      ) : warnings[0] ? (
+        <div className="layer-node__issue is-warning" role="note">
+          {warnings[0].message}
+        </div>
+      ) : null}
+      <Handle type="source" position={Position.Right} id="out" style={{ top: HANDLE_TOP }} aria-label={`${title} output`} title="Output: drag to another layer's input" />
+    </div>
+  );
+}
+
+export const LayerNode = memo(LayerNodeView);

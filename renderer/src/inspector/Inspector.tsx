@@ -1,0 +1,59 @@
+import { useEditor, useEditorStore } from '../state/context';
+import { useAnalysis } from '../state/analysis';
+import { shapeText } from '../canvas/format';
+import { NodeInspector } from './NodeInspector';
+import { TrainingSettingsForm } from './TrainingSettingsForm';
+
+/** The right panel: the selected layer, the selected connection(s), or the training settings. */
+export function Inspector() {
+  const store = useEditorStore();
+  const selection = useEditor((s) => s.selection);
+  const nodes = useEditor((s) => s.doc.graph.nodes);
+  const edges = useEditor((s) => s.doc.graph.edges);
+  const { graph } = useAnalysis();
+
+  let content;
+  if (selection.nodes.length === 1) {
+    const node = nodes.find((n) => n.id === selection.nodes[0]);
+    content = node ? <NodeInspector key={node.id} node={node} /> : null;
+  } else if (selection.nodes.length > 1 || selection.edges.length > 1) {
+    content = (
+      <div className="inspector__section">
+        <h2 className="panel-title">
+          {selection.nodes.length} layers, {selection.edges.length} connections selected
+        </h2>
+        <button type="button" className="btn btn--danger btn--small" onClick={() => store.getState().deleteSelection()}>
+          Delete selection
+        </button>
+      </div>
+    );
+  } else if (selection.edges.length === 1) {
+    const edge = edges.find((e) => e.id === selection.edges[0]);
+    content = edge ? (
+      <div className="inspector__section" aria-label="Connection properties">
+        <h2 className="panel-title">Connection</h2>
+        <dl className="facts">
+          <dt>From</dt>
+          <dd>{edge.source}</dd>
+          <dt>To</dt>
+          <dd>
+            {edge.target} ({edge.targetPort})
+          </dd>
+          <dt>Shape</dt>
+          <dd>{shapeText(graph.edgeShapes.get(edge.id))}</dd>
+        </dl>
+        <button type="button" className="btn btn--danger btn--small" onClick={() => store.getState().deleteElements([], [edge.id])}>
+          Delete connection
+        </button>
+      </div>
+    ) : null;
+  } else {
+    content = <TrainingSettingsForm />;
+  }
+
+  return (
+    <aside className="inspector" aria-label="Inspector">
+      {content}
+    </aside>
+  );
+}

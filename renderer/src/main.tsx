@@ -1,0 +1,20 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import '@xyflow/react/dist/style.css';
+import './styles/theme.css';
+import './styles/layout.css';
+import './styles/canvas.css';
+import './styles/panels.css';
+import './styles/dashboard.css';
+import './styles/dialogs.css';
+import { App } from './App';
+import { createEditorStore } from './state/store';
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root');
+const store = createEditorStore();
+createRoot(root).render(
+  <StrictMode>
+    <App store={store} />
+  </StrictMode>,
+);

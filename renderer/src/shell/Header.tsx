@@ -1,0 +1,146 @@
+import { useEffect, useRef, useState } from 'react';
+import { useEditor, useEditorStore } from '../state/context';
+import { useAnalysis } from '../state/analysis';
+import { isActive } from '../state/training';
+import { formatCount } from '../canvas/format';
+import { startTraining, stopTraining } from '../training/actions';
+import { newProject, openProject, saveProject, saveProjectAs } from './file-actions';
+import { basename } from './paths';
+
+function plural(n: number, word: string) {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** File menu entries that are not buttons of their own. */
+function MoreFileActions() {
+  const store = useEditorStore();
+  const [open, setOpen] = useState(false);
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!open) return;
+    const close = (e: MouseEvent) => {
+      if (!ref.current?.contains(e.target as Node)) setOpen(false);
+    };
+    window.addEventListener('mousedown', close);
+    return () => window.removeEventListener('mousedown', close);
+  }, [open]);
+  return (
+    <div className="menu" ref={ref}>
+      <button type="button" className="btn btn--icon" aria-haspopup="menu" aria-expanded={open} aria-label="More file actions" title="More file actions" onClick={() => setOpen(!open)}>
+        ⋯
+      </button>
+      {open ? (
+        <div className="menu__list" role="menu" onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}>
+          <button
+            type="button"
+            role="menuitem"
+            className="menu__item"
+            autoFocus
+            onClick={() => {
+              setOpen(false);
+              void saveProjectAs(store);
+            }}
+          >
+            Save As… <kbd>Ctrl+Shift+S</kbd>
+          </button>
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+/** Project name, file actions, model summary and the Train / Stop controls. */
+export function Header() {
+  const store = useEditorStore();
+  const name = useEditor((s) => (s.filePath ? basename(s.filePath) : s.doc.name));
+  const filePath = useEditor((s) => s.filePath);
+  const dirty = useEditor((s) => s.dirty);
+  const canUndo = useEditor((s) => s.past.length > 0);
+  const canRedo = useEditor((s) => s.future.length > 0);
+  const training = useEditor((s) => s.training);
+  const empty = useEditor((s) => s.doc.graph.nodes.length === 0);
+  const { graph, blockers, trainIssues } = useAnalysis();
+
+  const errors = graph.issues.filter((i) => i.severity === 'error').length + trainIssues.filter((i) => i.severity === 'error').length;
+  const warnings = graph.issues.filter((i) => i.severity === 'warning').length + trainIssues.filter((i) => i.severity === 'warning').length;
+  const active = isActive(training);
+  const trainDisabled = active || blockers.length > 0 || empty;
+  const why = empty
+    ? 'Add layers to build a model.'
+    : blockers[0]
+      ? `${blockers[0].message}${blockers.length > 1 ? ` (+${blockers.length - 1} more)` : ''}`
+      : active
+        ? 'A run is in progress.'
+        : '';
+
+  const showWhy = why !== '' && !active;
+
+  return (
+    <header className="header">
+      <div className="header__brand" aria-hidden="true">
+        <span className="logo">◆</span>
+      </div>
+      <div className="header__project" title={filePath ?? 'Not saved yet'}>
+        <span className="header__name" data-testid="project-name">
+          {name}
+        </span>
+        {dirty ? (
+          <span className="dirty-dot" role="img" aria-label="Unsaved changes" title="Unsaved changes" data-testid="dirty-indicator">
+            ●
+          </span>
+        ) : null}
+      </div>
+      <div className="toolbar" role="toolbar" aria-label="File">
+        <button type="button" className="btn btn--ghost" onClick={() => void newProject(store)} title="New project (Ctrl+N)">
+          New
+        </button>
+        <button type="button" className="btn btn--ghost" onClick={() => void openProject(store)} title="Open a project (Ctrl+O)">
+          Open
+        </button>
+        <button type="button" className="btn btn--ghost" onClick={() => void saveProject(store)} title="Save (Ctrl+S)">
+          Save
+        </button>
+        <MoreFileActions />
+      </div>
+      <div className="toolbar" role="toolbar" aria-label="Edit">
+        <button type="button" className="btn btn--ghost" onClick={() => store.getState().undo()} disabled={!canUndo} title="Undo (Ctrl+Z)">
+          Undo
+        </button>
+        <button type="button" className="btn btn--ghost" onClick={() => store.getState().redo()} disabled={!canRedo} title="Redo (Ctrl+Shift+Z)">
+          Redo
+        </button>
+      </div>
+      <div className="header__spacer" />
+      <div className="header__summary">
+        <span data-testid="total-params">{formatCount(graph.totalParams)} params</span>
+        <span
+          className={`validity ${empty ? '' : errors > 0 ? 'is-error' : warnings > 0 ? 'is-warning' : 'is-ok'}`}
+          data-testid="validity"
+          title={[...graph.issues, ...trainIssues].map((i) => i.message).join('\n') || undefined}
+        >
+          {empty ? 'Empty model' : errors > 0 ? plural(errors, 'error') : warnings > 0 ? `Valid, ${plural(warnings, 'warning')}` : 'Valid model'}
+          {!empty && errors > 0 && warnings > 0 ? `, ${plural(warnings, 'warning')}` : ''}
+        </span>
+      </div>
+      <div className="header__train">
+        {showWhy ? (
+          <span className="train-why" id="train-why" data-testid="train-why" title={why}>
+            {why}
+          </span>
+        ) : null}
+        <button
+          type="button"
+          className="btn btn--primary"
+          onClick={() => void startTraining(store)}
+          disabled={trainDisabled}
+          aria-describedby={showWhy ? 'train-why' : undefined}
+        >
+          Train
+        </button>
+        <button type="button" className="btn" onClick={() => void stopTraining(store)} disabled={!active || training.runId === null || training.stopRequested}>
+          Stop
+        </button>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,55 @@
+import { createContext, useContext, useMemo, useRef, type ReactNode } from 'react';
+import { analyzeGraph, type GraphAnalysis } from '../../../shared/graph/analyze';
+import type { Graph } from '../../../shared/graph/document';
+import type { GraphIssue } from '../../../shared/graph/issues';
+import { checkTrainable } from '../../../shared/training/trainable';
+import type { DatasetInfo } from '../../../shared/api/contract';
+import { getDataset } from '../../../shared/training/datasets';
+import { useEditor } from './context';
+import { useUi } from './ui';
+
+export interface Analysis {
+  readonly graph: GraphAnalysis;
+  /** Data-set fit problems, checked when the graph itself is valid. */
+  readonly trainIssues: readonly GraphIssue[];
+  /** Errors that keep the Train button disabled, graph errors first. */
+  readonly blockers: readonly GraphIssue[];
+  readonly dataset: DatasetInfo | undefined;
+}
+
+const AnalysisContext = createContext<Analysis | null>(null);
+
+/** Same logical graph (ignoring positions): nodes keep their params objects while dragged. */
+function sameLogicalGraph(a: Graph, b: Graph): boolean {
+  if (a.edges !== b.edges || a.nodes.length !== b.nodes.length) return false;
+  return a.nodes.every((n, i) => {
+    const m = b.nodes[i];
+    return m !== undefined && m.id === n.id && m.type === n.type && m.params === n.params && m.name === n.name;
+  });
+}
+
+/** Analyses the document once per logical change and shares the result. */
+export function AnalysisProvider({ children }: { children: ReactNode }) {
+  const graph = useEditor((s) => s.doc.graph);
+  const datasetId = useEditor((s) => s.doc.training.dataset);
+  const datasets = useUi((s) => s.datasets);
+  const stable = useRef(graph);
+  if (!sameLogicalGraph(stable.current, graph)) stable.current = graph;
+  const logical = stable.current;
+
+  const value = useMemo<Analysis>(() => {
+    const analysis = analyzeGraph(logical);
+    const dataset = datasets.find((d) => d.id === datasetId) ?? getDataset(datasetId);
+    const trainIssues = analysis.valid && dataset ? checkTrainable(logical, analysis, dataset) : [];
+    const blockers = [...analysis.issues, ...trainIssues].filter((i) => i.severity === 'error');
+    return { graph: analysis, trainIssues, blockers, dataset };
+  }, [logical, datasetId, datasets]);
+
+  return <AnalysisContext.Provider value={value}>{children}</AnalysisContext.Provider>;
+}
+
+export function useAnalysis(): Analysis {
+  const a = useContext(AnalysisContext);
+  if (!a) throw new Error('useAnalysis needs an AnalysisProvider');
+  return a;
+}

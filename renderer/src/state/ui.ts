@@ -1,0 +1,73 @@
+import { create } from 'zustand';
+import type { DatasetInfo } from '../../../shared/api/contract';
+import { DATASETS } from '../../../shared/training/datasets';
+
+export interface Notice {
+  readonly id: number;
+  readonly kind: 'error' | 'info';
+  readonly text: string;
+}
+
+export interface ConfirmRequest {
+  readonly title: string;
+  readonly text: string;
+  readonly confirmLabel: string;
+  readonly answer: (ok: boolean) => void;
+}
+
+interface UiState {
+  readonly notices: readonly Notice[];
+  readonly confirm: ConfirmRequest | null;
+  readonly datasets: readonly DatasetInfo[];
+  /** The folder pickers open in first (from app.info). */
+  readonly defaultDir: string | null;
+  notify(kind: Notice['kind'], text: string): void;
+  dismiss(id: number): void;
+  askConfirm(title: string, text: string, confirmLabel: string): Promise<boolean>;
+  setDatasets(d: readonly DatasetInfo[]): void;
+  setDefaultDir(dir: string): void;
+}
+
+let nextNotice = 1;
+
+/** UI-only state that is not part of the document: messages, confirmations, back-end info. */
+export const useUi = create<UiState>()((set, get) => ({
+  notices: [],
+  confirm: null,
+  datasets: DATASETS,
+  defaultDir: null,
+  notify(kind, text) {
+    const notice = { id: nextNotice++, kind, text };
+    set({ notices: [...get().notices.slice(-4), notice] });
+  },
+  dismiss(id) {
+    set({ notices: get().notices.filter((n) => n.id !== id) });
+  },
+  askConfirm(title, text, confirmLabel) {
+    get().confirm?.answer(false);
+    return new Promise<boolean>((resolve) => {
+      const request: ConfirmRequest = {
+        title,
+        text,
+        confirmLabel,
+        answer: (ok) => {
+          if (get().confirm === request) set({ confirm: null });
+          resolve(ok);
+        },
+      };
+      set({ confirm: request });
+    });
+  },
+  setDatasets(datasets) {
+    set({ datasets: datasets.length > 0 ? datasets : DATASETS });
+  },
+  setDefaultDir(dir) {
+    set({ defaultDir: dir });
+  },
+}));
+
+/** A readable message from anything thrown. */
+export function errorText(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  return String(e);
+}

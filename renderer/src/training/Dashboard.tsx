@@ -1,0 +1,133 @@
+import { useEffect, useState } from 'react';
+import { useEditor, useEditorStore } from '../state/context';
+import { errorText } from '../state/ui';
+import { BatchLossChart, EpochChart } from './charts';
+import { Progress, formatDuration } from './Progress';
+import { exportModel, type ExportResult } from './actions';
+
+const STATUS_TEXT = {
+  idle: 'Ready',
+  starting: 'Starting…',
+  running: 'Training',
+  evaluating: 'Evaluating on the test set…',
+  done: 'Finished',
+  error: 'Failed',
+} as const;
+
+const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
+
+/** The bottom panel: progress, backend, results, export and live charts. */
+export function Dashboard() {
+  const store = useEditorStore();
+  const t = useEditor((s) => s.training);
+  const [exported, setExported] = useState<ExportResult | null>(null);
+  const [exportError, setExportError] = useState<string | null>(null);
+  const [exporting, setExporting] = useState(false);
+
+  useEffect(() => {
+    setExported(null);
+    setExportError(null);
+  }, [t.runId]);
+
+  const status = t.status === 'done' && t.done?.stopped ? 'Stopped' : t.stopRequested && t.status !== 'done' ? 'Stopping…' : STATUS_TEXT[t.status];
+  const canExport = t.status === 'done' && t.runId !== null && !exporting;
+  const backend = t.started?.backend;
+
+  const onExport = async () => {
+    setExportError(null);
+    setExporting(true);
+    try {
+      const result = await exportModel(store);
+      if (result) setExported(result);
+    } catch (e) {
+      setExportError(`Export failed: ${errorText(e)}`);
+    } finally {
+      setExporting(false);
+    }
+  };
+
+  return (
+    <section className="dashboard" aria-label="Training dashboard">
+      <div className="dashboard__side">
+        <div className="dashboard__status">
+          <span className={`status-dot is-${t.status}`} aria-hidden="true" />
+          <span data-testid="training-status" role="status">
+            {status}
+          </span>
+          {t.done ? <span className="muted">in {formatDuration(t.done.seconds)}</span> : null}
+        </div>
+        <Progress />
+        {backend ? (
+          <details className="backend">
+            <summary>
+              Backend: <strong data-testid="backend-label">{backend.label}</strong>
+            </summary>
+            <ul aria-label="Backends tried">
+              {backend.tried.map((b) => (
+                <li key={b.name} className={b.ok ? 'is-ok' : 'is-failed'}>
+                  <strong>{b.name}</strong> {b.ok ? 'loaded' : 'not loaded'}
+                  {b.reason ? <span className="muted"> — {b.reason}</span> : null}
+                </li>
+              ))}
+            </ul>
+          </details>
+        ) : null}
+        {t.started ? (
+          <p className="muted small">
+            {t.started.trainSamples.toLocaleString('en-US')} training · {t.started.validationSamples.toLocaleString('en-US')} validation ·{' '}
+            {t.started.testSamples.toLocaleString('en-US')} test samples
+          </p>
+        ) : null}
+        {t.done?.test ? (
+          <div className="result" aria-label="Test results">
+            <span>
+              Test accuracy{' '}
+              <strong data-testid="test-accuracy" data-value={t.done.test.accuracy}>
+                {pct(t.done.test.accuracy)}
+              </strong>
+            </span>
+            <span>
+              Test loss{' '}
+              <strong data-testid="test-loss" data-value={t.done.test.loss}>
+                {t.done.test.loss.toFixed(4)}
+              </strong>
+            </span>
+          </div>
+        ) : t.done ? (
+          <p className="muted small">No test evaluation (the run was stopped).</p>
+        ) : null}
+        {t.error ? (
+          <div className="error-box" role="alert" data-testid="training-error">
+            {t.error}
+          </div>
+        ) : null}
+        <div className="dashboard__export">
+          <button type="button" className="btn" onClick={() => void onExport()} disabled={!canExport} title={canExport ? 'Write model.json and weights to a folder' : 'Finish a training run first'}>
+            {exporting ? 'Exporting…' : 'Export'}
+          </button>
+          {exportError ? (
+            <span className="error-text" role="alert">
+              {exportError}
+            </span>
+          ) : null}
+        </div>
+        {exported ? (
+          <div className="export-result" data-testid="export-result" role="status">
+            Exported to <code>{exported.outDir}</code>
+            <ul>
+              {exported.files.map((f) => (
+                <li key={f}>
+                  <code>{f}</code>
+                </li>
+              ))}
+            </ul>
+          </div>
+        ) : null}
+      </div>
+      <div className="dashboard__charts">
+        <BatchLossChart />
+        <EpochChart />
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,125 @@
+import { useEffect, useRef } from 'react';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+
+export interface SeriesDef {
+  readonly label: string;
+  /** CSS custom property holding the colour, e.g. `--chart-1`. */
+  readonly colorVar: string;
+  readonly scale?: string;
+  readonly dash?: number[];
+  readonly points?: boolean;
+}
+
+interface Props {
+  readonly title: string;
+  readonly xLabel: string;
+  readonly series: readonly SeriesDef[];
+  /** Second y scale on the right (e.g. accuracy 0..1). */
+  readonly rightScale?: { readonly key: string; readonly label: string; readonly range: [number, number] };
+  readonly yLabel: string;
+  /** x first, then one array per series; may be mutated in place between versions. */
+  readonly data: uPlot.AlignedData;
+  /** Changes whenever `data` changed. */
+  readonly version: number;
+  readonly testId?: string;
+}
+
+const cssVar = (el: Element, name: string, fallback: string) => getComputedStyle(el).getPropertyValue(name).trim() || fallback;
+
+/**
+ * A uPlot chart created once; new data is pushed with `setData`, at most once
+ * per animation frame however fast events arrive.
+ */
+export function UPlotChart({ title, xLabel, yLabel, series, rightScale, data, version, testId }: Props) {
+  const host = useRef<HTMLDivElement>(null);
+  const chart = useRef<uPlot | null>(null);
+  const latest = useRef(data);
+  const frame = useRef<number | null>(null);
+  latest.current = data;
+
+  useEffect(() => {
+    const el = host.current;
+    if (!el) return;
+    const fg = cssVar(el, '--fg-muted', '#888');
+    const grid = cssVar(el, '--chart-grid', 'rgba(128,128,128,0.15)');
+    const axis = (label: string, extra: Partial<uPlot.Axis> = {}): uPlot.Axis => ({
+      label,
+      stroke: fg,
+      grid: { stroke: grid, width: 1 },
+      ticks: { stroke: grid, width: 1 },
+      labelSize: 14,
+      labelFont: '11px system-ui, sans-serif',
+      font: '10px system-ui, sans-serif',
+      size: 40,
+      ...extra,
+    });
+    const opts: uPlot.Options = {
+      width: Math.max(100, el.clientWidth),
+      height: Math.max(60, el.clientHeight),
+      legend: { show: false },
+      cursor: { drag: { x: false, y: false } },
+      scales: {
+        x: { time: false, range: (_u, min, max) => (min === max ? [min - 1, max + 1] : [min, max]) },
+        ...(rightScale ? { [rightScale.key]: { range: rightScale.range } } : {}),
+      },
+      axes: [
+        axis(xLabel, { size: 32 }),
+        axis(yLabel),
+        ...(rightScale ? [axis(rightScale.label, { scale: rightScale.key, side: 1, grid: { show: false } })] : []),
+      ],
+      series: [
+        {},
+        ...series.map<uPlot.Series>((s) => ({
+          label: s.label,
+          stroke: cssVar(el, s.colorVar, '#4a90d9'),
+          width: 1.5,
+          scale: s.scale ?? 'y',
+          dash: s.dash,
+          spanGaps: true,
+          points: { show: s.points ?? false, size: 5 },
+        })),
+      ],
+    };
+    const u = new uPlot(opts, latest.current, el);
+    chart.current = u;
+    const resize = new ResizeObserver(() => {
+      if (el.clientWidth > 0 && el.clientHeight > 0) u.setSize({ width: el.clientWidth, height: el.clientHeight });
+    });
+    resize.observe(el);
+    return () => {
+      resize.disconnect();
+      if (frame.current !== null) cancelAnimationFrame(frame.current);
+      frame.current = null;
+      u.destroy();
+      chart.current = null;
+    };
+    // The chart's structure is fixed for the component's life.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  useEffect(() => {
+    if (frame.current !== null) return;
+    frame.current = requestAnimationFrame(() => {
+      frame.current = null;
+      chart.current?.setData(latest.current);
+    });
+  }, [version, data]);
+
+  return (
+    <figure className="chart" data-testid={testId} aria-label={title}>
+      <figcaption className="chart__head">
+        <span className="chart__title">{title}</span>
+        <span className="chart__legend">
+          {series.map((s) => (
+            <span key={s.label} className="chart__key">
+              <span className={`chart__swatch${s.dash ? ' is-dashed' : ''}`} style={{ borderColor: `var(${s.colorVar})` }} />
+              {s.label}
+            </span>
+          ))}
+        </span>
+      </figcaption>
+      <div className="chart__plot" ref={host} role="img" aria-label={`${title} chart`} />
+    </figure>
+  );
+}

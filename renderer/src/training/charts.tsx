@@ -1,0 +1,49 @@
+import { useMemo } from 'react';
+import type uPlot from 'uplot';
+import { useEditor } from '../state/context';
+import { UPlotChart } from './UPlotChart';
+
+const BATCH_SERIES = [{ label: 'Batch loss', colorVar: '--chart-1' }] as const;
+
+/** Loss of every batch, x = global step. */
+export function BatchLossChart() {
+  const series = useEditor((s) => s.training.series);
+  const version = useEditor((s) => s.training.version);
+  const data = useMemo<uPlot.AlignedData>(() => [series.step, series.loss], [series]);
+  return <UPlotChart title="Batch loss" xLabel="step" yLabel="loss" series={BATCH_SERIES} data={data} version={version} testId="batch-loss-chart" />;
+}
+
+const EPOCH_SERIES = [
+  { label: 'Train loss', colorVar: '--chart-1', points: true },
+  { label: 'Val loss', colorVar: '--chart-2', points: true },
+  { label: 'Train acc', colorVar: '--chart-3', scale: 'acc', dash: [4, 3], points: true },
+  { label: 'Val acc', colorVar: '--chart-4', scale: 'acc', dash: [4, 3], points: true },
+];
+const ACC_SCALE = { key: 'acc', label: 'accuracy', range: [0, 1] as [number, number] };
+
+/** Per-epoch train/validation loss (left axis) and accuracy (right axis). */
+export function EpochChart() {
+  const epochs = useEditor((s) => s.training.epochs);
+  const data = useMemo<uPlot.AlignedData>(
+    () => [
+      epochs.map((e) => e.epoch + 1),
+      epochs.map((e) => e.train.loss),
+      epochs.map((e) => e.validation?.loss ?? null),
+      epochs.map((e) => e.train.accuracy),
+      epochs.map((e) => e.validation?.accuracy ?? null),
+    ],
+    [epochs],
+  );
+  return (
+    <UPlotChart
+      title="Per epoch"
+      xLabel="epoch"
+      yLabel="loss"
+      series={EPOCH_SERIES}
+      rightScale={ACC_SCALE}
+      data={data}
+      version={epochs.length}
+      testId="epoch-chart"
+    />
+  );
+}
