@@ -1,0 +1,357 @@
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { TrainingSettingsSchema, type ProjectDoc } from '../../shared/graph/document';
+import type { TrainEvent } from '../../shared/training/events';
+import { assertNever } from '../../shared/layers/params';
+import { createBackend, type BackendService } from '../services/backend';
+import { createForkLauncher } from '../services/fork-launcher';
+import { exportFreshModel } from '../services/export-fresh';
+import { formatSummaryTable, summarizeModel } from '../services/model-summary';
+import { openProject } from '../services/project-files';
+import { latestRunWithModel, runDirOf } from '../services/runs';
+
+/** What the CLI talks to; tests replace parts of it. */
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly env: NodeJS.ProcessEnv;
+  /** The built trainer entry (`dist/main/trainer.cjs` next to `cli.cjs`). */
+  readonly trainerEntry: string;
+  /** True when stdout is a terminal: progress is redrawn in place. */
+  readonly interactive: boolean;
+}
+
+const USAGE = `Usage: netwright <command> [options]
+
+Commands:
+  start                          Open the desktop app (or the browser mode where it cannot run)
+  serve [--port N]               Serve the app to your browser on 127.0.0.1
+  summary <file.nwproj> [--json] Per-layer output shapes and parameter counts
+  train <file.nwproj> [--epochs N] [--batch-size N] [--limit N] [--test-limit N] [--json]
+                                 Train headless and report test metrics
+  export <file.nwproj> --format tfjs --out <dir> [--run <id>|latest]
+                                 Write a TF.js LayersModel (fresh weights, or a run's trained ones)
+
+Runs are kept in $NETWRIGHT_HOME/runs (default ~/.netwright/runs).`;
+
+/** A problem to report as one line, with an exit code. */
+class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+  }
+}
+
+function defaultIo(): CliIo {
+  return {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    env: process.env,
+    trainerEntry: path.join(__dirname, 'trainer.cjs'),
+    interactive: Boolean(process.stdout.isTTY),
+  };
+}
+
+function dataDir(env: NodeJS.ProcessEnv): string {
+  return env['NETWRIGHT_HOME'] || path.join(os.homedir(), '.netwright');
+}
+
+/** Runs the `netwright` command line; `argv` excludes node and the script. Returns the exit code. */
+export async function main(argv: string[], ioOverrides: Partial<CliIo> = {}): Promise<number> {
+  const io: CliIo = { ...defaultIo(), ...ioOverrides };
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case undefined:
+        io.stderr(`${USAGE}\n`);
+        return 2;
+      case '--help':
+      case '-h':
+      case 'help':
+        io.stdout(`${USAGE}\n`);
+        return 0;
+      case '--version':
+        io.stdout(`${readVersion()}\n`);
+        return 0;
+      case 'summary':
+        return await summaryCommand(rest, io);
+      case 'train':
+        return await trainCommand(rest, io);
+      case 'export':
+        return await exportCommand(rest, io);
+      case 'serve': {
+        const { values } = parse(rest, { port: { type: 'string' } }, 0);
+        const { runServe } = await import('./serve');
+        return await runServe(portOption(values['port']));
+      }
+      case 'start': {
+        const { values } = parse(rest, { port: { type: 'string' } }, 0);
+        const { runStart } = await import('./start');
+        return await runStart(portOption(values['port']));
+      }
+      default:
+        throw new CliError(`unknown command "${command}". Run "netwright --help" for the commands.`, 2);
+    }
+  } catch (error) {
+    io.stderr(`netwright: ${oneLine(error)}\n`);
+    return error instanceof CliError ? error.exitCode : 1;
+  }
+}
+
+function oneLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return (message.split('\n')[0] ?? '').trim() || 'unknown error';
+}
+
+function readVersion(): string {
+  return typeof NETWRIGHT_VERSION === 'string' ? NETWRIGHT_VERSION : '0.0.0-dev';
+}
+declare const NETWRIGHT_VERSION: string | undefined;
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** parseArgs with readable errors; `positionals` is how many positional arguments are required. */
+function parse(args: string[], options: Options, positionals: number) {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new CliError(`${oneLine(error).replace(/\. To specify a positional.*$/, '')}. Run "netwright --help".`, 2);
+  }
+  if (parsed.positionals.length < positionals) throw new CliError('a project file (.nwproj) is required. Run "netwright --help".', 2);
+  if (parsed.positionals.length > positionals) {
+    throw new CliError(`unexpected argument "${parsed.positionals[positionals]}". Run "netwright --help".`, 2);
+  }
+  return parsed;
+}
+
+function intOption(value: unknown, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (typeof value !== 'string' || !/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) {
+    throw new CliError(`${flag} needs a positive whole number, not "${String(value)}".`, 2);
+  }
+  return n;
+}
+
+function portOption(value: unknown): { port?: number } {
+  const port = intOption(value, '--port');
+  if (port !== undefined && port > 65535) throw new CliError('--port must be at most 65535.', 2);
+  return port === undefined ? {} : { port };
+}
+
+async function loadDoc(file: string): Promise<ProjectDoc> {
+  return (await openProject(file)).doc;
+}
+
+async function summaryCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, { json: { type: 'boolean' } }, 1);
+  const summary = summarizeModel(await loadDoc(positionals[0] as string));
+  if (values['json']) {
+    const layers = summary.layers.map(({ id, type, outputShape, params }) => ({ id, type, outputShape, params }));
+    io.stdout(`${JSON.stringify({ layers, totalParams: summary.totalParams })}\n`);
+  } else {
+    io.stdout(`${formatSummaryTable(summary)}\n`);
+  }
+  return 0;
+}
+
+function makeBackend(io: CliIo): BackendService {
+  return createBackend({
+    mode: 'browser',
+    version: readVersion(),
+    launcher: createForkLauncher(io.trainerEntry),
+    dataDir: dataDir(io.env),
+    defaultDir: os.homedir(),
+  });
+}
+
+async function trainCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(
+    args,
+    {
+      epochs: { type: 'string' },
+      'batch-size': { type: 'string' },
+      limit: { type: 'string' },
+      'test-limit': { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    1,
+  );
+  const doc = await loadDoc(positionals[0] as string);
+  const overrides = {
+    epochs: intOption(values['epochs'], '--epochs'),
+    batchSize: intOption(values['batch-size'], '--batch-size'),
+    trainLimit: intOption(values['limit'], '--limit'),
+    testLimit: intOption(values['test-limit'], '--test-limit'),
+  };
+  const settings = TrainingSettingsSchema.safeParse({
+    ...doc.training,
+    ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)),
+  });
+  if (!settings.success) {
+    const first = settings.error.issues[0];
+    throw new CliError(`invalid training setting ${first?.path.join('.') ?? ''}: ${first?.message ?? 'invalid'}.`, 2);
+  }
+  const trainDoc: ProjectDoc = { ...doc, training: settings.data };
+  const json = Boolean(values['json']);
+  const backend = makeBackend(io);
+  const printer = json ? jsonPrinter(io) : textPrinter(io, trainDoc, dataDir(io.env));
+  let runId: string | undefined;
+  let interrupted = false;
+  const early: TrainEvent[] = [];
+  const onSigint = () => {
+    if (runId && !interrupted) {
+      interrupted = true;
+      if (!json) io.stderr('\nStopping after the current batch (Ctrl-C again to quit at once)...\n');
+      void backend.handle('training.stop', { runId });
+    } else {
+      void backend.dispose().then(() => process.exit(130));
+    }
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    const last = await new Promise<TrainEvent>((resolve, reject) => {
+      const handle = (event: TrainEvent) => {
+        printer(event);
+        if (event.type === 'done' || event.type === 'error') resolve(event);
+      };
+      backend.onEvent((name, payload) => {
+        if (name !== 'training.event') return;
+        const event = payload as TrainEvent;
+        if (runId === undefined) early.push(event);
+        else if (event.runId === runId) handle(event);
+      });
+      backend.handle('training.start', { doc: trainDoc }).then((result) => {
+        runId = (result as { runId: string }).runId;
+        for (const e of early.splice(0)) if (e.runId === runId) handle(e);
+      }, reject);
+    });
+    if (last.type === 'error') {
+      io.stderr(`netwright: ${last.message}\n`);
+      return 1;
+    }
+    return interrupted ? 130 : 0;
+  } finally {
+    process.off('SIGINT', onSigint);
+    await backend.dispose();
+  }
+}
+
+/** `{"event": type, ...}` per line: the TrainEvent with its `type` renamed to `event`. */
+function jsonPrinter(io: CliIo): (event: TrainEvent) => void {
+  return (event) => {
+    const { type, ...rest } = event;
+    const ordered = type === 'done' ? { event: type, test: event.test, ...rest } : { event: type, ...rest };
+    io.stdout(`${JSON.stringify(ordered)}\n`);
+  };
+}
+
+const n = (x: number) => Math.round(x).toLocaleString('en-US');
+const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
+const metrics = (m: { loss: number; accuracy: number }) => `loss ${m.loss.toFixed(4)}, accuracy ${pct(m.accuracy)}`;
+
+function textPrinter(io: CliIo, doc: ProjectDoc, home: string): (event: TrainEvent) => void {
+  let batchesPerEpoch = 0;
+  let epochs = 0;
+  let lastProgress = 0;
+  let progressShown = false;
+  const endProgress = () => {
+    if (progressShown && io.interactive) io.stdout('\n');
+    progressShown = false;
+  };
+  return (event) => {
+    switch (event.type) {
+      case 'started': {
+        batchesPerEpoch = event.batchesPerEpoch;
+        epochs = event.epochs;
+        const failed = event.backend.tried.filter((t) => !t.ok);
+        io.stdout(`Backend: ${event.backend.label}\n`);
+        for (const f of failed) io.stdout(`  not used: ${f.name}: ${f.reason}\n`);
+        io.stdout(
+          `Training "${doc.name}" (run ${event.runId}): ${epochs} epoch(s) of ${n(batchesPerEpoch)} batches; ` +
+            `${n(event.trainSamples)} training, ${n(event.validationSamples)} validation, ${n(event.testSamples)} test samples\n`,
+        );
+        return;
+      }
+      case 'batch': {
+        const now = Date.now();
+        const last = event.batch === batchesPerEpoch - 1;
+        if (!io.interactive && !last && now - lastProgress < 5000) return;
+        lastProgress = now;
+        const line =
+          `  epoch ${event.epoch + 1}/${epochs}  batch ${event.batch + 1}/${batchesPerEpoch}  ` +
+          `loss ${event.loss.toFixed(4)}  acc ${pct(event.accuracy)}  ${n(event.samplesPerSec)} samples/s  ETA ${Math.ceil(event.etaSec)} s`;
+        if (io.interactive) {
+          io.stdout(`\r${line}\x1b[K`);
+          progressShown = true;
+        } else io.stdout(`${line}\n`);
+        return;
+      }
+      case 'epoch':
+        endProgress();
+        io.stdout(
+          `Epoch ${event.epoch + 1}/${epochs}: ${metrics(event.train)}` +
+            (event.validation ? ` | validation ${metrics(event.validation)}` : '') +
+            '\n',
+        );
+        return;
+      case 'evaluating':
+        endProgress();
+        io.stdout('Evaluating on the test set...\n');
+        return;
+      case 'done':
+        endProgress();
+        if (event.test) io.stdout(`Test: ${metrics(event.test)}\n`);
+        io.stdout(
+          `${event.stopped ? 'Stopped' : 'Finished'} in ${event.seconds.toFixed(1)} s.` +
+            (event.test ? ` Model saved in ${runDirOf(home, event.runId)}\n` : ' Nothing was trained.\n'),
+        );
+        return;
+      case 'error':
+        endProgress();
+        return;
+      default:
+        assertNever(event);
+    }
+  };
+}
+
+async function exportCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, { format: { type: 'string' }, out: { type: 'string' }, run: { type: 'string' } }, 1);
+  const format = values['format'];
+  if (format === undefined) throw new CliError('export needs --format tfjs.', 2);
+  if (format !== 'tfjs') throw new CliError(`unknown export format "${String(format)}"; this version exports "tfjs".`, 2);
+  const out = values['out'];
+  if (typeof out !== 'string' || out === '') throw new CliError('export needs --out <dir>.', 2);
+  const doc = await loadDoc(positionals[0] as string);
+  const home = dataDir(io.env);
+  const runOption = values['run'];
+  let result: { outDir: string; files: string[] };
+  if (typeof runOption === 'string') {
+    const runId = runOption === 'latest' ? latestRunWithModel(home) : runOption;
+    if (!runId) throw new CliError(`there is no trained run in ${path.join(home, 'runs')} yet; train first.`);
+    const backend = makeBackend(io);
+    try {
+      result = (await backend.handle('export.tfjs', { runId, outDir: path.resolve(out) })) as typeof result;
+    } finally {
+      await backend.dispose();
+    }
+    io.stdout(`Exported run ${runId} (trained weights) as a TF.js LayersModel:\n`);
+  } else {
+    result = await exportFreshModel(createForkLauncher(io.trainerEntry), doc, path.resolve(out));
+    io.stdout(`Exported "${doc.name}" with fresh (untrained) weights as a TF.js LayersModel:\n`);
+  }
+  for (const f of result.files) io.stdout(`  ${f}\n`);
+  return 0;
+}
+
+// `node dist/main/cli.cjs ...` runs the command line directly (bin/netwright.cjs calls `main` itself).
+if (typeof module !== 'undefined' && typeof require !== 'undefined' && require.main === module) {
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,60 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FromTrainerSchema, type FromTrainer } from '../../shared/training/protocol';
+import { createForkLauncher } from './fork-launcher';
+import { buildTrainerForTests } from './build-trainer-for-tests';
+import { exportFreshModel } from './export-fresh';
+import { exampleDoc } from '../trainer/test-helpers';
+
+let entry: string;
+beforeAll(async () => {
+  entry = await buildTrainerForTests();
+});
+afterAll(() => fs.rmSync(entry, { force: true }));
+
+function collect(proc: ReturnType<ReturnType<typeof createForkLauncher>['launch']>) {
+  const messages: FromTrainer[] = [];
+  const exited = new Promise<number | null>((resolve) => proc.onExit(resolve));
+  proc.onMessage((m) => messages.push(FromTrainerSchema.parse(m)));
+  return { messages, exited };
+}
+
+describe('createForkLauncher (real child process)', () => {
+  it('trains in a child process on WebAssembly and exits when done', async () => {
+    const proc = createForkLauncher(entry).launch();
+    const { messages, exited } = collect(proc);
+    const doc = exampleDoc();
+    doc.training = { ...doc.training, trainLimit: 300, testLimit: 100 };
+    const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nw-fork-'));
+    proc.send({ type: 'train', runId: 'fork1', doc, runDir });
+    expect(await exited).toBe(0);
+    const events = messages.flatMap((m) => (m.type === 'event' ? [m.event] : []));
+    expect(events[0]).toMatchObject({ type: 'started', backend: { backend: 'wasm' } });
+    expect(events.at(-1)).toMatchObject({ type: 'done', stopped: false });
+    expect(fs.readdirSync(runDir).sort()).toEqual(['model.json', 'run.json', 'weights.bin']);
+  });
+
+  it('reports exit when killed', async () => {
+    const proc = createForkLauncher(entry).launch();
+    const { exited } = collect(proc);
+    proc.kill();
+    expect(await exited).toBeNull();
+  });
+
+  it('exports fresh weights through a trainer process', async () => {
+    const outDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'nw-fresh-')), 'm');
+    const result = await exportFreshModel(createForkLauncher(entry), exampleDoc(), outDir);
+    expect(result.files.map((f) => path.basename(f))).toEqual(['model.json', 'weights.bin']);
+    const json = JSON.parse(fs.readFileSync(path.join(outDir, 'model.json'), 'utf8'));
+    expect(json.format).toBe('layers-model');
+    expect(json.weightsManifest[0].paths).toEqual(['./weights.bin']);
+  });
+
+  it('reports a missing entry file as an exit', async () => {
+    const proc = createForkLauncher(path.join(os.tmpdir(), 'no-such-trainer.cjs')).launch();
+    const { exited } = collect(proc);
+    expect(await exited).not.toBe(0);
+  });
+});

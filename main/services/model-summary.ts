@@ -1,0 +1,47 @@
+import type { ProjectDoc } from '../../shared/graph/document';
+import { analyzeGraph } from '../../shared/graph/analyze';
+import { formatShape } from '../../shared/layers/params';
+import { ApiError } from '../../shared/api/contract';
+
+export interface LayerSummary {
+  readonly id: string;
+  readonly name?: string;
+  readonly type: string;
+  /** With null for the batch dimension. */
+  readonly outputShape: (number | null)[];
+  readonly params: number;
+}
+
+export interface ModelSummary {
+  readonly layers: LayerSummary[];
+  readonly totalParams: number;
+}
+
+/** Per-layer output shapes and parameter counts in data-flow order; ApiError when the graph is invalid. */
+export function summarizeModel(doc: ProjectDoc): ModelSummary {
+  const analysis = analyzeGraph(doc.graph);
+  if (!analysis.valid) {
+    const first = analysis.issues.find((i) => i.severity === 'error');
+    throw new ApiError('INVALID_GRAPH', first ? `${first.message} ${first.fix}` : 'The graph is empty.');
+  }
+  const names = new Map(doc.graph.nodes.map((n) => [n.id, n.name]));
+  const layers = analysis.order.map((id) => {
+    const node = analysis.nodes.get(id);
+    if (!node?.outputShape) throw new ApiError('INVALID_GRAPH', `The shape of ${id} could not be inferred.`);
+    const name = names.get(id);
+    return { id, ...(name ? { name } : {}), type: node.type, outputShape: [...node.outputShape], params: node.params };
+  });
+  return { layers, totalParams: analysis.totalParams };
+}
+
+/** A fixed-width table like Keras' `model.summary()`. */
+export function formatSummaryTable(summary: ModelSummary): string {
+  const n = (x: number) => x.toLocaleString('en-US');
+  const rows = summary.layers.map((l) => [l.name ? `${l.name} (${l.id})` : l.id, l.type, formatShape(l.outputShape), n(l.params)]);
+  const header = ['Layer', 'Type', 'Output shape', 'Params'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === cells.length - 1 ? c.padStart(widths[i] as number) : c.padEnd(widths[i] as number))).join('  ');
+  const rule = '-'.repeat(widths.reduce((a, b) => a + b, 0) + 2 * (widths.length - 1));
+  return [line(header), rule, ...rows.map(line), rule, `Total params: ${n(summary.totalParams)}`].join('\n');
+}
