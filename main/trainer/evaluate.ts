@@ -9,7 +9,7 @@ export async function evaluateSet(
   set: SampleSet,
   inputShape: readonly number[],
   numClasses: number,
-  chunkSize = 1000,
+  chunkSize = 256,
 ): Promise<Metrics> {
   let lossSum = 0;
   let correct = 0;

@@ -1,0 +1,155 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main, type CliIo } from './cli';
+import { analyzeGraph } from '../../shared/graph/analyze';
+import { buildTrainerForTests } from '../services/build-trainer-for-tests';
+import { EXAMPLE_PATH, chain, docWithGraph, exampleDoc } from '../trainer/test-helpers';
+
+let trainerEntry: string;
+beforeAll(async () => {
+  trainerEntry = await buildTrainerForTests();
+});
+afterAll(() => fs.rmSync(trainerEntry, { force: true }));
+
+function tmp(prefix = 'nw-cli-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+async function run(argv: string[], home = tmp('nw-home-')): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const io: Partial<CliIo> = {
+    stdout: (t) => (out += t),
+    stderr: (t) => (err += t),
+    env: { NETWRIGHT_HOME: home },
+    trainerEntry,
+    interactive: false,
+  };
+  const code = await main(argv, io);
+  return { code, out, err };
+}
+
+function expectOneLineError(r: { code: number; out: string; err: string }, pattern: RegExp): void {
+  expect(r.code).not.toBe(0);
+  expect(r.err.trimEnd().split('\n')).toHaveLength(1);
+  expect(r.err).toMatch(/^netwright: /);
+  expect(r.err).toMatch(pattern);
+  expect(r.err).not.toMatch(/\n\s+at /);
+}
+
+function writeDoc(doc: unknown): string {
+  const file = path.join(tmp(), 'p.nwproj');
+  fs.writeFileSync(file, JSON.stringify(doc));
+  return file;
+}
+
+describe('netwright summary', () => {
+  it('prints exactly one JSON object matching the graph analysis, 101,770 in total', async () => {
+    const r = await run(['summary', EXAMPLE_PATH, '--json']);
+    expect(r.code).toBe(0);
+    const lines = r.out.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const parsed = JSON.parse(lines[0] as string);
+    const analysis = analyzeGraph(exampleDoc().graph);
+    expect(parsed.totalParams).toBe(101_770);
+    expect(parsed.totalParams).toBe(analysis.totalParams);
+    expect(parsed.layers).toEqual(
+      analysis.order.map((id) => {
+        const n = analysis.nodes.get(id);
+        return { id, type: n?.type, outputShape: n?.outputShape, params: n?.params };
+      }),
+    );
+    expect(parsed.layers[0].outputShape).toEqual([null, 28, 28]);
+  });
+
+  it('prints a readable table', async () => {
+    const r = await run(['summary', EXAMPLE_PATH]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^Layer\s+Type\s+Output shape\s+Params/);
+    expect(r.out).toContain('Total params: 101,770');
+  });
+
+  it('explains missing and damaged files and invalid graphs in one line', async () => {
+    expectOneLineError(await run(['summary', path.join(tmp(), 'none.nwproj')]), /does not exist/);
+    const damaged = path.join(tmp(), 'bad.nwproj');
+    fs.writeFileSync(damaged, '{ not json');
+    expectOneLineError(await run(['summary', damaged]), /not valid JSON/);
+    const invalid = docWithGraph(chain(['in', 'Input', { shape: [28, 28] }], ['d', 'Dense', { units: 0 }]));
+    expectOneLineError(await run(['summary', writeDoc(invalid)]), /Units must be at least 1/);
+    expectOneLineError(await run(['train', writeDoc(invalid)]), /Units must be at least 1/);
+  });
+});
+
+describe('netwright usage errors', () => {
+  it('prints help with exit 0', async () => {
+    const r = await run(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/Usage: netwright/);
+  });
+
+  it('refuses unknown commands, unknown options and bad numbers', async () => {
+    expectOneLineError(await run(['frobnicate']), /unknown command "frobnicate"/);
+    expectOneLineError(await run(['summary', EXAMPLE_PATH, '--bogus']), /Unknown option '--bogus'/);
+    expectOneLineError(await run(['summary']), /project file/);
+    expectOneLineError(await run(['train', EXAMPLE_PATH, '--epochs', 'two']), /--epochs needs a positive whole number/);
+    expectOneLineError(await run(['export', EXAMPLE_PATH, '--format', 'onnx', '--out', tmp()]), /unknown export format "onnx"/);
+    expectOneLineError(await run(['export', EXAMPLE_PATH, '--format', 'tfjs']), /--out/);
+  });
+});
+
+describe('netwright train', () => {
+  it('prints one JSON object per event, ending with done and test metrics', async () => {
+    const home = tmp('nw-home-');
+    const r = await run(['train', EXAMPLE_PATH, '--limit', '300', '--test-limit', '100', '--epochs', '2', '--json'], home);
+    expect(r.code).toBe(0);
+    const events = r.out.trim().split('\n').map((l) => JSON.parse(l));
+    expect(events[0]).toMatchObject({ event: 'started', trainSamples: 270, validationSamples: 30, testSamples: 100, epochs: 2 });
+    expect(events[0].backend.backend).toBe('wasm');
+    expect(events.filter((e) => e.event === 'epoch')).toHaveLength(2);
+    const done = events.at(-1);
+    expect(done.event).toBe('done');
+    expect(Object.keys(done.test).sort()).toEqual(['accuracy', 'loss']);
+    expect(done.test.accuracy).toBeGreaterThan(0.3);
+    expect(fs.existsSync(path.join(home, 'runs', done.runId, 'model.json'))).toBe(true);
+  });
+
+  it('prints the backend, an epoch line and test metrics in text mode', async () => {
+    const r = await run(['train', EXAMPLE_PATH, '--limit', '200', '--test-limit', '50']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^Backend: WebAssembly/);
+    expect(r.out).toMatch(/not used: @tensorflow\/tfjs-node: not installed/);
+    expect(r.out).toMatch(/Epoch 1\/1: loss \d+\.\d+, accuracy \d+\.\d+% \| validation loss/);
+    expect(r.out).toMatch(/Test: loss \d+\.\d+, accuracy \d+\.\d+%/);
+  });
+
+  it('refuses a graph that does not fit MNIST before starting', async () => {
+    const doc = docWithGraph(chain(['in', 'Input', { shape: [28, 28] }], ['f', 'Flatten'], ['d', 'Dense', { units: 5, activation: 'softmax' }]));
+    expectOneLineError(await run(['train', writeDoc(doc)]), /must be \[\?, 10\]/);
+  });
+});
+
+describe('netwright export', () => {
+  it('writes fresh weights, and a trained run with --run latest', async () => {
+    const home = tmp('nw-home-');
+    const fresh = path.join(tmp(), 'fresh');
+    const r1 = await run(['export', EXAMPLE_PATH, '--format', 'tfjs', '--out', fresh], home);
+    expect(r1.code).toBe(0);
+    expect(fs.readdirSync(fresh).sort()).toEqual(['model.json', 'weights.bin']);
+
+    expectOneLineError(await run(['export', EXAMPLE_PATH, '--format', 'tfjs', '--out', tmp(), '--run', 'latest'], home), /no trained run/);
+
+    const trained = await run(['train', EXAMPLE_PATH, '--limit', '100', '--test-limit', '20', '--json'], home);
+    const runId = JSON.parse(trained.out.trim().split('\n').at(-1) as string).runId as string;
+    const out = path.join(tmp(), 'trained');
+    const r2 = await run(['export', EXAMPLE_PATH, '--format', 'tfjs', '--out', out, '--run', 'latest'], home);
+    expect(r2.code).toBe(0);
+    expect(r2.out).toContain(runId);
+    expect(fs.readFileSync(path.join(out, 'weights.bin'))).toEqual(fs.readFileSync(path.join(home, 'runs', runId, 'weights.bin')));
+    // Trained weights differ from fresh ones of the same architecture, yet have the same size.
+    expect(fs.statSync(path.join(out, 'weights.bin')).size).toBe(fs.statSync(path.join(fresh, 'weights.bin')).size);
+
+    expectOneLineError(await run(['export', EXAMPLE_PATH, '--format', 'tfjs', '--out', tmp(), '--run', 'nope'], home), /no run "nope"/);
+  });
+});
