@@ -1,0 +1,242 @@
+// @ts-check
+/**
+ * ESLint flat config: typescript-eslint's recommended rules (not type-aware,
+ * to stay fast) plus Netwright's architecture rules. As in VS Code, the
+ * runtime a file may use is given by its folder:
+ *
+ *   shared/    pure TypeScript that runs everywhere: no Node, DOM, Electron,
+ *              React, React Flow, tfjs or ws.
+ *   renderer/  the browser UI: no Node built-ins, no Electron, nothing from
+ *              main/; only renderer/src/platform/ touches `window.api`.
+ *   main/      Node back end; only main/electron/ may import `electron`, and
+ *              only ipc-main.ts and preload.ts may use ipcMain / ipcRenderer.
+ *
+ * scripts/lint-rules.test.ts checks that each rule fires.
+ */
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import { defineConfig } from 'eslint/config';
+import { builtinModules } from 'node:module';
+import path from 'node:path';
+
+const ROOT = import.meta.dirname;
+
+// ---------------------------------------------------------------------------
+// Module groups, as `no-restricted-imports` patterns.
+
+const escape = (/** @type {string} */ s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const builtinNames = [...new Set(builtinModules.map((m) => m.replace(/^node:/, '').split('/')[0]))].filter((m) => !m.startsWith('_'));
+const NODE_BUILTINS_RE = `^(?:node:.*|(?:${builtinNames.map(escape).join('|')})(?:/.*)?)$`;
+
+const NODE = { regex: NODE_BUILTINS_RE, message: 'Node built-ins are not available in this runtime.' };
+const ELECTRON = { regex: '^electron(?:/.*)?$', message: 'Electron is not available in this runtime.' };
+const REACT = { regex: '^react(?:-dom)?(?:/.*)?$', message: 'shared/ is UI-free: React belongs in renderer/.' };
+const XYFLOW = { regex: '^@xyflow/', message: 'shared/ is UI-free: React Flow belongs in renderer/.' };
+const TFJS = { regex: '^@tensorflow/', message: 'shared/ must not load tfjs: describe layers as data, build them in main/trainer/.' };
+const WS = { regex: '^ws$', message: 'shared/ has no transports: WebSocket code belongs in main/host/ or renderer/src/platform/.' };
+
+const IPC_ONLY = {
+  name: 'electron',
+  importNames: ['ipcMain', 'ipcRenderer'],
+  message: 'Raw IPC lives only in main/electron/ipc-main.ts and main/electron/preload.ts; go through the typed API contract.',
+};
+
+/**
+ * Static imports and `export ... from`. Dynamic ones are handled by netwright/import-boundaries.
+ * @param {{ regex: string, message: string }[]} patterns
+ * @param {object[]} [paths]
+ * @returns {import('eslint').Linter.RuleEntry}
+ */
+const restrictedImports = (patterns, paths = []) => ['error', { paths, patterns }];
+
+// ---------------------------------------------------------------------------
+// A small local rule: imports that resolve into another runtime's folder
+// (`../../main/x` from renderer/), and dynamic `import()` / `require()` of
+// forbidden modules, which no-restricted-imports does not see.
+
+/** @type {import('eslint').Rule.RuleModule} */
+const importBoundaries = {
+  meta: {
+    type: 'problem',
+    docs: { description: 'Forbid imports that cross into another runtime\'s folder, and dynamic imports of forbidden modules.' },
+    schema: [
+      {
+        type: 'object',
+        properties: {
+          folders: { type: 'array', items: { type: 'string' } },
+          modules: { type: 'array', items: { type: 'object', properties: { regex: { type: 'string' }, message: { type: 'string' } } } },
+        },
+        additionalProperties: false,
+      },
+    ],
+    messages: {
+      folder: '{{file}} may not import from {{folder}}/ ("{{source}}"): it runs in a different runtime. Share code through shared/.',
+      module: '"{{source}}" may not be loaded here: {{message}}',
+    },
+  },
+  create(context) {
+    /** @type {{ folders?: string[], modules?: { regex: string, message: string }[] }} */
+    const options = context.options[0] ?? {};
+    const { folders = [], modules = [] } = options;
+    const matchers = modules.map((m) => ({ re: new RegExp(m.regex), message: m.message }));
+    const file = context.filename;
+    const rel = path.relative(ROOT, file).split(path.sep).join('/');
+
+    /** @param {import('estree').Node | null | undefined} node @param {boolean} dynamic */
+    function check(node, dynamic) {
+      if (!node || node.type !== 'Literal' || typeof node.value !== 'string') return;
+      const source = node.value;
+      if (source.startsWith('.') || source.startsWith('/')) {
+        const target = path.relative(ROOT, path.resolve(path.dirname(file), source)).split(path.sep).join('/');
+        const folder = folders.find((f) => target === f || target.startsWith(`${f}/`));
+        if (folder) context.report({ node, messageId: 'folder', data: { file: rel, folder, source } });
+        return;
+      }
+      if (!dynamic) return;
+      const hit = matchers.find((m) => m.re.test(source));
+      if (hit) context.report({ node, messageId: 'module', data: { source, message: hit.message } });
+    }
+
+    return {
+      ImportDeclaration: (node) => check(node.source, false),
+      ExportNamedDeclaration: (node) => check(node.source, false),
+      ExportAllDeclaration: (node) => check(node.source, false),
+      ImportExpression: (node) => check(node.source, true),
+      CallExpression: (node) => {
+        if (node.callee.type === 'Identifier' && node.callee.name === 'require') check(node.arguments[0], true);
+      },
+    };
+  },
+};
+
+const netwright = { rules: { 'import-boundaries': importBoundaries } };
+
+/**
+ * eslint-plugin-react-hooks is not installed, but renderer code carries
+ * `eslint-disable-next-line react-hooks/exhaustive-deps` comments, and ESLint
+ * fails on a directive naming an unknown rule. These placeholders check
+ * nothing; they only let those names resolve (the directives then show as
+ * unused-directive warnings). Replace with the real plugin when it is added.
+ */
+/** @type {import('eslint').Rule.RuleModule} */
+const placeholderRule = { meta: { type: 'suggestion', schema: false, docs: { description: 'placeholder: eslint-plugin-react-hooks is not installed' } }, create: () => ({}) };
+const reactHooksPlaceholder = { rules: { 'exhaustive-deps': placeholderRule, 'rules-of-hooks': placeholderRule } };
+
+// ---------------------------------------------------------------------------
+// Globals for plain JS files (scripts/, bin/): whatever this Node defines.
+
+const nodeGlobals = Object.fromEntries(
+  Object.getOwnPropertyNames(globalThis)
+    .filter((n) => /^[A-Za-z_$][\w$]*$/.test(n))
+    .map((n) => [n, /** @type {const} */ ('readonly')]),
+);
+const commonJsGlobals = { require: 'readonly', module: 'readonly', exports: 'writable', __dirname: 'readonly', __filename: 'readonly' };
+
+const SHARED_GLOBALS = [
+  ['window', 'shared/ runs outside the browser too.'],
+  ['document', 'shared/ runs outside the browser too.'],
+  ['navigator', 'shared/ runs outside the browser too.'],
+  ['localStorage', 'shared/ runs outside the browser too.'],
+  ['process', 'shared/ runs in the browser too; pass what you need as a parameter.'],
+  ['require', 'shared/ is ESM and runtime-free; use import.'],
+  ['Buffer', 'shared/ runs in the browser too; use Uint8Array.'],
+  ['global', 'shared/ runs in the browser too; use globalThis if you must.'],
+  ['__dirname', 'shared/ has no file system.'],
+  ['__filename', 'shared/ has no file system.'],
+].map(([name, message]) => ({ name, message: `${name}: ${message}` }));
+
+const WINDOW_API_MESSAGE = 'Only renderer/src/platform/ may touch window.api; import the platform layer instead.';
+
+export default defineConfig([
+  {
+    ignores: ['dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'out/**', '.netwright-test/**'],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    plugins: { netwright, 'react-hooks': reactHooksPlaceholder },
+    linterOptions: { reportUnusedDisableDirectives: 'warn' },
+    rules: {
+      // Noisy rules: visible, not blocking. Architecture rules below stay errors.
+      '@typescript-eslint/no-explicit-any': 'warn',
+      'prefer-const': 'warn',
+      '@typescript-eslint/no-unused-expressions': ['warn', { allowTernary: true, allowShortCircuit: true }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      'no-restricted-imports': restrictedImports([], [IPC_ONLY]),
+    },
+  },
+  {
+    files: ['**/*.{js,mjs,cjs}'],
+    languageOptions: { globals: nodeGlobals },
+  },
+  {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { ...nodeGlobals, ...commonJsGlobals } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+
+  // shared/: runtime-free.
+  {
+    files: ['shared/**'],
+    rules: {
+      'no-restricted-imports': restrictedImports([NODE, ELECTRON, REACT, XYFLOW, TFJS, WS]),
+      'no-restricted-globals': ['error', ...SHARED_GLOBALS],
+      'netwright/import-boundaries': ['error', { folders: ['main', 'renderer'], modules: [NODE, ELECTRON, REACT, XYFLOW, TFJS, WS] }],
+    },
+  },
+
+  // renderer/: the browser.
+  {
+    files: ['renderer/**'],
+    rules: {
+      'no-restricted-imports': restrictedImports([
+        NODE,
+        { ...ELECTRON, message: 'The renderer has no Electron access; use the platform layer (renderer/src/platform/).' },
+      ]),
+      'netwright/import-boundaries': ['error', { folders: ['main'], modules: [NODE, ELECTRON] }],
+    },
+  },
+  {
+    files: ['renderer/**'],
+    ignores: ['renderer/src/platform/**'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'window', property: 'api', message: WINDOW_API_MESSAGE },
+        { object: 'globalThis', property: 'api', message: WINDOW_API_MESSAGE },
+        { object: 'self', property: 'api', message: WINDOW_API_MESSAGE },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          // (window as X).api, window!.api, (window satisfies X).api
+          selector:
+            "MemberExpression[property.name='api'][object.type=/^TS(As|NonNull|Satisfies)Expression$/][object.expression.name=/^(window|globalThis|self)$/]",
+          message: WINDOW_API_MESSAGE,
+        },
+      ],
+    },
+  },
+
+  // main/: Node; Electron only in main/electron/, raw IPC only in two files.
+  {
+    files: ['main/**'],
+    ignores: ['main/electron/**'],
+    rules: {
+      'no-restricted-imports': restrictedImports([
+        { ...ELECTRON, message: 'Only main/electron/ may import electron: the rest of main/ also runs under plain Node (netwright serve, the trainer).' },
+      ]),
+      'netwright/import-boundaries': ['error', { folders: ['renderer'], modules: [ELECTRON] }],
+    },
+  },
+  {
+    files: ['main/electron/**'],
+    rules: {
+      'netwright/import-boundaries': ['error', { folders: ['renderer'] }],
+    },
+  },
+  {
+    files: ['main/electron/ipc-main.ts', 'main/electron/preload.ts'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+]);
