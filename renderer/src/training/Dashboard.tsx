@@ -3,7 +3,8 @@ import { useEditor, useEditorStore } from '../state/context';
 import { errorText } from '../state/ui';
 import { BatchLossChart, EpochChart } from './charts';
 import { Progress, formatDuration } from './Progress';
-import { exportModel, type ExportResult } from './actions';
+import { exportModel, pickExportFolder, type ExportResult } from './actions';
+import { basename } from '../shell/paths';
 
 const STATUS_TEXT = {
   idle: 'Ready',
@@ -35,10 +36,17 @@ export function Dashboard() {
 
   const onExport = async () => {
     setExportError(null);
+    let outDir: string | null;
+    try {
+      outDir = await pickExportFolder();
+    } catch (e) {
+      setExportError(`Could not show the folder picker: ${errorText(e)}`);
+      return;
+    }
+    if (!outDir) return;
     setExporting(true);
     try {
-      const result = await exportModel(store);
-      if (result) setExported(result);
+      setExported(await exportModel(store, outDir));
     } catch (e) {
       setExportError(`Export failed: ${errorText(e)}`);
     } finally {
@@ -55,29 +63,18 @@ export function Dashboard() {
             {status}
           </span>
           {t.done ? <span className="muted">in {formatDuration(t.done.seconds)}</span> : null}
+          <span className="dashboard__spacer" />
+          <button
+            type="button"
+            className="btn btn--small"
+            onClick={() => void onExport()}
+            disabled={!canExport}
+            title={canExport ? 'Write model.json and weights to a folder' : 'Finish a training run first'}
+          >
+            {exporting ? 'Exporting…' : 'Export'}
+          </button>
         </div>
         <Progress />
-        {backend ? (
-          <details className="backend">
-            <summary>
-              Backend: <strong data-testid="backend-label">{backend.label}</strong>
-            </summary>
-            <ul aria-label="Backends tried">
-              {backend.tried.map((b) => (
-                <li key={b.name} className={b.ok ? 'is-ok' : 'is-failed'}>
-                  <strong>{b.name}</strong> {b.ok ? 'loaded' : 'not loaded'}
-                  {b.reason ? <span className="muted"> — {b.reason}</span> : null}
-                </li>
-              ))}
-            </ul>
-          </details>
-        ) : null}
-        {t.started ? (
-          <p className="muted small">
-            {t.started.trainSamples.toLocaleString('en-US')} training · {t.started.validationSamples.toLocaleString('en-US')} validation ·{' '}
-            {t.started.testSamples.toLocaleString('en-US')} test samples
-          </p>
-        ) : null}
         {t.done?.test ? (
           <div className="result" aria-label="Test results">
             <span>
@@ -101,27 +98,42 @@ export function Dashboard() {
             {t.error}
           </div>
         ) : null}
-        <div className="dashboard__export">
-          <button type="button" className="btn" onClick={() => void onExport()} disabled={!canExport} title={canExport ? 'Write model.json and weights to a folder' : 'Finish a training run first'}>
-            {exporting ? 'Exporting…' : 'Export'}
-          </button>
-          {exportError ? (
-            <span className="error-text" role="alert">
-              {exportError}
-            </span>
-          ) : null}
-        </div>
+        {exportError ? (
+          <div className="error-box" role="alert">
+            {exportError}
+          </div>
+        ) : null}
         {exported ? (
           <div className="export-result" data-testid="export-result" role="status">
-            Exported to <code>{exported.outDir}</code>
-            <ul>
-              {exported.files.map((f) => (
-                <li key={f}>
-                  <code>{f}</code>
+            Exported to <code>{exported.outDir}</code>:{' '}
+            {exported.files.map((f, i) => (
+              <span key={f}>
+                {i > 0 ? ', ' : ''}
+                <code title={f}>{basename(f)}</code>
+              </span>
+            ))}
+          </div>
+        ) : null}
+        {backend ? (
+          <details className="backend">
+            <summary>
+              Backend: <strong data-testid="backend-label">{backend.label}</strong>
+            </summary>
+            <ul aria-label="Backends tried">
+              {backend.tried.map((b) => (
+                <li key={b.name} className={b.ok ? 'is-ok' : 'is-failed'}>
+                  <strong>{b.name}</strong> {b.ok ? 'loaded' : 'not loaded'}
+                  {b.reason ? <span className="muted"> — {b.reason}</span> : null}
                 </li>
               ))}
             </ul>
-          </div>
+          </details>
+        ) : null}
+        {t.started ? (
+          <p className="muted small">
+            {t.started.trainSamples.toLocaleString('en-US')} training · {t.started.validationSamples.toLocaleString('en-US')} validation ·{' '}
+            {t.started.testSamples.toLocaleString('en-US')} test samples
+          </p>
         ) : null}
       </div>
       <div className="dashboard__charts">

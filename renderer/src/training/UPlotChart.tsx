@@ -23,6 +23,10 @@ interface Props {
   /** Changes whenever `data` changed. */
   readonly version: number;
   readonly testId?: string;
+  /** Whole-number x ticks (epochs). */
+  readonly integerX?: boolean;
+  /** Shown over the empty plot. */
+  readonly emptyText?: string;
 }
 
 const cssVar = (el: Element, name: string, fallback: string) => getComputedStyle(el).getPropertyValue(name).trim() || fallback;
@@ -31,7 +35,7 @@ const cssVar = (el: Element, name: string, fallback: string) => getComputedStyle
  * A uPlot chart created once; new data is pushed with `setData`, at most once
  * per animation frame however fast events arrive.
  */
-export function UPlotChart({ title, xLabel, yLabel, series, rightScale, data, version, testId }: Props) {
+export function UPlotChart({ title, xLabel, yLabel, series, rightScale, data, version, testId, emptyText, integerX }: Props) {
   const host = useRef<HTMLDivElement>(null);
   const chart = useRef<uPlot | null>(null);
   const latest = useRef(data);
@@ -64,7 +68,7 @@ export function UPlotChart({ title, xLabel, yLabel, series, rightScale, data, ve
         ...(rightScale ? { [rightScale.key]: { range: rightScale.range } } : {}),
       },
       axes: [
-        axis(xLabel, { size: 32 }),
+        axis(xLabel, { size: 32, ...(integerX ? { incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] } : {}) }),
         axis(yLabel),
         ...(rightScale ? [axis(rightScale.label, { scale: rightScale.key, side: 1, grid: { show: false } })] : []),
       ],
@@ -119,7 +123,10 @@ export function UPlotChart({ title, xLabel, yLabel, series, rightScale, data, ve
           ))}
         </span>
       </figcaption>
-      <div className="chart__plot" ref={host} role="img" aria-label={`${title} chart`} />
+      <div className="chart__frame">
+        <div className="chart__plot" ref={host} role="img" aria-label={`${title} chart`} />
+        {emptyText && (data[0]?.length ?? 0) === 0 ? <div className="chart__empty">{emptyText}</div> : null}
+      </div>
     </figure>
   );
 }

@@ -31,11 +31,14 @@ export interface ExportResult {
   readonly files: readonly string[];
 }
 
-/** Asks for a folder and writes the trained model there; null when cancelled. */
-export async function exportModel(store: EditorStore): Promise<ExportResult | null> {
-  const { training } = store.getState();
-  if (!training.runId) return null;
-  const outDir = await pickFolder({ title: 'Export the trained model (TF.js) to a folder', defaultPath: useUi.getState().defaultDir ?? undefined });
-  if (!outDir) return null;
-  return getApi().call('export.tfjs', { runId: training.runId, outDir });
+/** Asks for the folder to export to; null when cancelled. */
+export function pickExportFolder(): Promise<string | null> {
+  return pickFolder({ title: 'Export the trained model (TF.js) to a folder', defaultPath: useUi.getState().defaultDir ?? undefined });
+}
+
+/** Writes the model of the current run as a TF.js LayersModel into `outDir`. */
+export async function exportModel(store: EditorStore, outDir: string): Promise<ExportResult> {
+  const { runId } = store.getState().training;
+  if (!runId) throw new Error('There is no finished run to export.');
+  return getApi().call('export.tfjs', { runId, outDir });
 }
