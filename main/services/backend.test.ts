@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ApiError, CALLS, type EventName } from '../../shared/api/contract';
 import type { TrainEvent } from '../../shared/training/events';
+import type { ProjectDoc } from '../../shared/graph/document';
 import { createBackend, type BackendService } from './backend';
 import type { TrainerLauncher } from './launcher';
 import { createInProcessLauncher, createScriptedLauncher } from './test-launchers';
@@ -29,20 +30,24 @@ async function apiError(p: Promise<unknown>): Promise<ApiError> {
   throw new Error('expected an ApiError');
 }
 
-/** Collects training events until the run's done or error. */
-function untilFinished(backend: BackendService, runId: () => string | undefined): Promise<TrainEvent[]> {
+/** Starts a run and collects its events until done or error. */
+async function trainToEnd(backend: BackendService, doc: ProjectDoc): Promise<{ runId: string; events: TrainEvent[] }> {
   const events: TrainEvent[] = [];
-  return new Promise((resolve) => {
+  const run: { id?: string } = {};
+  const finished = new Promise<void>((resolve) => {
     const off = backend.onEvent((name: EventName, payload) => {
       const e = payload as TrainEvent;
-      if (name !== 'training.event' || e.runId !== runId()) return;
+      if (name !== 'training.event' || e.runId !== run.id) return;
       events.push(e);
       if (e.type === 'done' || e.type === 'error') {
         off();
-        resolve(events);
+        resolve();
       }
     });
   });
+  run.id = ((await backend.handle('training.start', { doc })) as { runId: string }).runId;
+  await finished;
+  return { runId: run.id, events };
 }
 
 describe('backend service: calls', () => {
@@ -143,10 +148,7 @@ describe('backend service: training', () => {
     const { backend, dataDir } = backendWith();
     const doc = exampleDoc();
     doc.training = { ...doc.training, trainLimit: 400, testLimit: 100, epochs: 2 };
-    let runId: string | undefined;
-    const finished = untilFinished(backend, () => runId);
-    runId = ((await backend.handle('training.start', { doc })) as { runId: string }).runId;
-    const events = await finished;
+    const { runId, events } = await trainToEnd(backend, doc);
     expect(events[0]?.type).toBe('started');
     expect(events.filter((e) => e.type === 'epoch')).toHaveLength(2);
     expect(events.at(-1)).toMatchObject({ type: 'done', stopped: false });
@@ -163,13 +165,11 @@ describe('backend service: training', () => {
     const { backend } = backendWith();
     const doc = exampleDoc();
     doc.training = { ...doc.training, trainLimit: 3000, testLimit: 100, epochs: 20 };
-    let runId: string | undefined;
-    const finished = untilFinished(backend, () => runId);
     const off = backend.onEvent((_n, p) => {
-      if ((p as TrainEvent).type === 'batch' && runId) void backend.handle('training.stop', { runId });
+      const e = p as TrainEvent;
+      if (e.type === 'batch') void backend.handle('training.stop', { runId: e.runId });
     });
-    runId = ((await backend.handle('training.start', { doc })) as { runId: string }).runId;
-    const events = await finished;
+    const { events } = await trainToEnd(backend, doc);
     off();
     expect(events.at(-1)).toMatchObject({ type: 'done', stopped: true });
     expect(events.filter((e) => e.type === 'epoch').length).toBeLessThan(20);
@@ -178,20 +178,15 @@ describe('backend service: training', () => {
   it('reports a trainer that dies as an error event', async () => {
     const launcher = createScriptedLauncher((runId) => [{ type: 'event', event: { type: 'evaluating', runId } }], 134);
     const { backend } = backendWith(launcher);
-    let runId: string | undefined;
-    const finished = untilFinished(backend, () => runId);
-    runId = ((await backend.handle('training.start', { doc: exampleDoc() })) as { runId: string }).runId;
-    const events = await finished;
+    const { events } = await trainToEnd(backend, exampleDoc());
     expect(events.map((e) => e.type)).toEqual(['evaluating', 'error']);
     expect(events[1]).toMatchObject({ message: expect.stringMatching(/ended unexpectedly \(exit code 134\)/) });
   });
 
   it('ends a run whose trainer sends a malformed message', async () => {
     const { backend } = backendWith(createScriptedLauncher(() => [{ type: 'event', event: { type: 'bogus' } }], 0));
-    let runId: string | undefined;
-    const finished = untilFinished(backend, () => runId);
-    runId = ((await backend.handle('training.start', { doc: exampleDoc() })) as { runId: string }).runId;
-    expect((await finished).map((e) => e.type)).toEqual(['error']);
+    const { events } = await trainToEnd(backend, exampleDoc());
+    expect(events.map((e) => e.type)).toEqual(['error']);
   });
 
   it('refuses to export a run without a model, or an unknown run', async () => {

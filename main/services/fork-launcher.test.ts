@@ -36,6 +36,28 @@ describe('createForkLauncher (real child process)', () => {
     expect(fs.readdirSync(runDir).sort()).toEqual(['model.json', 'run.json', 'weights.bin']);
   });
 
+  it('receives stop while training and exits after done with stopped: true', async () => {
+    const proc = createForkLauncher(entry).launch();
+    const messages: FromTrainer[] = [];
+    const exited = new Promise<number | null>((resolve) => proc.onExit(resolve));
+    let stopSent = false;
+    proc.onMessage((m) => {
+      const msg = FromTrainerSchema.parse(m);
+      messages.push(msg);
+      if (!stopSent && msg.type === 'event' && msg.event.type === 'batch') {
+        stopSent = true;
+        proc.send({ type: 'stop' });
+      }
+    });
+    const doc = exampleDoc();
+    doc.training = { ...doc.training, trainLimit: 3000, testLimit: 100, epochs: 50 };
+    proc.send({ type: 'train', runId: 'fork2', doc, runDir: fs.mkdtempSync(path.join(os.tmpdir(), 'nw-fork-')) });
+    expect(await exited).toBe(0);
+    const events = messages.flatMap((m) => (m.type === 'event' ? [m.event] : []));
+    expect(events.at(-1)).toMatchObject({ type: 'done', stopped: true });
+    expect(events.filter((e) => e.type === 'epoch').length).toBeLessThan(50);
+  });
+
   it('reports exit when killed', async () => {
     const proc = createForkLauncher(entry).launch();
     const { exited } = collect(proc);

@@ -52,7 +52,12 @@ export class TrainingManager {
     } catch (error) {
       throw fileError(error, runDir);
     }
-    const proc = this.launcher.launch();
+    let proc: TrainerProcess;
+    try {
+      proc = this.launcher.launch();
+    } catch (error) {
+      throw new ApiError('TRAINER_ERROR', `The trainer process could not start: ${error instanceof Error ? error.message : String(error)}`);
+    }
     const run: ActiveRun = { proc, finished: false };
     this.runs.set(runId, run);
     const fail = (message: string) => this.finish(runId, { type: 'error', runId, message });
