@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useRef, useState, type DragEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import {
   Background,
   BackgroundVariant,
@@ -31,9 +31,17 @@ export function Canvas() {
   const selection = useEditor((s) => s.selection);
   const training = useEditor((s) => s.training.status === 'running');
   const { graph: analysis } = useAnalysis();
-  const { screenToFlowPosition } = useReactFlow();
+  const { screenToFlowPosition, fitView } = useReactFlow();
+  const baseRev = useEditor((s) => s.baseRev);
   const [measured, setMeasured] = useState<Record<string, Size>>({});
   const dragStart = useRef<Map<string, XY> | null>(null);
+
+  // A project just opened (or a new one): show all of it.
+  const firstRev = useRef(baseRev);
+  useEffect(() => {
+    if (baseRev === firstRev.current) return;
+    void fitView({ padding: 0.15, maxZoom: 1, duration: 0 });
+  }, [baseRev, fitView]);
 
   const nodes = useMemo<LayerFlowNode[]>(() => {
     const selected = new Set(selection.nodes);

@@ -35,7 +35,7 @@ export async function openProject(store: EditorStore): Promise<void> {
     store.getState().loadProject(result.doc, result.path);
   } catch (e) {
     // The open project stays as it was.
-    useUi.getState().notify('error', `Could not open ${basename(path)}: ${errorText(e)}`);
+    useUi.getState().notify('error', `Could not open the project. ${errorText(e)}`);
   }
 }
 
@@ -47,7 +47,7 @@ async function saveTo(store: EditorStore, path: string): Promise<boolean> {
     store.getState().markSaved(result.path, rev);
     return true;
   } catch (e) {
-    useUi.getState().notify('error', `Could not save to ${path}: ${errorText(e)}`);
+    useUi.getState().notify('error', `Could not save the project. ${errorText(e)}`);
     return false;
   }
 }
