@@ -137,10 +137,14 @@ function intOption(value: unknown, flag: string): number | undefined {
   return n;
 }
 
+/** `--port N`; 0 (the default) picks a free port. */
 function portOption(value: unknown): { port?: number } {
-  const port = intOption(value, '--port');
-  if (port !== undefined && port > 65535) throw new CliError('--port must be at most 65535.', 2);
-  return port === undefined ? {} : { port };
+  if (value === undefined) return {};
+  const port = Number(value);
+  if (typeof value !== 'string' || !/^\d+$/.test(value) || port > 65535) {
+    throw new CliError(`--port needs a port number from 0 to 65535, not "${String(value)}".`, 2);
+  }
+  return { port };
 }
 
 async function loadDoc(file: string): Promise<ProjectDoc> {
