@@ -73,7 +73,6 @@ export function TextCommitField<T>(props: TextCommitProps<T>) {
     if (p.ok && same(p.value, value)) return;
     setText(format(value));
     setError(null);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [value]);
 
   const onChange = (next: string) => {

@@ -56,7 +56,6 @@ function FileDialogView({ request }: { request: PickRequest }) {
       if (defaultDir) await go(defaultDir, !start);
     })();
     input.current?.focus();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   const ok = (value = path) => {

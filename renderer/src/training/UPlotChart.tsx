@@ -99,7 +99,6 @@ export function UPlotChart({ title, xLabel, yLabel, series, rightScale, data, ve
       chart.current = null;
     };
     // The chart's structure is fixed for the component's life.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   useEffect(() => {
