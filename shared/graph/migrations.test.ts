@@ -81,7 +81,7 @@ describe('migrations', () => {
     training['epochs'] = 3;
     const doc = parseProject(JSON.stringify(v0));
     expect(doc.version).toBe(PROJECT_VERSION);
-    expect(doc.training).toEqual({ ...DEFAULT_TRAINING, epochs: 3, validationSplit: 0.1, trainLimit: null, testLimit: null });
+    expect(doc.training).toEqual({ ...DEFAULT_TRAINING, learningRate: training['learningRate'], epochs: 3, validationSplit: 0.1, trainLimit: null, testLimit: null });
     expect(doc.graph).toEqual(parseProject(mnistText).graph);
   });
 
@@ -150,7 +150,7 @@ describe('bad project files give a ProjectFileError with a readable message', ()
   });
 
   it('a number that overflows to Infinity is refused', () => {
-    const text = mnistText.replace('"learningRate": 0.001', '"learningRate": 1e999');
+    const text = mnistText.replace('"learningRate": 0.002', '"learningRate": 1e999');
     expect(text).not.toBe(mnistText);
     expect(fileError(() => parseProject(text))).toMatch(/^The project file is damaged: training\.learningRate: /);
   });
