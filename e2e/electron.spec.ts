@@ -1,12 +1,13 @@
 import { test, expect, _electron as electron } from '@playwright/test';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /**
  * Electron mode: runs where the Electron binary is installed; elsewhere it is
  * skipped and says why (the binary is downloaded at first use and cannot be here offline).
  */
-const root = path.resolve(__dirname, '..');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 function electronBinary(): string | null {
   const override = process.env['ELECTRON_OVERRIDE_DIST_PATH'];

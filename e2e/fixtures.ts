@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export interface NetwrightServer {
   /** The URL the server printed, token included. */
@@ -13,7 +14,7 @@ export interface NetwrightServer {
   readonly scratch: string;
 }
 
-const root = path.resolve(__dirname, '..');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Starts `netwright serve` (the browser mode) once per worker, the way a user would. */
 export const test = base.extend<object, { server: NetwrightServer }>({

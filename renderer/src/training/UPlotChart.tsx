@@ -110,7 +110,7 @@ export function UPlotChart({ title, xLabel, yLabel, series, rightScale, data, ve
   }, [version, data]);
 
   return (
-    <figure className="chart" data-testid={testId} aria-label={title}>
+    <figure className="chart" data-testid={testId} aria-label={title} data-points={data[0]?.length ?? 0}>
       <figcaption className="chart__head">
         <span className="chart__title">{title}</span>
         <span className="chart__legend">
