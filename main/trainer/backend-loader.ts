@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { BackendReport } from '../../shared/training/events';
+import { registerNetwrightKernels } from './kernels';
 
 /** One backend the loader can try, best first. */
 export interface BackendCandidate {
@@ -103,6 +104,8 @@ export async function loadBestBackend(candidates: readonly BackendCandidate[] = 
       const ok = await tf.setBackend(candidate.backend);
       if (!ok) throw new Error(`tfjs could not initialize the "${candidate.backend}" backend`);
       await tf.ready();
+      // Kernels stock tfjs lacks for training on this backend, and faster replacements.
+      registerNetwrightKernels(tf.getBackend());
       tried.push({ name: candidate.name, ok: true, reason: 'loaded' });
       return { backend: tf.getBackend(), label: candidate.label(), tried };
     } catch (error) {

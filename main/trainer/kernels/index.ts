@@ -1,0 +1,123 @@
+import * as tf from '@tensorflow/tfjs';
+import { conv2DBackpropFilter, conv2DBackpropInput, depthwiseBackpropFilter, depthwiseBackpropInput, maxPoolGrad } from './conv';
+import { unsortedSegmentSum } from './segment-sum';
+import { makeSlice, makeUnpack } from './slice';
+import { tileGradConfig } from './gradients';
+
+/**
+ * Netwright's kernels: what stock tfjs 4.22 lacks for training on `wasm`, and replacements
+ * where a stock kernel is pathologically slow. Registered right after the backend loads.
+ */
+
+type KernelFunc = tf.KernelConfig['kernelFunc'];
+
+/** Which of our kernels each backend gets. Missing on stock wasm: the four backprop kernels and the segment sum. */
+const OURS: Readonly<Record<string, readonly string[]>> = {
+  wasm: [
+    'Conv2DBackpropFilter',
+    'Conv2DBackpropInput',
+    'DepthwiseConv2dNativeBackpropFilter',
+    'DepthwiseConv2dNativeBackpropInput',
+    'UnsortedSegmentSum',
+    'MaxPoolGrad',
+    'Slice',
+    'Unpack',
+  ],
+  // Stock cpu has these, but its segment sum loops over the whole vocabulary and its
+  // filter gradient is very slow.
+  cpu: ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'UnsortedSegmentSum'],
+};
+
+function ourKernel(name: string, backendName: string): KernelFunc {
+  switch (name) {
+    case 'Conv2DBackpropFilter':
+      return conv2DBackpropFilter as KernelFunc;
+    case 'Conv2DBackpropInput':
+      return conv2DBackpropInput as KernelFunc;
+    case 'DepthwiseConv2dNativeBackpropFilter':
+      return depthwiseBackpropFilter as KernelFunc;
+    case 'DepthwiseConv2dNativeBackpropInput':
+      return depthwiseBackpropInput as KernelFunc;
+    case 'UnsortedSegmentSum':
+      return unsortedSegmentSum as KernelFunc;
+    case 'MaxPoolGrad':
+      return maxPoolGrad as KernelFunc;
+    case 'Slice':
+    case 'Unpack': {
+      const stock = stockKernel(name, backendName);
+      if (!stock) throw new Error(`No stock ${name} kernel on ${backendName} to fall back to.`);
+      const make = name === 'Slice' ? makeSlice : makeUnpack;
+      return make(stock.kernelFunc as Parameters<typeof make>[0]) as KernelFunc;
+    }
+    default:
+      throw new Error(`Netwright has no kernel ${name}.`);
+  }
+}
+
+/** The kernels tfjs registered before ours replaced them, by `name/backend`. */
+const stock = new Map<string, tf.KernelConfig | null>();
+const installed = new Set<string>();
+
+function key(name: string, backendName: string): string {
+  return `${name}/${backendName}`;
+}
+
+/** The stock kernel (null where stock tfjs has none), as it was before `registerNetwrightKernels`. */
+export function stockKernel(name: string, backendName: string): tf.KernelConfig | null {
+  const k = key(name, backendName);
+  if (stock.has(k)) return stock.get(k) ?? null;
+  return tf.getKernel(name, backendName) ?? null;
+}
+
+function setKernel(config: tf.KernelConfig): void {
+  if (tf.getKernel(config.kernelName, config.backendName)) tf.unregisterKernel(config.kernelName, config.backendName);
+  tf.registerKernel(config);
+}
+
+let gradientsRegistered = false;
+
+/** Names of the kernels Netwright provides for a backend. */
+export function netwrightKernelNames(backendName: string): readonly string[] {
+  return OURS[backendName] ?? [];
+}
+
+/**
+ * Registers our kernels for `backendName` (default: the active backend) and our gradients.
+ * Idempotent. Returns the kernel names registered for that backend.
+ */
+export function registerNetwrightKernels(backendName: string = tf.getBackend()): readonly string[] {
+  if (!gradientsRegistered) {
+    tf.registerGradient(tileGradConfig);
+    gradientsRegistered = true;
+  }
+  const names = netwrightKernelNames(backendName);
+  for (const name of names) {
+    const k = key(name, backendName);
+    if (installed.has(k)) continue;
+    if (!stock.has(k)) stock.set(k, tf.getKernel(name, backendName) ?? null);
+    setKernel({ kernelName: name, backendName, kernelFunc: ourKernel(name, backendName) });
+    installed.add(k);
+  }
+  return names;
+}
+
+/**
+ * Runs `fn` with the stock kernels of `backendName` in place of ours (for tests and the
+ * self-check's reference), then puts ours back. Kernels stock tfjs lacks stay ours.
+ */
+export function withStockKernels<T>(backendName: string, fn: () => T): T {
+  const swapped: tf.KernelConfig[] = [];
+  for (const name of netwrightKernelNames(backendName)) {
+    const k = key(name, backendName);
+    const original = stock.get(k);
+    if (!installed.has(k) || !original) continue;
+    const ours = tf.getKernel(name, backendName);
+    if (ours) swapped.push(ours);
+    setKernel(original);
+  }
+  try {
+    return fn();
+  } finally {
+    for (const ours of swapped) setKernel(ours);
+  }
+}

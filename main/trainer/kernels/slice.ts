@@ -1,0 +1,75 @@
+import * as tf from '@tensorflow/tfjs';
+import { allocate, sizeOf, view, type KernelBackend, type Values } from './access';
+
+/**
+ * Slice and Unpack for wasm that read the input through a heap view. The stock kernels call
+ * `readSync`, which copies the whole input out of the heap for every slice: unstacking a
+ * [batch, 100, features] sequence copied it 100 times.
+ */
+
+type KernelFunc = (args: { inputs: tf.NamedTensorInfoMap; backend: KernelBackend; attrs: tf.NamedAttrMap }) => tf.TensorInfo | tf.TensorInfo[];
+
+/** Copies the box [begin, begin+size) of `src` (shape `shape`) into `dst`, row by contiguous row. */
+function copyBox(src: Values, dst: Values, shape: readonly number[], begin: readonly number[], size: readonly number[]): void {
+  const rank = shape.length;
+  const strides = tf.util.computeStrides([...shape]);
+  // Merge the innermost dims that are taken whole, so each copy is as long as possible.
+  let inner = rank - 1;
+  let run = size[inner] ?? 1;
+  while (inner > 0 && size[inner] === shape[inner] && begin[inner] === 0) {
+    inner--;
+    run *= size[inner] ?? 1;
+  }
+  const outer = size.slice(0, inner);
+  const count = sizeOf(outer);
+  const idx = new Array<number>(inner).fill(0);
+  let o = 0;
+  for (let k = 0; k < count; k++) {
+    let off = 0;
+    for (let d = 0; d < inner; d++) off += ((begin[d] ?? 0) + (idx[d] ?? 0)) * (strides[d] ?? 0);
+    off += (begin[inner] ?? 0) * (inner < rank - 1 ? (strides[inner] ?? 1) : 1);
+    (dst as Float32Array).set(src.subarray(off, off + run) as Float32Array, o);
+    o += run;
+    for (let d = inner - 1; d >= 0; d--) {
+      idx[d] = (idx[d] ?? 0) + 1;
+      if ((idx[d] as number) < (outer[d] as number)) break;
+      idx[d] = 0;
+    }
+  }
+}
+
+export function makeSlice(stock: KernelFunc): KernelFunc {
+  return (args) => {
+    const x = args.inputs['x'] as tf.TensorInfo;
+    if (x.dtype === 'string' || x.shape.length === 0) return stock(args);
+    const parsed = tf.slice_util.parseSliceParams(x, args.attrs['begin'] as number[], args.attrs['size'] as number[]);
+    const begin = parsed[0] as number[];
+    const size = parsed[1] as number[];
+    const out = allocate(args.backend, size, x.dtype);
+    if (sizeOf(size) > 0) copyBox(view(args.backend, x), view(args.backend, out), x.shape, begin, size);
+    return out;
+  };
+}
+
+export function makeUnpack(stock: KernelFunc): KernelFunc {
+  return (args) => {
+    const value = args.inputs['value'] as tf.TensorInfo;
+    if (value.dtype === 'string') return stock(args);
+    const rank = value.shape.length;
+    let axis = args.attrs['axis'] as number;
+    if (axis < 0) axis += rank;
+    const n = value.shape[axis] ?? 0;
+    const outShape = value.shape.filter((_, i) => i !== axis);
+    const outs: tf.TensorInfo[] = [];
+    for (let i = 0; i < n; i++) outs.push(allocate(args.backend, outShape, value.dtype));
+    const src = view(args.backend, value);
+    const size = value.shape.slice();
+    size[axis] = 1;
+    const begin = new Array<number>(rank).fill(0);
+    for (let i = 0; i < n; i++) {
+      begin[axis] = i;
+      copyBox(src, view(args.backend, outs[i] as tf.TensorInfo), value.shape, begin, size);
+    }
+    return outs;
+  };
+}
