@@ -23,7 +23,10 @@ export type HistoryEntry =
       readonly before: TrainingSettings;
       readonly after: TrainingSettings;
       readonly mergeKey?: string;
-    };
+    }
+  | { readonly kind: 'rename'; readonly nodeId: string; readonly before: string | undefined; readonly after: string | undefined }
+  /** Several edits that undo and redo as one (paste, insert into an edge, auto-layout...). */
+  | { readonly kind: 'batch'; readonly label: string; readonly entries: readonly HistoryEntry[] };
 
 type Graph = ProjectDoc['graph'];
 
@@ -50,6 +53,17 @@ function setPositions(graph: Graph, positions: ReadonlyMap<string, XY>): Graph {
     nodes: graph.nodes.map((n) => {
       const p = positions.get(n.id);
       return p ? { ...n, position: { x: p.x, y: p.y } } : n;
+    }),
+  };
+}
+
+function setName(graph: Graph, nodeId: string, name: string | undefined): Graph {
+  return {
+    ...graph,
+    nodes: graph.nodes.map((n) => {
+      if (n.id !== nodeId) return n;
+      const { name: _old, ...rest } = n;
+      return name === undefined ? rest : { ...rest, name };
     }),
   };
 }
@@ -83,6 +97,10 @@ export function applyEntry(doc: ProjectDoc, entry: HistoryEntry): ProjectDoc {
       return withGraph(doc, setParam(g, entry.nodeId, entry.name, entry.after));
     case 'settings':
       return { ...doc, training: entry.after };
+    case 'rename':
+      return withGraph(doc, setName(g, entry.nodeId, entry.after));
+    case 'batch':
+      return entry.entries.reduce(applyEntry, doc);
   }
 }
 
@@ -102,6 +120,10 @@ export function revertEntry(doc: ProjectDoc, entry: HistoryEntry): ProjectDoc {
       return withGraph(doc, setParam(g, entry.nodeId, entry.name, entry.before));
     case 'settings':
       return { ...doc, training: entry.before };
+    case 'rename':
+      return withGraph(doc, setName(g, entry.nodeId, entry.before));
+    case 'batch':
+      return entry.entries.reduceRight(revertEntry, doc);
   }
 }
 
@@ -133,5 +155,9 @@ export function describeEntry(entry: HistoryEntry): string {
       return `edit ${entry.name}`;
     case 'settings':
       return 'edit training settings';
+    case 'rename':
+      return 'rename';
+    case 'batch':
+      return entry.label;
   }
 }

@@ -36,7 +36,7 @@ describe('editor store', () => {
     expect(a).toBe('dense_1');
     expect(b).toBe('dense_2');
     const node = store.getState().doc.graph.nodes[0];
-    expect(node?.params).toEqual({ units: 32, activation: 'linear', useBias: true });
+    expect(node?.params).toMatchObject({ units: 32, activation: 'linear', useBias: true });
     expect(store.getState().selection.nodes).toEqual(['dense_2']);
     expect(store.getState().addNode('Nope', { x: 0, y: 0 })).toBeNull();
   });

@@ -6,7 +6,9 @@ import type { ParamValue } from '../../../shared/layers/types';
 import type { TrainEvent } from '../../../shared/training/events';
 import { applyEntry, mergeEntries, revertEntry, type HistoryEntry, type XY } from './history';
 import { freshId } from './ids';
-import { wouldCycle } from './graph-ops';
+import { connectionProblem as ruleProblem } from '../graph/connect-rules';
+import { nodeInputPorts } from '../graph/ports';
+import { clipText, instantiateClip, parseClip } from '../graph/clipboard';
 import { idleTraining, reduceTraining, startingTraining, type TrainingState } from './training';
 
 export interface Selection {
@@ -40,14 +42,32 @@ export interface Connection {
 }
 
 export interface EditorActions {
-  /** Adds a layer with default params at `position`, selects it and returns its id (null for an unknown type). */
-  addNode(type: string, position: XY): string | null;
+  /**
+   * Adds a layer with default params at `position`, selects it and returns its id (null for an unknown type).
+   * With `intoEdge`, the new layer is spliced into that connection in the same undo step.
+   */
+  addNode(type: string, position: XY, intoEdge?: string): string | null;
   deleteSelection(): void;
   deleteElements(nodeIds: readonly string[], edgeIds: readonly string[]): void;
   /** Live positions while dragging: not recorded, see `endMove`. */
   dragNodes(positions: ReadonlyMap<string, XY>): void;
-  /** Records a finished drag (positions at its start); no entry when nothing moved. */
-  endMove(from: ReadonlyMap<string, XY>): void;
+  /**
+   * Records a finished drag (positions at its start); no entry when nothing moved.
+   * With `intoEdge`, the one dragged node is also spliced into that connection.
+   */
+  endMove(from: ReadonlyMap<string, XY>, intoEdge?: string): void;
+  /** Whether `nodeId` can be spliced into `edgeId` (unconnected, with an input, not an end of it). */
+  canInsert(nodeId: string, edgeId: string): boolean;
+  /** Moves nodes as one undo step (auto-layout, align). */
+  setPositions(positions: ReadonlyMap<string, XY>, label: string): void;
+  /** Lines the selected layers up: same left edge (`left`) or same top (`top`). */
+  alignSelection(mode: 'left' | 'top'): void;
+  renameNode(nodeId: string, name: string): void;
+  /** The selected layers (and connections among them) as clipboard text; null when none selected. */
+  copySelection(): string | null;
+  /** Pastes clipboard text; returns the new ids (selected), or null when the text is not Netwright layers. */
+  paste(text: string, at?: XY): string[] | null;
+  duplicateSelection(): string[] | null;
   /** Connects, replacing an edge already in the port. False when refused (cycle, unknown port, self). */
   connect(c: Connection): boolean;
   canConnect(c: Connection): boolean;
@@ -118,14 +138,40 @@ export function createEditorStore(initial: ProjectDoc = emptyProject()): EditorS
       });
     };
 
-    const connectionProblem = (c: Connection): string | null => {
-      const { graph } = get().doc;
-      const target = graph.nodes.find((n) => n.id === c.target);
-      if (!target || !graph.nodes.some((n) => n.id === c.source)) return 'missing node';
-      const spec = getLayerSpec(target.type);
-      if (!spec?.inputs.some((p) => p.name === c.targetPort)) return 'no such input';
-      if (wouldCycle(graph, c.source, c.target)) return 'cycle';
-      return null;
+    const connectionProblem = (c: Connection): string | null => ruleProblem(get().doc.graph, c);
+
+    /** The edits that splice unconnected node `nodeId` into edge `edgeId`, or null when it cannot be. */
+    const spliceEntries = (doc: ProjectDoc, nodeId: string, edgeId: string): HistoryEntry[] | null => {
+      const { graph } = doc;
+      const edge = graph.edges.find((e) => e.id === edgeId);
+      const node = graph.nodes.find((n) => n.id === nodeId);
+      if (!edge || !node || edge.source === nodeId || edge.target === nodeId) return null;
+      if (graph.edges.some((e) => e.source === nodeId || e.target === nodeId)) return null;
+      const port = nodeInputPorts(node)[0];
+      if (!port) return null;
+      const taken = new Set(graph.edges.map((e) => e.id));
+      const inId = freshId(`e_${edge.source}_${nodeId}`, taken);
+      taken.add(inId);
+      const outId = freshId(`e_${nodeId}_${edge.target}`, taken);
+      return [
+        { kind: 'delete', nodes: [], edges: [edge] },
+        {
+          kind: 'add',
+          nodes: [],
+          edges: [
+            { id: inId, source: edge.source, target: nodeId, targetPort: port.name },
+            { id: outId, source: nodeId, target: edge.target, targetPort: edge.targetPort },
+          ],
+        },
+      ];
+    };
+
+    const pasteClip = (text: string, place: Parameters<typeof instantiateClip>[2]): string[] | null => {
+      const clip = parseClip(text);
+      if (!clip) return null;
+      const { nodes, edges } = instantiateClip(clip, get().doc.graph, place);
+      commit({ kind: 'add', nodes, edges }, { nodes: nodes.map((n) => n.id), edges: [] });
+      return nodes.map((n) => n.id);
     };
 
     const startRev = ++revCounter;
@@ -140,7 +186,7 @@ export function createEditorStore(initial: ProjectDoc = emptyProject()): EditorS
       dirty: false,
       training: idleTraining(),
 
-      addNode(type, position) {
+      addNode(type, position, intoEdge) {
         const spec = getLayerSpec(type);
         if (!spec) return null;
         const taken = new Set(get().doc.graph.nodes.map((n) => n.id));
@@ -150,7 +196,9 @@ export function createEditorStore(initial: ProjectDoc = emptyProject()): EditorS
           params[k] = (Array.isArray(v) ? [...v] : v) as GraphNode['params'][string];
         }
         const node: GraphNode = { id, type, position: { x: position.x, y: position.y }, params };
-        commit({ kind: 'add', nodes: [node], edges: [] }, { nodes: [id], edges: [] });
+        const add: HistoryEntry = { kind: 'add', nodes: [node], edges: [] };
+        const splice = intoEdge ? spliceEntries(applyEntry(get().doc, add), id, intoEdge) : null;
+        commit(splice ? { kind: 'batch', label: `insert ${type}`, entries: [add, ...splice] } : add, { nodes: [id], edges: [] });
         return id;
       },
 
@@ -185,7 +233,7 @@ export function createEditorStore(initial: ProjectDoc = emptyProject()): EditorS
         });
       },
 
-      endMove(from) {
+      endMove(from, intoEdge) {
         const moves: { id: string; from: XY; to: XY }[] = [];
         for (const n of get().doc.graph.nodes) {
           const start = from.get(n.id);
@@ -193,7 +241,56 @@ export function createEditorStore(initial: ProjectDoc = emptyProject()): EditorS
             moves.push({ id: n.id, from: { x: start.x, y: start.y }, to: { ...n.position } });
           }
         }
-        if (moves.length > 0) commit({ kind: 'move', moves });
+        const only = from.size === 1 ? [...from.keys()][0] : undefined;
+        const splice = intoEdge && only ? spliceEntries(get().doc, only, intoEdge) : null;
+        if (moves.length === 0 && !splice) return;
+        const move: HistoryEntry = { kind: 'move', moves };
+        // The live drag already moved the nodes: apply the move again (a no-op) so undo restores them.
+        if (splice) commit({ kind: 'batch', label: 'insert into connection', entries: [move, ...splice] });
+        else commit(move);
+      },
+
+      canInsert(nodeId, edgeId) {
+        return spliceEntries(get().doc, nodeId, edgeId) !== null;
+      },
+
+      setPositions(positions, label) {
+        const moves: { id: string; from: XY; to: XY }[] = [];
+        for (const n of get().doc.graph.nodes) {
+          const to = positions.get(n.id);
+          if (to && (to.x !== n.position.x || to.y !== n.position.y)) moves.push({ id: n.id, from: { ...n.position }, to: { x: to.x, y: to.y } });
+        }
+        if (moves.length > 0) commit({ kind: 'batch', label, entries: [{ kind: 'move', moves }] });
+      },
+
+      alignSelection(mode) {
+        const ids = new Set(get().selection.nodes);
+        const nodes = get().doc.graph.nodes.filter((n) => ids.has(n.id));
+        if (nodes.length < 2) return;
+        const target = Math.min(...nodes.map((n) => (mode === 'left' ? n.position.x : n.position.y)));
+        const positions = new Map(nodes.map((n) => [n.id, mode === 'left' ? { x: target, y: n.position.y } : { x: n.position.x, y: target }]));
+        get().setPositions(positions, mode === 'left' ? 'align left' : 'align top');
+      },
+
+      renameNode(nodeId, name) {
+        const node = get().doc.graph.nodes.find((n) => n.id === nodeId);
+        if (!node) return;
+        const after = name.trim() === '' ? undefined : name.trim().slice(0, 200);
+        if (after === node.name) return;
+        commit({ kind: 'rename', nodeId, before: node.name, after });
+      },
+
+      copySelection() {
+        return clipText(get().doc, get().selection.nodes);
+      },
+
+      paste(text, at) {
+        return pasteClip(text, at ? { at } : { offset: { x: 40, y: 40 } });
+      },
+
+      duplicateSelection() {
+        const text = clipText(get().doc, get().selection.nodes);
+        return text ? pasteClip(text, { offset: { x: 40, y: 40 } }) : null;
       },
 
       canConnect(c) {

@@ -1,0 +1,28 @@
+import type { GraphNode } from '../../../shared/graph/document';
+import { getLayerSpec } from '../../../shared/layers/registry';
+import type { LayerSpec, PortSpec, Shape } from '../../../shared/layers/types';
+
+/** Fields the layer catalog may carry (multi-input merges, multiply-adds); read defensively. */
+interface OptionalSpecParts {
+  readonly variadicInputs?: { readonly param: string; readonly min: number; readonly max: number };
+  countMacs?(inputShapes: readonly Shape[], params: Readonly<Record<string, unknown>>, outputShape: Shape): number | null;
+}
+
+/** The input ports of one node: a merge layer with N inputs has `in1..inN`. */
+export function nodeInputPorts(node: Pick<GraphNode, 'type' | 'params'>, spec: LayerSpec | undefined = getLayerSpec(node.type)): readonly PortSpec[] {
+  if (!spec) return [];
+  const v = (spec as LayerSpec & OptionalSpecParts).variadicInputs;
+  const template = spec.inputs[0];
+  if (!v || !template) return spec.inputs;
+  const raw = node.params[v.param];
+  const def = spec.params.find((p) => p.name === v.param);
+  const fallback = def && def.kind === 'int' ? def.default : v.min;
+  const n = typeof raw === 'number' && Number.isInteger(raw) ? Math.min(v.max, Math.max(v.min, raw)) : fallback;
+  return Array.from({ length: n }, (_, i) => ({ ...template, name: `in${i + 1}`, label: `input ${i + 1}` }));
+}
+
+/** The spec's multiply-add counter, when the catalog offers one. */
+export function macCounter(spec: LayerSpec): OptionalSpecParts['countMacs'] | undefined {
+  const f = (spec as LayerSpec & OptionalSpecParts).countMacs;
+  return f ? f.bind(spec) : undefined;
+}
