@@ -60,7 +60,9 @@ if (!existsSync(chromium)) {
     NETWRIGHT_PW_JSON: '1',
   });
   if (existsSync(pwJson)) {
-    const s = JSON.parse(readFileSync(pwJson, 'utf8')).stats;
+    const report = JSON.parse(readFileSync(pwJson, 'utf8'));
+    for (const line of skippedTests(report)) console.log(`skipped: ${line}`);
+    const s = report.stats;
     totals.passed += s.expected + (s.flaky ?? 0);
     totals.failed += s.unexpected;
     totals.skipped += s.skipped;
@@ -71,6 +73,23 @@ if (!existsSync(chromium)) {
   }
 }
 finish();
+
+/** Titles and reasons of skipped Playwright tests, so a skip is never silent. */
+function skippedTests(report) {
+  const out = [];
+  const walk = (suite, prefix) => {
+    for (const spec of suite.specs ?? []) {
+      for (const t of spec.tests ?? []) {
+        if (t.status !== 'skipped') continue;
+        const reason = (t.annotations ?? []).find((a) => a.type === 'skip')?.description ?? 'no reason given';
+        out.push(`${prefix}${spec.title}: ${reason}`);
+      }
+    }
+    for (const child of suite.suites ?? []) walk(child, `${prefix}${child.title} > `);
+  };
+  for (const suite of report.suites ?? []) walk(suite, '');
+  return out;
+}
 
 function finish() {
   if (failures.length) console.log(`\nFailed: ${failures.join(', ')}`);
