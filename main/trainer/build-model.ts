@@ -3,10 +3,14 @@ import type { ModelPlan } from '../../shared/graph/compile';
 import type { ProjectDoc } from '../../shared/graph/document';
 import { analyzeGraph } from '../../shared/graph/analyze';
 import { compileGraph } from '../../shared/graph/compile';
+import { customFactoryFor, registerCustomLayers } from './custom-layers';
 
 type LayerFactory = (config: Record<string, unknown>) => tf.layers.Layer;
 
-function layerFactory(name: string): LayerFactory {
+/** Netwright's custom layers (custom-layers/) first, then `tf.layers[name]`. */
+function layerFactory(name: string, config: Readonly<Record<string, unknown>> = {}): LayerFactory {
+  const custom = customFactoryFor(name, config);
+  if (custom) return custom;
   const factory = (tf.layers as unknown as Record<string, unknown>)[name];
   if (typeof factory !== 'function') throw new Error(`TensorFlow.js has no layer "${name}".`);
   return factory as LayerFactory;
@@ -14,9 +18,10 @@ function layerFactory(name: string): LayerFactory {
 
 /** Builds a tfjs functional model from a plan, with fresh weights. */
 export function buildModel(plan: ModelPlan): tf.LayersModel {
+  registerCustomLayers();
   const tensors = new Map<string, tf.SymbolicTensor>();
   const inputs = plan.inputs.map((input) => {
-    const t = tf.input({ shape: [...input.shape], name: input.name });
+    const t = tf.input({ shape: [...input.shape], name: input.name, dtype: input.dtype ?? 'float32' });
     tensors.set(input.nodeId, t);
     return t;
   });
@@ -26,7 +31,10 @@ export function buildModel(plan: ModelPlan): tf.LayersModel {
       if (!t) throw new Error(`Layer ${layer.name} is fed by ${id}, which was not built before it.`);
       return t;
     });
-    const built = layerFactory(layer.factory)({ ...layer.config, name: layer.name });
+    // Wrappers (Bidirectional, TimeDistributed) take their inner layer, built first, as `layer`.
+    const inner = layer.wrapped ? layerFactory(layer.wrapped.factory, layer.wrapped.config)({ ...layer.wrapped.config }) : undefined;
+    const config = inner ? { ...layer.config, layer: inner } : layer.config;
+    const built = layerFactory(layer.factory, config)({ ...config, name: layer.name });
     const out = built.apply(args.length === 1 ? (args[0] as tf.SymbolicTensor) : args);
     if (Array.isArray(out)) throw new Error(`Layer ${layer.name} has more than one output.`);
     tensors.set(layer.nodeId, out as tf.SymbolicTensor);

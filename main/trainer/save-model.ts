@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { registerCustomLayers } from './custom-layers';
 
 export const MODEL_FILES = ['model.json', 'weights.bin'] as const;
 
@@ -59,6 +60,7 @@ export async function saveModelToDir(model: tf.LayersModel, dir: string): Promis
 
 /** Loads a model saved by `saveModelToDir` (used by tests and re-export checks). */
 export async function loadModelFromDir(dir: string): Promise<tf.LayersModel> {
+  registerCustomLayers();
   const json = JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8')) as {
     modelTopology: object;
     weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[];

@@ -1,0 +1,50 @@
+import * as tf from '@tensorflow/tfjs';
+import { CUSTOM_ACTIVATIONS } from './activations';
+import { NetwrightGRU, type NetwrightGRUConfig } from './gru';
+import { MultiHeadAttention, type MultiHeadAttentionConfig } from './multi-head-attention';
+import { PositionalEmbedding, type PositionalEmbeddingConfig } from './positional-embedding';
+import { TransformerEncoder, type TransformerEncoderConfig } from './transformer-encoder';
+
+export { MultiHeadAttention, NetwrightGRU, PositionalEmbedding, TransformerEncoder };
+
+/** Every custom layer class, by the className written into model.json. */
+export const CUSTOM_LAYER_CLASSES = [MultiHeadAttention, PositionalEmbedding, TransformerEncoder, NetwrightGRU] as const;
+
+let registered = false;
+
+/**
+ * Registers Netwright's custom layers and activations with tfjs' serialization
+ * registry. Call before building a model that uses them by name and before
+ * `tf.loadLayersModel` of a model.json that contains them. Idempotent.
+ */
+export function registerCustomLayers(): void {
+  if (registered) return;
+  for (const cls of [...CUSTOM_LAYER_CLASSES, ...CUSTOM_ACTIVATIONS]) {
+    tf.serialization.registerClass(cls as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>);
+  }
+  registered = true;
+}
+
+type Factory = (config: Record<string, unknown>) => tf.layers.Layer;
+
+/**
+ * Layer factories beyond `tf.layers`, by the name a spec's `tfjs().factory` uses.
+ * build-model looks here first, then on `tf.layers`.
+ */
+export const customFactories: Readonly<Record<string, Factory>> = {
+  multiHeadAttention: (c) => new MultiHeadAttention(c as unknown as MultiHeadAttentionConfig),
+  positionalEmbedding: (c) => new PositionalEmbedding(c as unknown as PositionalEmbeddingConfig),
+  transformerEncoder: (c) => new TransformerEncoder(c as unknown as TransformerEncoderConfig),
+  /** GRU in Keras's math, `resetAfter` true (Keras's default) or false. */
+  netwrightGru: (c) => new NetwrightGRU(c as unknown as NetwrightGRUConfig),
+};
+
+/**
+ * The custom factory for a spec's tfjs call, or undefined when `tf.layers`
+ * has it. Factory `gru` with `resetAfter: true` (which stock tfjs refuses) is
+ * built as NetwrightGRU; `gru` with `resetAfter: false` stays stock.
+ */
+export function customFactoryFor(factory: string, config: Readonly<Record<string, unknown>>): Factory | undefined {
+  if (factory === 'gru' && config['resetAfter'] === true) return customFactories['netwrightGru'];
+  return Object.hasOwn(customFactories, factory) ? customFactories[factory] : undefined;
+}
