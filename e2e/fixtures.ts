@@ -23,7 +23,7 @@ export const test = base.extend<object, { server: NetwrightServer }>({
     async ({}, use) => {
       const home = mkdtempSync(path.join(os.tmpdir(), 'netwright-e2e-home-'));
       const scratch = mkdtempSync(path.join(os.tmpdir(), 'netwright-e2e-files-'));
-      const child: ChildProcess = spawn(process.execPath, [path.join(root, 'bin', 'netwright.cjs'), 'serve', '--port', '0'], {
+      const child: ChildProcess = spawn(process.execPath, [path.join(root, 'bin', 'netwright.cjs'), 'serve', '--port', '0', '--root', scratch], {
         cwd: root,
         env: { ...process.env, NETWRIGHT_HOME: home },
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -26,7 +26,8 @@ const USAGE = `Usage: netwright <command> [options]
 
 Commands:
   start                          Open the desktop app (or the browser mode where it cannot run)
-  serve [--port N]               Serve the app to your browser on 127.0.0.1
+  serve [--port N] [--root DIR]  Serve the app to your browser on 127.0.0.1
+                                 (files limited to DIR, repeatable; default: home)
   summary <file.nwproj> [--json] Per-layer output shapes and parameter counts
   train <file.nwproj> [--epochs N] [--batch-size N] [--limit N] [--test-limit N] [--json]
                                  Train headless and report test metrics
@@ -83,9 +84,9 @@ export async function main(argv: string[], ioOverrides: Partial<CliIo> = {}): Pr
       case 'export':
         return await exportCommand(rest, io);
       case 'serve': {
-        const { values } = parse(rest, { port: { type: 'string' } }, 0);
+        const { values } = parse(rest, { port: { type: 'string' }, root: { type: 'string', multiple: true } }, 0);
         const { runServe } = await import('./serve');
-        return await runServe(portOption(values['port']));
+        return await runServe({ ...portOption(values['port']), roots: values['root'] as string[] | undefined });
       }
       case 'start': {
         const { values } = parse(rest, { port: { type: 'string' } }, 0);

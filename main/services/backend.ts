@@ -4,6 +4,7 @@ import {
   CALLS,
   EVENTS,
   isCallName,
+  PathSchema,
   type CallName,
   type CallResult,
   type EventName,
@@ -14,6 +15,7 @@ import type { Dialogs } from './dialogs';
 import { listDirectory, openProject, saveProject } from './project-files';
 import { exportRun } from './runs';
 import { TrainingManager } from './training-manager';
+import { unrestrictedPaths, type PathPolicy } from './path-policy';
 
 export interface BackendDeps {
   readonly mode: 'electron' | 'browser';
@@ -24,6 +26,8 @@ export interface BackendDeps {
   /** A folder to offer first in file pickers. */
   readonly defaultDir: string;
   readonly dialogs?: Dialogs;
+  /** Which paths clients may use; the browser mode limits them to chosen folders. Default: any. */
+  readonly paths?: PathPolicy;
 }
 
 /** The back end as both transports see it: named calls in, events out. Knows no transport. */
@@ -36,6 +40,17 @@ export interface BackendService {
 }
 
 type Handlers = { [C in CallName]: (params: z.infer<(typeof CALLS)[C]['params']>) => Promise<CallResult<C>> | CallResult<C> };
+
+/** Applies the path policy to every top-level param declared with `PathSchema`. */
+function checkPaths(schema: z.ZodType, params: unknown, policy: PathPolicy): unknown {
+  if (!(schema instanceof z.ZodObject) || typeof params !== 'object' || params === null) return params;
+  const out: Record<string, unknown> = { ...(params as Record<string, unknown>) };
+  for (const [key, field] of Object.entries(schema.shape as Record<string, z.ZodType>)) {
+    const inner = field instanceof z.ZodOptional ? (field.unwrap() as z.ZodType) : field;
+    if (inner === PathSchema && typeof out[key] === 'string') out[key] = policy.check(out[key] as string);
+  }
+  return out;
+}
 
 function describeZodError(error: z.ZodError): string {
   const first = error.issues[0];
@@ -75,7 +90,7 @@ export function createBackend(deps: BackendDeps): BackendService {
     const parsed = CALLS[name].params.safeParse(rawParams ?? {});
     if (!parsed.success) throw new ApiError('BAD_PARAMS', `Invalid parameters for ${name}: ${describeZodError(parsed.error)}.`);
     const handler = handlers[name] as (p: unknown) => Promise<CallResult<C>> | CallResult<C>;
-    const value = await handler(parsed.data);
+    const value = await handler(checkPaths(CALLS[name].params, parsed.data, deps.paths ?? unrestrictedPaths));
     const checked = CALLS[name].result.safeParse(value);
     if (!checked.success) throw new ApiError('INTERNAL', `The back end produced an invalid result for ${name}: ${describeZodError(checked.error)}.`);
     return checked.data as CallResult<C>;

@@ -8,7 +8,12 @@ import { TrainEventSchema } from '../training/events';
  * and the WebSocket host) validate against it on both ends.
  */
 
-const PathSchema = z.string().min(1).max(4096);
+/**
+ * A file or folder path sent by the UI. The back end checks every top-level
+ * param with this schema against its path policy (browser mode: only folders
+ * the user allowed), so new calls that take paths must use it.
+ */
+export const PathSchema = z.string().min(1).max(4096);
 
 export const DatasetInfoSchema = z.object({
   id: z.string(),

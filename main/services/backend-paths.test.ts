@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, mkdirSync, existsSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createBackend } from './backend';
+import { createScriptedLauncher } from './test-launchers';
+import { rootedPaths } from './path-policy';
+import { exampleDoc } from '../trainer/test-helpers';
+
+/** The browser mode's path policy is applied to every path a call carries. */
+describe('backend path policy', () => {
+  const base = mkdtempSync(path.join(os.tmpdir(), 'nw-backend-paths-'));
+  const root = path.join(base, 'allowed');
+  const outside = path.join(base, 'outside');
+  mkdirSync(root);
+  mkdirSync(outside);
+  writeFileSync(path.join(outside, 'other.nwproj'), JSON.stringify(exampleDoc()));
+  const backend = createBackend({
+    mode: 'browser',
+    version: 't',
+    launcher: createScriptedLauncher(() => [], 0),
+    dataDir: path.join(base, 'data'),
+    defaultDir: root,
+    paths: rootedPaths([root]),
+  });
+
+  it('saves, lists and opens inside the allowed folder', async () => {
+    const file = path.join(root, 'a.nwproj');
+    await backend.handle('project.save', { path: file, doc: exampleDoc() });
+    expect(existsSync(file)).toBe(true);
+    const listing = (await backend.handle('files.list', { path: root })) as { entries: { name: string }[] };
+    expect(listing.entries.map((e) => e.name)).toContain('a.nwproj');
+    const opened = (await backend.handle('project.open', { path: file })) as { doc: { name: string } };
+    expect(opened.doc.name).toBe(exampleDoc().name);
+  });
+
+  it.each([
+    ['project.open', { path: path.join(outside, 'other.nwproj') }],
+    ['project.open', { path: `${root}/../outside/other.nwproj` }],
+    ['project.save', { path: path.join(outside, 'evil.nwproj'), doc: exampleDoc() }],
+    ['files.list', { path: '/' }],
+    ['export.tfjs', { runId: 'r1', outDir: path.join(outside, 'exported') }],
+  ])('%s outside the allowed folder is refused', async (name, params) => {
+    await expect(backend.handle(name, params)).rejects.toMatchObject({ code: 'FORBIDDEN_PATH' });
+    expect(existsSync(path.join(outside, 'evil.nwproj'))).toBe(false);
+    expect(existsSync(path.join(outside, 'exported'))).toBe(false);
+  });
+});
