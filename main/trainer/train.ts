@@ -88,8 +88,10 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
     const data = job.data ?? loadDataset(settings);
     const built = buildModelFromDoc(job.doc);
     model = built.model;
-    const inputShape = built.plan.inputs[0]?.shape;
-    if (!inputShape || built.plan.inputs.length !== 1) throw new TrainingError('Training needs exactly one Input layer.');
+    const planShape = built.plan.inputs[0]?.shape;
+    if (!planShape || built.plan.inputs.length !== 1) throw new TrainingError('Training needs exactly one Input layer.');
+    if (planShape.some((d) => d === null)) throw new TrainingError('Training on this data set needs an Input shape with every size known (no ?).');
+    const inputShape = planShape as readonly number[];
     const sampleSize = inputShape.reduce((a, b) => a * b, 1);
     if (sampleSize !== data.train.sampleSize) {
       throw new TrainingError(`The Input shape [${inputShape.join(', ')}] does not fit samples of ${data.train.sampleSize} values.`);

@@ -28,7 +28,7 @@ describe('analyzeGraph: a valid chain', () => {
     expect(a.order).toEqual(['in', 'flat', 'out']);
     expect(a.inputs).toEqual(['in']);
     expect(a.outputs).toEqual(['out']);
-    expect(a.nodes.get('out')).toEqual({ id: 'out', type: 'Dense', outputShape: [null, 10], params: 7850, issues: [] });
+    expect(a.nodes.get('out')).toEqual({ id: 'out', type: 'Dense', outputShape: [null, 10], params: 7850, macs: 7840, activationBytes: 40, dtype: 'float32', issues: [] });
     expect(a.totalParams).toBe(7850);
     expect(a.edgeShapes.get('flat->out')).toEqual([null, 784]);
   });
@@ -95,21 +95,21 @@ describe('analyzeGraph: each issue names the node and reads well', () => {
   });
 
   it('UNKNOWN_LAYER: quotes the type, and what follows gets no shape', () => {
-    const g = graph([input(), node('c', 'Conv2D', { filters: 8 }), dense('d')], [edge('in', 'c'), edge('c', 'd')]);
+    const g = graph([input(), node('c', 'Conv5D', { filters: 8 }), dense('d')], [edge('in', 'c'), edge('c', 'd')]);
     const { issue, analysis } = only(g, 'UNKNOWN_LAYER');
     expect(issue).toMatchObject({ severity: 'error', nodeId: 'c' });
-    expect(issue.message).toBe('Unknown layer type "Conv2D".');
+    expect(issue.message).toBe('Unknown layer type "Conv5D".');
     expect(analysis.nodes.get('d')!.outputShape).toBeNull();
     expect(analysis.nodes.get('d')!.issues).toEqual([]);
   });
 
   it('INVALID_PARAM: one issue per bad param, each naming node and field', () => {
-    const g = graph([input(), node('f', 'Flatten'), dense('d', 0, 'Hidden', { activation: 'gelu' })], [edge('in', 'f'), edge('f', 'd')]);
+    const g = graph([input(), node('f', 'Flatten'), dense('d', 0, 'Hidden', { activation: 'banana' })], [edge('in', 'f'), edge('f', 'd')]);
     const a = analyzeGraph(g);
     const bad = a.issues.filter((i) => i.code === 'INVALID_PARAM');
     expect(bad.map((i) => i.message)).toEqual([
       'Hidden (Dense): Units must be at least 1.',
-      'Hidden (Dense): Activation must be one of linear, relu, sigmoid, tanh, softmax.',
+      'Hidden (Dense): Activation must be one of linear, relu, relu6, leakyRelu, elu, selu, sigmoid, hardSigmoid, tanh, softmax, softplus, softsign, swish, gelu.',
     ]);
     expect(bad.map((i) => i.fix)).toEqual(['Edit Units in the inspector.', 'Edit Activation in the inspector.']);
     expect(a.nodes.get('d')).toMatchObject({ outputShape: null, params: 0 });
@@ -124,7 +124,7 @@ describe('analyzeGraph: each issue names the node and reads well', () => {
   it('INVALID_PARAM: a bad Input shape stops inference downstream', () => {
     const g = graph([input('in', [28, 0]), node('f', 'Flatten'), dense('d')], [edge('in', 'f'), edge('f', 'd')]);
     const { issue, analysis } = only(g, 'INVALID_PARAM');
-    expect(issue.message).toBe('Input: Shape sizes must be positive whole numbers.');
+    expect(issue.message).toBe('Input: Shape sizes must be positive whole numbers (or ? for a size known only at run time).');
     expect(analysis.nodes.get('f')!.outputShape).toBeNull();
     expect(analysis.totalParams).toBe(0);
   });

@@ -1,8 +1,12 @@
 import { nodeLabel as label, type Graph, type GraphNode } from './document';
 import type { GraphIssue } from './issues';
-import type { Shape } from '../layers/types';
+import type { DType, LayerSpec, Params, PortSpec, Shape } from '../layers/types';
 import { getLayerSpec } from '../layers/registry';
 import { checkParam, withDefaults } from '../layers/params';
+import { inputPorts } from '../layers/ports';
+
+/** Bytes per element of every dtype Netwright uses (float32, int32). */
+export const BYTES_PER_ELEMENT = 4;
 
 export interface NodeAnalysis {
   readonly id: string;
@@ -10,6 +14,12 @@ export interface NodeAnalysis {
   /** Output shape with batch dimension, or null when it cannot be inferred. */
   readonly outputShape: Shape | null;
   readonly params: number;
+  /** Multiply-accumulates per sample (see LayerSpec.countMacs); null when unknown or not inferred. */
+  readonly macs: number | null;
+  /** Bytes of this node's output for one sample; null when a size is unknown or not inferred. */
+  readonly activationBytes: number | null;
+  /** Element type of the output; null when the node could not be analysed. */
+  readonly dtype: DType | null;
   /** Problems of this node (errors and warnings). */
   readonly issues: readonly GraphIssue[];
 }
@@ -23,6 +33,13 @@ export interface GraphAnalysis {
   readonly inputs: readonly string[];
   readonly outputs: readonly string[];
   readonly totalParams: number;
+  /**
+   * Sum of the MACs of every node whose shape was inferred; null when one of
+   * them depends on an unknown size (a `?` sequence length).
+   */
+  readonly totalMacs: number | null;
+  /** Sum of every inferred node's output bytes for one sample (Input included); null as for totalMacs. */
+  readonly activationBytesPerSample: number | null;
   /** Every issue, graph-level ones (no nodeId) included. */
   readonly issues: readonly GraphIssue[];
   /** True when there is no error: the graph can be compiled. */
@@ -38,6 +55,15 @@ export function analyzeGraph(graph: Graph): GraphAnalysis {
     if (issue.nodeId) nodeIssues.get(issue.nodeId)?.push(issue);
   };
   const nodesById = new Map(graph.nodes.map((n) => [n.id, n]));
+  const portsOf = new Map<string, readonly PortSpec[]>();
+  const paramsOf = new Map<string, Params>();
+  for (const n of graph.nodes) {
+    const spec = getLayerSpec(n.type);
+    if (!spec) continue;
+    const params = withDefaults(spec.params, n.params);
+    paramsOf.set(n.id, params);
+    portsOf.set(n.id, inputPorts(spec, params));
+  }
 
   // Edges: each input port takes at most one edge; both ends must exist.
   const incoming = new Map<string, Map<string, string>>(); // target -> port -> edgeId
@@ -56,8 +82,8 @@ export function analyzeGraph(graph: Graph): GraphAnalysis {
       });
       continue;
     }
-    const dstSpec = getLayerSpec(dst.type);
-    if (dstSpec && !dstSpec.inputs.some((p) => p.name === edge.targetPort)) {
+    const dstPorts = portsOf.get(dst.id);
+    if (dstPorts && !dstPorts.some((p) => p.name === edge.targetPort)) {
       report({
         code: 'UNKNOWN_PORT',
         severity: 'error',
@@ -116,7 +142,9 @@ export function analyzeGraph(graph: Graph): GraphAnalysis {
 
   // Shapes and parameters in topological order.
   const shapes = new Map<string, Shape | null>();
+  const dtypes = new Map<string, DType>();
   const paramCounts = new Map<string, number>();
+  const macCounts = new Map<string, number | null>();
   for (const id of order) {
     const node = nodesById.get(id) as GraphNode;
     const spec = getLayerSpec(node.type);
@@ -131,7 +159,7 @@ export function analyzeGraph(graph: Graph): GraphAnalysis {
       shapes.set(id, null);
       continue;
     }
-    const params = withDefaults(spec.params, node.params);
+    const params = paramsOf.get(id) as Params;
     let paramsOk = true;
     for (const p of spec.params) {
       const reason = checkParam(p, params[p.name]);
@@ -141,10 +169,12 @@ export function analyzeGraph(graph: Graph): GraphAnalysis {
       }
     }
     const inputShapes: Shape[] = [];
+    const inputDtypes: DType[] = [];
     let inputsOk = true;
-    for (const port of spec.inputs) {
+    for (const port of portsOf.get(id) ?? []) {
       const edgeId = incoming.get(id)?.get(port.name);
       if (edgeId === undefined) {
+        if (port.optional) continue;
         inputsOk = false;
         report({
           code: 'INPUT_UNCONNECTED',
@@ -156,9 +186,29 @@ export function analyzeGraph(graph: Graph): GraphAnalysis {
         });
         continue;
       }
-      const shape = shapes.get(sourceOf.get(edgeId) as string) ?? null;
-      if (shape === null) inputsOk = false;
-      else inputShapes.push(shape);
+      const sourceId = sourceOf.get(edgeId) as string;
+      const shape = shapes.get(sourceId) ?? null;
+      const dtype = dtypes.get(sourceId);
+      if (shape === null || dtype === undefined) {
+        inputsOk = false;
+        continue;
+      }
+      if (port.dtype !== undefined && dtype !== port.dtype) {
+        inputsOk = false;
+        const source = nodesById.get(sourceId) as GraphNode;
+        report({
+          code: 'DTYPE_MISMATCH',
+          severity: 'error',
+          nodeId: id,
+          port: port.name,
+          edgeId,
+          message: `${label(node)} needs ${port.dtype} ${port.label}; ${label(source)} gives ${dtype} values.`,
+          fix: port.dtype === 'int32' ? 'Set the Input\'s data type to int32 (token ids), and keep only Reshape-like layers between it and this layer.' : `Feed it ${port.dtype} values.`,
+        });
+        continue;
+      }
+      inputShapes.push(shape);
+      inputDtypes.push(dtype);
     }
     if (!paramsOk || !inputsOk) {
       shapes.set(id, null);
@@ -171,7 +221,9 @@ export function analyzeGraph(graph: Graph): GraphAnalysis {
       continue;
     }
     shapes.set(id, result.shape);
+    dtypes.set(id, outputDtype(spec, params, inputDtypes));
     paramCounts.set(id, spec.countParams(inputShapes, params));
+    macCounts.set(id, spec.countMacs ? spec.countMacs(inputShapes, params, result.shape) : 0);
   }
 
   const inputs = graph.nodes.filter((n) => getLayerSpec(n.type)?.inputs.length === 0).map((n) => n.id);
@@ -184,13 +236,46 @@ export function analyzeGraph(graph: Graph): GraphAnalysis {
   if (inputs.length > 0 && outputs.length === 0 && inCycle.size === 0) {
     report({ code: 'NO_OUTPUT', severity: 'error', message: 'The model has no output layer.', fix: 'Connect at least one layer after the Input.' });
   }
+  // An Input with no connection at all, next to other layers: the model would take data it never uses.
+  if (outputs.length > 0) {
+    for (const id of inputs) {
+      if (graph.edges.some((e) => e.source === id)) continue;
+      const node = nodesById.get(id) as GraphNode;
+      report({
+        code: 'UNREACHABLE',
+        severity: 'error',
+        nodeId: id,
+        message: `${label(node)} is not connected to any layer, so nothing it receives reaches an output.`,
+        fix: 'Connect it to the layer it should feed, or delete it.',
+      });
+    }
+  }
 
   const nodes = new Map<string, NodeAnalysis>();
   let totalParams = 0;
+  let totalMacs: number | null = 0;
+  let activationBytesPerSample: number | null = 0;
   for (const n of graph.nodes) {
     const params = paramCounts.get(n.id) ?? 0;
     totalParams += params;
-    nodes.set(n.id, { id: n.id, type: n.type, outputShape: shapes.get(n.id) ?? null, params, issues: nodeIssues.get(n.id) ?? [] });
+    const shape = shapes.get(n.id) ?? null;
+    const macs = shape ? (macCounts.get(n.id) ?? null) : null;
+    const elements = shape ? perSampleElements(shape) : null;
+    const activationBytes = elements === null ? null : elements * BYTES_PER_ELEMENT;
+    if (shape) {
+      totalMacs = totalMacs === null || macs === null ? null : totalMacs + macs;
+      activationBytesPerSample = activationBytesPerSample === null || activationBytes === null ? null : activationBytesPerSample + activationBytes;
+    }
+    nodes.set(n.id, {
+      id: n.id,
+      type: n.type,
+      outputShape: shape,
+      params,
+      macs,
+      activationBytes,
+      dtype: dtypes.get(n.id) ?? null,
+      issues: nodeIssues.get(n.id) ?? [],
+    });
   }
   const edgeShapes = new Map<string, Shape | null>();
   for (const e of graph.edges) edgeShapes.set(e.id, shapes.get(e.source) ?? null);
@@ -202,9 +287,28 @@ export function analyzeGraph(graph: Graph): GraphAnalysis {
     inputs,
     outputs,
     totalParams,
+    totalMacs,
+    activationBytesPerSample,
     issues,
     valid: graph.nodes.length > 0 && !issues.some((i) => i.severity === 'error'),
   };
+}
+
+function outputDtype(spec: LayerSpec, params: Params, inputDtypes: readonly DType[]): DType {
+  const d = spec.outputDtype;
+  if (d === undefined) return 'float32';
+  if (d === 'same') return inputDtypes[0] ?? 'float32';
+  if (typeof d === 'function') return d(params);
+  return d;
+}
+
+function perSampleElements(shape: Shape): number | null {
+  let p = 1;
+  for (const d of shape.slice(1)) {
+    if (d === null) return null;
+    p *= d;
+  }
+  return p;
 }
 
 /** Of the nodes not ordered by Kahn's algorithm, those on a cycle (not merely downstream of one). */

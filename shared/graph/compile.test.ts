@@ -7,6 +7,8 @@ import type { Graph, GraphNode } from './document';
 
 const mnist = () => parseProject(mnistText).graph;
 const at = { x: 0, y: 0 };
+/** Keras' default initializers, which Dense always passes on. */
+const INIT = { kernelInitializer: 'glorotUniform', biasInitializer: 'zeros' };
 
 describe('compileGraph', () => {
   it('lowers the MNIST MLP into inputs, layer calls in order, and outputs', () => {
@@ -16,8 +18,8 @@ describe('compileGraph', () => {
       inputs: [{ nodeId: 'input', name: 'input_1', shape: [28, 28] }],
       layers: [
         { nodeId: 'flatten', name: 'flatten_1', factory: 'flatten', config: {}, inputs: ['input'] },
-        { nodeId: 'hidden', name: 'dense_1', factory: 'dense', config: { units: 128, activation: 'relu', useBias: true }, inputs: ['flatten'] },
-        { nodeId: 'output', name: 'dense_2', factory: 'dense', config: { units: 10, activation: 'softmax', useBias: true }, inputs: ['hidden'] },
+        { nodeId: 'hidden', name: 'dense_1', factory: 'dense', config: { units: 128, activation: 'relu', useBias: true, ...INIT }, inputs: ['flatten'] },
+        { nodeId: 'output', name: 'dense_2', factory: 'dense', config: { units: 10, activation: 'softmax', useBias: true, ...INIT }, inputs: ['hidden'] },
       ],
       outputs: ['output'],
       outputShapes: [[null, 10]],
@@ -46,7 +48,7 @@ describe('compileGraph', () => {
       ],
     };
     const plan = compileGraph(g, analyzeGraph(g));
-    expect(plan.layers.map((l) => l.config)).toEqual([{ units: 32, activation: 'linear', useBias: true }, { rate: 0.5 }]);
+    expect(plan.layers.map((l) => l.config)).toEqual([{ units: 32, activation: 'linear', useBias: true, ...INIT }, { rate: 0.5 }]);
   });
 
   it('makes tfjs-safe, unique layer names from user names', () => {

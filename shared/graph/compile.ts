@@ -1,23 +1,36 @@
 import type { Graph, GraphNode } from './document';
 import type { GraphAnalysis } from './analyze';
-import type { Shape } from '../layers/types';
+import type { DType, Shape, TfjsLayerCall } from '../layers/types';
 import { getLayerSpec } from '../layers/registry';
 import { withDefaults, shapeParam } from '../layers/params';
+import { inputPorts } from '../layers/ports';
 
 /**
  * A model plan: the graph lowered to a list of tfjs layer calls in dependency
  * order. Pure data; the trainer turns it into a `tf.LayersModel`.
  */
 export interface ModelPlan {
-  readonly inputs: readonly { readonly nodeId: string; readonly name: string; readonly shape: readonly number[] }[];
+  readonly inputs: readonly {
+    readonly nodeId: string;
+    readonly name: string;
+    /** Without the batch dimension; null is a size known only at run time. */
+    readonly shape: readonly (number | null)[];
+    /** Absent means float32. */
+    readonly dtype?: DType;
+  }[];
   readonly layers: readonly {
     readonly nodeId: string;
     /** Unique tfjs layer name derived from the node. */
     readonly name: string;
     readonly factory: string;
     readonly config: Readonly<Record<string, unknown>>;
-    /** Node ids feeding this layer, in port order. */
+    /**
+     * Node ids feeding this layer, in port order (unconnected optional ports
+     * left out). More than one: the layer is applied to the list.
+     */
     readonly inputs: readonly string[];
+    /** Wrapper layers (Bidirectional, TimeDistributed): the inner layer, passed as `config.layer`. */
+    readonly wrapped?: TfjsLayerCall;
   }[];
   readonly outputs: readonly string[];
   /** Output shape of each output node (batch included). */
@@ -49,15 +62,17 @@ export function compileGraph(graph: Graph, analysis: GraphAnalysis): ModelPlan {
     const call = spec.tfjs(params);
     const name = names.get(id) as string;
     if (call === null) {
-      inputs.push({ nodeId: id, name, shape: shapeParam(params, 'shape') });
+      const dtype = params['dtype'];
+      inputs.push({ nodeId: id, name, shape: shapeParam(params, 'shape'), ...(dtype === 'int32' ? { dtype: 'int32' as const } : {}) });
       continue;
     }
-    const feeding = spec.inputs.map((port) => {
+    const feeding: string[] = [];
+    for (const port of inputPorts(spec, params)) {
       const edge = graph.edges.find((e) => e.target === id && e.targetPort === port.name);
-      if (!edge) throw new CompileError(`${node.type} has nothing connected to its ${port.label}.`);
-      return edge.source;
-    });
-    layers.push({ nodeId: id, name, factory: call.factory, config: call.config, inputs: feeding });
+      if (edge) feeding.push(edge.source);
+      else if (!port.optional) throw new CompileError(`${node.type} has nothing connected to its ${port.label}.`);
+    }
+    layers.push({ nodeId: id, name, factory: call.factory, config: call.config, inputs: feeding, ...(call.wrapped ? { wrapped: call.wrapped } : {}) });
   }
   return {
     inputs,

@@ -15,7 +15,8 @@ export const ParamValueSchema = z.union([
   z.number().finite(),
   z.string().max(1000),
   z.boolean(),
-  z.array(z.number().finite()).max(16),
+  // Shape-kind params; null is a size known only at run time (Keras' None).
+  z.array(z.number().finite().nullable()).max(16),
   z.null(),
 ]);
 

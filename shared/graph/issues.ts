@@ -11,8 +11,17 @@ export type IssueCode =
   | 'DANGLING_EDGE'
   | 'NO_INPUT_LAYER'
   | 'NO_OUTPUT'
+  /** An Input connected to nothing while the model has other layers. */
+  | 'UNREACHABLE'
+  /** A port that needs another element type (Embedding fed float32 values). */
+  | 'DTYPE_MISMATCH'
   | 'DATA_MISMATCH'
+  /** The chosen data set is not installed, or an import has no file yet. */
+  | 'DATA_MISSING'
+  /** The loss does not suit the data set's task (cross-entropy on a regression set). */
+  | 'LOSS_MISMATCH'
   | 'OUTPUT_NOT_SOFTMAX'
+  /** From layer specs: RANK_MISMATCH, SHAPE_MISMATCH, UNKNOWN_DIMENSION, KERNEL_TOO_LARGE, INVALID_PARAM. */
   | ShapeError['code'];
 
 export interface GraphIssue {

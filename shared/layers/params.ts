@@ -28,9 +28,17 @@ export function bool(params: Params, name: string): boolean {
   return v;
 }
 
-export function shapeParam(params: Params, name: string): readonly number[] {
+/** A shape-kind param; may contain `null` where its spec has `allowUnknown`. */
+export function shapeParam(params: Params, name: string): readonly (number | null)[] {
   const v = params[name];
   if (!Array.isArray(v)) throw new Error(`param ${name} is not a shape`);
+  return v as readonly (number | null)[];
+}
+
+/** A shape-kind param whose entries are all numbers (kernel sizes, strides, paddings). */
+export function intsParam(params: Params, name: string): readonly number[] {
+  const v = shapeParam(params, name);
+  if (v.some((d) => typeof d !== 'number')) throw new Error(`param ${name} has an unknown entry`);
   return v as readonly number[];
 }
 
@@ -54,8 +62,18 @@ export function checkParam(spec: ParamSpec, value: ParamValue | undefined): stri
     case 'shape': {
       if (!Array.isArray(value)) return `${spec.label} must be a list of sizes like 28, 28`;
       const dims = value as readonly unknown[];
-      if (dims.some((d) => typeof d !== 'number' || !Number.isInteger(d) || d < 1))
-        return `${spec.label} sizes must be positive whole numbers`;
+      const minValue = spec.minValue ?? 1;
+      const bad = (d: unknown) => {
+        if (d === null) return spec.allowUnknown !== true;
+        if (typeof d !== 'number' || !Number.isInteger(d)) return true;
+        if (d === -1 && spec.allowInfer === true) return false;
+        return d < minValue;
+      };
+      if (dims.some(bad)) {
+        if (minValue === 1) return `${spec.label} sizes must be positive whole numbers${spec.allowUnknown ? ' (or ? for a size known only at run time)' : ''}${spec.allowInfer ? ' (or one -1)' : ''}`;
+        return `${spec.label} entries must be whole numbers of at least ${minValue}`;
+      }
+      if (dims.filter((d) => d === -1).length > 1) return `${spec.label} may contain -1 only once`;
       if (spec.minRank !== undefined && dims.length < spec.minRank)
         return `${spec.label} needs at least ${spec.minRank} dimension(s)`;
       if (spec.maxRank !== undefined && dims.length > spec.maxRank)

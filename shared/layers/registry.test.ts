@@ -7,7 +7,8 @@ describe('layer registry', () => {
   it('finds specs by type and nothing for unknown types', () => {
     expect(getLayerSpec('Dense')?.type).toBe('Dense');
     expect(getLayerSpec('dense')).toBeUndefined();
-    expect(getLayerSpec('Conv2D')).toBeUndefined();
+    expect(getLayerSpec('Conv2D')?.category).toBe('Convolution');
+    expect(getLayerSpec('Conv5D')).toBeUndefined();
     expect(getLayerSpec('toString')).toBeUndefined();
   });
 

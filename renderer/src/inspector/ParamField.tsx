@@ -8,15 +8,15 @@ interface Props {
   readonly onCommit: (value: ParamValue, mergeKey?: string) => void;
 }
 
-/** "28, 28" or "28x28" -> [28, 28]. */
-export function parseShapeText(text: string): number[] | null {
+/** "28, 28" or "28x28" -> [28, 28]; "?" (or None) is an unknown size -> null. */
+export function parseShapeText(text: string): (number | null)[] | null {
   const parts = text
     .split(/[\s,x×]+/i)
     .map((p) => p.trim())
     .filter((p) => p.length > 0);
   if (parts.length === 0) return null;
-  const dims = parts.map(Number);
-  return dims.every((d) => Number.isFinite(d)) ? dims : null;
+  const dims = parts.map((p) => (p === '?' || p.toLowerCase() === 'none' ? null : Number(p)));
+  return dims.every((d) => d === null || Number.isFinite(d)) ? dims : null;
 }
 
 /** One inspector field for a layer param, typed by its spec. */
@@ -53,15 +53,15 @@ export function ParamField({ spec, value, onCommit }: Props) {
     case 'bool':
       return <CheckboxField label={spec.label} help={spec.help} value={typeof value === 'boolean' ? value : spec.default} onCommit={(v) => onCommit(v)} />;
     case 'shape': {
-      const current = Array.isArray(value) ? (value as readonly number[]) : spec.default;
+      const current = Array.isArray(value) ? (value as readonly (number | null)[]) : spec.default;
       return (
-        <TextCommitField<readonly number[]>
+        <TextCommitField<readonly (number | null)[]>
           label={spec.label}
           help={spec.help}
           value={current}
-          format={(v) => v.join(', ')}
+          format={(v) => v.map((d) => (d === null ? '?' : String(d))).join(', ')}
           parse={(text) => {
-            const dims = parseShapeText(text);
+            const dims = text.trim() === '' && spec.minRank === 0 ? [] : parseShapeText(text);
             if (!dims) return { ok: false, reason: `${spec.label} must be a list of sizes like 28, 28` };
             const reason = checkParam(spec, dims);
             return reason ? { ok: false, reason } : { ok: true, value: dims };

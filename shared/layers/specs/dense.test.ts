@@ -72,10 +72,24 @@ describe('Dense parameter count', () => {
 });
 
 describe('Dense tfjs call', () => {
+  it('passes regularizers as serialized Keras L1L2 objects, and none as nothing', () => {
+    const c = denseSpec.tfjs(params({ kernelRegularizer: 'l2', kernelL2: 0.001, biasRegularizer: 'l1l2', biasL1: 0.1, biasL2: 0.2 }))!.config;
+    expect(c['kernelRegularizer']).toEqual({ className: 'L1L2', config: { l1: 0, l2: 0.001 } });
+    expect(c['biasRegularizer']).toEqual({ className: 'L1L2', config: { l1: 0.1, l2: 0.2 } });
+    expect(denseSpec.tfjs(params({ kernelRegularizer: 'l1', kernelL1: 0.5 }))!.config['kernelRegularizer']).toEqual({ className: 'L1L2', config: { l1: 0.5, l2: 0 } });
+    expect('kernelRegularizer' in denseSpec.tfjs(params())!.config).toBe(false);
+  });
+
+  it('counts one in x units product per position', () => {
+    expect(denseSpec.countMacs!([[null, 784]], params({ units: 128 }), [null, 128])).toBe(784 * 128);
+    expect(denseSpec.countMacs!([[null, 5, 8]], params({ units: 4 }), [null, 5, 4])).toBe(5 * 8 * 4);
+    expect(denseSpec.countMacs!([[null, null, 8]], params({ units: 4 }), [null, null, 4])).toBeNull();
+  });
+
   it('passes units, activation and useBias in tfjs spelling', () => {
     expect(denseSpec.tfjs(params({ units: 10, activation: 'softmax', useBias: false }))).toEqual({
       factory: 'dense',
-      config: { units: 10, activation: 'softmax', useBias: false },
+      config: { units: 10, activation: 'softmax', useBias: false, kernelInitializer: 'glorotUniform', biasInitializer: 'zeros' },
     });
   });
 });

@@ -1,6 +1,6 @@
 import type { LayerSpec } from '../types';
-import { ACTIVATIONS } from '../activations';
 import { bool, num, str } from '../params';
+import { KERNEL_BIAS, activationParam, useBiasParam, weightConfig, weightParams } from '../common';
 
 export const denseSpec: LayerSpec = {
   type: 'Dense',
@@ -9,17 +9,11 @@ export const denseSpec: LayerSpec = {
   description: 'Fully connected layer: output = activation(input · kernel + bias).',
   params: [
     { name: 'units', label: 'Units', kind: 'int', default: 32, min: 1, max: 1_000_000, help: 'Number of output neurons.' },
-    {
-      name: 'activation',
-      label: 'Activation',
-      kind: 'enum',
-      default: 'linear',
-      options: ACTIVATIONS,
-      help: 'Function applied to the output (linear = none).',
-    },
-    { name: 'useBias', label: 'Use bias', kind: 'bool', default: true, help: 'Add a learned bias to each unit.' },
+    activationParam('linear'),
+    useBiasParam,
+    ...weightParams(KERNEL_BIAS),
   ],
-  inputs: [{ name: 'in', label: 'input' }],
+  inputs: [{ name: 'in', label: 'input', minRank: 2 }],
   inferShape: ([input], params) => {
     if (!input || input.length < 2) {
       return {
@@ -49,8 +43,25 @@ export const denseSpec: LayerSpec = {
     const units = num(params, 'units');
     return (last ?? 0) * units + (bool(params, 'useBias') ? units : 0);
   },
-  tfjs: (params) => ({
-    factory: 'dense',
-    config: { units: num(params, 'units'), activation: str(params, 'activation'), useBias: bool(params, 'useBias') },
-  }),
+  countMacs: ([input], params) => denseMacs(input ?? [], num(params, 'units')),
+  tfjs: (params) => ({ factory: 'dense', config: denseConfig(params) }),
 };
+
+/** Dense applied to the last axis: one in x units product per position. */
+export function denseMacs(input: readonly (number | null)[], units: number): number | null {
+  let p = units;
+  for (const d of input.slice(1)) {
+    if (d === null) return null;
+    p *= d;
+  }
+  return p;
+}
+
+export function denseConfig(params: Parameters<LayerSpec['tfjs']>[0]): Record<string, unknown> {
+  return {
+    units: num(params, 'units'),
+    activation: str(params, 'activation'),
+    useBias: bool(params, 'useBias'),
+    ...weightConfig(params, KERNEL_BIAS),
+  };
+}

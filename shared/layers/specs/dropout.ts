@@ -15,5 +15,6 @@ export const dropoutSpec: LayerSpec = {
       ? { ok: true, shape: input }
       : { ok: false, error: { code: 'RANK_MISMATCH', message: 'Dropout needs an input.', fix: 'Connect its input.' } },
   countParams: () => 0,
+  countMacs: () => 0,
   tfjs: (params) => ({ factory: 'dropout', config: { rate: num(params, 'rate') } }),
 };

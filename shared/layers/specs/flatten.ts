@@ -25,5 +25,7 @@ export const flattenSpec: LayerSpec = {
     return { ok: true, shape: [input[0] ?? null, size] };
   },
   countParams: () => 0,
+  countMacs: () => 0,
+  outputDtype: 'same',
   tfjs: () => ({ factory: 'flatten', config: {} }),
 };

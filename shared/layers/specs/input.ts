@@ -1,11 +1,13 @@
-import type { LayerSpec } from '../types';
-import { shapeParam } from '../params';
+import type { DType, LayerSpec } from '../types';
+import { shapeParam, str } from '../params';
+
+export const INPUT_DTYPES = ['float32', 'int32'] as const;
 
 export const inputSpec: LayerSpec = {
   type: 'Input',
   label: 'Input',
   category: 'Core',
-  description: 'Where samples enter the model. Shape excludes the batch dimension.',
+  description: 'Where samples enter the model. Shape excludes the batch dimension; ? is a size known only at run time.',
   params: [
     {
       name: 'shape',
@@ -14,11 +16,22 @@ export const inputSpec: LayerSpec = {
       default: [28, 28],
       minRank: 1,
       maxRank: 4,
-      help: 'Size of one sample, without the batch dimension (MNIST: 28, 28).',
+      allowUnknown: true,
+      help: 'Size of one sample, without the batch dimension (MNIST: 28, 28; token ids of any length: ?).',
+    },
+    {
+      name: 'dtype',
+      label: 'Data type',
+      kind: 'enum',
+      default: 'float32',
+      options: INPUT_DTYPES,
+      help: 'float32 for numbers, int32 for token ids fed to an Embedding.',
     },
   ],
   inputs: [],
+  outputDtype: (params) => str(params, 'dtype') as DType,
   inferShape: (_inputs, params) => ({ ok: true, shape: [null, ...shapeParam(params, 'shape')] }),
   countParams: () => 0,
+  countMacs: () => 0,
   tfjs: () => null,
 };
