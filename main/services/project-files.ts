@@ -3,6 +3,10 @@ import * as path from 'node:path';
 import { ApiError } from '../../shared/api/contract';
 import type { ProjectDoc } from '../../shared/graph/document';
 import { ProjectFileError, parseProject, serializeProject } from '../../shared/graph/migrations';
+import { atomicWriteFile } from './atomic-write';
+
+/** Larger project files are refused before they are read. */
+const MAX_PROJECT_BYTES = 50 * 1024 * 1024;
 
 /** Maps a file-system error to an ApiError a person can act on. */
 export function fileError(error: unknown, file: string): ApiError {
@@ -28,8 +32,13 @@ export async function openProject(file: string): Promise<{ path: string; doc: Pr
   const full = path.resolve(file);
   let text: string;
   try {
+    const info = await fs.stat(full);
+    if (info.isFile() && info.size > MAX_PROJECT_BYTES) {
+      throw new ApiError('DAMAGED_FILE', `${path.basename(full)} is ${(info.size / 1e6).toFixed(0)} MB; project files are at most ${MAX_PROJECT_BYTES / 1e6} MB.`);
+    }
     text = await fs.readFile(full, 'utf8');
   } catch (error) {
+    if (error instanceof ApiError) throw error;
     throw fileError(error, full);
   }
   try {
@@ -40,16 +49,13 @@ export async function openProject(file: string): Promise<{ path: string; doc: Pr
   }
 }
 
-/** Writes the project via a temporary file in the same folder and a rename: never half a file. */
+/** Writes the project atomically (never half a file) and keeps the previous version as `<file>.bak`. */
 export async function saveProject(file: string, doc: ProjectDoc): Promise<{ path: string }> {
   const full = path.resolve(file);
   const text = serializeProject(doc);
-  const tmp = path.join(path.dirname(full), `.${path.basename(full)}.${process.pid}.${Date.now()}.tmp`);
   try {
-    await fs.writeFile(tmp, text, 'utf8');
-    await fs.rename(tmp, full);
+    await atomicWriteFile(full, text, { backup: true });
   } catch (error) {
-    await fs.rm(tmp, { force: true }).catch(() => undefined);
     throw fileError(error, (error as NodeJS.ErrnoException).code === 'ENOENT' ? path.dirname(full) : full);
   }
   return { path: full };
