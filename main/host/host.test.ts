@@ -118,4 +118,29 @@ describe('browser-mode host', () => {
     ws.send('{not json');
     expect(await closed).toBe(1007);
   });
+
+  it('closes a socket that sends an oversized message, and refuses a foreign Host on upgrade', async () => {
+    const ws = await openSocket(`ws://127.0.0.1:${host.port}/api/ws?token=${host.token}`);
+    const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+    ws.on('error', () => undefined);
+    ws.send(JSON.stringify({ kind: 'call', id: 1, name: 'app.info', params: { pad: 'x'.repeat(17 * 1024 * 1024) } }));
+    expect(await closed).toBe(1009);
+    await expect(
+      new Promise((resolve, reject) => {
+        const bad = new WebSocket(`ws://127.0.0.1:${host.port}/api/ws?token=${host.token}`, { headers: { host: 'attacker.example' } });
+        bad.once('open', () => resolve('open'));
+        bad.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+        bad.once('error', reject);
+      }),
+    ).rejects.toThrow('421');
+  });
+
+  it('refuses methods other than GET and HEAD', async () => {
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = http.request(`${host.url}`, { method: 'POST' }, (res) => resolve(res.statusCode ?? 0));
+      req.on('error', reject);
+      req.end('x');
+    });
+    expect(status).toBe(405);
+  });
 });

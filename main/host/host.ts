@@ -82,6 +82,8 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   wss.on('connection', (ws: WebSocket) => {
     clients.add(ws);
     ws.on('close', () => clients.delete(ws));
+    // Protocol errors (oversized or malformed frames) end this socket, never the server.
+    ws.on('error', () => ws.terminate());
     ws.on('message', (data, isBinary) => {
       if (isBinary) return ws.close(1003, 'text frames only');
       void handleMessage(ws, data.toString());
