@@ -28,7 +28,9 @@ function copyBox(src: Values, dst: Values, shape: readonly number[], begin: read
     let off = 0;
     for (let d = 0; d < inner; d++) off += ((begin[d] ?? 0) + (idx[d] ?? 0)) * (strides[d] ?? 0);
     off += (begin[inner] ?? 0) * (inner < rank - 1 ? (strides[inner] ?? 1) : 1);
-    (dst as Float32Array).set(src.subarray(off, off + run) as Float32Array, o);
+    // Short runs: a scalar loop; subarray + set costs more than it saves below ~64 values.
+    if (run < 64) for (let j = 0; j < run; j++) dst[o + j] = src[off + j] as number;
+    else (dst as Float32Array).set(src.subarray(off, off + run) as Float32Array, o);
     o += run;
     for (let d = inner - 1; d >= 0; d--) {
       idx[d] = (idx[d] ?? 0) + 1;

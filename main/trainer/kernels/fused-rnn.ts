@@ -1,0 +1,275 @@
+import * as tf from '@tensorflow/tfjs';
+
+/**
+ * Whole-sequence LSTM and GRU with a hand-written gradient (tf.customGrad).
+ *
+ * tfjs-layers unrolls a recurrent layer into ~15 small ops per step forward and ~40 backward
+ * (plus an Unpack of the sequence): at length 100 a step of Embedding+LSTM ran ~4,000 tiny
+ * kernels. Here the input projections of all steps are one matmul, the recurrence runs as
+ * plain loops over Float32Arrays (B×H×G multiply-adds per step), and the weight gradients are
+ * three matmuls over all steps. The math and gate layouts are tfjs-layers' own
+ * (LSTM gates i, f, c, o; GRU gates z, r, h with resetAfter = false), so weights are
+ * interchangeable with the stock layers.
+ */
+
+export type RecurrentActivation = 'sigmoid' | 'hardSigmoid';
+
+export interface FusedRnnOptions {
+  readonly units: number;
+  readonly recurrentActivation: RecurrentActivation;
+  readonly returnSequences: boolean;
+  readonly goBackwards: boolean;
+}
+
+function recAct(kind: RecurrentActivation): (x: number) => number {
+  return kind === 'sigmoid' ? (x) => 1 / (1 + Math.exp(-x)) : (x) => Math.min(1, Math.max(0, 0.2 * x + 0.5));
+}
+
+/** Derivative of the recurrent activation, from its output y. */
+function recActGrad(kind: RecurrentActivation): (y: number) => number {
+  return kind === 'sigmoid' ? (y) => y * (1 - y) : (y) => (y > 0 && y < 1 ? 0.2 : 0);
+}
+
+/** x [B,T,F] to step-major [T·B, F], reversed in time for goBackwards. */
+function stepMajor(x: tf.Tensor, goBackwards: boolean): tf.Tensor2D {
+  const [B, T, F] = x.shape as [number, number, number];
+  const xs = goBackwards ? tf.reverse(x, 1) : x;
+  return tf.reshape(tf.transpose(xs, [1, 0, 2]), [T * B, F]);
+}
+
+/** Inverse of stepMajor for a [T·B, F] gradient. */
+function fromStepMajor(d: tf.Tensor, B: number, T: number, goBackwards: boolean): tf.Tensor {
+  const F = d.shape[1] as number;
+  const bt = tf.transpose(tf.reshape(d, [T, B, F]), [1, 0, 2]);
+  return goBackwards ? tf.reverse(bt, 1) : bt;
+}
+
+/** dy of the layer output as step-major [T, B, H] values (zeros except the last step when only it is returned). */
+function outputGrad(dy: tf.Tensor, B: number, T: number, H: number, returnSequences: boolean): Float32Array {
+  if (returnSequences) return tf.tidy(() => tf.transpose(dy, [1, 0, 2]).dataSync() as Float32Array);
+  const out = new Float32Array(T * B * H);
+  out.set(dy.dataSync() as Float32Array, (T - 1) * B * H);
+  return out;
+}
+
+/** Output tensor from step-major hidden states hs [(T+1)·B·H] (hs[0] is the zero state). */
+function outputTensor(hs: Float32Array, B: number, T: number, H: number, returnSequences: boolean): tf.Tensor {
+  if (!returnSequences) return tf.tensor2d(hs.slice(T * B * H), [B, H]);
+  return tf.tidy(() => tf.transpose(tf.tensor3d(hs.subarray(B * H), [T, B, H]), [1, 0, 2]));
+}
+
+/**
+ * out[b, colOffset + j] += (a[B, K] · w[K, n])[b, j], through the backend's matmul (XNNPACK on
+ * wasm). A plain JS loop for these per-step products ran at ~0.2-0.5 GFLOP/s and dominated.
+ */
+function addProduct(a: Float32Array, B: number, K: number, w: tf.Tensor2D, out: Float32Array, outOff: number, outStride: number): void {
+  const n = w.shape[1];
+  const at = tf.tensor2d(a, [B, K]);
+  const pt = tf.matMul(at, w);
+  const p = pt.dataSync() as Float32Array;
+  at.dispose();
+  pt.dispose();
+  for (let b = 0; b < B; b++) {
+    const ob = outOff + b * outStride;
+    const pb = b * n;
+    for (let j = 0; j < n; j++) out[ob + j] = (out[ob + j] as number) + (p[pb + j] as number);
+  }
+}
+
+/** Rows [offset, offset + B·stride) of d, columns [col, col + n), as a dense [B, n] array. */
+function block(d: Float32Array, offset: number, B: number, stride: number, col: number, n: number): Float32Array {
+  if (col === 0 && n === stride) return d.subarray(offset, offset + B * n);
+  const out = new Float32Array(B * n);
+  for (let b = 0; b < B; b++) out.set(d.subarray(offset + b * stride + col, offset + b * stride + col + n), b * n);
+  return out;
+}
+
+/**
+ * LSTM over a whole sequence. x [B,T,F], kernel [F,4H], recurrentKernel [H,4H], bias [4H].
+ * Returns [B,H] (last state) or [B,T,H].
+ */
+export function fusedLstm(x: tf.Tensor, kernel: tf.Tensor, recurrentKernel: tf.Tensor, bias: tf.Tensor, opts: FusedRnnOptions): tf.Tensor {
+  const [B, T] = x.shape as [number, number, number];
+  const H = opts.units;
+  const G = 4 * H;
+  const act = recAct(opts.recurrentActivation);
+  const actGrad = recActGrad(opts.recurrentActivation);
+  const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [xt, k, rk, bt, save] = args as [tf.Tensor, tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
+    const xs = stepMajor(xt, opts.goBackwards);
+    // The forward pass runs in a tidy; xs and the kernel must be saved to outlive it.
+    save([xs, k, rk]);
+    const gates = tf.tidy(() => tf.add(tf.matMul(xs, k), bt)).dataSync() as Float32Array; // [T·B, 4H] pre-activations, then activations in place
+    const hs = new Float32Array((T + 1) * B * H);
+    const cs = new Float32Array((T + 1) * B * H);
+    for (let s = 0; s < T; s++) {
+      const zOff = s * B * G;
+      const prev = s * B * H;
+      if (s > 0) addProduct(hs.subarray(prev, prev + B * H), B, H, rk, gates, zOff, G);
+      for (let b = 0; b < B; b++) {
+        const z = zOff + b * G;
+        const o = prev + b * H;
+        for (let j = 0; j < H; j++) {
+          const ig = act(gates[z + j] as number);
+          const fg = act(gates[z + H + j] as number);
+          const gg = Math.tanh(gates[z + 2 * H + j] as number);
+          const og = act(gates[z + 3 * H + j] as number);
+          gates[z + j] = ig;
+          gates[z + H + j] = fg;
+          gates[z + 2 * H + j] = gg;
+          gates[z + 3 * H + j] = og;
+          const c = fg * (cs[o + j] as number) + ig * gg;
+          cs[o + B * H + j] = c;
+          hs[o + B * H + j] = og * Math.tanh(c);
+        }
+      }
+    }
+    const value = outputTensor(hs, B, T, H, opts.returnSequences);
+    const gradFunc = (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]): tf.Tensor[] => {
+      const [xsSaved, kSaved, rkSaved] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+      const dyv = outputGrad(dy as tf.Tensor, B, T, H, opts.returnSequences);
+      const dZ = new Float32Array(T * B * G);
+      const dh = new Float32Array(B * H);
+      const dc = new Float32Array(B * H);
+      const uT = tf.transpose(rkSaved);
+      for (let s = T - 1; s >= 0; s--) {
+        const zOff = s * B * G;
+        const prev = s * B * H;
+        for (let i = 0; i < B * H; i++) dh[i] = (dh[i] as number) + (dyv[prev + i] as number);
+        for (let b = 0; b < B; b++) {
+          const z = zOff + b * G;
+          const o = prev + b * H;
+          for (let j = 0; j < H; j++) {
+            const ig = gates[z + j] as number;
+            const fg = gates[z + H + j] as number;
+            const gg = gates[z + 2 * H + j] as number;
+            const og = gates[z + 3 * H + j] as number;
+            const tc = Math.tanh(cs[o + B * H + j] as number);
+            const dhj = dh[b * H + j] as number;
+            const dcj = (dc[b * H + j] as number) + dhj * og * (1 - tc * tc);
+            dZ[z + j] = dcj * gg * actGrad(ig);
+            dZ[z + H + j] = dcj * (cs[o + j] as number) * actGrad(fg);
+            dZ[z + 2 * H + j] = dcj * ig * (1 - gg * gg);
+            dZ[z + 3 * H + j] = dhj * tc * actGrad(og);
+            dc[b * H + j] = dcj * fg;
+          }
+        }
+        dh.fill(0);
+        if (s > 0) addProduct(dZ.subarray(zOff, zOff + B * G), B, G, uT, dh, 0, H);
+      }
+      uT.dispose();
+      return tf.tidy(() => {
+        const dz = tf.tensor2d(dZ, [T * B, G]);
+        const hPrev = tf.tensor2d(hs.subarray(0, T * B * H), [T * B, H]);
+        const dx = fromStepMajor(tf.matMul(dz, tf.transpose(kSaved)), B, T, opts.goBackwards);
+        return [dx, tf.matMul(tf.transpose(xsSaved), dz), tf.matMul(tf.transpose(hPrev), dz), tf.sum(dz, 0)];
+      });
+    };
+    return { value, gradFunc };
+  });
+  return f(x, kernel, recurrentKernel, bias);
+}
+
+/**
+ * GRU (resetAfter = false) over a whole sequence. kernel [F,3H], recurrentKernel [H,3H], bias [3H].
+ */
+export function fusedGru(x: tf.Tensor, kernel: tf.Tensor, recurrentKernel: tf.Tensor, bias: tf.Tensor, opts: FusedRnnOptions): tf.Tensor {
+  const [B, T] = x.shape as [number, number, number];
+  const H = opts.units;
+  const G = 3 * H;
+  const act = recAct(opts.recurrentActivation);
+  const actGrad = recActGrad(opts.recurrentActivation);
+  const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [xt, k, rk, bt, save] = args as [tf.Tensor, tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
+    const xs = stepMajor(xt, opts.goBackwards);
+    // The forward pass runs in a tidy; xs and the kernel must be saved to outlive it.
+    save([xs, k, rk]);
+    const gates = tf.tidy(() => tf.add(tf.matMul(xs, k), bt)).dataSync() as Float32Array; // becomes z, r, hh
+    const uzr = tf.slice(rk, [0, 0], [H, 2 * H]);
+    const uh = tf.slice(rk, [0, 2 * H], [H, H]);
+    const hs = new Float32Array((T + 1) * B * H);
+    const rh = new Float32Array(T * B * H);
+    for (let s = 0; s < T; s++) {
+      const zOff = s * B * G;
+      const prev = s * B * H;
+      if (s > 0) addProduct(hs.subarray(prev, prev + B * H), B, H, uzr, gates, zOff, G);
+      for (let b = 0; b < B; b++) {
+        const z = zOff + b * G;
+        const o = prev + b * H;
+        for (let j = 0; j < H; j++) {
+          const zg = act(gates[z + j] as number);
+          const rg = act(gates[z + H + j] as number);
+          gates[z + j] = zg;
+          gates[z + H + j] = rg;
+          rh[o + j] = rg * (hs[o + j] as number);
+        }
+      }
+      if (s > 0) addProduct(rh.subarray(prev, prev + B * H), B, H, uh, gates, zOff + 2 * H, G);
+      for (let b = 0; b < B; b++) {
+        const z = zOff + b * G;
+        const o = prev + b * H;
+        for (let j = 0; j < H; j++) {
+          const hh = Math.tanh(gates[z + 2 * H + j] as number);
+          gates[z + 2 * H + j] = hh;
+          const zg = gates[z + j] as number;
+          hs[o + B * H + j] = zg * (hs[o + j] as number) + (1 - zg) * hh;
+        }
+      }
+    }
+    const value = outputTensor(hs, B, T, H, opts.returnSequences);
+    const gradFunc = (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]): tf.Tensor[] => {
+      const [xsSaved, kSaved, rkSaved] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+      const dyv = outputGrad(dy as tf.Tensor, B, T, H, opts.returnSequences);
+      const uzrT = tf.tidy(() => tf.transpose(tf.slice(rkSaved, [0, 0], [H, 2 * H])));
+      const uhT = tf.tidy(() => tf.transpose(tf.slice(rkSaved, [0, 2 * H], [H, H])));
+      const dZ = new Float32Array(T * B * G);
+      const dh = new Float32Array(B * H);
+      const dprev = new Float32Array(B * H);
+      const drh = new Float32Array(B * H);
+      for (let s = T - 1; s >= 0; s--) {
+        const zOff = s * B * G;
+        const prev = s * B * H;
+        for (let i = 0; i < B * H; i++) dh[i] = (dh[i] as number) + (dyv[prev + i] as number);
+        for (let b = 0; b < B; b++) {
+          const z = zOff + b * G;
+          const o = prev + b * H;
+          for (let j = 0; j < H; j++) {
+            const zg = gates[z + j] as number;
+            const hh = gates[z + 2 * H + j] as number;
+            const dhj = dh[b * H + j] as number;
+            dZ[z + j] = dhj * ((hs[o + j] as number) - hh) * actGrad(zg);
+            dZ[z + 2 * H + j] = dhj * (1 - zg) * (1 - hh * hh);
+            dprev[b * H + j] = dhj * zg;
+          }
+        }
+        drh.fill(0);
+        if (s > 0) addProduct(block(dZ, zOff, B, G, 2 * H, H), B, H, uhT, drh, 0, H);
+        for (let b = 0; b < B; b++) {
+          const z = zOff + b * G;
+          const o = prev + b * H;
+          for (let j = 0; j < H; j++) {
+            const rg = gates[z + H + j] as number;
+            const d = drh[b * H + j] as number;
+            dZ[z + H + j] = d * (hs[o + j] as number) * actGrad(rg);
+            dprev[b * H + j] = (dprev[b * H + j] as number) + d * rg;
+          }
+        }
+        if (s > 0) addProduct(block(dZ, zOff, B, G, 0, 2 * H), B, 2 * H, uzrT, dprev, 0, H);
+        dh.set(dprev);
+      }
+      tf.dispose([uzrT, uhT]);
+      return tf.tidy(() => {
+        const dz = tf.tensor2d(dZ, [T * B, G]);
+        const hPrev = tf.tensor2d(hs.subarray(0, T * B * H), [T * B, H]);
+        const rhT = tf.tensor2d(rh, [T * B, H]);
+        const dzr = tf.slice(dz, [0, 0], [T * B, 2 * H]);
+        const dhh = tf.slice(dz, [0, 2 * H], [T * B, H]);
+        const dU = tf.concat([tf.matMul(tf.transpose(hPrev), dzr), tf.matMul(tf.transpose(rhT), dhh)], 1);
+        const dx = fromStepMajor(tf.matMul(dz, tf.transpose(kSaved)), B, T, opts.goBackwards);
+        return [dx, tf.matMul(tf.transpose(xsSaved), dz), dU, tf.sum(dz, 0)];
+      });
+    };
+    return { value, gradFunc };
+  });
+  return f(x, kernel, recurrentKernel, bias);
+}
