@@ -59,7 +59,12 @@ export function compileGraph(graph: Graph, analysis: GraphAnalysis): ModelPlan {
     const spec = getLayerSpec(node.type);
     if (!spec) throw new CompileError(`Unknown layer type "${node.type}".`);
     const params = withDefaults(spec.params, node.params);
-    const call = spec.tfjs(params);
+    const portShapes = inputPorts(spec, params).flatMap((port) => {
+      const edge = graph.edges.find((e) => e.target === id && e.targetPort === port.name);
+      const shape = edge ? analysis.nodes.get(edge.source)?.outputShape : null;
+      return shape ? [shape] : [];
+    });
+    const call = spec.tfjs(params, portShapes);
     const name = names.get(id) as string;
     if (call === null) {
       const dtype = params['dtype'];

@@ -126,6 +126,10 @@ export interface LayerSpec {
    * needed size is unknown (a `None` sequence length). Absent: zero.
    */
   countMacs?(inputShapes: readonly Shape[], params: Params, outputShape: Shape): number | null;
-  /** How to build this layer in tfjs; `null` for Input (built with `tf.input`). */
-  tfjs(params: Params): TfjsLayerCall | null;
+  /**
+   * How to build this layer in tfjs; `null` for Input (built with `tf.input`).
+   * `inputShapes` (as for inferShape) are given by the compiler, for layers whose
+   * tfjs config depends on them (Reshape resolves its -1, which tfjs 4.22 leaves unknown).
+   */
+  tfjs(params: Params, inputShapes?: readonly Shape[]): TfjsLayerCall | null;
 }

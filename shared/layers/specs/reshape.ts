@@ -43,7 +43,14 @@ export const reshapeSpec: LayerSpec = {
   },
   countParams: () => 0,
   countMacs: () => 0,
-  tfjs: (params) => ({ factory: 'reshape', config: { targetShape: [...intsParam(params, 'targetShape')] } }),
+  // tfjs 4.22 leaves a -1 unknown in its output shape (so a Dense after it fails);
+  // Keras resolves it. Pass the resolved shape when the input size is known.
+  tfjs: (params, inputShapes) => {
+    const input = inputShapes?.[0];
+    const resolved = input ? reshapeSpec.inferShape([input], params) : null;
+    const target = resolved?.ok && resolved.shape.slice(1).every((d) => d !== null) ? resolved.shape.slice(1) : intsParam(params, 'targetShape');
+    return { factory: 'reshape', config: { targetShape: [...target] } };
+  },
 };
 
 export const permuteSpec: LayerSpec = {
