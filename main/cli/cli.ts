@@ -8,7 +8,7 @@ import { createBackend, type BackendService } from '../services/backend';
 import { createForkLauncher } from '../services/fork-launcher';
 import { exportFreshModel } from '../services/export-fresh';
 import { formatSummaryTable, summarizeModel } from '../services/model-summary';
-import { openProject } from '../services/project-files';
+import { openProject, saveProject } from '../services/project-files';
 import { latestRunWithModel, runDirOf } from '../services/runs';
 
 /** What the CLI talks to; tests replace parts of it. */
@@ -33,6 +33,8 @@ Commands:
                                  Train headless and report test metrics
   export <file.nwproj> --format tfjs --out <dir> [--run <id>|latest]
                                  Write a TF.js LayersModel (fresh weights, or a run's trained ones)
+  import <model.json> --out <file.nwproj>
+                                 Turn a Keras/TF.js model.json (or Keras's to_json()) into a project
 
 Runs are kept in $NETWRIGHT_HOME/runs (default ~/.netwright/runs).`;
 
@@ -83,6 +85,8 @@ export async function main(argv: string[], ioOverrides: Partial<CliIo> = {}): Pr
         return await trainCommand(rest, io);
       case 'export':
         return await exportCommand(rest, io);
+      case 'import':
+        return await importCommand(rest, io);
       case 'serve': {
         const { values } = parse(rest, { port: { type: 'string' }, root: { type: 'string', multiple: true } }, 0);
         const { runServe } = await import('./serve');
@@ -351,6 +355,37 @@ async function exportCommand(args: string[], io: CliIo): Promise<number> {
     io.stdout(`Exported "${doc.name}" with fresh (untrained) weights as a TF.js LayersModel:\n`);
   }
   for (const f of result.files) io.stdout(`  ${f}\n`);
+  return 0;
+}
+
+/** Largest model.json `import` reads (topologies are small; weights live in other files). */
+const MAX_IMPORT_BYTES = 50 * 1024 * 1024;
+
+async function importCommand(args: string[], io: CliIo): Promise<number> {
+  if (!args.some((a) => !a.startsWith('-'))) throw new CliError('import needs a model.json file. Run "netwright --help".', 2);
+  const { values, positionals } = parse(args, { out: { type: 'string' } }, 1);
+  const out = values['out'];
+  if (typeof out !== 'string' || out === '') throw new CliError('import needs --out <file.nwproj>.', 2);
+  const file = path.resolve(positionals[0] as string);
+  const fs = await import('node:fs/promises');
+  let text: string;
+  try {
+    const info = await fs.stat(file);
+    if (info.size > MAX_IMPORT_BYTES) throw new CliError(`${path.basename(file)} is ${(info.size / 1e6).toFixed(0)} MB; a model.json to import is at most ${MAX_IMPORT_BYTES / 1e6} MB.`);
+    text = await fs.readFile(file, 'utf8');
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    throw new CliError(`cannot read ${file}: ${oneLine(error)}`);
+  }
+  const { importKerasJson } = await import('../import/keras-json');
+  const { analyzeGraph } = await import('../../shared/graph/analyze');
+  const { doc, warnings } = importKerasJson(text, { name: path.basename(out).replace(/\.nwproj$/i, '') });
+  const saved = await saveProject(out.endsWith('.nwproj') ? out : `${out}.nwproj`, doc);
+  const analysis = analyzeGraph(doc.graph);
+  io.stdout(`Imported ${doc.graph.nodes.length} layers (${n(analysis.totalParams)} parameters) from ${path.basename(file)} into ${saved.path}\n`);
+  for (const w of warnings) io.stdout(`  warning: ${w}\n`);
+  const errors = analysis.issues.filter((i) => i.severity === 'error');
+  for (const e of errors) io.stdout(`  to fix before training: ${e.message}\n`);
   return 0;
 }
 
