@@ -11,6 +11,7 @@ import { Notices } from './shell/Notices';
 import { FileDialog } from './shell/FileDialog';
 import { ConfirmDialog } from './shell/ConfirmDialog';
 import { useShortcuts } from './shell/useShortcuts';
+import { CheatSheet } from './shell/CheatSheet';
 import { basename } from './shell/paths';
 import { Palette } from './canvas/Palette';
 import { Canvas } from './canvas/Canvas';
@@ -69,6 +70,7 @@ export function App({ store }: { store: EditorStore }) {
         <Notices />
         <FileDialog />
         <ConfirmDialog />
+        <CheatSheet />
       </AnalysisProvider>
     </EditorStoreProvider>
   );

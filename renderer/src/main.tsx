@@ -7,6 +7,7 @@ import './styles/canvas.css';
 import './styles/panels.css';
 import './styles/dashboard.css';
 import './styles/dialogs.css';
+import './styles/editor.css';
 import { App } from './App';
 import { createEditorStore } from './state/store';
 

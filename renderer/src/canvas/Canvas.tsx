@@ -1,8 +1,9 @@
-import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type MouseEvent as ReactMouseEvent } from 'react';
 import {
   Background,
   BackgroundVariant,
   Controls,
+  MiniMap,
   ReactFlow,
   useReactFlow,
   type Connection as FlowConnection,
@@ -12,16 +13,42 @@ import {
   type NodeChange,
   type OnNodeDrag,
 } from '@xyflow/react';
+import type { NodeAnalysis } from '../../../shared/graph/analyze';
 import { useEditor, useEditorStore } from '../state/context';
 import { useAnalysis } from '../state/analysis';
+import { useCanvasUi } from '../state/canvas-ui';
 import type { XY } from '../state/history';
-import { LayerNode, type LayerFlowNode } from './LayerNode';
+import { connectionProblem } from '../graph/connect-rules';
+import { nodeInputPorts } from '../graph/ports';
+import { segmentAt, type Segment } from '../graph/hit';
+import { LayerNode, HANDLE_TOP, PORT_GAP, type LayerFlowNode } from './LayerNode';
 import { isLayerDrag, layerFromDrop } from './dnd';
 import { NODE_SIZE } from './placement';
 import { shapeText } from './format';
+import { CanvasToolbar } from './CanvasToolbar';
+import { QuickAdd } from './QuickAdd';
+import { useCanvasKeys } from './useCanvasKeys';
 
 const nodeTypes = { layer: LayerNode };
 type Size = { width: number; height: number };
+
+function sameShape(a: readonly (number | null)[] | null | undefined, b: readonly (number | null)[] | null | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b || a.length !== b.length) return false;
+  return a.every((d, i) => d === b[i]);
+}
+
+/** Same facts on the card: a re-analysis that changed nothing here keeps the card from re-rendering. */
+function sameAnalysis(a: NodeAnalysis | undefined, b: NodeAnalysis | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b) return false;
+  return (
+    a.params === b.params &&
+    sameShape(a.outputShape, b.outputShape) &&
+    a.issues.length === b.issues.length &&
+    a.issues.every((i, k) => i.message === b.issues[k]?.message && i.severity === b.issues[k]?.severity)
+  );
+}
 
 /** The React Flow pane: a view of the document; every edit goes through the store. */
 export function Canvas() {
@@ -31,10 +58,18 @@ export function Canvas() {
   const selection = useEditor((s) => s.selection);
   const training = useEditor((s) => s.training.status === 'running');
   const { graph: analysis } = useAnalysis();
-  const { screenToFlowPosition, fitView } = useReactFlow();
+  const { screenToFlowPosition, fitView, getInternalNode } = useReactFlow();
   const baseRev = useEditor((s) => s.baseRev);
   const [measured, setMeasured] = useState<Record<string, Size>>({});
   const dragStart = useRef<Map<string, XY> | null>(null);
+  const connectHint = useCanvasUi((s) => s.connectHint);
+  const insertTarget = useCanvasUi((s) => s.insertTarget);
+  const section = useRef<HTMLElement>(null);
+  const pointer = useRef<XY | null>(null);
+  const analysisRef = useRef(analysis);
+  analysisRef.current = analysis;
+
+  useCanvasKeys(section, pointer);
 
   // A project just opened (or a new one): show all of it.
   const firstRev = useRef(baseRev);
@@ -43,41 +78,73 @@ export function Canvas() {
     void fitView({ padding: 0.15, maxZoom: 1, duration: 0 });
   }, [baseRev, fitView]);
 
+  // One flow node object per layer, kept while nothing it shows changed, so an
+  // edit re-renders only the cards it touches.
+  const nodeCache = useRef(new Map<string, LayerFlowNode>());
   const nodes = useMemo<LayerFlowNode[]>(() => {
     const selected = new Set(selection.nodes);
-    return docNodes.map((n) => ({
-      id: n.id,
-      type: 'layer',
-      position: n.position,
-      data: { node: n, analysis: analysis.nodes.get(n.id) },
-      selected: selected.has(n.id),
-      measured: measured[n.id],
-      ariaLabel: `${n.name ?? n.type} layer`,
-    }));
+    const prev = nodeCache.current;
+    const next = new Map<string, LayerFlowNode>();
+    const list = docNodes.map((n) => {
+      const a = analysis.nodes.get(n.id);
+      const sel = selected.has(n.id);
+      const m = measured[n.id];
+      const old = prev.get(n.id);
+      const flow =
+        old && old.data.node === n && old.selected === sel && old.measured === m && sameAnalysis(old.data.analysis, a)
+          ? old
+          : {
+              id: n.id,
+              type: 'layer' as const,
+              position: n.position,
+              data: { node: n, analysis: a },
+              selected: sel,
+              measured: m,
+              ariaLabel: `${n.name ?? n.type} layer`,
+            };
+      next.set(n.id, flow);
+      return flow;
+    });
+    nodeCache.current = next;
+    return list;
   }, [docNodes, analysis, selection.nodes, measured]);
 
   const badEdges = useMemo(() => new Set(analysis.issues.flatMap((i) => (i.edgeId && i.severity === 'error' ? [i.edgeId] : []))), [analysis]);
 
+  const edgeCache = useRef(new Map<string, Edge>());
   const edges = useMemo<Edge[]>(() => {
     const selected = new Set(selection.edges);
-    return docEdges.map((e) => {
+    const prev = edgeCache.current;
+    const next = new Map<string, Edge>();
+    const list = docEdges.map((e) => {
       const shape = analysis.edgeShapes.get(e.id);
-      return {
-        id: e.id,
-        source: e.source,
-        target: e.target,
-        sourceHandle: 'out',
-        targetHandle: e.targetPort,
-        selected: selected.has(e.id),
-        label: shape ? shapeText(shape) : undefined,
-        className: badEdges.has(e.id) ? 'is-error' : undefined,
-        animated: training,
-        ariaLabel: `Connection ${e.source} to ${e.target}`,
-        labelBgPadding: [4, 2] as [number, number],
-        labelBgBorderRadius: 3,
-      };
+      const label = shape ? shapeText(shape) : undefined;
+      const className = [badEdges.has(e.id) ? 'is-error' : '', insertTarget === e.id ? 'is-insert-target' : ''].filter(Boolean).join(' ') || undefined;
+      const sel = selected.has(e.id);
+      const old = prev.get(e.id);
+      const flow: Edge =
+        old && old.source === e.source && old.target === e.target && old.targetHandle === e.targetPort && old.label === label && old.className === className && old.selected === sel && old.animated === training
+          ? old
+          : {
+              id: e.id,
+              source: e.source,
+              target: e.target,
+              sourceHandle: 'out',
+              targetHandle: e.targetPort,
+              selected: sel,
+              label,
+              className,
+              animated: training,
+              ariaLabel: `Connection ${e.source} to ${e.target}`,
+              labelBgPadding: [4, 2] as [number, number],
+              labelBgBorderRadius: 3,
+            };
+      next.set(e.id, flow);
+      return flow;
     });
-  }, [docEdges, analysis, selection.edges, badEdges, training]);
+    edgeCache.current = next;
+    return list;
+  }, [docEdges, analysis, selection.edges, badEdges, training, insertTarget]);
 
   const onNodesChange = useCallback(
     (changes: NodeChange<LayerFlowNode>[]) => {
@@ -94,7 +161,12 @@ export function Canvas() {
           else sel.delete(c.id);
         }
       }
-      if (Object.keys(sizes).length > 0) setMeasured((m) => ({ ...m, ...sizes }));
+      if (Object.keys(sizes).length > 0) {
+        setMeasured((m) => {
+          const changed = Object.entries(sizes).some(([id, s]) => m[id]?.width !== s.width || m[id]?.height !== s.height);
+          return changed ? { ...m, ...sizes } : m;
+        });
+      }
       if (live.size > 0) store.getState().dragNodes(live);
       if (selectionChanged) store.getState().select({ nodes: [...sel], edges: store.getState().selection.edges });
     },
@@ -116,46 +188,146 @@ export function Canvas() {
     [store],
   );
 
+  /** Connections as straight segments from output handle to input handle, in flow coordinates. */
+  const segments = useCallback((): Segment[] => {
+    const { graph } = store.getState().doc;
+    const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+    const out: Segment[] = [];
+    for (const e of graph.edges) {
+      const s = getInternalNode(e.source);
+      const t = getInternalNode(e.target);
+      const tn = byId.get(e.target);
+      if (!s || !t || !tn) continue;
+      const port = Math.max(0, nodeInputPorts(tn).findIndex((p) => p.name === e.targetPort));
+      const sp = s.internals.positionAbsolute;
+      const tp = t.internals.positionAbsolute;
+      out.push({
+        id: e.id,
+        a: { x: sp.x + (s.measured.width ?? NODE_SIZE.width), y: sp.y + HANDLE_TOP },
+        b: { x: tp.x, y: tp.y + HANDLE_TOP + port * PORT_GAP },
+      });
+    }
+    return out;
+  }, [getInternalNode, store]);
+
+  /** The connection a layer with its card centred at `centre` would be spliced into. */
+  const edgeUnder = useCallback(
+    (centre: XY, nodeId: string | null): string | null => {
+      const hit = segmentAt(centre, segments(), 40);
+      if (!hit) return null;
+      return nodeId === null || store.getState().canInsert(nodeId, hit) ? hit : null;
+    },
+    [segments, store],
+  );
+
+  const cardCentre = (n: LayerFlowNode): XY => ({
+    x: n.position.x + (n.measured?.width ?? NODE_SIZE.width) / 2,
+    y: n.position.y + (n.measured?.height ?? NODE_SIZE.height) / 2,
+  });
+
   const onNodeDragStart = useCallback<OnNodeDrag<LayerFlowNode>>((_e, _node, dragged) => {
     dragStart.current = new Map(dragged.map((n) => [n.id, { x: n.position.x, y: n.position.y }]));
   }, []);
 
-  const onNodeDragStop = useCallback<OnNodeDrag<LayerFlowNode>>(() => {
-    if (dragStart.current) store.getState().endMove(dragStart.current);
-    dragStart.current = null;
-  }, [store]);
+  const onNodeDrag = useCallback<OnNodeDrag<LayerFlowNode>>(
+    (_e, node, dragged) => {
+      useCanvasUi.getState().setInsertTarget(dragged.length === 1 ? edgeUnder(cardCentre(node), node.id) : null);
+    },
+    [edgeUnder],
+  );
+
+  const onNodeDragStop = useCallback<OnNodeDrag<LayerFlowNode>>(
+    (_e, node, dragged) => {
+      const target = dragged.length === 1 ? edgeUnder(cardCentre(node), node.id) : null;
+      useCanvasUi.getState().setInsertTarget(null);
+      if (dragStart.current) store.getState().endMove(dragStart.current, target ?? undefined);
+      dragStart.current = null;
+    },
+    [edgeUnder, store],
+  );
 
   const toConnection = (c: FlowConnection | Edge) => ({ source: c.source, target: c.target, targetPort: c.targetHandle ?? 'in' });
 
   const isValidConnection = useCallback<IsValidConnection>(
-    (c) => (c.sourceHandle ?? 'out') === 'out' && store.getState().canConnect(toConnection(c)),
+    (c) => {
+      if ((c.sourceHandle ?? 'out') !== 'out') {
+        useCanvasUi.getState().setConnectHint('Drag from an output handle (right side) to an input handle (left side).');
+        return false;
+      }
+      const a = analysisRef.current;
+      const why = connectionProblem(store.getState().doc.graph, toConnection(c), (id) => a.nodes.get(id)?.outputShape);
+      useCanvasUi.getState().setConnectHint(why);
+      return why === null;
+    },
     [store],
   );
 
-  const onConnect = useCallback((c: FlowConnection) => {
-    store.getState().connect(toConnection(c));
-  }, [store]);
-
-  const onDragOver = useCallback((e: DragEvent) => {
-    if (!isLayerDrag(e.dataTransfer)) return;
-    e.preventDefault();
-    e.dataTransfer.dropEffect = 'copy';
+  const hintTimer = useRef<number | null>(null);
+  const onConnectStart = useCallback(() => {
+    if (hintTimer.current !== null) window.clearTimeout(hintTimer.current);
+    useCanvasUi.getState().setConnectHint(null);
   }, []);
+  const onConnectEnd = useCallback(() => {
+    // Leave a refusal readable for a moment after the mouse is released.
+    hintTimer.current = window.setTimeout(() => useCanvasUi.getState().setConnectHint(null), 3000);
+  }, []);
+
+  const onConnect = useCallback(
+    (c: FlowConnection) => {
+      store.getState().connect(toConnection(c));
+    },
+    [store],
+  );
+
+  const onDragOver = useCallback(
+    (e: DragEvent) => {
+      if (!isLayerDrag(e.dataTransfer)) return;
+      e.preventDefault();
+      e.dataTransfer.dropEffect = 'copy';
+      useCanvasUi.getState().setInsertTarget(edgeUnder(screenToFlowPosition({ x: e.clientX, y: e.clientY }), null));
+    },
+    [edgeUnder, screenToFlowPosition],
+  );
 
   const onDrop = useCallback(
     (e: DragEvent) => {
+      useCanvasUi.getState().setInsertTarget(null);
       const type = layerFromDrop(e.dataTransfer);
       if (!type) return;
       e.preventDefault();
       const p = screenToFlowPosition({ x: e.clientX, y: e.clientY });
+      const into = edgeUnder(p, null);
       // The drop point becomes the card's centre.
-      store.getState().addNode(type, { x: Math.round(p.x - NODE_SIZE.width / 2), y: Math.round(p.y - NODE_SIZE.height / 2) });
+      store.getState().addNode(type, { x: Math.round(p.x - NODE_SIZE.width / 2), y: Math.round(p.y - NODE_SIZE.height / 2) }, into ?? undefined);
     },
-    [screenToFlowPosition, store],
+    [edgeUnder, screenToFlowPosition, store],
   );
 
+  const onDoubleClick = useCallback(
+    (e: ReactMouseEvent) => {
+      if (!(e.target instanceof Element) || !e.target.classList.contains('react-flow__pane')) return;
+      const rect = section.current?.getBoundingClientRect();
+      if (!rect) return;
+      useCanvasUi.getState().openQuickAdd({ x: e.clientX - rect.left, y: e.clientY - rect.top }, screenToFlowPosition({ x: e.clientX, y: e.clientY }));
+    },
+    [screenToFlowPosition],
+  );
+
+  const onMouseMove = useCallback((e: ReactMouseEvent) => {
+    pointer.current = { x: e.clientX, y: e.clientY };
+  }, []);
+
   return (
-    <section className="canvas" aria-label="Canvas" onDragOver={onDragOver} onDrop={onDrop}>
+    <section
+      className="canvas"
+      aria-label="Canvas"
+      ref={section}
+      onDragOver={onDragOver}
+      onDragLeave={() => useCanvasUi.getState().setInsertTarget(null)}
+      onDrop={onDrop}
+      onDoubleClick={onDoubleClick}
+      onMouseMove={onMouseMove}
+    >
       <ReactFlow<LayerFlowNode>
         nodes={nodes}
         edges={edges}
@@ -163,13 +335,18 @@ export function Canvas() {
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onNodeDragStart={onNodeDragStart}
+        onNodeDrag={onNodeDrag}
         onNodeDragStop={onNodeDragStop}
         onConnect={onConnect}
+        onConnectStart={onConnectStart}
+        onConnectEnd={onConnectEnd}
         isValidConnection={isValidConnection}
         deleteKeyCode={null}
+        selectionKeyCode="Shift"
         multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
+        zoomOnDoubleClick={false}
         connectionRadius={30}
-        minZoom={0.2}
+        minZoom={0.1}
         maxZoom={2}
         fitViewOptions={{ maxZoom: 1 }}
         proOptions={{ hideAttribution: true }}
@@ -177,10 +354,20 @@ export function Canvas() {
       >
         <Background variant={BackgroundVariant.Dots} gap={16} size={1} />
         <Controls showInteractive={false} />
+        <MiniMap position="top-right" pannable zoomable ariaLabel="Minimap" className="minimap" nodeStrokeWidth={3} />
+        <CanvasToolbar />
       </ReactFlow>
+      <QuickAdd />
+      {connectHint ? (
+        <div className="connect-hint" role="status" data-testid="connect-hint">
+          Can’t connect: {connectHint}
+        </div>
+      ) : null}
       {docNodes.length === 0 ? (
         <div className="canvas__empty" aria-hidden="true">
-          Drag layers from the palette onto the canvas, or click one to add it.
+          Drag layers from the palette onto the canvas, click one to add it,
+          <br />
+          or double-click here (or press <kbd>/</kbd>) to search. Press <kbd>?</kbd> for all shortcuts.
           <br />
           Connect an output handle (right) to an input handle (left).
         </div>

@@ -3,14 +3,15 @@ import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
 import type { GraphNode } from '../../../shared/graph/document';
 import type { NodeAnalysis } from '../../../shared/graph/analyze';
 import { getLayerSpec } from '../../../shared/layers/registry';
+import { nodeInputPorts } from '../graph/ports';
 import { formatCount, paramText, shapeText } from './format';
 
 export type LayerNodeData = { node: GraphNode; analysis: NodeAnalysis | undefined };
 export type LayerFlowNode = Node<LayerNodeData, 'layer'>;
 
 /** Handles sit level with the title row so they do not move when the card grows. */
-const HANDLE_TOP = 19;
-const PORT_GAP = 18;
+export const HANDLE_TOP = 19;
+export const PORT_GAP = 18;
 
 function LayerNodeView({ id, data, selected }: NodeProps<LayerFlowNode>) {
   const { node, analysis } = data;
@@ -19,14 +20,14 @@ function LayerNodeView({ id, data, selected }: NodeProps<LayerFlowNode>) {
   const errors = issues.filter((i) => i.severity === 'error');
   const warnings = issues.filter((i) => i.severity === 'warning');
   const title = node.name ? `${node.name}` : (spec?.label ?? node.type);
-  const summary = spec?.params.filter((p) => p.kind !== 'bool').map((p) => paramText(p, node.params[p.name])).join(' · ');
+  const summary = spec?.params.filter((p) => p.kind !== 'bool').slice(0, 3).map((p) => paramText(p, node.params[p.name])).join(' · ');
   const tooltip = issues.map((i) => `${i.severity === 'error' ? 'Error' : 'Warning'}: ${i.message} ${i.fix}`).join('\n');
   const cls = ['layer-node', selected ? 'is-selected' : '', errors.length > 0 ? 'has-error' : warnings.length > 0 ? 'has-warning' : '']
     .filter(Boolean)
     .join(' ');
   return (
     <div className={cls} data-testid={`node-${node.type}`} data-nodeid={id} title={tooltip || undefined} aria-label={`${title} layer`}>
-      {(spec?.inputs ?? []).map((port, i) => (
+      {nodeInputPorts(node, spec).map((port, i) => (
         <Handle
           key={port.name}
           type="target"

@@ -1,20 +1,25 @@
-import { useCallback, useRef, type DragEvent } from 'react';
+import { useCallback, useMemo, useRef, useState, type DragEvent } from 'react';
 import { useReactFlow } from '@xyflow/react';
 import { CATEGORY_ORDER, LAYER_SPECS } from '../../../shared/layers/registry';
 import type { LayerSpec } from '../../../shared/layers/types';
 import { useEditorStore } from '../state/context';
 import { setLayerDrag } from './dnd';
 import { findFreeSpot, NODE_SIZE, type Box } from './placement';
+import { searchLayers } from './search';
 
-const GROUPS = CATEGORY_ORDER.map((category) => ({ category, specs: LAYER_SPECS.filter((s) => s.category === category) })).filter(
-  (g) => g.specs.length > 0,
-);
+function groupsOf(specs: readonly LayerSpec[]) {
+  return CATEGORY_ORDER.map((category) => ({ category, specs: specs.filter((s) => s.category === category) })).filter((g) => g.specs.length > 0);
+}
+const ALL_GROUPS = groupsOf(LAYER_SPECS);
 
 /** The layer palette: drag an item onto the canvas, or click it to add it in view. */
 export function Palette() {
   const store = useEditorStore();
   const { screenToFlowPosition, getInternalNode } = useReactFlow();
   const ref = useRef<HTMLElement>(null);
+  const [query, setQuery] = useState('');
+  const matches = useMemo(() => (query.trim() ? searchLayers(query) : null), [query]);
+  const groups = useMemo(() => (matches ? groupsOf(matches) : ALL_GROUPS), [matches]);
 
   const addInView = useCallback(
     (spec: LayerSpec) => {
@@ -41,7 +46,23 @@ export function Palette() {
   return (
     <nav className="palette" aria-label="Layers" ref={ref}>
       <h2 className="panel-title">Layers</h2>
-      {GROUPS.map((g) => (
+      <input
+        className="input palette__search"
+        type="search"
+        aria-label="Search layers"
+        placeholder="Search layers…"
+        value={query}
+        onChange={(e) => setQuery(e.target.value)}
+        onKeyDown={(e) => {
+          const first = matches?.[0];
+          if (e.key === 'Enter' && first) {
+            e.preventDefault();
+            addInView(first);
+          } else if (e.key === 'Escape') setQuery('');
+        }}
+      />
+      {matches && matches.length === 0 ? <p className="muted small">No layer matches “{query}”.</p> : null}
+      {groups.map((g) => (
         <section key={g.category} className="palette__group" aria-label={`${g.category} layers`}>
           <h3 className="palette__category">{g.category}</h3>
           <ul>

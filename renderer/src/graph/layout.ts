@@ -71,21 +71,20 @@ export function layoutLeftToRight(graph: Graph, sizeOf: (id: string) => Size, or
     sweep(columns.slice(0, -1).reverse(), succs);
   }
 
-  const heights = columns.map((col) => (col ?? []).reduce((h, id) => h + sizeOf(id).height, 0) + GAP_Y * Math.max(0, (col?.length ?? 0) - 1));
-  const tallest = Math.max(0, ...heights);
+  // Rows share one height so a chain's cards (and their handles) line up.
+  const row = Math.max(0, ...ids.map((id) => sizeOf(id).height)) + GAP_Y;
+  const tallest = Math.max(0, ...columns.map((col) => col?.length ?? 0));
   const out = new Map<string, XY>();
   let x = origin.x;
-  columns.forEach((col, c) => {
-    if (!col) return;
-    let y = origin.y + (tallest - (heights[c] ?? 0)) / 2;
+  for (const col of columns) {
+    if (!col) continue;
+    const top = origin.y + ((tallest - col.length) * row) / 2;
     let width = 0;
-    for (const id of col) {
-      const s = sizeOf(id);
-      out.set(id, { x: Math.round(x), y: Math.round(y) });
-      y += s.height + GAP_Y;
-      width = Math.max(width, s.width);
-    }
+    col.forEach((id, i) => {
+      out.set(id, { x: Math.round(x), y: Math.round(top + i * row) });
+      width = Math.max(width, sizeOf(id).width);
+    });
     x += width + GAP_X;
-  });
+  }
   return out;
 }

@@ -22,9 +22,14 @@ export function Inspector() {
         <h2 className="panel-title">
           {selection.nodes.length} layers, {selection.edges.length} connections selected
         </h2>
-        <button type="button" className="btn btn--danger btn--small" onClick={() => store.getState().deleteSelection()}>
-          Delete selection
-        </button>
+        <div className="inspector__actions">
+          <button type="button" className="btn btn--small" onClick={() => store.getState().duplicateSelection()} disabled={selection.nodes.length === 0}>
+            Duplicate selection
+          </button>
+          <button type="button" className="btn btn--danger btn--small" onClick={() => store.getState().deleteSelection()}>
+            Delete selection
+          </button>
+        </div>
       </div>
     );
   } else if (selection.edges.length === 1) {

@@ -1,10 +1,78 @@
+import { useEffect, useId, useMemo, useState } from 'react';
 import type { GraphNode } from '../../../shared/graph/document';
 import { getLayerSpec } from '../../../shared/layers/registry';
-import { useEditorStore } from '../state/context';
+import { withDefaults } from '../../../shared/layers/params';
+import type { Shape } from '../../../shared/layers/types';
+import { useEditor, useEditorStore } from '../state/context';
 import { useAnalysis } from '../state/analysis';
 import { formatCount, shapeText } from '../canvas/format';
+import { macCounter, nodeInputPorts } from '../graph/ports';
 import { ParamField } from './ParamField';
 import { IssueList } from './IssueList';
+
+/** The layer's name: committed on Enter or when the field loses focus (one undo step per rename). */
+function NameField({ node }: { node: GraphNode }) {
+  const store = useEditorStore();
+  const id = useId();
+  const [text, setText] = useState(node.name ?? '');
+  useEffect(() => setText(node.name ?? ''), [node.name]);
+  const commit = () => store.getState().renameNode(node.id, text);
+  return (
+    <div className="field">
+      <label htmlFor={id} className="field__label">
+        Name
+      </label>
+      <input
+        id={id}
+        className="input"
+        data-rename-field
+        value={text}
+        placeholder={node.type}
+        maxLength={200}
+        aria-describedby={`${id}-help`}
+        onChange={(e) => setText(e.target.value)}
+        onBlur={commit}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') {
+            e.preventDefault();
+            commit();
+            e.currentTarget.blur();
+          } else if (e.key === 'Escape') {
+            setText(node.name ?? '');
+            e.currentTarget.blur();
+          }
+        }}
+      />
+      <p className="field__help" id={`${id}-help`}>
+        Your name for this layer (F2); empty shows the type.
+      </p>
+    </div>
+  );
+}
+
+/** Multiply-adds for one sample, when the layer catalog can count them and every input shape is known. */
+function useMacs(node: GraphNode): number | null | undefined {
+  const edges = useEditor((s) => s.doc.graph.edges);
+  const { graph } = useAnalysis();
+  return useMemo(() => {
+    const spec = getLayerSpec(node.type);
+    const out = graph.nodes.get(node.id)?.outputShape;
+    const count = spec ? macCounter(spec) : undefined;
+    if (!spec || !count || !out) return undefined;
+    const shapes: Shape[] = [];
+    for (const port of nodeInputPorts(node, spec)) {
+      const edge = edges.find((e) => e.target === node.id && e.targetPort === port.name);
+      const shape = edge ? graph.edgeShapes.get(edge.id) : undefined;
+      if (shape) shapes.push(shape);
+      else if (!port.optional) return undefined;
+    }
+    try {
+      return count(shapes, withDefaults(spec.params, node.params), out);
+    } catch {
+      return undefined;
+    }
+  }, [node, edges, graph]);
+}
 
 /** Fields and facts of one selected layer. */
 export function NodeInspector({ node }: { node: GraphNode }) {
@@ -13,6 +81,7 @@ export function NodeInspector({ node }: { node: GraphNode }) {
   const spec = getLayerSpec(node.type);
   const info = graph.nodes.get(node.id);
   const issues = [...(info?.issues ?? []), ...trainIssues.filter((i) => i.nodeId === node.id)];
+  const macs = useMacs(node);
 
   return (
     <div className="inspector__section" aria-label={`${spec?.label ?? node.type} properties`}>
@@ -26,21 +95,25 @@ export function NodeInspector({ node }: { node: GraphNode }) {
         <dd data-testid="inspector-output-shape">{shapeText(info?.outputShape)}</dd>
         <dt>Parameters</dt>
         <dd data-testid="inspector-params">{formatCount(info?.params ?? 0)}</dd>
+        {macs !== undefined ? (
+          <>
+            <dt title="Multiply-accumulate operations for one sample">Multiply-adds</dt>
+            <dd data-testid="inspector-macs">{macs === null ? 'unknown (a size is only known at run time)' : formatCount(macs)}</dd>
+          </>
+        ) : null}
       </dl>
-      {spec && spec.params.length > 0 ? (
-        <form className="fields" onSubmit={(e) => e.preventDefault()} aria-label="Layer parameters">
-          {spec.params.map((p) => (
-            <ParamField
-              key={`${node.id}:${p.name}`}
-              spec={p}
-              value={node.params[p.name]}
-              onCommit={(value, key) => store.getState().setParam(node.id, p.name, value, key)}
-            />
-          ))}
-        </form>
-      ) : (
-        <p className="muted">This layer has no settings.</p>
-      )}
+      <form className="fields" onSubmit={(e) => e.preventDefault()} aria-label="Layer parameters">
+        <NameField node={node} />
+        {spec?.params.map((p) => (
+          <ParamField
+            key={`${node.id}:${p.name}`}
+            spec={p}
+            value={node.params[p.name]}
+            onCommit={(value, key) => store.getState().setParam(node.id, p.name, value, key)}
+          />
+        ))}
+      </form>
+      {spec && spec.params.length === 0 ? <p className="muted">This layer has no settings.</p> : null}
       <IssueList issues={issues} />
       <button type="button" className="btn btn--danger btn--small" onClick={() => store.getState().deleteElements([node.id], [])}>
         Delete layer

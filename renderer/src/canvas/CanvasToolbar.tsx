@@ -1,0 +1,55 @@
+import { Panel, useReactFlow } from '@xyflow/react';
+import { useEditor, useEditorStore } from '../state/context';
+import { useCanvasUi } from '../state/canvas-ui';
+import { autoLayout, copySelection, pasteLayers } from './actions';
+
+/** Buttons over the canvas for what the keyboard also does (see the cheat sheet). */
+export function CanvasToolbar() {
+  const store = useEditorStore();
+  const flow = useReactFlow();
+  const selected = useEditor((s) => s.selection.nodes.length);
+  const empty = useEditor((s) => s.doc.graph.nodes.length === 0);
+
+  const quickAdd = () => {
+    const pane = document.querySelector('.canvas')?.getBoundingClientRect();
+    if (!pane) return;
+    const client = { x: pane.left + pane.width / 2 - 130, y: pane.top + 60 };
+    useCanvasUi.getState().openQuickAdd({ x: client.x - pane.left, y: client.y - pane.top }, flow.screenToFlowPosition(client));
+  };
+
+  return (
+    <Panel position="top-left" className="canvas-toolbar">
+      <div role="toolbar" aria-label="Canvas tools">
+        <button type="button" className="btn btn--small" onClick={quickAdd} title="Search for a layer to add (/ or double-click the canvas)">
+          Quick add
+        </button>
+        <span className="canvas-toolbar__sep" aria-hidden="true" />
+        <button type="button" className="btn btn--small" disabled={selected === 0} onClick={() => void copySelection(store)} title="Copy the selected layers (Ctrl+C)">
+          Copy
+        </button>
+        <button type="button" className="btn btn--small" onClick={() => void pasteLayers(store)} title="Paste layers (Ctrl+V)">
+          Paste
+        </button>
+        <button type="button" className="btn btn--small" disabled={selected === 0} onClick={() => store.getState().duplicateSelection()} title="Duplicate the selected layers (Ctrl+D)">
+          Duplicate
+        </button>
+        <span className="canvas-toolbar__sep" aria-hidden="true" />
+        <button type="button" className="btn btn--small" disabled={selected < 2} onClick={() => store.getState().alignSelection('left')} title="Give the selected layers the same left edge">
+          Align left
+        </button>
+        <button type="button" className="btn btn--small" disabled={selected < 2} onClick={() => store.getState().alignSelection('top')} title="Put the selected layers in one row">
+          Align top
+        </button>
+        <button type="button" className="btn btn--small" disabled={empty} onClick={() => autoLayout(store, flow)} title="Arrange the graph left to right (Shift+L)">
+          Auto-layout
+        </button>
+        <button type="button" className="btn btn--small" disabled={empty} onClick={() => void flow.fitView({ padding: 0.15, maxZoom: 1, duration: 200 })} title="Zoom to fit (F)">
+          Zoom to fit
+        </button>
+        <button type="button" className="btn btn--small" onClick={() => useCanvasUi.getState().setCheatSheet(true)} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">
+          ?
+        </button>
+      </div>
+    </Panel>
+  );
+}

@@ -1,0 +1,109 @@
+import { useEffect, type RefObject } from 'react';
+import { useReactFlow } from '@xyflow/react';
+import { useEditorStore } from '../state/context';
+import { useCanvasUi, rememberClip, recalledClip } from '../state/canvas-ui';
+import { useUi } from '../state/ui';
+import { isPicking } from '../platform';
+import type { XY } from '../state/history';
+import { autoLayout } from './actions';
+
+export function isEditable(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  const tag = target.tagName;
+  return tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || target.isContentEditable;
+}
+
+const modalOpen = () => useUi.getState().confirm !== null || isPicking() || useCanvasUi.getState().templates;
+
+/**
+ * Canvas keys (see the cheat sheet, `?`): quick add, fit, layout, select all,
+ * duplicate, rename, and copy/cut/paste through the clipboard events, so that
+ * layers travel as JSON text between projects and windows.
+ */
+export function useCanvasKeys(section: RefObject<HTMLElement | null>, pointer: RefObject<XY | null>): void {
+  const store = useEditorStore();
+  const flow = useReactFlow();
+
+  useEffect(() => {
+    /** Where keyboard-added things go: the pointer when it is over the canvas, else the centre. */
+    const spot = () => {
+      const rect = section.current?.getBoundingClientRect();
+      if (!rect) return null;
+      const p = pointer.current;
+      const inside = p && p.x >= rect.left && p.x <= rect.right && p.y >= rect.top && p.y <= rect.bottom;
+      const client = inside ? p : { x: rect.left + rect.width / 2, y: rect.top + rect.height / 3 };
+      return { client, screen: { x: client.x - rect.left, y: client.y - rect.top }, flow: flow.screenToFlowPosition(client) };
+    };
+
+    const onKey = (e: KeyboardEvent) => {
+      if (modalOpen() || isEditable(e.target)) return;
+      const mod = e.ctrlKey || e.metaKey;
+      if (mod && !e.altKey) {
+        const key = e.key.toLowerCase();
+        if (key === 'a') {
+          e.preventDefault();
+          store.getState().select({ nodes: store.getState().doc.graph.nodes.map((n) => n.id), edges: store.getState().doc.graph.edges.map((x) => x.id) });
+        } else if (key === 'd') {
+          e.preventDefault();
+          store.getState().duplicateSelection();
+        }
+        return;
+      }
+      if (e.altKey) return;
+      if (e.key === '/') {
+        const s = spot();
+        if (!s) return;
+        e.preventDefault();
+        useCanvasUi.getState().openQuickAdd(s.screen, s.flow);
+      } else if (e.key === '?') {
+        e.preventDefault();
+        useCanvasUi.getState().setCheatSheet(true);
+      } else if (e.key === 'f' || e.key === 'F') {
+        if (e.shiftKey) return;
+        e.preventDefault();
+        void flow.fitView({ padding: 0.15, maxZoom: 1, duration: 200 });
+      } else if (e.key === 'L' && e.shiftKey) {
+        e.preventDefault();
+        autoLayout(store, flow);
+      } else if (e.key === 'F2') {
+        const field = document.querySelector<HTMLInputElement>('[data-rename-field]');
+        if (field) {
+          e.preventDefault();
+          field.focus();
+          field.select();
+        }
+      }
+    };
+
+    const onCopy = (e: ClipboardEvent, cut: boolean) => {
+      if (modalOpen() || isEditable(e.target) || window.getSelection()?.toString()) return;
+      const text = store.getState().copySelection();
+      if (!text) return;
+      e.preventDefault();
+      e.clipboardData?.setData('text/plain', text);
+      rememberClip(text);
+      if (cut) store.getState().deleteSelection();
+    };
+    const onPaste = (e: ClipboardEvent) => {
+      if (modalOpen() || isEditable(e.target)) return;
+      const text = e.clipboardData?.getData('text/plain') || recalledClip();
+      if (!text) return;
+      const s = spot();
+      const placed = store.getState().paste(text, s ? s.flow : undefined);
+      if (placed) e.preventDefault();
+      else useUi.getState().notify('info', 'The clipboard holds no Netwright layers to paste.');
+    };
+    const copy = (e: ClipboardEvent) => onCopy(e, false);
+    const cut = (e: ClipboardEvent) => onCopy(e, true);
+    window.addEventListener('keydown', onKey);
+    document.addEventListener('copy', copy);
+    document.addEventListener('cut', cut);
+    document.addEventListener('paste', onPaste);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      document.removeEventListener('copy', copy);
+      document.removeEventListener('cut', cut);
+      document.removeEventListener('paste', onPaste);
+    };
+  }, [flow, pointer, section, store]);
+}

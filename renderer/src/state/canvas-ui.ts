@@ -1,0 +1,46 @@
+import { create } from 'zustand';
+
+type XY = { readonly x: number; readonly y: number };
+
+interface CanvasUiState {
+  /** The quick-add search, open at a screen point (placing at a flow point). */
+  readonly quickAdd: { readonly screen: XY; readonly flow: XY } | null;
+  /** Why the connection being dragged cannot be made (null: none refused). */
+  readonly connectHint: string | null;
+  readonly cheatSheet: boolean;
+  readonly templates: boolean;
+  /** The connection a dragged layer would be spliced into. */
+  readonly insertTarget: string | null;
+  openQuickAdd(screen: XY, flow: XY): void;
+  closeQuickAdd(): void;
+  setConnectHint(hint: string | null): void;
+  setCheatSheet(open: boolean): void;
+  setTemplates(open: boolean): void;
+  setInsertTarget(edgeId: string | null): void;
+}
+
+/** Transient canvas UI: not part of the document, not undoable. */
+export const useCanvasUi = create<CanvasUiState>()((set, get) => ({
+  quickAdd: null,
+  connectHint: null,
+  cheatSheet: false,
+  templates: false,
+  insertTarget: null,
+  openQuickAdd: (screen, flow) => set({ quickAdd: { screen, flow } }),
+  closeQuickAdd: () => set({ quickAdd: null }),
+  setConnectHint: (hint) => {
+    if (get().connectHint !== hint) set({ connectHint: hint });
+  },
+  setCheatSheet: (open) => set({ cheatSheet: open }),
+  setTemplates: (open) => set({ templates: open }),
+  setInsertTarget: (edgeId) => {
+    if (get().insertTarget !== edgeId) set({ insertTarget: edgeId });
+  },
+}));
+
+/** Last copied layers, for pasting where the system clipboard is not readable. */
+let lastClip: string | null = null;
+export const rememberClip = (text: string) => {
+  lastClip = text;
+};
+export const recalledClip = () => lastClip;
