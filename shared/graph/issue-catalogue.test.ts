@@ -7,8 +7,8 @@ import { getDataset } from '../training/datasets';
 
 /**
  * The catalogue of issue codes, one test each: a graph that triggers the code,
- * and the message and fix a user reads. `Record<IssueCode, ...>` makes a new
- * code without a test a type error.
+ * and the message and fix a user reads. The `Record` over IssueCode makes a new
+ * graph code without a test a type error.
  */
 
 const at = { x: 0, y: 0 };
@@ -25,7 +25,10 @@ function one(g: Graph, code: IssueCode): GraphIssue {
   return found[0]!;
 }
 
-const CATALOGUE: Record<IssueCode, () => void> = {
+/** Codes of checkTrainable (graph vs data set): tested beside shared/training/trainable.ts; two of them here too. */
+type TrainingCode = 'DATA_MISMATCH' | 'OUTPUT_NOT_SOFTMAX' | 'DATA_MISSING' | 'LOSS_MISMATCH';
+
+const CATALOGUE: Record<Exclude<IssueCode, TrainingCode>, () => void> & Partial<Record<TrainingCode, () => void>> = {
   UNKNOWN_LAYER: () => {
     const i = one(chain(node('in', 'Input', { shape: [4] }), node('x', 'Conv5D')), 'UNKNOWN_LAYER');
     expect(i.message).toBe('Unknown layer type "Conv5D".');
@@ -140,5 +143,5 @@ const CATALOGUE: Record<IssueCode, () => void> = {
 };
 
 describe('issue catalogue: every code is triggered and reads well', () => {
-  it.each(Object.entries(CATALOGUE))('%s', (_code, check) => check());
+  it.each(Object.entries(CATALOGUE).filter((e): e is [string, () => void] => e[1] !== undefined))('%s', (_code, check) => check());
 });
