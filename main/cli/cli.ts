@@ -377,9 +377,9 @@ async function importCommand(args: string[], io: CliIo): Promise<number> {
     if (error instanceof CliError) throw error;
     throw new CliError(`cannot read ${file}: ${oneLine(error)}`);
   }
-  const { importKerasJson } = await import('../import/keras-json');
+  const { importKerasJsonWithLayout } = await import('../import/keras-json');
   const { analyzeGraph } = await import('../../shared/graph/analyze');
-  const { doc, warnings } = importKerasJson(text, { name: path.basename(out).replace(/\.nwproj$/i, '') });
+  const { doc, warnings } = await importKerasJsonWithLayout(text, { name: path.basename(out).replace(/\.nwproj$/i, '') });
   const saved = await saveProject(out.endsWith('.nwproj') ? out : `${out}.nwproj`, doc);
   const analysis = analyzeGraph(doc.graph);
   io.stdout(`Imported ${doc.graph.nodes.length} layers (${n(analysis.totalParams)} parameters) from ${path.basename(file)} into ${saved.path}\n`);

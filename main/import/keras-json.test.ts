@@ -8,7 +8,8 @@ import { compileGraph } from '../../shared/graph/compile';
 import { getLayerSpec } from '../../shared/layers/registry';
 import { withDefaults } from '../../shared/layers/params';
 import { buildModel } from '../trainer/build-model';
-import { ImportError, importKerasJson, importKerasModel } from './keras-json';
+import { ImportError, importKerasJson, importKerasJsonWithLayout, importKerasModel } from './keras-json';
+import { elkLayout } from './elk-layout';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -109,6 +110,42 @@ describe('importKerasJson: Keras 2 Functional with attention, a residual Add and
   });
 });
 
+describe('importKerasModel: Keras 3 functional calls (args / kwargs with __keras_tensor__)', () => {
+  const t = (layer: string) => ({ class_name: '__keras_tensor__', config: { shape: [null, 6, 8], dtype: 'float32', keras_history: [layer, 0, 0] } });
+  const model = {
+    module: 'keras.src.models.functional',
+    class_name: 'Functional',
+    config: {
+      name: 'k3',
+      layers: [
+        { module: 'keras.layers', class_name: 'InputLayer', name: 'q', config: { batch_shape: [null, 6, 8], dtype: 'float32', name: 'q' }, inbound_nodes: [] },
+        { module: 'keras.layers', class_name: 'InputLayer', name: 'kv', config: { batch_shape: [null, 4, 5], dtype: 'float32', name: 'kv' }, inbound_nodes: [] },
+        {
+          module: 'keras.layers',
+          class_name: 'MultiHeadAttention',
+          name: 'mha',
+          config: { name: 'mha', num_heads: 2, key_dim: 3, value_dim: null, dropout: 0, use_bias: true, output_shape: null, attention_axes: null },
+          inbound_nodes: [{ args: [], kwargs: { value: t('kv'), query: t('q') } }],
+        },
+        { module: 'keras.layers', class_name: 'Add', name: 'add', config: { name: 'add' }, inbound_nodes: [{ args: [[t('q'), t('mha')]], kwargs: {} }] },
+      ],
+      input_layers: [['q', 0, 0], ['kv', 0, 0]],
+      output_layers: [['add', 0, 0]],
+    },
+  };
+
+  it('routes keyword tensors to the ports of the same name, and list arguments in order', () => {
+    const { doc } = importKerasModel(model);
+    const edges = doc.graph.edges.map((e) => `${e.source} -> ${e.target}:${e.targetPort}`);
+    expect(edges.sort()).toEqual(['kv -> mha:value', 'mha -> add:in2', 'q -> add:in1', 'q -> mha:query']);
+    const analysis = analyzeGraph(doc.graph);
+    expect(analysis.valid).toBe(true);
+    expect(analysis.nodes.get('mha')?.outputShape).toEqual([null, 6, 8]);
+    // Keras: q 8·2·3+2·3, k and v 5·2·3+2·3 each, out 2·3·8+8.
+    expect(analysis.totalParams).toBe(54 + 36 + 36 + 56);
+  });
+});
+
 describe('importKerasModel: errors name what is unsupported', () => {
   const seq = (layer: object) => ({
     class_name: 'Sequential',
@@ -199,4 +236,19 @@ describe('round trip: our graph → tfjs model.toJSON() → import', () => {
       expect(analyzeGraph(doc.graph).totalParams).toBe(analysis.totalParams);
     });
   }
+});
+
+describe('importKerasJsonWithLayout: ELK layered layout', () => {
+  it('places every node right of its inputs, without overlaps', async () => {
+    const { doc } = await importKerasJsonWithLayout(fixture('keras2-functional-attention.json'));
+    const pos = new Map(doc.graph.nodes.map((n) => [n.id, n.position]));
+    for (const e of doc.graph.edges) expect(pos.get(e.target)!.x, `${e.source} -> ${e.target}`).toBeGreaterThan(pos.get(e.source)!.x);
+    const spots = new Set(doc.graph.nodes.map((n) => `${n.position.x},${n.position.y}`));
+    expect(spots.size).toBe(doc.graph.nodes.length);
+  });
+
+  it('uses ELK (not the fallback) in Node', async () => {
+    const { doc } = importKerasJson(fixture('keras2-functional-attention.json'));
+    expect((await elkLayout(doc.graph.nodes, doc.graph.edges)).engine).toBe('elk');
+  });
 });

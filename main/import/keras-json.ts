@@ -5,6 +5,7 @@ import type { LayerSpec, ParamSpec, ParamValue } from '../../shared/layers/types
 import { getLayerSpec } from '../../shared/layers/registry';
 import { inputPorts } from '../../shared/layers/ports';
 import { layeredLayout } from './layout';
+import { elkLayout } from './elk-layout';
 
 /**
  * Import of a Keras / TF.js model description into a Netwright project:
@@ -537,4 +538,11 @@ export function importKerasJson(text: string, options: { name?: string } = {}): 
     throw new ImportError(`The file is not JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
   return importKerasModel(json, options);
+}
+
+/** `importKerasJson` with the nodes placed by ELK's layered layout (what the CLI and the app use). */
+export async function importKerasJsonWithLayout(text: string, options: { name?: string } = {}): Promise<ImportResult> {
+  const result = importKerasJson(text, options);
+  const { nodes } = await elkLayout(result.doc.graph.nodes, result.doc.graph.edges);
+  return { ...result, doc: { ...result.doc, graph: { ...result.doc.graph, nodes } } };
 }
