@@ -305,3 +305,41 @@ export function maxPoolGrad(args: { inputs: tf.NamedTensorInfoMap; backend: Kern
   }
   return dx;
 }
+
+/**
+ * ResizeNearestNeighbor's gradient as the exact adjoint of tfjs's forward resize (same source-pixel
+ * formula as the cpu kernel). Stock wasm's kernel disagrees with it when halfPixelCenters is set,
+ * which UpSampling2D uses: its gradients were wrong on wasm.
+ */
+export function resizeNearestNeighborGrad(args: { inputs: tf.NamedTensorInfoMap; backend: KernelBackend; attrs: tf.NamedAttrMap }): tf.TensorInfo {
+  const { backend } = args;
+  const images = args.inputs['images'] as tf.TensorInfo;
+  const dy = args.inputs['dy'] as tf.TensorInfo;
+  const alignCorners = args.attrs['alignCorners'] === true;
+  const halfPixelCenters = args.attrs['halfPixelCenters'] === true;
+  const [N, inH, inW, C] = images.shape as Shape4;
+  const [, outH, outW] = dy.shape as Shape4;
+  const dx = allocate(backend, [N, inH, inW, C], 'float32');
+  const out = floatView(backend, dx);
+  out.fill(0);
+  const dyv = floatView(backend, dy);
+  const rowRatio = (alignCorners && outH > 1 ? inH - 1 : inH) / (alignCorners && outH > 1 ? outH - 1 : outH);
+  const colRatio = (alignCorners && outW > 1 ? inW - 1 : inW) / (alignCorners && outW > 1 ? outW - 1 : outW);
+  const source = (i: number, ratio: number, size: number): number => {
+    const frac = halfPixelCenters ? ratio * (i + 0.5) : ratio * i;
+    const nearest = Math.min(size - 1, alignCorners ? Math.round(frac) : Math.floor(frac));
+    return halfPixelCenters ? Math.max(0, nearest) : nearest;
+  };
+  const srcCol = Array.from({ length: outW }, (_, x) => source(x, colRatio, inW));
+  for (let n = 0; n < N; n++) {
+    for (let y = 0; y < outH; y++) {
+      const sy = source(y, rowRatio, inH);
+      for (let x = 0; x < outW; x++) {
+        const dst = ((n * inH + sy) * inW + (srcCol[x] as number)) * C;
+        const src = ((n * outH + y) * outW + x) * C;
+        for (let ch = 0; ch < C; ch++) out[dst + ch] = (out[dst + ch] as number) + (dyv[src + ch] as number);
+      }
+    }
+  }
+  return dx;
+}

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { conv2DBackpropFilter, conv2DBackpropInput, depthwiseBackpropFilter, depthwiseBackpropInput, maxPoolGrad } from './conv';
+import { conv2DBackpropFilter, conv2DBackpropInput, depthwiseBackpropFilter, depthwiseBackpropInput, maxPoolGrad, resizeNearestNeighborGrad } from './conv';
 import { unsortedSegmentSum } from './segment-sum';
 import { makeSlice, makeUnpack } from './slice';
 import { tileGradConfig } from './gradients';
@@ -20,13 +20,20 @@ const OURS: Readonly<Record<string, readonly string[]>> = {
     'DepthwiseConv2dNativeBackpropInput',
     'UnsortedSegmentSum',
     'MaxPoolGrad',
+    // Stock wasm's disagrees with the forward resize when halfPixelCenters (UpSampling2D) is set.
+    'ResizeNearestNeighborGrad',
     'Slice',
     'Unpack',
   ],
   // Stock cpu has these, but its segment sum loops over the whole vocabulary and its
   // filter gradient is very slow.
-  cpu: ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'UnsortedSegmentSum'],
+  // ResizeNearestNeighborGrad: stock cpu's is not the adjoint of its forward resize when
+  // halfPixelCenters is set (UpSampling2D); ours is (tested).
+  cpu: ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'UnsortedSegmentSum', 'ResizeNearestNeighborGrad'],
 };
+
+/** Stock kernels known to be wrong: `withStockKernels` keeps ours for these. */
+const STOCK_WRONG: ReadonlySet<string> = new Set(['ResizeNearestNeighborGrad']);
 
 function ourKernel(name: string, backendName: string): KernelFunc {
   switch (name) {
@@ -42,6 +49,8 @@ function ourKernel(name: string, backendName: string): KernelFunc {
       return unsortedSegmentSum as KernelFunc;
     case 'MaxPoolGrad':
       return maxPoolGrad as KernelFunc;
+    case 'ResizeNearestNeighborGrad':
+      return resizeNearestNeighborGrad as KernelFunc;
     case 'Slice':
     case 'Unpack': {
       const stock = stockKernel(name, backendName);
@@ -103,14 +112,14 @@ export function registerNetwrightKernels(backendName: string = tf.getBackend()):
 
 /**
  * Runs `fn` with the stock kernels of `backendName` in place of ours (for tests and the
- * self-check's reference), then puts ours back. Kernels stock tfjs lacks stay ours.
+ * self-check's reference), then puts ours back. Kernels stock tfjs lacks, or gets wrong, stay ours.
  */
 export function withStockKernels<T>(backendName: string, fn: () => T): T {
   const swapped: tf.KernelConfig[] = [];
   for (const name of netwrightKernelNames(backendName)) {
     const k = key(name, backendName);
     const original = stock.get(k);
-    if (!installed.has(k) || !original) continue;
+    if (!installed.has(k) || !original || STOCK_WRONG.has(name)) continue;
     const ours = tf.getKernel(name, backendName);
     if (ours) swapped.push(ours);
     setKernel(original);

@@ -153,6 +153,33 @@ describe('Netwright kernels match stock tfjs cpu', () => {
   });
 });
 
+describe('ResizeNearestNeighborGrad', () => {
+  it('is the adjoint of the forward resize: <resize(x), dy> = <x, grad(dy)>, on both backends', () => {
+    const r = rng(7);
+    const dot = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
+      let s = 0;
+      for (let i = 0; i < a.length; i++) s += (a[i] as number) * (b[i] as number);
+      return s;
+    };
+    for (const [inH, inW, outH, outW] of [[3, 3, 6, 6], [2, 5, 4, 10], [3, 4, 7, 5], [1, 1, 3, 2]] as const) {
+      for (const alignCorners of [false, true]) {
+        for (const halfPixelCenters of alignCorners ? [false] : [false, true]) {
+          const images = f32(randomArray(2 * inH * inW * 3, r), [2, inH, inW, 3]);
+          const dy = f32(randomArray(2 * outH * outW * 3, r), [2, outH, outW, 3]);
+          const attrs = { alignCorners, halfPixelCenters };
+          for (const backend of ['wasm', 'cpu']) {
+            const [y] = runOn(backend, 'ResizeNearestNeighbor', { images }, { ...attrs, size: [outH, outW] });
+            const [dx] = runOn(backend, 'ResizeNearestNeighborGrad', { images, dy }, attrs);
+            const lhs = dot(y?.values ?? [], dy.values);
+            const rhs = dot(images.values, dx?.values ?? []);
+            expect(Math.abs(lhs - rhs), `${backend} ${JSON.stringify({ inH, inW, outH, outW, ...attrs })}`).toBeLessThan(1e-4 * (1 + Math.abs(lhs)));
+          }
+        }
+      }
+    }
+  });
+});
+
 describe('Tile gradient', () => {
   it('equals the sum of dy over the repetitions, on both backends', () => {
     const r = rng(6);
