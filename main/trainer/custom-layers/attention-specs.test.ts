@@ -4,7 +4,11 @@ import type { Graph, GraphNode } from '../../../shared/graph/document';
 import { analyzeGraph } from '../../../shared/graph/analyze';
 import { compileGraph } from '../../../shared/graph/compile';
 import { getLayerSpec } from '../../../shared/layers/registry';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { buildModel } from '../build-model';
+import { loadModelFromDir, saveModelToDir } from '../save-model';
 import { MultiHeadAttention, NetwrightGRU, PositionalEmbedding, TransformerEncoder } from './index';
 import { lossBeforeAfter, saveAndReload } from './test-support';
 
@@ -113,6 +117,21 @@ describe('attention specs through analyze → compile → buildModel', () => {
     const { model: reloaded } = await saveAndReload(model);
     built.push(reloaded);
     expect(Array.from((reloaded.predict(ids) as tf.Tensor).dataSync())).toEqual(Array.from((model.predict(ids) as tf.Tensor).dataSync()));
+  });
+
+  it('the exported model.json + weights.bin (saveModelToDir) reloads with loadModelFromDir', async () => {
+    const g = graphs['text classifier: PositionalEmbedding → TransformerEncoder → pooling → Dense']!();
+    const model = buildModel(compileGraph(g, analyzeGraph(g)));
+    built.push(model);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nw-attn-'));
+    await saveModelToDir(model, dir);
+    const json = fs.readFileSync(path.join(dir, 'model.json'), 'utf8');
+    expect(json).toContain('"class_name":"TransformerEncoder"');
+    const reloaded = await loadModelFromDir(dir);
+    built.push(reloaded);
+    const ids = tf.tensor2d(Array.from({ length: 2 * 12 }, (_, i) => i % 50), [2, 12], 'int32');
+    expect(Array.from((reloaded.predict(ids) as tf.Tensor).dataSync())).toEqual(Array.from((model.predict(ids) as tf.Tensor).dataSync()));
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('refuses what Keras refuses, with the reason', () => {
