@@ -119,7 +119,8 @@ export const conv1dSpec: LayerSpec = {
     filtersParam,
     int1('kernelSize', 'Kernel size', 3, 'Length of the window.'),
     int1('strides', 'Strides', 1, 'Step between windows.'),
-    paddingParam(['valid', 'same', 'causal']),
+    // Keras' 'causal' is left out: tfjs 4.22 computes its shape as 'valid' and throws when it runs.
+    paddingParam(['valid', 'same']),
     int1('dilationRate', 'Dilation rate', 1, 'Spacing between kernel taps (1 = none).'),
     activationParam('linear'),
     useBiasParam,
