@@ -15,6 +15,18 @@ describe('summarizeModel', () => {
     const table = formatSummaryTable(s);
     expect(table).toMatch(/hidden\s+Dense\s+\[\?, 128\]\s+100,480/);
     expect(table.split('\n').at(-1)).toBe('Total params: 101,770');
+    // MACs: 784*128 + 128*10 multiply-accumulates per sample.
+    expect(s.totalMacs).toBe(784 * 128 + 128 * 10);
+    expect(table).toMatch(/hidden\s+Dense\s+\[\?, 128\]\s+100,480\s+100,352/);
+    expect(table).toContain('Total MACs per sample: 101,632');
+  });
+
+  it('shows ? for MACs that depend on an unknown sequence length', () => {
+    const doc = docWithGraph(chain(['in', 'Input', { shape: [null], dtype: 'int32' }], ['e', 'Embedding', { inputDim: 100, outputDim: 8 }], ['l', 'LSTM', { units: 4 }]));
+    const s = summarizeModel(doc);
+    expect(s.layers.map((l) => l.macs)).toEqual([0, 0, null]);
+    expect(s.totalMacs).toBeNull();
+    expect(formatSummaryTable(s)).toMatch(/Total MACs per sample: \?/);
   });
 
   it('refuses an invalid graph with its first problem', () => {

@@ -10,11 +10,15 @@ export interface LayerSummary {
   /** With null for the batch dimension. */
   readonly outputShape: (number | null)[];
   readonly params: number;
+  /** Multiply-accumulates per sample; null when a size is unknown (a ? sequence length). */
+  readonly macs: number | null;
 }
 
 export interface ModelSummary {
   readonly layers: LayerSummary[];
   readonly totalParams: number;
+  /** Per sample; null when some layer's count depends on an unknown size. */
+  readonly totalMacs: number | null;
 }
 
 /** Per-layer output shapes and parameter counts in data-flow order; ApiError when the graph is invalid. */
@@ -29,19 +33,21 @@ export function summarizeModel(doc: ProjectDoc): ModelSummary {
     const node = analysis.nodes.get(id);
     if (!node?.outputShape) throw new ApiError('INVALID_GRAPH', `The shape of ${id} could not be inferred.`);
     const name = names.get(id);
-    return { id, ...(name ? { name } : {}), type: node.type, outputShape: [...node.outputShape], params: node.params };
+    return { id, ...(name ? { name } : {}), type: node.type, outputShape: [...node.outputShape], params: node.params, macs: node.macs };
   });
-  return { layers, totalParams: analysis.totalParams };
+  return { layers, totalParams: analysis.totalParams, totalMacs: analysis.totalMacs };
 }
 
 /** A fixed-width table like Keras' `model.summary()`. */
 export function formatSummaryTable(summary: ModelSummary): string {
   const n = (x: number) => x.toLocaleString('en-US');
-  const rows = summary.layers.map((l) => [l.name ? `${l.name} (${l.id})` : l.id, l.type, formatShape(l.outputShape), n(l.params)]);
-  const header = ['Layer', 'Type', 'Output shape', 'Params'];
+  const macs = (x: number | null) => (x === null ? '?' : n(x));
+  const rows = summary.layers.map((l) => [l.name ? `${l.name} (${l.id})` : l.id, l.type, formatShape(l.outputShape), n(l.params), macs(l.macs)]);
+  const header = ['Layer', 'Type', 'Output shape', 'Params', 'MACs'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
   const line = (cells: string[]) =>
-    cells.map((c, i) => (i === cells.length - 1 ? c.padStart(widths[i] as number) : c.padEnd(widths[i] as number))).join('  ');
+    cells.map((c, i) => (i >= 3 ? c.padStart(widths[i] as number) : c.padEnd(widths[i] as number))).join('  ');
   const rule = '-'.repeat(widths.reduce((a, b) => a + b, 0) + 2 * (widths.length - 1));
-  return [line(header), rule, ...rows.map(line), rule, `Total params: ${n(summary.totalParams)}`].join('\n');
+  const macsLine = `Total MACs per sample: ${summary.totalMacs === null ? '? (depends on a sequence length known only at run time)' : n(summary.totalMacs)}`;
+  return [line(header), rule, ...rows.map(line), rule, macsLine, `Total params: ${n(summary.totalParams)}`].join('\n');
 }
