@@ -41,6 +41,8 @@ async function main(): Promise<void> {
     e.n += 1;
     byName.set(k.name, e);
   }
+  const slowest = [...info.kernels].sort((a, b) => Number(b.kernelTimeMs) - Number(a.kernelTimeMs)).slice(0, 8);
+  for (const k of slowest) process.stdout.write(`  slowest: ${k.name} ${JSON.stringify(k.inputShapes)} -> ${JSON.stringify(k.outputShapes)} ${Number(k.kernelTimeMs).toFixed(2)} ms\n`);
   process.stdout.write(`${modelId} on ${backend}, batch ${batch}: ${info.kernels.length} kernels, ${total.toFixed(1)} ms in kernels, ${wall.toFixed(1)} ms wall (profiled)\n`);
   for (const [name, e] of [...byName.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25)) {
     process.stdout.write(`  ${name.padEnd(36)} ${e.ms.toFixed(2).padStart(9)} ms  ${String(e.n).padStart(6)} calls\n`);

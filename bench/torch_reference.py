@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """PyTorch (Debian python3-torch 1.13, one thread) throughput for the bench/ models.
 
-Prints a JSON list of rows {engine, model, batch, samplesPerSec, runs, load} on stdout,
+Prints a JSON list of rows {engine, model, batch, samplesPerSec, samplesPerCpuSec, runs, load} on stdout,
 measured the way bench/train-throughput.ts measures tfjs: fixed random batch, Adam,
 2 warm-up steps, then `repeats` runs of at least `seconds` (and 3 steps) each; median.
 """
@@ -59,15 +59,17 @@ def measure(model_id, batch, repeats, seconds):
     for _ in range(2):
         step()
     load = os.getloadavg()[0]
-    runs = []
+    runs, cpu_runs = [], []
     for _ in range(repeats):
-        steps, t0 = 0, time.perf_counter()
+        steps, t0, c0 = 0, time.perf_counter(), time.process_time()
         while steps < 3 or time.perf_counter() - t0 < seconds:
             step()
             steps += 1
         runs.append(steps * batch / (time.perf_counter() - t0))
+        cpu_runs.append(steps * batch / max(1e-6, time.process_time() - c0))
     return {'engine': 'pytorch-1t', 'model': model_id, 'batch': batch,
-            'samplesPerSec': statistics.median(runs), 'runs': runs, 'load': load}
+            'samplesPerSec': statistics.median(runs), 'samplesPerCpuSec': statistics.median(cpu_runs),
+            'runs': runs, 'load': load}
 
 
 def main():

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { allocate, floatView, release, runKernel } from './access';
 
 /**
  * Whole-sequence LSTM and GRU with a hand-written gradient (tf.customGrad).
@@ -59,21 +60,49 @@ function outputTensor(hs: Float32Array, B: number, T: number, H: number, returnS
 }
 
 /**
- * out[b, colOffset + j] += (a[B, K] · w[K, n])[b, j], through the backend's matmul (XNNPACK on
- * wasm). A plain JS loop for these per-step products ran at ~0.2-0.5 GFLOP/s and dominated.
+ * Per-step products a[B, K] · w[K, n], added into a strided block of `out`. Runs the backend's
+ * own BatchMatMul kernel (XNNPACK on wasm) on buffers allocated once, without creating tensors:
+ * a JS loop ran at ~0.2-0.5 GFLOP/s, and a tf.matMul per step paid the engine's overhead.
  */
-function addProduct(a: Float32Array, B: number, K: number, w: tf.Tensor2D, out: Float32Array, outOff: number, outStride: number): void {
-  const n = w.shape[1];
-  const at = tf.tensor2d(a, [B, K]);
-  const pt = tf.matMul(at, w);
-  const p = pt.dataSync() as Float32Array;
-  at.dispose();
-  pt.dispose();
-  for (let b = 0; b < B; b++) {
-    const ob = outOff + b * outStride;
-    const pb = b * n;
-    for (let j = 0; j < n; j++) out[ob + j] = (out[ob + j] as number) + (p[pb + j] as number);
+class StepProduct {
+  private readonly backend = tf.backend();
+  private readonly w: tf.TensorInfo;
+  private readonly a: tf.TensorInfo;
+  readonly n: number;
+
+  constructor(weights: Float32Array, private readonly B: number, private readonly K: number, n: number) {
+    this.n = n;
+    this.w = allocate(this.backend, [1, K, n], 'float32');
+    floatView(this.backend, this.w).set(weights);
+    this.a = allocate(this.backend, [1, B, K], 'float32');
   }
+
+  addInto(a: Float32Array, out: Float32Array, outOff: number, outStride: number): void {
+    floatView(this.backend, this.a).set(a.length === this.B * this.K ? a : a.subarray(0, this.B * this.K));
+    const product = runKernel(this.backend, 'BatchMatMul', { a: this.a, b: this.w }, { transposeA: false, transposeB: false });
+    const p = floatView(this.backend, product);
+    const { n, B } = this;
+    for (let b = 0; b < B; b++) {
+      const ob = outOff + b * outStride;
+      const pb = b * n;
+      for (let j = 0; j < n; j++) out[ob + j] = (out[ob + j] as number) + (p[pb + j] as number);
+    }
+    release(this.backend, product);
+  }
+
+  dispose(): void {
+    release(this.backend, this.w);
+    release(this.backend, this.a);
+  }
+}
+
+/** Columns [col, col + n) of a row-major [rows, stride] matrix, optionally transposed to [n, rows]. */
+function columns(m: Float32Array, rows: number, stride: number, col: number, n: number, transpose: boolean): Float32Array {
+  const out = new Float32Array(rows * n);
+  for (let r = 0; r < rows; r++) {
+    for (let j = 0; j < n; j++) out[transpose ? j * rows + r : r * n + j] = m[r * stride + col + j] as number;
+  }
+  return out;
 }
 
 /** Rows [offset, offset + B·stride) of d, columns [col, col + n), as a dense [B, n] array. */
@@ -98,14 +127,16 @@ export function fusedLstm(x: tf.Tensor, kernel: tf.Tensor, recurrentKernel: tf.T
     const [xt, k, rk, bt, save] = args as [tf.Tensor, tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
     const xs = stepMajor(xt, opts.goBackwards);
     // The forward pass runs in a tidy; xs and the kernel must be saved to outlive it.
-    save([xs, k, rk]);
+    save([xs, k]);
     const gates = tf.tidy(() => tf.add(tf.matMul(xs, k), bt)).dataSync() as Float32Array; // [T·B, 4H] pre-activations, then activations in place
+    const U = rk.dataSync() as Float32Array;
+    const hU = new StepProduct(U, B, H, G);
     const hs = new Float32Array((T + 1) * B * H);
     const cs = new Float32Array((T + 1) * B * H);
     for (let s = 0; s < T; s++) {
       const zOff = s * B * G;
       const prev = s * B * H;
-      if (s > 0) addProduct(hs.subarray(prev, prev + B * H), B, H, rk, gates, zOff, G);
+      if (s > 0) hU.addInto(hs.subarray(prev, prev + B * H), gates, zOff, G);
       for (let b = 0; b < B; b++) {
         const z = zOff + b * G;
         const o = prev + b * H;
@@ -124,14 +155,15 @@ export function fusedLstm(x: tf.Tensor, kernel: tf.Tensor, recurrentKernel: tf.T
         }
       }
     }
+    hU.dispose();
     const value = outputTensor(hs, B, T, H, opts.returnSequences);
     const gradFunc = (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]): tf.Tensor[] => {
-      const [xsSaved, kSaved, rkSaved] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+      const [xsSaved, kSaved] = saved as [tf.Tensor2D, tf.Tensor2D];
       const dyv = outputGrad(dy as tf.Tensor, B, T, H, opts.returnSequences);
       const dZ = new Float32Array(T * B * G);
       const dh = new Float32Array(B * H);
       const dc = new Float32Array(B * H);
-      const uT = tf.transpose(rkSaved);
+      const dzUT = new StepProduct(columns(U, H, G, 0, G, true), B, G, H);
       for (let s = T - 1; s >= 0; s--) {
         const zOff = s * B * G;
         const prev = s * B * H;
@@ -155,9 +187,9 @@ export function fusedLstm(x: tf.Tensor, kernel: tf.Tensor, recurrentKernel: tf.T
           }
         }
         dh.fill(0);
-        if (s > 0) addProduct(dZ.subarray(zOff, zOff + B * G), B, G, uT, dh, 0, H);
+        if (s > 0) dzUT.addInto(dZ.subarray(zOff, zOff + B * G), dh, 0, H);
       }
-      uT.dispose();
+      dzUT.dispose();
       return tf.tidy(() => {
         const dz = tf.tensor2d(dZ, [T * B, G]);
         const hPrev = tf.tensor2d(hs.subarray(0, T * B * H), [T * B, H]);
@@ -183,16 +215,17 @@ export function fusedGru(x: tf.Tensor, kernel: tf.Tensor, recurrentKernel: tf.Te
     const [xt, k, rk, bt, save] = args as [tf.Tensor, tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
     const xs = stepMajor(xt, opts.goBackwards);
     // The forward pass runs in a tidy; xs and the kernel must be saved to outlive it.
-    save([xs, k, rk]);
+    save([xs, k]);
     const gates = tf.tidy(() => tf.add(tf.matMul(xs, k), bt)).dataSync() as Float32Array; // becomes z, r, hh
-    const uzr = tf.slice(rk, [0, 0], [H, 2 * H]);
-    const uh = tf.slice(rk, [0, 2 * H], [H, H]);
+    const U = rk.dataSync() as Float32Array;
+    const hUzr = new StepProduct(columns(U, H, G, 0, 2 * H, false), B, H, 2 * H);
+    const rhUh = new StepProduct(columns(U, H, G, 2 * H, H, false), B, H, H);
     const hs = new Float32Array((T + 1) * B * H);
     const rh = new Float32Array(T * B * H);
     for (let s = 0; s < T; s++) {
       const zOff = s * B * G;
       const prev = s * B * H;
-      if (s > 0) addProduct(hs.subarray(prev, prev + B * H), B, H, uzr, gates, zOff, G);
+      if (s > 0) hUzr.addInto(hs.subarray(prev, prev + B * H), gates, zOff, G);
       for (let b = 0; b < B; b++) {
         const z = zOff + b * G;
         const o = prev + b * H;
@@ -204,7 +237,7 @@ export function fusedGru(x: tf.Tensor, kernel: tf.Tensor, recurrentKernel: tf.Te
           rh[o + j] = rg * (hs[o + j] as number);
         }
       }
-      if (s > 0) addProduct(rh.subarray(prev, prev + B * H), B, H, uh, gates, zOff + 2 * H, G);
+      if (s > 0) rhUh.addInto(rh.subarray(prev, prev + B * H), gates, zOff + 2 * H, G);
       for (let b = 0; b < B; b++) {
         const z = zOff + b * G;
         const o = prev + b * H;
@@ -216,12 +249,14 @@ export function fusedGru(x: tf.Tensor, kernel: tf.Tensor, recurrentKernel: tf.Te
         }
       }
     }
+    hUzr.dispose();
+    rhUh.dispose();
     const value = outputTensor(hs, B, T, H, opts.returnSequences);
     const gradFunc = (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]): tf.Tensor[] => {
-      const [xsSaved, kSaved, rkSaved] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+      const [xsSaved, kSaved] = saved as [tf.Tensor2D, tf.Tensor2D];
       const dyv = outputGrad(dy as tf.Tensor, B, T, H, opts.returnSequences);
-      const uzrT = tf.tidy(() => tf.transpose(tf.slice(rkSaved, [0, 0], [H, 2 * H])));
-      const uhT = tf.tidy(() => tf.transpose(tf.slice(rkSaved, [0, 2 * H], [H, H])));
+      const uzrT = new StepProduct(columns(U, H, G, 0, 2 * H, true), B, 2 * H, H);
+      const uhT = new StepProduct(columns(U, H, G, 2 * H, H, true), B, H, H);
       const dZ = new Float32Array(T * B * G);
       const dh = new Float32Array(B * H);
       const dprev = new Float32Array(B * H);
@@ -243,7 +278,7 @@ export function fusedGru(x: tf.Tensor, kernel: tf.Tensor, recurrentKernel: tf.Te
           }
         }
         drh.fill(0);
-        if (s > 0) addProduct(block(dZ, zOff, B, G, 2 * H, H), B, H, uhT, drh, 0, H);
+        if (s > 0) uhT.addInto(block(dZ, zOff, B, G, 2 * H, H), drh, 0, H);
         for (let b = 0; b < B; b++) {
           const z = zOff + b * G;
           const o = prev + b * H;
@@ -254,10 +289,11 @@ export function fusedGru(x: tf.Tensor, kernel: tf.Tensor, recurrentKernel: tf.Te
             dprev[b * H + j] = (dprev[b * H + j] as number) + d * rg;
           }
         }
-        if (s > 0) addProduct(block(dZ, zOff, B, G, 0, 2 * H), B, 2 * H, uzrT, dprev, 0, H);
+        if (s > 0) uzrT.addInto(block(dZ, zOff, B, G, 0, 2 * H), dprev, 0, H);
         dh.set(dprev);
       }
-      tf.dispose([uzrT, uhT]);
+      uzrT.dispose();
+      uhT.dispose();
       return tf.tidy(() => {
         const dz = tf.tensor2d(dZ, [T * B, G]);
         const hPrev = tf.tensor2d(hs.subarray(0, T * B * H), [T * B, H]);
