@@ -7,11 +7,13 @@ import type { EditorStore } from './state/store';
 import { useUi } from './state/ui';
 import { Header } from './shell/Header';
 import { ConnectionBanner } from './shell/ConnectionBanner';
+import { RecoveryOffer } from './shell/RecoveryOffer';
 import { Notices } from './shell/Notices';
 import { FileDialog } from './shell/FileDialog';
 import { ConfirmDialog } from './shell/ConfirmDialog';
 import { useShortcuts } from './shell/useShortcuts';
 import { CheatSheet } from './shell/CheatSheet';
+import { TemplatesDialog } from './templates/TemplatesDialog';
 import { basename } from './shell/paths';
 import { Palette } from './canvas/Palette';
 import { Canvas } from './canvas/Canvas';
@@ -56,7 +58,10 @@ export function App({ store }: { store: EditorStore }) {
       <AnalysisProvider>
         <WindowTitle />
         <div className="app">
-          <ConnectionBanner />
+          <div className="app__banners">
+            <ConnectionBanner />
+            <RecoveryOffer />
+          </div>
           <Header />
           <ReactFlowProvider>
             <main className="workspace">
@@ -71,6 +76,7 @@ export function App({ store }: { store: EditorStore }) {
         <FileDialog />
         <ConfirmDialog />
         <CheatSheet />
+        <TemplatesDialog />
       </AnalysisProvider>
     </EditorStoreProvider>
   );

@@ -4,8 +4,10 @@ import { useAnalysis } from '../state/analysis';
 import { isActive } from '../state/training';
 import { formatCount } from '../canvas/format';
 import { startTraining, stopTraining } from '../training/actions';
-import { newProject, openProject, saveProject, saveProjectAs } from './file-actions';
+import { newProject, openProject, openRecent, saveProject, saveProjectAs } from './file-actions';
+import { useRecent } from './recent';
 import { basename } from './paths';
+import { useCanvasUi } from '../state/canvas-ui';
 
 function plural(n: number, word: string) {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -16,6 +18,7 @@ function MoreFileActions() {
   const store = useEditorStore();
   const [open, setOpen] = useState(false);
   const ref = useRef<HTMLDivElement>(null);
+  const recent = useRecent((s) => s.paths);
   useEffect(() => {
     if (!open) return;
     const close = (e: MouseEvent) => {
@@ -43,6 +46,26 @@ function MoreFileActions() {
           >
             Save As… <kbd>Ctrl+Shift+S</kbd>
           </button>
+          <div className="menu__sep" role="separator" />
+          <div className="menu__label" id="recent-label">
+            {recent.length > 0 ? 'Open recent' : 'No recent files'}
+          </div>
+          {recent.map((path) => (
+            <button
+              key={path}
+              type="button"
+              role="menuitem"
+              className="menu__item"
+              title={path}
+              aria-label={`Open recent ${basename(path)}`}
+              onClick={() => {
+                setOpen(false);
+                void openRecent(store, path);
+              }}
+            >
+              {basename(path)} <span className="muted small">{path.length > 40 ? `…${path.slice(-38)}` : path}</span>
+            </button>
+          ))}
         </div>
       ) : null}
     </div>
@@ -59,15 +82,18 @@ export function Header() {
   const canRedo = useEditor((s) => s.future.length > 0);
   const training = useEditor((s) => s.training);
   const empty = useEditor((s) => s.doc.graph.nodes.length === 0);
+  const trainNote = useEditor((s) => s.trainNote);
   const { graph, blockers, trainIssues } = useAnalysis();
 
   const errors = graph.issues.filter((i) => i.severity === 'error').length + trainIssues.filter((i) => i.severity === 'error').length;
   const warnings = graph.issues.filter((i) => i.severity === 'warning').length + trainIssues.filter((i) => i.severity === 'warning').length;
   const active = isActive(training);
-  const trainDisabled = active || blockers.length > 0 || empty;
+  const trainDisabled = active || blockers.length > 0 || empty || trainNote !== null;
   const why = empty
     ? 'Add layers to build a model.'
-    : blockers[0]
+    : trainNote !== null && !active
+      ? trainNote
+      : blockers[0]
       ? `${blockers[0].message}${blockers.length > 1 ? ` (+${blockers.length - 1} more)` : ''}`
       : active
         ? 'A run is in progress.'
@@ -99,6 +125,9 @@ export function Header() {
         </button>
         <button type="button" className="btn btn--ghost" onClick={() => void saveProject(store)} title="Save (Ctrl+S)">
           Save
+        </button>
+        <button type="button" className="btn btn--ghost" onClick={() => useCanvasUi.getState().setTemplates(true)} title="Start from a ready-made project">
+          Templates
         </button>
         <MoreFileActions />
       </div>

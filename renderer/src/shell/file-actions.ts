@@ -2,9 +2,10 @@ import { getApi, pickOpenPath, pickSavePath } from '../platform';
 import type { EditorStore } from '../state/store';
 import { errorText, useUi } from '../state/ui';
 import { basename, dirname, joinPath, withProjectExt } from './paths';
+import { useRecent } from './recent';
 
 /** True when there is nothing unsaved, or the user agrees to lose it. */
-async function confirmDiscard(store: EditorStore, action: string): Promise<boolean> {
+export async function confirmDiscard(store: EditorStore, action: string): Promise<boolean> {
   const s = store.getState();
   if (!s.dirty) return true;
   const name = s.filePath ? basename(s.filePath) : s.doc.name;
@@ -30,13 +31,26 @@ export async function openProject(store: EditorStore): Promise<void> {
     return;
   }
   if (!path) return;
+  await openPath(store, path);
+}
+
+/** Opens `path`; on failure the open project stays as it was and the message says why. */
+async function openPath(store: EditorStore, path: string): Promise<boolean> {
   try {
     const result = await getApi().call('project.open', { path });
     store.getState().loadProject(result.doc, result.path);
+    useRecent.getState().add(result.path);
+    return true;
   } catch (e) {
-    // The open project stays as it was.
-    useUi.getState().notify('error', `Could not open the project. ${errorText(e)}`);
+    useUi.getState().notify('error', `Could not open ${basename(path)}. ${errorText(e)}`);
+    return false;
   }
+}
+
+/** Opens a file from the recent list. */
+export async function openRecent(store: EditorStore, path: string): Promise<void> {
+  if (!(await confirmDiscard(store, 'Open another project'))) return;
+  await openPath(store, path);
 }
 
 async function saveTo(store: EditorStore, path: string): Promise<boolean> {
@@ -45,6 +59,7 @@ async function saveTo(store: EditorStore, path: string): Promise<boolean> {
   try {
     const result = await getApi().call('project.save', { path, doc });
     store.getState().markSaved(result.path, rev);
+    useRecent.getState().add(result.path);
     return true;
   } catch (e) {
     useUi.getState().notify('error', `Could not save the project. ${errorText(e)}`);

@@ -1,6 +1,6 @@
-import { createContext, useContext, useMemo, useRef, type ReactNode } from 'react';
+import { createContext, useContext, useDeferredValue, useMemo, useRef, type ReactNode } from 'react';
 import { analyzeGraph, type GraphAnalysis } from '../../../shared/graph/analyze';
-import type { Graph } from '../../../shared/graph/document';
+import type { Graph, TrainingSettings } from '../../../shared/graph/document';
 import type { GraphIssue } from '../../../shared/graph/issues';
 import { checkTrainable } from '../../../shared/training/trainable';
 import type { DatasetInfo } from '../../../shared/api/contract';
@@ -19,6 +19,9 @@ export interface Analysis {
 
 const AnalysisContext = createContext<Analysis | null>(null);
 
+/** The data-set fit check, given the run settings (the loss decides what the output must be). */
+const checkFit: (graph: Graph, analysis: GraphAnalysis, dataset: DatasetInfo, settings: TrainingSettings) => GraphIssue[] = checkTrainable;
+
 /** Same logical graph (ignoring positions): nodes keep their params objects while dragged. */
 function sameLogicalGraph(a: Graph, b: Graph): boolean {
   if (a.edges !== b.edges || a.nodes.length !== b.nodes.length) return false;
@@ -31,19 +34,23 @@ function sameLogicalGraph(a: Graph, b: Graph): boolean {
 /** Analyses the document once per logical change and shares the result. */
 export function AnalysisProvider({ children }: { children: ReactNode }) {
   const graph = useEditor((s) => s.doc.graph);
-  const datasetId = useEditor((s) => s.doc.training.dataset);
+  const training = useEditor((s) => s.doc.training);
+  const datasetId = training.dataset;
   const datasets = useUi((s) => s.datasets);
   const stable = useRef(graph);
   if (!sameLogicalGraph(stable.current, graph)) stable.current = graph;
   const logical = stable.current;
 
+  // Analysis follows edits at a lower priority than the edit itself (useDeferredValue),
+  // so typing and dragging stay responsive on large graphs.
+  const deferred = useDeferredValue(logical);
+  const analysis = useMemo(() => analyzeGraph(deferred), [deferred]);
   const value = useMemo<Analysis>(() => {
-    const analysis = analyzeGraph(logical);
     const dataset = datasets.find((d) => d.id === datasetId) ?? getDataset(datasetId);
-    const trainIssues = analysis.valid && dataset ? checkTrainable(logical, analysis, dataset) : [];
+    const trainIssues = analysis.valid && dataset ? checkFit(deferred, analysis, dataset, training) : [];
     const blockers = [...analysis.issues, ...trainIssues].filter((i) => i.severity === 'error');
     return { graph: analysis, trainIssues, blockers, dataset };
-  }, [logical, datasetId, datasets]);
+  }, [analysis, deferred, datasetId, datasets, training]);
 
   return <AnalysisContext.Provider value={value}>{children}</AnalysisContext.Provider>;
 }

@@ -33,6 +33,11 @@ export interface EditorData {
   readonly savedRev: number;
   readonly dirty: boolean;
   readonly training: TrainingState;
+  /**
+   * Why this document cannot train in this version although its graph may be
+   * valid (a template for a data set or task the engine does not offer yet).
+   */
+  readonly trainNote: string | null;
 }
 
 export interface Connection {
@@ -77,7 +82,8 @@ export interface EditorActions {
   undo(): void;
   redo(): void;
   newProject(): void;
-  loadProject(doc: ProjectDoc, path: string | null): void;
+  /** Opens a document; `unsaved`: it is recovered work, not what is on disk (the dirty dot shows). */
+  loadProject(doc: ProjectDoc, path: string | null, options?: { trainNote?: string | null; unsaved?: boolean }): void;
   /** The document at `rev` was saved to `path`. */
   markSaved(path: string, rev: number): void;
   currentRev(): number;
@@ -124,7 +130,7 @@ export function createEditorStore(initial: ProjectDoc = emptyProject()): EditorS
       });
     };
 
-    const reset = (doc: ProjectDoc, filePath: string | null) => {
+    const reset = (doc: ProjectDoc, filePath: string | null, trainNote: string | null = null, unsaved = false) => {
       const rev = ++revCounter;
       set({
         doc,
@@ -133,8 +139,9 @@ export function createEditorStore(initial: ProjectDoc = emptyProject()): EditorS
         past: [],
         future: [],
         baseRev: rev,
-        savedRev: rev,
-        dirty: false,
+        savedRev: unsaved ? -1 : rev,
+        dirty: unsaved,
+        trainNote,
       });
     };
 
@@ -185,6 +192,7 @@ export function createEditorStore(initial: ProjectDoc = emptyProject()): EditorS
       savedRev: startRev,
       dirty: false,
       training: idleTraining(),
+      trainNote: null,
 
       addNode(type, position, intoEdge) {
         const spec = getLayerSpec(type);
@@ -368,8 +376,8 @@ export function createEditorStore(initial: ProjectDoc = emptyProject()): EditorS
         reset(emptyProject(), null);
       },
 
-      loadProject(doc, path) {
-        reset(doc, path);
+      loadProject(doc, path, options) {
+        reset(doc, path, options?.trainNote ?? null, options?.unsaved ?? false);
       },
 
       markSaved(path, rev) {

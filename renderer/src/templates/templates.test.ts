@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeGraph } from '../../../shared/graph/analyze';
+import { getLayerSpec } from '../../../shared/layers/registry';
+import { TEMPLATES, openTemplate } from './templates';
+
+describe('templates', () => {
+  it('has the ten templates of the gallery', () => {
+    expect(TEMPLATES.map((t) => t.id)).toEqual([
+      'mnist-mlp',
+      'mnist-cnn',
+      'fashion-cnn',
+      'resnet-cnn',
+      'conv-autoencoder',
+      'imdb-lstm',
+      'imdb-gru',
+      'imdb-transformer',
+      'diabetes-regression',
+      'spirals-classifier',
+    ]);
+  });
+
+  for (const t of TEMPLATES) {
+    it(`${t.id} opens; its graph is valid wherever the catalog knows its layers`, () => {
+      const { doc } = openTemplate(t);
+      expect(doc.name).toBe(t.name);
+      expect(doc.graph.nodes.length).toBe(t.layers);
+      const known = doc.graph.nodes.every((n) => getLayerSpec(n.type));
+      const analysis = analyzeGraph(doc.graph);
+      if (known) expect(analysis.issues.filter((i) => i.severity === 'error')).toEqual([]);
+      else expect(analysis.issues.some((i) => i.code === 'UNKNOWN_LAYER')).toBe(true);
+    });
+  }
+
+  it('MNIST templates are ready to train; others say why not', () => {
+    const byId = new Map(TEMPLATES.map((t) => [t.id, openTemplate(t)]));
+    expect(byId.get('mnist-cnn')?.trainNote).toBeNull();
+    expect(byId.get('mnist-mlp')?.doc.training.dataset).toBe('mnist');
+    expect(byId.get('conv-autoencoder')?.trainNote).toMatch(/reconstruction/);
+    const imdb = byId.get('imdb-lstm');
+    if (imdb?.doc.training.dataset !== 'imdb') expect(imdb?.trainNote).toMatch(/IMDB reviews data set/);
+  });
+});
