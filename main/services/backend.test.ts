@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ApiError, CALLS, type EventName } from '../../shared/api/contract';
 import type { TrainEvent } from '../../shared/training/events';
-import type { ProjectDoc } from '../../shared/graph/document';
+import { DATASET_IDS, type ProjectDoc } from '../../shared/graph/document';
 import { createBackend, type BackendService } from './backend';
 import type { TrainerLauncher } from './launcher';
 import { createInProcessLauncher, createScriptedLauncher } from './test-launchers';
@@ -56,7 +56,7 @@ describe('backend service: calls', () => {
     const info = await backend.handle('app.info', {});
     expect(info).toEqual({ version: '1.2.3', mode: 'browser', platform: process.platform, defaultDir: '/home/x' });
     const sets = CALLS['datasets.list'].result.parse(await backend.handle('datasets.list', {}));
-    expect(sets.map((d) => d.id)).toEqual(['mnist']);
+    expect(sets.map((d) => d.id)).toEqual([...DATASET_IDS]);
   });
 
   it('refuses unknown calls and bad params with readable ApiErrors', async () => {
@@ -156,7 +156,8 @@ describe('backend service: training', () => {
 
     const outDir = path.join(tmp(), 'export', 'here');
     const exported = await backend.handle('export.tfjs', { runId, outDir });
-    expect(exported).toEqual({ outDir, files: [path.join(outDir, 'model.json'), path.join(outDir, 'weights.bin')] });
+    expect(exported).toEqual({ outDir, files: [path.join(outDir, 'model.json'), path.join(outDir, 'weights.bin'), path.join(outDir, 'preprocessing.json')] });
+    expect(JSON.parse(fs.readFileSync(path.join(outDir, 'preprocessing.json'), 'utf8'))).toMatchObject({ kind: 'image', height: 28, width: 28, scale: 255 });
     expect(fs.readFileSync(path.join(outDir, 'weights.bin'))).toEqual(fs.readFileSync(path.join(dataDir, 'runs', runId, 'weights.bin')));
     expect(await backend.handle('training.stop', { runId })).toEqual({ stopped: false });
   });
@@ -180,7 +181,7 @@ describe('backend service: training', () => {
     const { backend } = backendWith(launcher);
     const { events } = await trainToEnd(backend, exampleDoc());
     expect(events.map((e) => e.type)).toEqual(['evaluating', 'error']);
-    expect(events[1]).toMatchObject({ message: expect.stringMatching(/ended unexpectedly \(exit code 134\)/) });
+    expect(events[1]).toMatchObject({ kind: 'crash', message: expect.stringMatching(/crashed in native code \(abort\).*start training again/) });
   });
 
   it('ends a run whose trainer sends a malformed message', async () => {

@@ -10,10 +10,14 @@ import {
   type EventName,
 } from '../../shared/api/contract';
 import { DATASETS } from '../../shared/training/datasets';
+import { DEFAULT_TRAINING } from '../../shared/graph/document';
 import type { TrainerLauncher } from './launcher';
 import type { Dialogs } from './dialogs';
 import { listDirectory, openProject, saveProject } from './project-files';
-import { exportRun } from './runs';
+import { compareRuns, deleteRun, exportRun, listRuns, readRun, runDirOf } from './runs';
+import { trainerRequest } from './trainer-request';
+import { inspectDataset } from '../trainer/datasets/load-dataset';
+import type { DoctorReport } from '../../shared/training/doctor';
 import { TrainingManager } from './training-manager';
 import { unrestrictedPaths, type PathPolicy } from './path-policy';
 
@@ -65,6 +69,7 @@ export function createBackend(deps: BackendDeps): BackendService {
     const checked = EVENTS[name].parse(payload);
     for (const l of [...listeners]) l(name, checked);
   };
+  let doctor: Promise<DoctorReport> | null = null;
   const training = new TrainingManager(deps.launcher, deps.dataDir, (event) => emit('training.event', event));
 
   const dialogs = (): Dialogs => {
@@ -74,13 +79,51 @@ export function createBackend(deps: BackendDeps): BackendService {
 
   const handlers: Handlers = {
     'app.info': () => ({ version: deps.version, mode: deps.mode, platform: process.platform, defaultDir: deps.defaultDir }),
-    'datasets.list': () => DATASETS.map((d) => ({ ...d, sampleShape: [...d.sampleShape], classNames: [...d.classNames] })),
+    'datasets.list': () =>
+      DATASETS.map((d) => {
+        const info = d.id === 'fashion-mnist' ? inspectDataset({ ...DEFAULT_TRAINING, dataset: 'fashion-mnist' }) : d;
+        return { ...info, sampleShape: [...info.sampleShape], classNames: [...info.classNames], options: [...info.options] };
+      }),
+    'datasets.inspect': (p) => {
+      try {
+        return inspectDataset(p.settings);
+      } catch (error) {
+        throw new ApiError('BAD_DATA', error instanceof Error ? error.message : String(error));
+      }
+    },
+    'backend.report': () => {
+      doctor ??= trainerRequest<DoctorReport>(deps.launcher, { type: 'doctor' }, (r) => (r.type === 'doctor' ? r.report : undefined), 'BACKEND_FAILED');
+      // A failed check is not cached: the next call tries again.
+      doctor.catch(() => {
+        doctor = null;
+      });
+      return doctor;
+    },
+    'training.pause': (p) => training.pause(p.runId),
+    'training.resume': (p) => training.resume(p.runId),
+    'runs.list': (p) => listRuns(deps.dataDir, p.projectPath),
+    'runs.get': (p) => readRun(deps.dataDir, p.projectPath, p.runId),
+    'runs.delete': (p) => {
+      if (training.activeRunIds().includes(p.runId)) throw new ApiError('RUN_ACTIVE', 'This run is still training; stop it before deleting it.');
+      return deleteRun(deps.dataDir, p.projectPath, p.runId);
+    },
+    'runs.compare': (p) => compareRuns(deps.dataDir, p.projectPath, p.runIds),
+    'runs.predict': (p) => {
+      const runDir = runDirOf(deps.dataDir, p.runId, p.projectPath);
+      readRun(deps.dataDir, p.projectPath, p.runId);
+      return trainerRequest(
+        deps.launcher,
+        { type: 'predict', runDir, input: p.input, weights: p.weights },
+        (r) => (r.type === 'predicted' ? r.prediction : undefined),
+        'PREDICT_FAILED',
+      );
+    },
     'project.open': (p) => openProject(p.path),
     'project.save': (p) => saveProject(p.path, p.doc),
     'files.list': (p) => listDirectory(p.path),
-    'training.start': (p) => training.start(p.doc),
+    'training.start': (p) => training.start(p.doc, p.projectPath ?? null),
     'training.stop': (p) => training.stop(p.runId),
-    'export.tfjs': (p) => exportRun(deps.dataDir, p.runId, p.outDir),
+    'export.tfjs': (p) => exportRun(deps.dataDir, p.runId, p.outDir, p.projectPath ?? null),
     'dialog.open': async (p) => ({ path: await dialogs().open(p.title, p.defaultPath) }),
     'dialog.save': async (p) => ({ path: await dialogs().save(p.title, p.defaultPath) }),
     'dialog.folder': async (p) => ({ path: await dialogs().folder(p.title, p.defaultPath) }),

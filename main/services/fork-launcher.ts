@@ -11,14 +11,14 @@ export function createForkLauncher(entryPath: string): TrainerLauncher {
   return {
     launch(): TrainerProcess {
       const child = fork(entryPath, [], { stdio: ['ignore', 2, 2, 'ipc'], execArgv: [], serialization: 'json' });
-      const exitListeners: ((code: number | null) => void)[] = [];
+      const exitListeners: ((code: number | null, signal?: string | null) => void)[] = [];
       let exited = false;
-      const exit = (code: number | null) => {
+      const exit = (code: number | null, signal: string | null = null) => {
         if (exited) return;
         exited = true;
-        for (const cb of exitListeners) cb(code);
+        for (const cb of exitListeners) cb(code, signal);
       };
-      child.on('exit', (code) => exit(code));
+      child.on('exit', (code, signal) => exit(code, signal));
       // A process that cannot start emits 'error' and may never emit 'exit'.
       child.on('error', () => exit(null));
       return {

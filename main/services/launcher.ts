@@ -5,8 +5,8 @@ export interface TrainerProcess {
   send(msg: ToTrainer): void;
   /** Raw messages from the trainer; the service validates them. */
   onMessage(cb: (msg: unknown) => void): void;
-  /** Called once when the process ends; `code` is null when it was killed by a signal. */
-  onExit(cb: (code: number | null) => void): void;
+  /** Called once when the process ends; `code` is null when it was killed by a signal (named where known). */
+  onExit(cb: (code: number | null, signal?: string | null) => void): void;
   kill(): void;
 }
 

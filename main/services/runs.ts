@@ -2,13 +2,23 @@ import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { ApiError } from '../../shared/api/contract';
+import type { GraphNode } from '../../shared/graph/document';
+import { RunRecordSchema, type RunComparison, type RunRecordData, type RunSummary } from '../../shared/training/runs';
 import { fileError } from './project-files';
 
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
 export const MODEL_FILES = ['model.json', 'weights.bin'] as const;
 
+/** Unsaved projects' runs: `<dataDir>/runs`. */
 export function runsDir(dataDir: string): string {
   return path.join(dataDir, 'runs');
+}
+
+/** Where a project's runs are kept: beside it (`/p/mnist.nwproj` → `/p/mnist.runs/`), or the data folder's for unsaved projects. */
+export function runsRoot(dataDir: string, projectPath: string | null | undefined): string {
+  if (!projectPath) return runsDir(dataDir);
+  const full = path.resolve(projectPath);
+  return path.join(path.dirname(full), `${path.basename(full).replace(/\.nwproj$/i, '')}.runs`);
 }
 
 /** A sortable, unique id: `20261126-225400-1a2b3c`. */
@@ -18,27 +28,141 @@ export function newRunId(now: Date = new Date()): string {
 }
 
 /** The folder of a run; refuses ids that could point outside the runs folder. */
-export function runDirOf(dataDir: string, runId: string): string {
+export function runDirOf(dataDir: string, runId: string, projectPath: string | null = null): string {
   if (!RUN_ID.test(runId)) throw new ApiError('UNKNOWN_RUN', `"${runId}" is not a run id.`);
-  return path.join(runsDir(dataDir), runId);
+  return path.join(runsRoot(dataDir, projectPath), runId);
 }
 
 /** The newest run that saved a trained model, or null. */
-export function latestRunWithModel(dataDir: string): string | null {
+export function latestRunWithModel(dataDir: string, projectPath: string | null = null): string | null {
+  const root = runsRoot(dataDir, projectPath);
   let names: string[];
   try {
-    names = fs.readdirSync(runsDir(dataDir));
+    names = fs.readdirSync(root);
   } catch {
     return null;
   }
-  const withModel = names.filter((n) => RUN_ID.test(n) && fs.existsSync(path.join(runsDir(dataDir), n, 'model.json')));
+  const withModel = names.filter((n) => RUN_ID.test(n) && fs.existsSync(path.join(root, n, 'model.json')));
   withModel.sort();
   return withModel.at(-1) ?? null;
 }
 
+/** Reads a run's record; a run folder without a readable run.json is reported as damaged. */
+export function readRun(dataDir: string, projectPath: string | null, runId: string): RunRecordData {
+  const dir = runDirOf(dataDir, runId, projectPath);
+  let text: string;
+  try {
+    text = fs.readFileSync(path.join(dir, 'run.json'), 'utf8');
+  } catch {
+    throw new ApiError('UNKNOWN_RUN', `There is no run "${runId}" in ${runsRoot(dataDir, projectPath)}.`);
+  }
+  const parsed = RunRecordSchema.safeParse(JSON.parse(text));
+  if (!parsed.success) throw new ApiError('DAMAGED_RUN', `Run "${runId}" has a damaged run.json (${parsed.error.issues[0]?.path.join('.') ?? ''}).`);
+  return parsed.data;
+}
+
+/** Writes run.json (whole, via a rename). */
+export function writeRun(dir: string, record: RunRecordData): void {
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'run.json');
+  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  fs.writeFileSync(tmp, `${JSON.stringify(RunRecordSchema.parse(record), null, 2)}\n`);
+  fs.renameSync(tmp, file);
+}
+
+export function summarize(record: RunRecordData, dir: string): RunSummary {
+  return {
+    runId: record.runId,
+    name: record.name,
+    status: record.status,
+    dataset: record.settings.dataset,
+    startedAt: record.startedAt,
+    seconds: record.seconds,
+    epochsDone: record.epochs.length,
+    test: record.test,
+    backend: record.backend?.label ?? null,
+    graphHash: record.graphHash,
+    hasModel: fs.existsSync(path.join(dir, 'model.json')),
+    hasBest: fs.existsSync(path.join(dir, 'best', 'model.json')),
+  };
+}
+
+/** The project's runs, newest first; folders without a readable record are skipped. */
+export function listRuns(dataDir: string, projectPath: string | null): RunSummary[] {
+  const root = runsRoot(dataDir, projectPath);
+  let names: string[];
+  try {
+    names = fs.readdirSync(root);
+  } catch {
+    return [];
+  }
+  const out: RunSummary[] = [];
+  for (const n of names.filter((x) => RUN_ID.test(x)).sort().reverse()) {
+    try {
+      out.push(summarize(readRun(dataDir, projectPath, n), path.join(root, n)));
+    } catch {
+      // A run still starting, or damaged: not listed.
+    }
+  }
+  return out;
+}
+
+export async function deleteRun(dataDir: string, projectPath: string | null, runId: string): Promise<{ deleted: boolean }> {
+  const dir = runDirOf(dataDir, runId, projectPath);
+  if (!fs.existsSync(dir)) return { deleted: false };
+  try {
+    await fsp.rm(dir, { recursive: true, force: true });
+  } catch (error) {
+    throw fileError(error, dir);
+  }
+  return { deleted: true };
+}
+
+/** Dotted paths of leaves that differ between objects, with each one's value as JSON. */
+function leafDiffs(values: readonly unknown[], prefix = ''): { path: string; values: string[] }[] {
+  const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (values.every(isObj)) {
+    const keys = [...new Set(values.flatMap((v) => Object.keys(v)))].sort();
+    return keys.flatMap((k) => leafDiffs(values.map((v) => v[k]), prefix ? `${prefix}.${k}` : k));
+  }
+  const texts = values.map((v) => (v === undefined ? '—' : JSON.stringify(v)));
+  return texts.every((t) => t === texts[0]) ? [] : [{ path: prefix, values: texts }];
+}
+
+export function compareRuns(dataDir: string, projectPath: string | null, runIds: readonly string[]): RunComparison {
+  const records = runIds.map((id) => readRun(dataDir, projectPath, id));
+  const first = records[0] as RunRecordData;
+  const byId = (nodes: readonly GraphNode[]) => new Map(nodes.map((n) => [n.id, n]));
+  const base = byId(first.graph.nodes);
+  const edgeKey = (r: RunRecordData) => r.graph.edges.map((e) => `${e.source}>${e.target}:${e.targetPort}`).sort().join('|');
+  const differences = records.slice(1).map((r) => {
+    const other = byId(r.graph.nodes);
+    const added = [...other.keys()].filter((id) => !base.has(id));
+    const removed = [...base.keys()].filter((id) => !other.has(id));
+    const changed: RunComparison['graph']['differences'][number]['changed'] = [];
+    for (const [id, node] of other) {
+      const was = base.get(id);
+      if (!was) continue;
+      if (was.type !== node.type) changed.push({ nodeId: id, param: 'type', from: was.type, to: node.type });
+      for (const k of new Set([...Object.keys(was.params), ...Object.keys(node.params)])) {
+        const a = JSON.stringify(was.params[k] ?? null);
+        const b = JSON.stringify(node.params[k] ?? null);
+        if (a !== b) changed.push({ nodeId: id, param: k, from: a, to: b });
+      }
+    }
+    return { runId: r.runId, added, removed, changed, edgesChanged: edgeKey(r) !== edgeKey(first) };
+  });
+  return {
+    runs: records.map((r) => summarize(r, runDirOf(dataDir, r.runId, projectPath))),
+    settings: leafDiffs(records.map((r) => r.settings)),
+    graph: { same: records.every((r) => r.graphHash === first.graphHash), differences },
+    curves: records.map((r) => ({ runId: r.runId, epochs: r.epochs })),
+  };
+}
+
 /** Copies a run's model.json + weights.bin to `outDir` (created if needed). */
-export async function exportRun(dataDir: string, runId: string, outDir: string): Promise<{ outDir: string; files: string[] }> {
-  const runDir = runDirOf(dataDir, runId);
+export async function exportRun(dataDir: string, runId: string, outDir: string, projectPath: string | null = null): Promise<{ outDir: string; files: string[] }> {
+  const runDir = runDirOf(dataDir, runId, projectPath);
   if (!fs.existsSync(runDir)) throw new ApiError('UNKNOWN_RUN', `There is no run "${runId}".`);
   if (!MODEL_FILES.every((f) => fs.existsSync(path.join(runDir, f)))) {
     throw new ApiError('NO_MODEL', `Run "${runId}" has no saved model: it failed or was stopped before its first batch.`);
@@ -54,6 +178,22 @@ export async function exportRun(dataDir: string, runId: string, outDir: string):
     const to = path.join(out, f);
     try {
       await fsp.copyFile(path.join(runDir, f), to);
+    } catch (error) {
+      throw fileError(error, to);
+    }
+    files.push(to);
+  }
+  // What training did to the data (normalization, vocabulary, class names, image size) goes with the model.
+  let preprocessing = null;
+  try {
+    preprocessing = readRun(dataDir, projectPath, runId).preprocessing;
+  } catch {
+    // Runs from before run records carried preprocessing export the model alone.
+  }
+  if (preprocessing) {
+    const to = path.join(out, 'preprocessing.json');
+    try {
+      await fsp.writeFile(to, `${JSON.stringify(preprocessing, null, 2)}\n`);
     } catch (error) {
       throw fileError(error, to);
     }

@@ -2,13 +2,15 @@ import * as fs from 'node:fs/promises';
 import { ApiError } from '../../shared/api/contract';
 import type { ProjectDoc } from '../../shared/graph/document';
 import { analyzeGraph } from '../../shared/graph/analyze';
-import { getDataset } from '../../shared/training/datasets';
 import { checkTrainable } from '../../shared/training/trainable';
+import { inspectDataset } from '../trainer/datasets/load-dataset';
+import { graphHash } from '../trainer/graph-hash';
 import { FromTrainerSchema } from '../../shared/training/protocol';
 import { TrainEventSchema, type TrainEvent } from '../../shared/training/events';
 import { assertNever } from '../../shared/layers/params';
 import type { TrainerLauncher, TrainerProcess } from './launcher';
-import { newRunId, runDirOf } from './runs';
+import { newRunId, runDirOf, writeRun } from './runs';
+import type { RunRecordData } from '../../shared/training/runs';
 import { fileError } from './project-files';
 
 /** How long a stopped trainer may take to wrap up before it is killed. */
@@ -16,8 +18,24 @@ const STOP_GRACE_MS = 30_000;
 
 interface ActiveRun {
   readonly proc: TrainerProcess;
+  readonly runDir: string;
+  readonly record: RunRecordData;
   finished: boolean;
+  paused: boolean;
   stopTimer?: ReturnType<typeof setTimeout>;
+}
+
+/** Why a trainer process died, for people: what happened and that nothing else was lost. */
+export function crashMessage(code: number | null, signal: string | null | undefined): string {
+  const after = 'The app and the project are unaffected; you can start training again.';
+  if (signal === 'SIGKILL' || code === 137) {
+    return `The trainer process was killed (SIGKILL), most likely because the system ran out of memory. Try a smaller batch size or model. ${after}`;
+  }
+  if (signal === 'SIGABRT' || code === 134) return `The trainer process crashed in native code (abort). ${after}`;
+  if (signal === 'SIGSEGV' || code === 139) return `The trainer process crashed in native code (segmentation fault). ${after}`;
+  if (signal) return `The trainer process was ended by ${signal} before the run finished. ${after}`;
+  if (code === null) return `The trainer process was killed before the run finished. ${after}`;
+  return `The trainer process ended unexpectedly (exit code ${code}) before the run finished. ${after}`;
 }
 
 /** Refuses, with the first readable reason, a document that cannot be trained. */
@@ -27,9 +45,13 @@ export function assertTrainable(doc: ProjectDoc): void {
     const first = analysis.issues.find((i) => i.severity === 'error');
     throw new ApiError('INVALID_GRAPH', first ? `${first.message} ${first.fix}` : 'The graph is empty: add an Input and some layers.');
   }
-  const dataset = getDataset(doc.training.dataset);
-  if (!dataset) throw new ApiError('UNKNOWN_DATASET', `Unknown data set "${doc.training.dataset}".`);
-  const problem = checkTrainable(doc.graph, analysis, dataset).find((i) => i.severity === 'error');
+  let dataset;
+  try {
+    dataset = inspectDataset(doc.training);
+  } catch (error) {
+    throw new ApiError('BAD_DATA', error instanceof Error ? error.message : String(error));
+  }
+  const problem = checkTrainable(doc.graph, analysis, dataset, doc.training).find((i) => i.severity === 'error');
   if (problem) throw new ApiError('NOT_TRAINABLE', `${problem.message} ${problem.fix}`);
 }
 
@@ -43,12 +65,39 @@ export class TrainingManager {
     private readonly emit: (event: TrainEvent) => void,
   ) {}
 
-  async start(doc: ProjectDoc): Promise<{ runId: string }> {
+  async start(doc: ProjectDoc, projectPath: string | null = null): Promise<{ runId: string }> {
     assertTrainable(doc);
     const runId = newRunId();
-    const runDir = runDirOf(this.dataDir, runId);
+    const runDir = runDirOf(this.dataDir, runId, projectPath);
+    const record: RunRecordData = {
+      runId,
+      name: doc.name,
+      status: 'running',
+      projectPath,
+      settings: doc.training,
+      graph: doc.graph,
+      graphHash: graphHash(doc.graph),
+      backend: null,
+      startedAt: new Date().toISOString(),
+      finishedAt: null,
+      seconds: 0,
+      trainSeconds: 0,
+      samplesPerSec: 0,
+      stopped: false,
+      earlyStoppedAt: null,
+      bestEpoch: null,
+      epochs: [],
+      test: null,
+      evaluation: null,
+      preprocessing: null,
+      totalParams: 0,
+      modelFiles: [],
+      bestModelFiles: [],
+      error: null,
+    };
     try {
       await fs.mkdir(runDir, { recursive: true });
+      writeRun(runDir, record);
     } catch (error) {
       throw fileError(error, runDir);
     }
@@ -58,9 +107,17 @@ export class TrainingManager {
     } catch (error) {
       throw new ApiError('TRAINER_ERROR', `The trainer process could not start: ${error instanceof Error ? error.message : String(error)}`);
     }
-    const run: ActiveRun = { proc, finished: false };
+    const run: ActiveRun = { proc, runDir, record, finished: false, paused: false };
     this.runs.set(runId, run);
-    const fail = (message: string) => this.finish(runId, { type: 'error', runId, message });
+    const fail = (message: string, kind: 'crash' | 'failed' = 'failed') => {
+      this.finish(runId, { type: 'error', runId, message, kind });
+      // The trainer writes run.json when it ends on its own; a dead one cannot.
+      try {
+        writeRun(runDir, { ...record, status: 'error', finishedAt: new Date().toISOString(), error: message });
+      } catch {
+        // The event above already told the user.
+      }
+    };
     proc.onMessage((raw) => {
       const parsed = FromTrainerSchema.safeParse(raw);
       if (!parsed.success) {
@@ -79,23 +136,19 @@ export class TrainingManager {
           fail(msg.message);
           return;
         case 'exported':
+        case 'predicted':
+        case 'doctor':
           return;
         default:
           assertNever(msg);
       }
     });
-    proc.onExit((code) => {
+    proc.onExit((code, signal) => {
       if (run.stopTimer) clearTimeout(run.stopTimer);
-      if (!run.finished) {
-        fail(
-          code === null
-            ? 'The trainer process was killed before the run finished.'
-            : `The trainer process ended unexpectedly (exit code ${code}) before the run finished.`,
-        );
-      }
+      if (!run.finished) fail(crashMessage(code, signal), 'crash');
       this.runs.delete(runId);
     });
-    proc.send({ type: 'train', runId, doc, runDir });
+    proc.send({ type: 'train', runId, doc, runDir, projectPath });
     return { runId };
   }
 
@@ -113,6 +166,27 @@ export class TrainingManager {
       run.stopTimer.unref?.();
     }
     return { stopped: true };
+  }
+
+  pause(runId: string): { paused: boolean } {
+    const run = this.runs.get(runId);
+    if (!run || run.finished) return { paused: false };
+    run.paused = true;
+    run.proc.send({ type: 'pause' });
+    return { paused: true };
+  }
+
+  resume(runId: string): { resumed: boolean } {
+    const run = this.runs.get(runId);
+    if (!run || run.finished || !run.paused) return { resumed: false };
+    run.paused = false;
+    run.proc.send({ type: 'resume' });
+    return { resumed: true };
+  }
+
+  /** Runs whose trainer is still working. */
+  activeRunIds(): string[] {
+    return [...this.runs.entries()].filter(([, r]) => !r.finished).map(([id]) => id);
   }
 
   /** Kills every trainer still running. */

@@ -45,7 +45,7 @@ describe('loadBestBackend', () => {
 describe('describeLoadError', () => {
   it('recognises a missing native library', () => {
     expect(describeLoadError('@tensorflow/tfjs-node-gpu', new Error('libcudart.so.11.0: cannot open shared object file'))).toMatch(
-      /native library failed to load/,
+      /^CUDA 11\.2 is missing \(libcudart\.so\.11\.0 could not be loaded\)$/,
     );
   });
 });

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { BackendReport } from '../../shared/training/events';
 import { registerNetwrightKernels } from './kernels';
+import { describeNativeError } from './native-errors';
 
 /** One backend the loader can try, best first. */
 export interface BackendCandidate {
@@ -82,6 +83,8 @@ export function describeLoadError(name: string, error: unknown): string {
       ? 'not installed (its install needs to download libtensorflow)'
       : 'not installed';
   }
+  const native = describeNativeError(name, message);
+  if (native) return native;
   if (/libcud|cuda|libtensorflow|\.so/i.test(message)) {
     return `its native library failed to load (${firstLine(message)})`;
   }

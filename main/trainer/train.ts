@@ -2,77 +2,81 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { ProjectDoc, TrainingSettings } from '../../shared/graph/document';
-import type { BackendReport, Metrics, TrainEvent } from '../../shared/training/events';
-import { assertNever } from '../../shared/layers/params';
+import type { BackendReport, Evaluation, Metrics, TrainEvent } from '../../shared/training/events';
+import type { EpochRecordData, RunRecordData } from '../../shared/training/runs';
 import { buildModelFromDoc } from './build-model';
 import { loadDataset } from './datasets/load-dataset';
 import type { SplitData } from './datasets/mnist';
-import { gatherBatch, shuffledIndices } from './batches';
+import { gatherInputs, gatherTargets, shuffledIndices, targetWidth, type TargetMode } from './batches';
 import { createBatchThrottle } from './batch-throttle';
-import { evaluateSet, yieldToEventLoop } from './evaluate';
+import { evaluateModel, yieldToEventLoop } from './evaluate';
 import { saveModelToDir, writeFileAtomic } from './save-model';
 import { weightsAreFinite } from './weights-finite';
+import { compileLoss, createSchedule, makeOptimizer, setLearningRate } from './optimizers';
+import { seededRandom } from './random';
+import { graphHash } from './graph-hash';
 
 export interface TrainJob {
   readonly runId: string;
   readonly doc: ProjectDoc;
-  /** Where model.json, weights.bin and run.json are written. */
+  /** Where model.json, weights.bin, best/ and run.json are written. */
   readonly runDir: string;
   readonly backend: BackendReport;
   readonly emit: (event: TrainEvent) => void;
   /** Polled between batches; true ends the run early (still reported as `done`). */
   readonly shouldStop: () => boolean;
+  /** Resolves when training may go on (at once unless paused); polled between batches. */
+  readonly waitWhilePaused?: () => Promise<void>;
   /** Data to use instead of loading the project's data set (tests). */
   readonly data?: SplitData;
   /** Minimum milliseconds between batch events (the epoch's last batch is always sent). */
   readonly batchEventIntervalMs?: number;
+  /** The project the run is kept beside (null: unsaved). */
+  readonly projectPath?: string | null;
 }
 
-export interface EpochRecord {
-  readonly epoch: number;
-  readonly train: Metrics;
-  readonly validation: Metrics | null;
-}
-
+export type EpochRecord = EpochRecordData;
 /** What `run.json` holds. */
-export interface RunRecord {
-  readonly runId: string;
-  readonly name: string;
-  readonly settings: TrainingSettings;
-  readonly backend: BackendReport;
-  readonly startedAt: string;
-  readonly finishedAt: string;
-  readonly seconds: number;
-  readonly trainSeconds: number;
-  readonly samplesPerSec: number;
-  readonly stopped: boolean;
-  readonly epochs: readonly EpochRecord[];
-  readonly test: Metrics | null;
-  readonly totalParams: number;
-  /** Files of the trained model, relative to the run folder; empty when nothing was trained. */
-  readonly modelFiles: readonly string[];
-}
+export type RunRecord = RunRecordData;
 
 /** Batches between checks that all weights are still finite. */
 const WEIGHT_CHECK_EVERY = 16;
 
 /** Thrown to end a run with a readable message (reported as an `error` event). */
 export class TrainingError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly kind: 'diverged' | 'data' | 'failed' = 'failed',
+  ) {
     super(message);
     this.name = 'TrainingError';
   }
 }
 
-function makeOptimizer(settings: TrainingSettings): tf.Optimizer {
-  switch (settings.optimizer) {
-    case 'adam':
-      return tf.train.adam(settings.learningRate);
-    case 'sgd':
-      return tf.train.sgd(settings.learningRate);
-    default:
-      return assertNever(settings.optimizer);
+/** How the labels feed this loss and output. */
+export function targetModeFor(settings: Pick<TrainingSettings, 'loss'>, data: SplitData, outputUnits: number): TargetMode {
+  if (data.task === 'regression') return { kind: 'regression', size: data.train.targetSize ?? 1 };
+  if (settings.loss === 'sparseCategoricalCrossentropy') return { kind: 'index' };
+  if (outputUnits === 1 && data.numClasses === 2) return { kind: 'binary' };
+  return { kind: 'onehot', classes: data.numClasses };
+}
+
+function accuracyMetric(mode: TargetMode): ((a: tf.Tensor, b: tf.Tensor) => tf.Tensor) | null {
+  switch (mode.kind) {
+    case 'onehot':
+      return tf.metrics.categoricalAccuracy;
+    case 'index':
+      return (yTrue, yPred) => tf.metrics.categoricalAccuracy(tf.oneHot(tf.cast(tf.reshape(yTrue, [-1]), 'int32'), yPred.shape[1] as number), yPred);
+    case 'binary':
+      return tf.metrics.binaryAccuracy;
+    case 'regression':
+      return null;
   }
+}
+
+function memory(): { tensors: number; bytes: number } {
+  const m = tf.memory();
+  return { tensors: m.numTensors, bytes: m.numBytes };
 }
 
 /**
@@ -83,24 +87,58 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
   const startedAt = new Date();
   const t0 = performance.now();
   let model: tf.LayersModel | null = null;
+  let bestWeights: tf.Tensor[] | null = null;
+  const originalRandom = Math.random;
+  const settings = job.doc.training;
+  const epochRecords: EpochRecord[] = [];
+  const baseRecord = {
+    runId: job.runId,
+    name: job.doc.name,
+    projectPath: job.projectPath ?? null,
+    settings,
+    graph: job.doc.graph,
+    graphHash: graphHash(job.doc.graph),
+    backend: job.backend,
+    startedAt: startedAt.toISOString(),
+  };
+  const writeRecord = (record: RunRecord) => {
+    fs.mkdirSync(job.runDir, { recursive: true });
+    writeFileAtomic(path.join(job.runDir, 'run.json'), `${JSON.stringify(record, null, 2)}\n`);
+  };
   try {
-    const settings = job.doc.training;
-    const data = job.data ?? loadDataset(settings);
+    // A seed makes initial weights, dropout (tfjs seeds both from Math.random) and shuffling repeatable.
+    const random = settings.seed === null ? Math.random : seededRandom(settings.seed);
+    if (settings.seed !== null) Math.random = random;
+    let data: SplitData;
+    try {
+      data = job.data ?? loadDataset(settings);
+    } catch (error) {
+      throw new TrainingError(error instanceof Error ? error.message : String(error), 'data');
+    }
     const built = buildModelFromDoc(job.doc);
     model = built.model;
     const planShape = built.plan.inputs[0]?.shape;
-    if (!planShape || built.plan.inputs.length !== 1) throw new TrainingError('Training needs exactly one Input layer.');
-    if (planShape.some((d) => d === null)) throw new TrainingError('Training on this data set needs an Input shape with every size known (no ?).');
-    const inputShape = planShape as readonly number[];
+    if (!planShape || built.plan.inputs.length !== 1) throw new TrainingError('Training needs exactly one Input layer.', 'data');
+    // A free dimension (a sequence of any length) takes the data's.
+    const inputShape: number[] = planShape.some((d) => d === null) ? [...data.sampleShape] : (planShape as number[]);
+    const inputDtype = model.inputs[0]?.dtype === 'int32' ? 'int32' : 'float32';
     const sampleSize = inputShape.reduce((a, b) => a * b, 1);
     if (sampleSize !== data.train.sampleSize) {
-      throw new TrainingError(`The Input shape [${inputShape.join(', ')}] does not fit samples of ${data.train.sampleSize} values.`);
+      throw new TrainingError(`The Input shape [${inputShape.join(', ')}] does not fit samples of ${data.train.sampleSize} values.`, 'data');
     }
-    model.compile({ optimizer: makeOptimizer(settings), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+    const outShape = model.outputs[0]?.shape ?? [];
+    const outputUnits = (outShape[outShape.length - 1] as number | null) ?? 1;
+    const mode = targetModeFor(settings, data, outputUnits);
+    const width = targetWidth(mode);
+    const acc = accuracyMetric(mode);
+    const optimizer = makeOptimizer(settings);
+    model.compile({ optimizer, loss: compileLoss(settings.loss), metrics: acc ? [acc] : [] });
 
     const { batchSize, epochs } = settings;
     const trainCount = data.train.count;
     const batchesPerEpoch = Math.ceil(trainCount / batchSize);
+    const schedule = createSchedule(settings.lrSchedule, settings.learningRate, batchesPerEpoch, epochs);
+    const classNames = data.classNames ? [...data.classNames] : [];
     job.emit({
       type: 'started',
       runId: job.runId,
@@ -110,32 +148,48 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
       trainSamples: trainCount,
       validationSamples: data.validation?.count ?? 0,
       testSamples: data.test.count,
+      task: data.task ?? 'classification',
+      classNames,
+      projectPath: job.projectPath ?? null,
     });
-
+    const evalOptions = { inputShape, inputDtype, mode, loss: settings.loss, metrics: settings.metrics } as const;
     const throttle = createBatchThrottle(job.batchEventIntervalMs ?? 100);
     const totalSamples = epochs * trainCount;
-    const epochRecords: EpochRecord[] = [];
+    const es = settings.earlyStopping;
+    const monitorAccuracy = es.monitor === 'val_accuracy' && data.task !== 'regression';
+    let bestScore = Number.POSITIVE_INFINITY;
+    let bestEpoch: number | null = null;
+    let bestModelFiles: string[] = [];
+    let wait = 0;
+    let earlyStoppedAt: number | null = null;
     let samplesSeen = 0;
     let trainMs = 0;
     let step = 0;
     let stopped = false;
     let lastYield = performance.now();
+    const identity = Uint32Array.from({ length: trainCount }, (_, i) => i);
 
-    for (let epoch = 0; epoch < epochs && !stopped; epoch++) {
-      const order = shuffledIndices(trainCount);
+    for (let epoch = 0; epoch < epochs && !stopped && earlyStoppedAt === null; epoch++) {
+      const epochStart = performance.now();
+      const order = settings.shuffle ? shuffledIndices(trainCount, random) : identity;
       let lossSum = 0;
       let accSum = 0;
       let epochSamples = 0;
+      let lr = settings.learningRate;
       for (let b = 0; b < batchesPerEpoch; b++) {
+        if (job.waitWhilePaused) await job.waitWhilePaused();
         if (job.shouldStop()) {
           stopped = true;
           break;
         }
         const batchStart = performance.now();
+        lr = schedule.at(epoch, b);
+        setLearningRate(optimizer, lr);
         const from = b * batchSize;
-        const batch = gatherBatch(data.train, order, from, Math.min(trainCount, from + batchSize), data.numClasses);
-        const x = tf.tensor(batch.x, [batch.size, ...inputShape]);
-        const y = tf.tensor2d(batch.y, [batch.size, data.numClasses]);
+        const to = Math.min(trainCount, from + batchSize);
+        const size = to - from;
+        const x = tf.tensor(gatherInputs(data.train, order, from, to), [size, ...inputShape], inputDtype);
+        const y = tf.tensor2d(gatherTargets(data.train, order, from, to, mode), [size, width]);
         let result: number | number[];
         try {
           result = await model.trainOnBatch(x, y);
@@ -143,24 +197,26 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
           x.dispose();
           y.dispose();
         }
-        const [loss, accuracy] = Array.isArray(result) ? result : [result, Number.NaN];
+        const [loss, accuracy] = Array.isArray(result) ? result : [result, undefined];
         const isLast = b === batchesPerEpoch - 1;
         if (loss === undefined || !Number.isFinite(loss)) {
           throw new TrainingError(
-            `Training diverged in epoch ${epoch + 1}, batch ${b + 1}: the loss became ${String(loss)}. Try a smaller learning rate, or check the data.`,
+            `Training diverged in epoch ${epoch + 1}, batch ${b + 1}: the loss became ${String(loss)}. Try a smaller learning rate (now ${lr.toPrecision(3)}), or check the data for extreme values.`,
+            'diverged',
           );
         }
         // Checking every weight costs a little, so it runs every few batches.
         if ((step % WEIGHT_CHECK_EVERY === WEIGHT_CHECK_EVERY - 1 || isLast) && !weightsAreFinite(model)) {
           throw new TrainingError(
-            `Training diverged in epoch ${epoch + 1}, by batch ${b + 1}: the weights became NaN or infinite. Try a smaller learning rate, or check the data.`,
+            `Training diverged in epoch ${epoch + 1}, by batch ${b + 1}: the weights became NaN or infinite. Try a smaller learning rate (now ${lr.toPrecision(3)}), or check the data for extreme values.`,
+            'diverged',
           );
         }
         trainMs += performance.now() - batchStart;
-        samplesSeen += batch.size;
-        epochSamples += batch.size;
-        lossSum += loss * batch.size;
-        accSum += (accuracy ?? 0) * batch.size;
+        samplesSeen += size;
+        epochSamples += size;
+        lossSum += loss * size;
+        accSum += (accuracy ?? 0) * size;
         if (throttle(isLast)) {
           const samplesPerSec = trainMs > 0 ? (samplesSeen * 1000) / trainMs : 0;
           job.emit({
@@ -173,6 +229,9 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
             accuracy: accuracy ?? 0,
             samplesPerSec,
             etaSec: samplesPerSec > 0 ? (totalSamples - samplesSeen) / samplesPerSec : 0,
+            learningRate: lr,
+            memory: memory(),
+            backend: job.backend.backend,
           });
         }
         step++;
@@ -182,47 +241,106 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
         }
       }
       if (epochSamples === 0) break;
-      const train = { loss: lossSum / epochSamples, accuracy: accSum / epochSamples };
+      const train: Metrics = { loss: lossSum / epochSamples, accuracy: accSum / epochSamples };
       // A stopped epoch reports its partial training metrics but skips validation.
-      const validation = data.validation && !stopped ? await evaluateSet(model, data.validation, inputShape, data.numClasses) : null;
-      epochRecords.push({ epoch, train, validation });
-      job.emit({ type: 'epoch', runId: job.runId, epoch, step, train, validation });
+      const validation = data.validation && !stopped ? (await evaluateModel(model, data.validation, evalOptions)).metrics : null;
+      if (data.task === 'regression' && validation?.mae === undefined && validation) delete validation.mae;
+      const monitored = validation ?? train;
+      const score = monitorAccuracy ? -monitored.accuracy : monitored.loss;
+      const improved = score < bestScore - es.minDelta;
+      if (improved && !stopped) {
+        bestScore = score;
+        bestEpoch = epoch;
+        wait = 0;
+        if (es.enabled && es.restoreBestWeights) {
+          bestWeights?.forEach((t) => t.dispose());
+          bestWeights = model.getWeights().map((t) => t.clone());
+        }
+        if (settings.checkpointBest) {
+          bestModelFiles = (await saveModelToDir(model, path.join(job.runDir, 'best'))).map((f) => `best/${path.basename(f)}`);
+        }
+      } else if (!stopped) {
+        wait++;
+      }
+      schedule.endEpoch(monitored.loss);
+      const seconds = (performance.now() - epochStart) / 1000;
+      epochRecords.push({ epoch, train, validation, learningRate: lr, seconds });
+      job.emit({ type: 'epoch', runId: job.runId, epoch, step, train, validation, learningRate: lr, best: improved && !stopped, memory: memory(), seconds });
+      if (es.enabled && !stopped && wait > es.patience && epoch < epochs - 1) earlyStoppedAt = epoch;
       // A stop that arrives after the last epoch's last batch skips nothing.
       if (!stopped && epoch < epochs - 1 && job.shouldStop()) stopped = true;
     }
+    if (bestWeights && es.enabled && es.restoreBestWeights) {
+      model.setWeights(bestWeights);
+    }
 
     let test: Metrics | null = null;
+    let evaluation: Evaluation | null = null;
     let modelFiles: string[] = [];
     if (samplesSeen > 0) {
       job.emit({ type: 'evaluating', runId: job.runId });
-      test = await evaluateSet(model, data.test, inputShape, data.numClasses);
+      const target = data.preprocessing?.kind === 'tabular' ? data.preprocessing.target : null;
+      const r = await evaluateModel(model, data.test, {
+        ...evalOptions,
+        details: { classNames, ...(data.viewTest ? { view: data.viewTest } : {}), target },
+      });
+      test = r.metrics;
+      evaluation = r.evaluation;
       modelFiles = (await saveModelToDir(model, job.runDir)).map((f) => path.basename(f));
     }
     const seconds = (performance.now() - t0) / 1000;
     const record: RunRecord = {
-      runId: job.runId,
-      name: job.doc.name,
-      settings,
-      backend: job.backend,
-      startedAt: startedAt.toISOString(),
+      ...baseRecord,
+      status: stopped ? 'stopped' : 'done',
       finishedAt: new Date().toISOString(),
       seconds,
       trainSeconds: trainMs / 1000,
       samplesPerSec: trainMs > 0 ? (samplesSeen * 1000) / trainMs : 0,
       stopped,
+      earlyStoppedAt,
+      bestEpoch,
       epochs: epochRecords,
       test,
+      evaluation,
+      preprocessing: data.preprocessing ?? null,
       totalParams: model.countParams(),
       modelFiles,
+      bestModelFiles,
+      error: null,
     };
-    fs.mkdirSync(job.runDir, { recursive: true });
-    writeFileAtomic(path.join(job.runDir, 'run.json'), `${JSON.stringify(record, null, 2)}\n`);
-    job.emit({ type: 'done', runId: job.runId, stopped, test, seconds });
+    writeRecord(record);
+    job.emit({ type: 'done', runId: job.runId, stopped, test, seconds, earlyStoppedAt, bestEpoch, evaluation });
     return record;
   } catch (error) {
-    job.emit({ type: 'error', runId: job.runId, message: readableError(error) });
+    const message = readableError(error);
+    try {
+      writeRecord({
+        ...baseRecord,
+        status: 'error',
+        finishedAt: new Date().toISOString(),
+        seconds: (performance.now() - t0) / 1000,
+        trainSeconds: 0,
+        samplesPerSec: 0,
+        stopped: false,
+        earlyStoppedAt: null,
+        bestEpoch: null,
+        epochs: epochRecords,
+        test: null,
+        evaluation: null,
+        preprocessing: null,
+        totalParams: model?.countParams() ?? 0,
+        modelFiles: [],
+        bestModelFiles: [],
+        error: message,
+      });
+    } catch {
+      // The error event below still tells the user.
+    }
+    job.emit({ type: 'error', runId: job.runId, message, kind: error instanceof TrainingError ? error.kind : 'failed' });
     return null;
   } finally {
+    Math.random = originalRandom;
+    bestWeights?.forEach((t) => t.dispose());
     model?.optimizer?.dispose();
     model?.dispose();
   }
@@ -233,5 +351,5 @@ export function readableError(error: unknown): string {
   if (error instanceof TrainingError) return error.message;
   const message = error instanceof Error ? error.message : String(error);
   const first = (message.split('\n')[0] ?? '').trim() || 'unknown error';
-  return error instanceof Error && error.name === 'CompileError' ? first : `Training failed: ${first}`;
+  return error instanceof Error && (error.name === 'CompileError' || error.name === 'DataFileError') ? first : `Training failed: ${first}`;
 }

@@ -3,32 +3,50 @@ import type { BackendReport } from '../../shared/training/events';
 import { assertNever } from '../../shared/layers/params';
 import { exportFresh } from './export-fresh';
 import { readableError, runTraining } from './train';
+import { predictWithRun } from './predict';
+import { doctorReport } from './doctor';
 
 export interface TrainerDeps {
   readonly send: (msg: FromTrainer) => void;
   readonly loadBackend: () => Promise<BackendReport>;
 }
 
+type Job = Exclude<ToTrainer, { type: 'stop' | 'pause' | 'resume' }>;
+
 /**
  * The trainer's message handling: one job per process. `handle` returns at once
- * so a later `stop` is seen while training runs; `finished` resolves when the job ends.
+ * so a later `stop`, `pause` or `resume` is seen while training runs; `finished`
+ * resolves when the job ends.
  */
 export function createTrainerJob(deps: TrainerDeps): { handle(data: unknown): void; finished: Promise<void> } {
   let stopRequested = false;
   let started = false;
+  let paused = false;
+  let wake: (() => void) | null = null;
   let finish: () => void = () => undefined;
   const finished = new Promise<void>((resolve) => {
     finish = resolve;
   });
+  const resume = () => {
+    paused = false;
+    wake?.();
+    wake = null;
+  };
+  const waitWhilePaused = (): Promise<void> =>
+    paused && !stopRequested
+      ? new Promise<void>((resolve) => {
+          wake = resolve;
+        })
+      : Promise.resolve();
 
-  async function run(msg: Exclude<ToTrainer, { type: 'stop' }>): Promise<void> {
+  async function run(msg: Job): Promise<void> {
     switch (msg.type) {
       case 'train': {
         let backend: BackendReport;
         try {
           backend = await deps.loadBackend();
         } catch (error) {
-          deps.send({ type: 'event', event: { type: 'error', runId: msg.runId, message: readableError(error) } });
+          deps.send({ type: 'event', event: { type: 'error', runId: msg.runId, message: readableError(error), kind: 'failed' } });
           return;
         }
         await runTraining({
@@ -36,7 +54,9 @@ export function createTrainerJob(deps: TrainerDeps): { handle(data: unknown): vo
           doc: msg.doc,
           runDir: msg.runDir,
           backend,
+          projectPath: msg.projectPath ?? null,
           shouldStop: () => stopRequested,
+          waitWhilePaused,
           emit: (event) => deps.send({ type: 'event', event }),
         });
         return;
@@ -48,6 +68,23 @@ export function createTrainerJob(deps: TrainerDeps): { handle(data: unknown): vo
           deps.send({ type: 'exported', files });
         } catch (error) {
           deps.send({ type: 'failed', message: readableError(error).replace(/^Training failed: /, 'Export failed: ') });
+        }
+        return;
+      }
+      case 'predict': {
+        try {
+          await deps.loadBackend();
+          deps.send({ type: 'predicted', prediction: await predictWithRun(msg.runDir, msg.input, msg.weights) });
+        } catch (error) {
+          deps.send({ type: 'failed', message: readableError(error).replace(/^Training failed: /, 'Prediction failed: ') });
+        }
+        return;
+      }
+      case 'doctor': {
+        try {
+          deps.send({ type: 'doctor', report: doctorReport(await deps.loadBackend()) });
+        } catch (error) {
+          deps.send({ type: 'failed', message: readableError(error).replace(/^Training failed: /, '') });
         }
         return;
       }
@@ -63,10 +100,20 @@ export function createTrainerJob(deps: TrainerDeps): { handle(data: unknown): vo
       return;
     }
     const msg = parsed.data;
-    if (msg.type === 'stop') {
-      stopRequested = true;
-      if (!started) finish();
-      return;
+    switch (msg.type) {
+      case 'stop':
+        stopRequested = true;
+        resume();
+        if (!started) finish();
+        return;
+      case 'pause':
+        paused = true;
+        return;
+      case 'resume':
+        resume();
+        return;
+      default:
+        break;
     }
     if (started) {
       deps.send({ type: 'failed', message: 'This trainer already runs a job; start a new process for another.' });

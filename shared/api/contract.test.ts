@@ -21,7 +21,7 @@ describe('API contract', () => {
   it('validates params: a project to save must be a valid document', () => {
     expect(CALLS['project.save'].params.safeParse({ path: '/tmp/a.nwproj', doc }).success).toBe(true);
     expect(CALLS['project.save'].params.safeParse({ path: '', doc }).success).toBe(false);
-    expect(CALLS['project.save'].params.safeParse({ path: '/tmp/a.nwproj', doc: { ...(doc as object), version: 2 } }).success).toBe(false);
+    expect(CALLS['project.save'].params.safeParse({ path: '/tmp/a.nwproj', doc: { ...(doc as object), version: 3 } }).success).toBe(false);
     expect(CALLS['training.start'].params.safeParse({}).success).toBe(false);
   });
 

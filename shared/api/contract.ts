@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { ProjectDocSchema } from '../graph/document';
+import { DATA_OPTION_KEYS, ProjectDocSchema, TrainingSettingsSchema } from '../graph/document';
+import { DoctorReportSchema } from '../training/doctor';
+import {
+  PredictInputSchema,
+  PredictionSchema,
+  RunComparisonSchema,
+  RunRecordSchema,
+  RunSummarySchema,
+} from '../training/runs';
 import { TrainEventSchema } from '../training/events';
 
 /**
@@ -18,12 +26,28 @@ export const PathSchema = z.string().min(1).max(4096);
 export const DatasetInfoSchema = z.object({
   id: z.string(),
   name: z.string(),
-  /** Shape of one sample, without the batch dimension. */
+  /** Shape of one sample, without the batch dimension ([] for an import not inspected yet). */
   sampleShape: z.array(z.number().int()),
+  /** Classes for classification; 0 for regression. */
   numClasses: z.number().int(),
   classNames: z.array(z.string()),
   trainSize: z.number().int(),
   testSize: z.number().int(),
+  task: z.enum(['classification', 'regression']),
+  kind: z.enum(['image', 'text', 'tabular', 'synthetic']),
+  source: z.enum(['builtin', 'import']),
+  description: z.string(),
+  /** `int32` for token ids (text); the Input feeds an Embedding. */
+  inputDtype: z.enum(['float32', 'int32']),
+  /** Values the output layer must produce per sample: classes (or 1 for two classes with binary cross-entropy), or regression targets. */
+  outputSize: z.number().int(),
+  /** Which `training.data` options this data set reads. */
+  options: z.array(z.enum(DATA_OPTION_KEYS)),
+  /** False where the data is missing (Fashion-MNIST without Debian's package); `unavailableReason` says how to get it. */
+  available: z.boolean(),
+  unavailableReason: z.string().nullable(),
+  /** Things worth knowing about an import (missing values filled, rows left out). */
+  warnings: z.array(z.string()).optional(),
 });
 export type DatasetInfo = z.infer<typeof DatasetInfoSchema>;
 
@@ -56,16 +80,65 @@ export const CALLS = {
     params: z.object({ path: PathSchema }),
     result: z.object({ path: z.string(), parent: z.string().nullable(), entries: z.array(DirEntrySchema) }),
   },
+  /** The data set as the settings configure it; imports read their file or folder (errors name the line or file). */
+  'datasets.inspect': {
+    params: z.object({ settings: TrainingSettingsSchema }),
+    result: DatasetInfoSchema,
+  },
+  /** Which TensorFlow.js backend training would use, what did not load and why, and what to do about it. */
+  'backend.report': {
+    params: z.object({}),
+    result: DoctorReportSchema,
+  },
   'training.start': {
-    params: z.object({ doc: ProjectDocSchema }),
+    /** `projectPath`: the saved project the run is kept beside (absent or null: the data folder). */
+    params: z.object({ doc: ProjectDocSchema, projectPath: PathSchema.nullable().optional() }),
     result: z.object({ runId: z.string() }),
   },
   'training.stop': {
     params: z.object({ runId: z.string() }),
     result: z.object({ stopped: z.boolean() }),
   },
+  /** Pauses after the current batch; progress events stop until `training.resume`. */
+  'training.pause': {
+    params: z.object({ runId: z.string() }),
+    result: z.object({ paused: z.boolean() }),
+  },
+  'training.resume': {
+    params: z.object({ runId: z.string() }),
+    result: z.object({ resumed: z.boolean() }),
+  },
+  /** Runs kept beside a project (null: unsaved projects' runs in the data folder), newest first. */
+  'runs.list': {
+    params: z.object({ projectPath: PathSchema.nullable() }),
+    result: z.array(RunSummarySchema),
+  },
+  /** Everything about one run: settings, graph snapshot, curves, test evaluation, preprocessing. */
+  'runs.get': {
+    params: z.object({ projectPath: PathSchema.nullable(), runId: z.string() }),
+    result: RunRecordSchema,
+  },
+  'runs.delete': {
+    params: z.object({ projectPath: PathSchema.nullable(), runId: z.string() }),
+    result: z.object({ deleted: z.boolean() }),
+  },
+  /** Differing settings, graph differences and per-epoch curves of two or more runs. */
+  'runs.compare': {
+    params: z.object({ projectPath: PathSchema.nullable(), runIds: z.array(z.string()).min(2).max(10) }),
+    result: RunComparisonSchema,
+  },
+  /** Predicts one example with a run's model (final weights, or the best epoch's), preprocessed as in training. */
+  'runs.predict': {
+    params: z.object({
+      projectPath: PathSchema.nullable(),
+      runId: z.string(),
+      input: PredictInputSchema,
+      weights: z.enum(['final', 'best']).default('final'),
+    }),
+    result: PredictionSchema,
+  },
   'export.tfjs': {
-    params: z.object({ runId: z.string(), outDir: PathSchema }),
+    params: z.object({ runId: z.string(), outDir: PathSchema, projectPath: PathSchema.nullable().optional() }),
     result: z.object({ outDir: z.string(), files: z.array(z.string()) }),
   },
   /** Electron only: native dialogs. The browser mode has an in-app picker over `files.list`. */

@@ -85,6 +85,30 @@ describe('migrations', () => {
     expect(doc.graph).toEqual(parseProject(mnistText).graph);
   });
 
+  it('upgrades a version-1 file: fills the version-2 training settings with what version 1 did, keeps the rest', () => {
+    const v1 = mnist();
+    v1['version'] = 1;
+    const training = v1['training'] as Record<string, unknown>;
+    for (const k of ['data', 'optimizerOptions', 'lrSchedule', 'loss', 'metrics', 'validationSource', 'shuffle', 'seed', 'earlyStopping', 'checkpointBest']) delete training[k];
+    training['optimizer'] = 'sgd';
+    training['epochs'] = 4;
+    const doc = parseProject(JSON.stringify(v1));
+    expect(doc.version).toBe(2);
+    expect(doc.training).toEqual({ ...DEFAULT_TRAINING, optimizer: 'sgd', epochs: 4, learningRate: training['learningRate'] });
+    expect(doc.training.loss).toBe('categoricalCrossentropy');
+    expect(doc.training.lrSchedule).toEqual({ kind: 'constant' });
+    expect(doc.graph).toEqual(parseProject(mnistText).graph);
+  });
+
+  it('a version-1 file keeps version-2 fields it already has (written by a newer build) and is still validated', () => {
+    const v1 = mnist();
+    v1['version'] = 1;
+    (v1['training'] as Record<string, unknown>)['loss'] = 'huber';
+    expect(parseProject(JSON.stringify(v1)).training.loss).toBe('huber');
+    (v1['training'] as Record<string, unknown>)['loss'] = 'nonsense';
+    expect(fileError(() => parseProject(JSON.stringify(v1)))).toMatch(/^The project file is damaged: training\.loss: /);
+  });
+
   it('keeps values a version-0 file already had', () => {
     const v0 = mnist();
     v0['version'] = 0;
@@ -144,7 +168,7 @@ describe('bad project files give a ProjectFileError with a readable message', ()
         parseProject(withDoc((d) => ((d['graph'] as { nodes: Record<string, unknown>[] }).nodes[1]!['position'] = 'left'))),
       ),
     ).toMatch(/^The project file is damaged: graph\.nodes\.1\.position: /);
-    expect(fileError(() => parseProject(withDoc((d) => ((d['training'] as Record<string, unknown>)['optimizer'] = 'rmsprop'))))).toMatch(
+    expect(fileError(() => parseProject(withDoc((d) => ((d['training'] as Record<string, unknown>)['optimizer'] = 'lbfgs'))))).toMatch(
       /^The project file is damaged: training\.optimizer: .*"sgd"/,
     );
   });

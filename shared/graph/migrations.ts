@@ -1,8 +1,19 @@
-import { PROJECT_FORMAT, PROJECT_VERSION, ProjectDocSchema, type ProjectDoc } from './document';
+import {
+  DEFAULT_DATA_OPTIONS,
+  DEFAULT_EARLY_STOPPING,
+  DEFAULT_OPTIMIZER_OPTIONS,
+  PROJECT_FORMAT,
+  PROJECT_VERSION,
+  ProjectDocSchema,
+  type ProjectDoc,
+} from './document';
 
 /**
  * Numbered migrations: `MIGRATIONS[n]` upgrades a version-n document to n+1.
  * Version 0 was the pre-release shape without `validationSplit`/limits.
+ * Version 1 (walking skeleton) knew MNIST, SGD/Adam and a learning rate only;
+ * version 2 adds data options, optimizer options, schedules, losses, metrics,
+ * shuffling, seeds, early stopping and checkpoints.
  */
 type Migration = (doc: Record<string, unknown>) => Record<string, unknown>;
 
@@ -13,6 +24,27 @@ export const MIGRATIONS: Readonly<Record<number, Migration>> = {
       ...doc,
       version: 1,
       training: { validationSplit: 0.1, trainLimit: null, testLimit: null, ...training },
+    };
+  },
+  1: (doc) => {
+    const training = (doc['training'] ?? {}) as Record<string, unknown>;
+    // Version 1 trained every model with categorical cross-entropy and reported accuracy.
+    return {
+      ...doc,
+      version: 2,
+      training: {
+        data: { ...DEFAULT_DATA_OPTIONS },
+        optimizerOptions: { ...DEFAULT_OPTIMIZER_OPTIONS },
+        lrSchedule: { kind: 'constant' },
+        loss: 'categoricalCrossentropy',
+        metrics: ['accuracy'],
+        validationSource: 'split',
+        shuffle: true,
+        seed: null,
+        earlyStopping: { ...DEFAULT_EARLY_STOPPING },
+        checkpointBest: false,
+        ...training,
+      },
     };
   },
 };

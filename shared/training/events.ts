@@ -16,10 +16,65 @@ export const BackendReportSchema = z.object({
 });
 export type BackendReport = z.infer<typeof BackendReportSchema>;
 
-export const MetricsSchema = z.object({ loss: z.number(), accuracy: z.number() });
+/**
+ * Loss and accuracy always (accuracy is 0 for regression); the other metrics
+ * when the settings ask for them and they apply (AUC: two classes; MAE: regression).
+ */
+export const MetricsSchema = z.object({
+  loss: z.number(),
+  accuracy: z.number(),
+  precision: z.number().optional(),
+  recall: z.number().optional(),
+  auc: z.number().optional(),
+  mae: z.number().optional(),
+});
 export type Metrics = z.infer<typeof MetricsSchema>;
 
 const RunId = z.string().min(1).max(100);
+
+/** Tensors alive in the trainer and the bytes they hold. */
+export const MemorySchema = z.object({ tensors: z.number().int(), bytes: z.number() });
+
+/** One example shown back to people: image pixels, text, or feature values. */
+export const SampleViewSchema = z.discriminatedUnion('kind', [
+  /** Pixels 0..255, row-major, `channels` values per pixel. */
+  z.object({ kind: z.literal('image'), width: z.number().int(), height: z.number().int(), channels: z.number().int(), pixels: z.array(z.number()) }),
+  z.object({ kind: z.literal('text'), text: z.string() }),
+  z.object({ kind: z.literal('values'), names: z.array(z.string()), values: z.array(z.number()) }),
+]);
+export type SampleView = z.infer<typeof SampleViewSchema>;
+
+export const ClassStatsSchema = z.object({
+  name: z.string(),
+  precision: z.number(),
+  recall: z.number(),
+  /** Test samples of this class. */
+  support: z.number().int(),
+});
+
+/** What the test set says after training. */
+export const EvaluationSchema = z.discriminatedUnion('task', [
+  z.object({
+    task: z.literal('classification'),
+    classNames: z.array(z.string()),
+    /** `confusion[actual][predicted]` counts. */
+    confusion: z.array(z.array(z.number().int())),
+    perClass: z.array(ClassStatsSchema),
+    /** Wrong predictions with the highest confidence, most confident first. */
+    mostConfidentWrong: z.array(
+      z.object({ index: z.number().int(), actual: z.number().int(), predicted: z.number().int(), confidence: z.number(), sample: SampleViewSchema }),
+    ),
+  }),
+  z.object({
+    task: z.literal('regression'),
+    /** Up to 1,000 test samples: what the model predicted against the truth. */
+    points: z.array(z.object({ actual: z.number(), predicted: z.number() })),
+    mae: z.number(),
+    rmse: z.number(),
+    r2: z.number(),
+  }),
+]);
+export type Evaluation = z.infer<typeof EvaluationSchema>;
 
 /** Everything a training run reports, in order: started, (batch | epoch)*, done | error. */
 export const TrainEventSchema = z.discriminatedUnion('type', [
@@ -32,6 +87,10 @@ export const TrainEventSchema = z.discriminatedUnion('type', [
     trainSamples: z.number().int(),
     validationSamples: z.number().int(),
     testSamples: z.number().int(),
+    task: z.enum(['classification', 'regression']).optional(),
+    classNames: z.array(z.string()).optional(),
+    /** The project file the run is kept beside (null: unsaved, kept in the data folder). */
+    projectPath: z.string().nullable().optional(),
   }),
   z.object({
     type: z.literal('batch'),
@@ -44,6 +103,10 @@ export const TrainEventSchema = z.discriminatedUnion('type', [
     accuracy: z.number(),
     samplesPerSec: z.number(),
     etaSec: z.number(),
+    learningRate: z.number().optional(),
+    memory: MemorySchema.optional(),
+    /** tfjs backend name (`wasm`, `cpu`, `tensorflow`). */
+    backend: z.string().optional(),
   }),
   z.object({
     type: z.literal('epoch'),
@@ -52,6 +115,11 @@ export const TrainEventSchema = z.discriminatedUnion('type', [
     step: z.number().int(),
     train: MetricsSchema,
     validation: MetricsSchema.nullable(),
+    learningRate: z.number().optional(),
+    /** True when this epoch is the best so far by the early-stopping monitor. */
+    best: z.boolean().optional(),
+    memory: MemorySchema.optional(),
+    seconds: z.number().optional(),
   }),
   z.object({ type: z.literal('evaluating'), runId: RunId }),
   z.object({
@@ -61,7 +129,18 @@ export const TrainEventSchema = z.discriminatedUnion('type', [
     stopped: z.boolean(),
     test: MetricsSchema.nullable(),
     seconds: z.number(),
+    /** Set when early stopping ended the run: the epoch (0-based) it stopped after. */
+    earlyStoppedAt: z.number().int().nullable().optional(),
+    /** The best epoch (0-based) by the early-stopping monitor; its weights are the final ones when restored. */
+    bestEpoch: z.number().int().nullable().optional(),
+    evaluation: EvaluationSchema.nullable().optional(),
   }),
-  z.object({ type: z.literal('error'), runId: RunId, message: z.string() }),
+  z.object({
+    type: z.literal('error'),
+    runId: RunId,
+    message: z.string(),
+    /** `crash`: the trainer process died (out of memory, native abort, killed); the app and project are unaffected. */
+    kind: z.enum(['crash', 'diverged', 'data', 'failed']).optional(),
+  }),
 ]);
 export type TrainEvent = z.infer<typeof TrainEventSchema>;

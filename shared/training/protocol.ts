@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { ProjectDocSchema } from '../graph/document';
 import { TrainEventSchema } from './events';
+import { DoctorReportSchema } from './doctor';
+import { PredictInputSchema, PredictionSchema } from './runs';
 
 /** Messages between the back-end service and its trainer process. */
 export const ToTrainerSchema = z.discriminatedUnion('type', [
@@ -10,8 +12,16 @@ export const ToTrainerSchema = z.discriminatedUnion('type', [
     doc: ProjectDocSchema,
     /** Folder where the trained model (model.json + weights.bin) and run.json are written. */
     runDir: z.string(),
+    /** The project the run is kept beside (null or absent: unsaved). */
+    projectPath: z.string().nullable().optional(),
   }),
   z.object({ type: z.literal('stop') }),
+  z.object({ type: z.literal('pause') }),
+  z.object({ type: z.literal('resume') }),
+  /** Predict one example with the model saved in `runDir` (or its `best/` checkpoint). */
+  z.object({ type: z.literal('predict'), runDir: z.string(), input: PredictInputSchema, weights: z.enum(['final', 'best']) }),
+  /** Load the best backend and describe it. */
+  z.object({ type: z.literal('doctor') }),
   /** Build the graph with fresh weights and write it as a TF.js LayersModel. */
   z.object({ type: z.literal('export-fresh'), doc: ProjectDocSchema, outDir: z.string() }),
 ]);
@@ -21,5 +31,7 @@ export const FromTrainerSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('event'), event: TrainEventSchema }),
   z.object({ type: z.literal('exported'), files: z.array(z.string()) }),
   z.object({ type: z.literal('failed'), message: z.string() }),
+  z.object({ type: z.literal('predicted'), prediction: PredictionSchema }),
+  z.object({ type: z.literal('doctor'), report: DoctorReportSchema }),
 ]);
 export type FromTrainer = z.infer<typeof FromTrainerSchema>;

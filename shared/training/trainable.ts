@@ -3,13 +3,48 @@ import type { GraphAnalysis } from '../graph/analyze';
 import type { GraphIssue } from '../graph/issues';
 import type { DatasetInfo } from '../api/contract';
 import { product, formatShape } from '../layers/params';
+import type { LossName, TrainingSettings } from '../graph/document';
+
+const CLASSIFICATION_LOSSES: ReadonlySet<LossName> = new Set(['categoricalCrossentropy', 'sparseCategoricalCrossentropy', 'binaryCrossentropy', 'hinge']);
 
 /**
  * Checks that a valid graph fits the chosen data set before training starts,
  * so a mismatch is a readable error rather than a tfjs exception.
  */
-export function checkTrainable(graph: Graph, analysis: GraphAnalysis, dataset: DatasetInfo): GraphIssue[] {
+export function checkTrainable(
+  graph: Graph,
+  analysis: GraphAnalysis,
+  dataset: DatasetInfo,
+  settings?: Pick<TrainingSettings, 'loss'>,
+): GraphIssue[] {
   const issues: GraphIssue[] = [];
+  if (!dataset.available) {
+    issues.push({
+      code: 'DATA_MISSING',
+      severity: 'error',
+      message: `${dataset.name} is not installed${dataset.unavailableReason ? `: ${dataset.unavailableReason}` : '.'}`,
+      fix: dataset.unavailableReason ?? 'Choose another data set.',
+    });
+    return issues;
+  }
+  if (dataset.source === 'import' && dataset.sampleShape.length === 0) {
+    issues.push({
+      code: 'DATA_MISSING',
+      severity: 'error',
+      message: `${dataset.name}: no file or folder has been read yet.`,
+      fix: 'Choose the file or folder to import in the training settings.',
+    });
+    return issues;
+  }
+  const loss = settings?.loss;
+  if (loss && dataset.task === 'regression' && CLASSIFICATION_LOSSES.has(loss)) {
+    issues.push({
+      code: 'LOSS_MISMATCH',
+      severity: 'error',
+      message: `${dataset.name} is a regression data set (numbers to predict), but the loss ${loss} compares class probabilities.`,
+      fix: 'Use meanSquaredError, meanAbsoluteError or huber.',
+    });
+  }
   if (analysis.inputs.length !== 1) {
     issues.push({
       code: 'DATA_MISMATCH',
@@ -43,17 +78,39 @@ export function checkTrainable(graph: Graph, analysis: GraphAnalysis, dataset: D
     });
   }
   const outShape = analysis.nodes.get(outputId)?.outputShape;
-  if (outShape && (outShape.length !== 2 || outShape[1] !== dataset.numClasses)) {
+  const regression = dataset.task === 'regression';
+  // Two classes with binary cross-entropy: one sigmoid output, or two softmax ones.
+  const binaryOne = !regression && dataset.numClasses === 2 && loss === 'binaryCrossentropy';
+  const wanted = regression ? dataset.outputSize : dataset.numClasses;
+  const outUnits = outShape && outShape.length === 2 ? outShape[1] : undefined;
+  const outputFits = outUnits === wanted || (binaryOne && outUnits === 1);
+  if (outShape && !outputFits) {
     issues.push({
       code: 'DATA_MISMATCH',
       severity: 'error',
       nodeId: outputId,
-      message: `${outNode ? nodeLabel(outNode) : 'The output layer'}: its output ${formatShape(outShape)} must be [?, ${dataset.numClasses}]: one score per class of ${dataset.name}.`,
-      fix: `End with a Dense layer of ${dataset.numClasses} units and softmax activation.`,
+      message: regression
+        ? `${outNode ? nodeLabel(outNode) : 'The output layer'}: its output ${formatShape(outShape)} must be [?, ${wanted}]: the value${wanted === 1 ? '' : 's'} to predict of ${dataset.name}.`
+        : `${outNode ? nodeLabel(outNode) : 'The output layer'}: its output ${formatShape(outShape)} must be [?, ${wanted}]: one score per class of ${dataset.name}.`,
+      fix: regression
+        ? `End with a Dense layer of ${wanted} unit${wanted === 1 ? '' : 's'} and linear activation.`
+        : binaryOne
+          ? 'End with a Dense layer of 1 unit and sigmoid activation (or 2 units and softmax).'
+          : `End with a Dense layer of ${dataset.numClasses} units and softmax activation.`,
     });
   }
   const activation = outNode?.params['activation'];
-  if (outNode && activation !== 'softmax') {
+  if (outNode && !regression && binaryOne && outUnits === 1) {
+    if (activation !== 'sigmoid') {
+      issues.push({
+        code: 'OUTPUT_NOT_SOFTMAX',
+        severity: 'warning',
+        nodeId: outputId,
+        message: `${nodeLabel(outNode)} is the single output for binary cross-entropy but is not a sigmoid, so its value is not a probability.`,
+        fix: "Set the last layer's activation to sigmoid.",
+      });
+    }
+  } else if (outNode && !regression && activation !== 'softmax' && loss !== 'hinge' && loss !== 'meanSquaredError' && loss !== 'meanAbsoluteError' && loss !== 'huber') {
     issues.push({
       code: 'OUTPUT_NOT_SOFTMAX',
       severity: 'warning',

@@ -1,0 +1,149 @@
+import { z } from 'zod';
+import { GraphSchema, TrainingSettingsSchema } from '../graph/document';
+import { BackendReportSchema, EvaluationSchema, MetricsSchema } from './events';
+
+/** Runs as stored beside a project (`<project>.runs/<runId>/run.json`) and as the contract returns them. */
+
+export const RunStatusSchema = z.enum(['running', 'done', 'stopped', 'error']);
+
+export const EpochRecordSchema = z.object({
+  epoch: z.number().int(),
+  train: MetricsSchema,
+  validation: MetricsSchema.nullable(),
+  learningRate: z.number(),
+  seconds: z.number(),
+});
+export type EpochRecordData = z.infer<typeof EpochRecordSchema>;
+
+/** What training did to the data, so prediction and export use exactly the same. */
+export const PreprocessingSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('image'),
+    height: z.number().int(),
+    width: z.number().int(),
+    channels: z.number().int(),
+    /** Pixels are divided by this (255: values in 0..1). */
+    scale: z.number(),
+    classNames: z.array(z.string()),
+  }),
+  z.object({
+    kind: z.literal('text'),
+    /** Lower-cased, `<br />` removed, split on non-letters; id 0 pads, 1 is `<unk>`, words from 2 by frequency. */
+    vocabulary: z.array(z.string()),
+    sequenceLength: z.number().int(),
+    /** Texts longer than the sequence keep their start (`pre`: their end). */
+    truncate: z.enum(['post', 'pre']),
+    padding: z.enum(['post', 'pre']),
+    classNames: z.array(z.string()),
+  }),
+  z.object({
+    kind: z.literal('tabular'),
+    /** One entry per input column, in order. */
+    columns: z.array(
+      z.discriminatedUnion('type', [
+        z.object({ type: z.literal('numeric'), name: z.string(), mean: z.number(), std: z.number() }),
+        z.object({ type: z.literal('categorical'), name: z.string(), categories: z.array(z.string()) }),
+      ]),
+    ),
+    /** Regression targets were standardized with these; predictions are scaled back. */
+    target: z.object({ name: z.string(), mean: z.number(), std: z.number() }).nullable(),
+    classNames: z.array(z.string()),
+  }),
+]);
+export type Preprocessing = z.infer<typeof PreprocessingSchema>;
+
+export const RunRecordSchema = z.object({
+  runId: z.string(),
+  name: z.string(),
+  status: RunStatusSchema,
+  projectPath: z.string().nullable(),
+  settings: TrainingSettingsSchema,
+  graph: GraphSchema,
+  /** SHA-256 of the graph's layers, parameters and edges (positions and names ignored). */
+  graphHash: z.string(),
+  backend: BackendReportSchema.nullable(),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  seconds: z.number(),
+  trainSeconds: z.number(),
+  samplesPerSec: z.number(),
+  stopped: z.boolean(),
+  earlyStoppedAt: z.number().int().nullable(),
+  bestEpoch: z.number().int().nullable(),
+  epochs: z.array(EpochRecordSchema),
+  test: MetricsSchema.nullable(),
+  evaluation: EvaluationSchema.nullable(),
+  preprocessing: PreprocessingSchema.nullable(),
+  totalParams: z.number().int(),
+  /** Files of the final model, relative to the run folder; empty when nothing was trained. */
+  modelFiles: z.array(z.string()),
+  /** Files of the best epoch's model (`best/...`); empty when no checkpoint was kept. */
+  bestModelFiles: z.array(z.string()),
+  error: z.string().nullable(),
+});
+export type RunRecordData = z.infer<typeof RunRecordSchema>;
+
+export const RunSummarySchema = z.object({
+  runId: z.string(),
+  name: z.string(),
+  status: RunStatusSchema,
+  dataset: z.string(),
+  startedAt: z.string(),
+  seconds: z.number(),
+  epochsDone: z.number().int(),
+  test: MetricsSchema.nullable(),
+  backend: z.string().nullable(),
+  graphHash: z.string(),
+  hasModel: z.boolean(),
+  hasBest: z.boolean(),
+});
+export type RunSummary = z.infer<typeof RunSummarySchema>;
+
+export const RunComparisonSchema = z.object({
+  runs: z.array(RunSummarySchema),
+  /** Settings that differ, as dotted paths (`optimizerOptions.momentum`) with each run's value as JSON text. */
+  settings: z.array(z.object({ path: z.string(), values: z.array(z.string()) })),
+  /** Graph differences against the first run. */
+  graph: z.object({
+    same: z.boolean(),
+    differences: z.array(
+      z.object({
+        runId: z.string(),
+        added: z.array(z.string()),
+        removed: z.array(z.string()),
+        changed: z.array(z.object({ nodeId: z.string(), param: z.string(), from: z.string(), to: z.string() })),
+        edgesChanged: z.boolean(),
+      }),
+    ),
+  }),
+  /** Per-epoch curves of each run, for overlaid charts. */
+  curves: z.array(z.object({ runId: z.string(), epochs: z.array(EpochRecordSchema) })),
+});
+export type RunComparison = z.infer<typeof RunComparisonSchema>;
+
+/** One example to predict: a drawn image (values 0..1), typed text, or feature values by column. */
+export const PredictInputSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('image'),
+    width: z.number().int().min(1).max(1024),
+    height: z.number().int().min(1).max(1024),
+    channels: z.number().int().min(1).max(4).default(1),
+    pixels: z.array(z.number().finite()).max(1024 * 1024 * 4),
+  }),
+  z.object({ kind: z.literal('text'), text: z.string().max(100_000) }),
+  z.object({ kind: z.literal('features'), values: z.record(z.string(), z.union([z.number().finite(), z.string()])) }),
+  /** Already preprocessed values in the model's input layout (synthetic points). */
+  z.object({ kind: z.literal('raw'), values: z.array(z.number().finite()).max(1_000_000) }),
+]);
+export type PredictInput = z.infer<typeof PredictInputSchema>;
+
+export const PredictionSchema = z.discriminatedUnion('task', [
+  z.object({
+    task: z.literal('classification'),
+    classNames: z.array(z.string()),
+    probabilities: z.array(z.number()),
+    predicted: z.number().int(),
+  }),
+  z.object({ task: z.literal('regression'), values: z.array(z.number()) }),
+]);
+export type Prediction = z.infer<typeof PredictionSchema>;
