@@ -151,3 +151,17 @@ describe('connection rules', () => {
     expect(why).toContain('[?, 128]');
   });
 });
+
+describe('segmentAt', () => {
+  it('finds the nearest connection under a point, not near its ends', async () => {
+    const { segmentAt } = await import('../graph/hit');
+    const segs = [
+      { id: 'a', a: { x: 0, y: 0 }, b: { x: 400, y: 0 } },
+      { id: 'b', a: { x: 0, y: 100 }, b: { x: 400, y: 100 } },
+    ];
+    expect(segmentAt({ x: 200, y: 20 }, segs, 40)).toBe('a');
+    expect(segmentAt({ x: 200, y: 70 }, segs, 40)).toBe('b');
+    expect(segmentAt({ x: 200, y: 50 }, segs, 40)).toBe(null);
+    expect(segmentAt({ x: 5, y: 0 }, segs, 40)).toBe(null);
+  });
+});

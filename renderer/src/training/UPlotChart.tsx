@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 
@@ -27,6 +27,15 @@ interface Props {
   readonly integerX?: boolean;
   /** Shown over the empty plot. */
   readonly emptyText?: string;
+  /** Offer a log-scale toggle for the left axis (losses). */
+  readonly logToggle?: boolean;
+}
+
+/** A value for the hover readout: 4 significant digits. */
+export function formatValue(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  const a = Math.abs(v);
+  return a !== 0 && (a < 1e-3 || a >= 1e5) ? v.toExponential(2) : Number(v.toPrecision(4)).toString();
 }
 
 const cssVar = (el: Element, name: string, fallback: string) => getComputedStyle(el).getPropertyValue(name).trim() || fallback;
@@ -35,8 +44,30 @@ const cssVar = (el: Element, name: string, fallback: string) => getComputedStyle
  * A uPlot chart created once; new data is pushed with `setData`, at most once
  * per animation frame however fast events arrive.
  */
-export function UPlotChart({ title, xLabel, yLabel, series, rightScale, data, version, testId, emptyText, integerX }: Props) {
+export function UPlotChart(props: Props) {
+  const [log, setLog] = useState(false);
+  // The scale is part of the chart's structure: a toggle builds it anew.
+  return <UPlotChartView key={log ? 'log' : 'linear'} {...props} log={log} setLog={setLog} />;
+}
+
+function UPlotChartView({
+  title,
+  xLabel,
+  yLabel,
+  series,
+  rightScale,
+  data,
+  version,
+  testId,
+  emptyText,
+  integerX,
+  logToggle,
+  log,
+  setLog,
+}: Props & { readonly log: boolean; readonly setLog: (v: boolean) => void }) {
   const host = useRef<HTMLDivElement>(null);
+  const readout = useRef<HTMLSpanElement>(null);
+  const toggleId = useId();
   const chart = useRef<uPlot | null>(null);
   const latest = useRef(data);
   const frame = useRef<number | null>(null);
@@ -65,6 +96,7 @@ export function UPlotChart({ title, xLabel, yLabel, series, rightScale, data, ve
       cursor: { drag: { x: false, y: false } },
       scales: {
         x: { time: false, range: (_u, min, max) => (min === max ? [min - 1, max + 1] : [min, max]) },
+        ...(log ? { y: { distr: 3, log: 10 } } : {}),
         ...(rightScale ? { [rightScale.key]: { range: rightScale.range } } : {}),
       },
       axes: [
@@ -72,6 +104,26 @@ export function UPlotChart({ title, xLabel, yLabel, series, rightScale, data, ve
         axis(yLabel),
         ...(rightScale ? [axis(rightScale.label, { scale: rightScale.key, side: 1, grid: { show: false } })] : []),
       ],
+      hooks: {
+        // Hover values, written straight to the DOM (no React render per mouse move).
+        setCursor: [
+          (u) => {
+            const el = readout.current;
+            if (!el) return;
+            const i = u.cursor.idx;
+            if (i === null || i === undefined) {
+              el.textContent = '';
+              return;
+            }
+            const x = u.data[0]?.[i];
+            const parts = series.map((s, k) => {
+              const v = u.data[k + 1]?.[i];
+              return typeof v === 'number' ? `${s.label} ${formatValue(v)}` : null;
+            });
+            el.textContent = [`${xLabel} ${String(x)}`, ...parts.filter(Boolean)].join(' · ');
+          },
+        ],
+      },
       series: [
         {},
         ...series.map<uPlot.Series>((s) => ({
@@ -110,9 +162,16 @@ export function UPlotChart({ title, xLabel, yLabel, series, rightScale, data, ve
   }, [version, data]);
 
   return (
-    <figure className="chart" data-testid={testId} aria-label={title} data-points={data[0]?.length ?? 0}>
+    <figure className="chart" data-testid={testId} aria-label={title} data-points={data[0]?.length ?? 0} data-scale={log ? 'log' : 'linear'}>
       <figcaption className="chart__head">
         <span className="chart__title">{title}</span>
+        <span className="chart__readout" ref={readout} data-testid={testId ? `${testId}-readout` : undefined} />
+        {logToggle ? (
+          <label className="chart__toggle" htmlFor={toggleId}>
+            <input id={toggleId} type="checkbox" checked={log} onChange={(e) => setLog(e.target.checked)} />
+            Log scale
+          </label>
+        ) : null}
         <span className="chart__legend">
           {series.map((s) => (
             <span key={s.label} className="chart__key">

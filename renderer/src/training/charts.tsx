@@ -10,7 +10,7 @@ export function BatchLossChart() {
   const series = useEditor((s) => s.training.series);
   const version = useEditor((s) => s.training.version);
   const data = useMemo<uPlot.AlignedData>(() => [series.step, series.loss], [series]);
-  return <UPlotChart title="Batch loss" xLabel="step" yLabel="loss" series={BATCH_SERIES} data={data} version={version} testId="batch-loss-chart" emptyText="The loss of each batch appears here while training." />;
+  return <UPlotChart title="Batch loss" xLabel="step" yLabel="loss" series={BATCH_SERIES} data={data} version={version} testId="batch-loss-chart" logToggle emptyText="The loss of each batch appears here while training." />;
 }
 
 const EPOCH_SERIES = [
@@ -45,6 +45,7 @@ export function EpochChart() {
       version={epochs.length}
       testId="epoch-chart"
       integerX
+      logToggle
       emptyText="Loss and accuracy per epoch appear after each epoch."
     />
   );
