@@ -4,11 +4,13 @@ import { NetwrightGRU, type NetwrightGRUConfig } from './gru';
 import { MultiHeadAttention, type MultiHeadAttentionConfig } from './multi-head-attention';
 import { PositionalEmbedding, type PositionalEmbeddingConfig } from './positional-embedding';
 import { TransformerEncoder, type TransformerEncoderConfig } from './transformer-encoder';
+import { Subtract } from './subtract';
+import { SpatialDropout2D } from './spatial-dropout';
 
-export { MultiHeadAttention, NetwrightGRU, PositionalEmbedding, TransformerEncoder };
+export { MultiHeadAttention, NetwrightGRU, PositionalEmbedding, TransformerEncoder, Subtract, SpatialDropout2D };
 
 /** Every custom layer class, by the className written into model.json. */
-export const CUSTOM_LAYER_CLASSES = [MultiHeadAttention, PositionalEmbedding, TransformerEncoder, NetwrightGRU] as const;
+export const CUSTOM_LAYER_CLASSES = [MultiHeadAttention, PositionalEmbedding, TransformerEncoder, NetwrightGRU, Subtract, SpatialDropout2D] as const;
 
 let registered = false;
 
@@ -37,6 +39,8 @@ export const customFactories: Readonly<Record<string, Factory>> = {
   transformerEncoder: (c) => new TransformerEncoder(c as unknown as TransformerEncoderConfig),
   /** GRU in Keras's math, `resetAfter` true (Keras's default) or false. */
   netwrightGru: (c) => new NetwrightGRU(c as unknown as NetwrightGRUConfig),
+  subtract: (c) => new Subtract(c),
+  spatialDropout2d: (c) => new SpatialDropout2D(c as unknown as { rate: number }),
 };
 
 /**
