@@ -1,0 +1,104 @@
+import type { ExportFormat } from '../../shared/export/result';
+import type { ModelInfo } from './model-info';
+
+const shapeText = (s: readonly (number | null)[]) => `[${s.map((d) => (d === null ? 'batch' : d)).join(', ')}]`;
+
+/** A few lines saying what the preprocessing is, from the run's record. */
+export function preprocessingText(p: Record<string, unknown> | null): string {
+  if (!p) {
+    return 'No preprocessing was recorded (the model was exported without a training run, or the run predates records): feed inputs as the Input layers describe them.';
+  }
+  const classes = Array.isArray(p['classNames']) && p['classNames'].length ? `Class names, in output order: ${(p['classNames'] as unknown[]).join(', ')}.` : '';
+  switch (p['kind']) {
+    case 'image':
+      return `Images of ${String(p['height'])} x ${String(p['width'])} pixels with ${String(p['channels'])} channel(s); pixel values are divided by ${String(p['scale'])} before they enter the model. ${classes}`;
+    case 'text':
+      return (
+        `Text is lower-cased, \`<br />\` removed and split on non-letters; each word becomes its index in \`vocabulary\` ` +
+        `(0 pads, 1 is \`<unk>\` for words not in it), cut or padded to ${String(p['sequenceLength'])} tokens ` +
+        `(truncate ${String(p['truncate'])}, pad ${String(p['padding'])}). ${classes}`
+      );
+    case 'tabular':
+      return `Each numeric column is standardized, (value - mean) / std, and each categorical one one-hot encoded, in the column order of preprocessing.json. ${p['target'] ? 'Regression outputs are scaled back with the target\'s mean and std.' : ''} ${classes}`;
+    default:
+      return 'See preprocessing.json.';
+  }
+}
+
+function inputsText(info: ModelInfo): string {
+  return info.inputs.map((i) => `- \`${i.name}\`: ${i.dtype} ${shapeText(i.shape)}`).join('\n');
+}
+
+const EXAMPLES: Record<ExportFormat, (info: ModelInfo) => string> = {
+  tfjs: (info) => `\`\`\`js
+const tf = require('@tensorflow/tfjs');           // or @tensorflow/tfjs-node
+require('./netwright-layers.js')(tf);             // Netwright's custom layers, if the model uses any
+const model = await tf.loadLayersModel(tf.io.fromMemory(/* model.json + weights.bin */));
+// in a browser: await tf.loadLayersModel('model.json')
+const x = tf.zeros([1, ${info.inputs[0]?.shape.slice(1).map((d) => d ?? 16).join(', ') ?? ''}]${info.inputs[0]?.dtype === 'int32' ? ", 'int32'" : ''});
+model.predict(x).print();
+\`\`\`
+With tfjs-node, \`tf.loadLayersModel('file://./model.json')\` reads the files directly.`,
+  onnx: (info) => `\`\`\`python
+import numpy as np, onnxruntime as ort
+session = ort.InferenceSession("model.onnx")
+x = np.zeros((1, ${info.inputs[0]?.shape.slice(1).map((d) => d ?? 16).join(', ') ?? ''}), dtype=np.${info.inputs[0]?.dtype === 'int32' ? 'int32' : 'float32'})
+print(session.run(None, {"${info.inputs[0]?.name ?? 'input'}": x})[0])
+\`\`\`
+In Node: \`const ort = require('onnxruntime-node'); const s = await ort.InferenceSession.create('model.onnx');\`.
+Tensors are channels-last as in Keras ([batch, height, width, channels]).`,
+  keras: (info) => `\`\`\`python
+import numpy as np
+from model import build_model
+model = build_model()          # the layers, with weights.h5 loaded
+x = np.zeros((1, ${info.inputs[0]?.shape.slice(1).map((d) => d ?? 16).join(', ') ?? ''}), dtype="${info.inputs[0]?.dtype ?? 'float32'}")
+print(model.predict(x))
+\`\`\`
+Written for Keras 3 (\`pip install keras\` with a backend such as TensorFlow, JAX or PyTorch).
+\`weights.h5\` is in Keras's HDF5 layout (a group per layer, \`layer_names\` / \`weight_names\` attributes).`,
+  pytorch: (info) => `\`\`\`python
+import torch
+from model import load_model
+model = load_model()           # weights.npz loaded, eval mode
+x = torch.zeros(1, ${info.inputs[0]?.shape.slice(1).map((d) => d ?? 16).join(', ') ?? ''}${info.inputs[0]?.dtype === 'int32' ? ', dtype=torch.long' : ''})
+with torch.no_grad():
+    print(model(x))
+\`\`\`
+Needs only torch (1.13 or newer) and numpy. \`python model.py inputs.npz outputs.npz\` predicts arrays saved with \`np.savez\`.`,
+  torchrun: () => `\`\`\`sh
+# 2 processes on this machine (gloo on CPU; nccl when CUDA GPUs are there)
+torchrun --nproc_per_node=2 train.py --data /path/to/data --epochs 2
+# or without torchrun: python3 -m torch.distributed.run --nproc_per_node=2 train.py ...
+\`\`\`
+Checkpoints go to \`--checkpoint-dir\` (default \`checkpoints/\`) after every epoch; running the same command
+again resumes from the last one. Metrics are printed as one JSON object per epoch.`,
+};
+
+export function readme(format: ExportFormat, title: string, info: ModelInfo, runId: string | null, preprocessing: Record<string, unknown> | null, files: readonly string[], extra = ''): string {
+  const what: Record<ExportFormat, string> = {
+    tfjs: 'a TensorFlow.js LayersModel',
+    onnx: 'an ONNX model (opset 17)',
+    keras: 'a Keras model (Python source + HDF5 weights)',
+    pytorch: 'a PyTorch nn.Module (Python source + NumPy weights)',
+    torchrun: 'a PyTorch DistributedDataParallel training script',
+  };
+  return `# ${title}: ${what[format]}
+
+Exported from Netwright ${runId ? `with the trained weights of run \`${runId}\`` : 'with fresh (untrained) weights'}.
+${info.layers.length} layers, ${info.totalParams.toLocaleString('en-US')} parameters (as Keras counts them).
+
+## Files
+${files.map((f) => `- \`${f}\``).join('\n')}
+
+## Inputs and outputs
+${inputsText(info)}
+- outputs: ${info.outputShapes.map(shapeText).join(', ')}
+
+## Preprocessing
+${preprocessingText(preprocessing)}
+${preprocessing ? 'The full record (vocabulary, statistics, class names) is in `preprocessing.json`.' : ''}
+
+## Predict
+${EXAMPLES[format](info)}
+${extra}`;
+}

@@ -1,0 +1,113 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type * as tf from '@tensorflow/tfjs';
+import type { Graph, ProjectDoc } from '../../shared/graph/document';
+import { analyzeGraph } from '../../shared/graph/analyze';
+import { compileGraph } from '../../shared/graph/compile';
+import { buildModel } from '../trainer/build-model';
+import { loadModelFromDir } from '../trainer/save-model';
+import { ExportError, modelInfo, type ModelInfo } from './model-info';
+
+/** What an export starts from: a built model (fresh or a run's trained weights) and what the run recorded. */
+export interface ExportSource {
+  readonly model: tf.LayersModel;
+  readonly info: ModelInfo;
+  readonly name: string;
+  readonly runId: string | null;
+  /** The run's preprocessing record (normalization, vocabulary, class names, image size), or null. */
+  readonly preprocessing: Record<string, unknown> | null;
+  /** The training settings (the run's, else the project's). */
+  readonly training: Record<string, unknown>;
+}
+
+const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
+
+/** Folders that may hold a project's runs: beside the project (`x.runs/`), then `<home>/runs`. */
+export function runRoots(projectPath: string | null, home: string): string[] {
+  const roots: string[] = [];
+  if (projectPath) {
+    const full = path.resolve(projectPath);
+    roots.push(path.join(path.dirname(full), `${path.basename(full).replace(/\.nwproj$/i, '')}.runs`));
+  }
+  roots.push(path.join(home, 'runs'));
+  return roots;
+}
+
+/** The folder of run `runId` (or the newest run with a saved model for `latest`); null when there is none. */
+export function findRunDir(projectPath: string | null, home: string, runId: string): string | null {
+  const roots = runRoots(projectPath, home);
+  if (runId === 'latest') {
+    let best: { id: string; dir: string } | null = null;
+    for (const root of roots) {
+      let names: string[] = [];
+      try {
+        names = fs.readdirSync(root);
+      } catch {
+        continue;
+      }
+      for (const id of names) {
+        if (!RUN_ID.test(id) || !fs.existsSync(path.join(root, id, 'model.json'))) continue;
+        if (!best || id > best.id) best = { id, dir: path.join(root, id) };
+      }
+      if (best) return best.dir;
+    }
+    return null;
+  }
+  if (!RUN_ID.test(runId)) throw new ExportError(`"${runId}" is not a run id.`);
+  for (const root of roots) {
+    const dir = path.join(root, runId);
+    if (fs.existsSync(path.join(dir, 'model.json'))) return dir;
+  }
+  return null;
+}
+
+function readRecord(runDir: string): Record<string, unknown> | null {
+  try {
+    const parsed: unknown = JSON.parse(fs.readFileSync(path.join(runDir, 'run.json'), 'utf8'));
+    return parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+const isGraph = (g: unknown): g is Graph => Boolean(g && typeof g === 'object' && Array.isArray((g as Graph).nodes) && Array.isArray((g as Graph).edges));
+const asRecord = (x: unknown): Record<string, unknown> | null => (x && typeof x === 'object' && !Array.isArray(x) ? (x as Record<string, unknown>) : null);
+
+/**
+ * Loads what to export: with `runDir`, the run's trained model (its run.json's graph, settings
+ * and preprocessing when present); without, the project's graph with fresh weights.
+ * The caller disposes `model`.
+ */
+export async function loadExportSource(doc: ProjectDoc, runDir: string | null): Promise<ExportSource> {
+  const record = runDir ? readRecord(runDir) : null;
+  const graph = record && isGraph(record['graph']) ? record['graph'] : doc.graph;
+  const analysis = analyzeGraph(graph);
+  const plan = compileGraph(graph, analysis);
+  let model: tf.LayersModel;
+  if (runDir) {
+    if (!fs.existsSync(path.join(runDir, 'model.json'))) throw new ExportError(`${runDir} has no saved model (model.json).`);
+    model = await loadModelFromDir(runDir);
+  } else {
+    model = buildModel(plan);
+  }
+  try {
+    for (const l of plan.layers) {
+      try {
+        model.getLayer(l.name);
+      } catch {
+        throw new ExportError(`The run's saved model has no layer "${l.name}": it was trained from a different graph.`, l.nodeId);
+      }
+    }
+    return {
+      model,
+      info: modelInfo(graph, analysis, plan, model),
+      name: doc.name,
+      runId: runDir ? path.basename(runDir) : null,
+      preprocessing: asRecord(record?.['preprocessing']),
+      training: asRecord(record?.['settings']) ?? (doc.training as unknown as Record<string, unknown>),
+    };
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
+}
