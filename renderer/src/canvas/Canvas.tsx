@@ -6,6 +6,7 @@ import {
   MiniMap,
   ReactFlow,
   useReactFlow,
+  useStore as useFlowStore,
   type Connection as FlowConnection,
   type Edge,
   type EdgeChange,
@@ -70,6 +71,9 @@ export function Canvas() {
   analysisRef.current = analysis;
 
   useCanvasKeys(section, pointer);
+  // Zoomed far out, cards drop their small print and edges their shape labels: unreadable
+  // there anyway, and most of the paint work on a large graph.
+  const far = useFlowStore((s) => s.transform[2] < 0.5);
 
   // A project just opened (or a new one): show all of it.
   const firstRev = useRef(baseRev);
@@ -319,7 +323,7 @@ export function Canvas() {
 
   return (
     <section
-      className="canvas"
+      className={`canvas${far ? ' is-far' : ''}`}
       aria-label="Canvas"
       ref={section}
       onDragOver={onDragOver}
@@ -351,6 +355,7 @@ export function Canvas() {
         fitViewOptions={{ maxZoom: 1 }}
         proOptions={{ hideAttribution: true }}
         defaultEdgeOptions={{ interactionWidth: 16 }}
+        onlyRenderVisibleElements
       >
         <Background variant={BackgroundVariant.Dots} gap={16} size={1} />
         <Controls showInteractive={false} />
@@ -365,11 +370,11 @@ export function Canvas() {
       ) : null}
       {docNodes.length === 0 ? (
         <div className="canvas__empty" aria-hidden="true">
-          Drag layers from the palette onto the canvas, click one to add it,
-          <br />
-          or double-click here (or press <kbd>/</kbd>) to search. Press <kbd>?</kbd> for all shortcuts.
-          <br />
-          Connect an output handle (right) to an input handle (left).
+          <span>Drag layers from the palette onto the canvas, click one to add it, or start from a template.</span>
+          <span>
+            Double-click here or press <kbd>/</kbd> to search for a layer; <kbd>?</kbd> lists every shortcut.
+          </span>
+          <span>Connect an output handle (right) to an input handle (left).</span>
         </div>
       ) : null}
     </section>

@@ -1,4 +1,6 @@
+import { useMemo } from 'react';
 import { useEditor, useEditorStore } from '../state/context';
+import type { EditorState } from '../state/store';
 import { useAnalysis } from '../state/analysis';
 import { shapeText } from '../canvas/format';
 import { NodeInspector } from './NodeInspector';
@@ -8,14 +10,19 @@ import { TrainingSettingsForm } from './TrainingSettingsForm';
 export function Inspector() {
   const store = useEditorStore();
   const selection = useEditor((s) => s.selection);
-  const nodes = useEditor((s) => s.doc.graph.nodes);
+  // The selected layer's fields, not its position: dragging does not re-render the inspector.
+  const selId = useEditor((s) => (s.selection.nodes.length === 1 ? (s.selection.nodes[0] ?? null) : null));
+  const findSel = (s: EditorState) => (selId === null ? undefined : s.doc.graph.nodes.find((n) => n.id === selId));
+  const type = useEditor((s) => findSel(s)?.type);
+  const name = useEditor((s) => findSel(s)?.name);
+  const params = useEditor((s) => findSel(s)?.params);
+  const selected = useMemo(() => (selId !== null && type !== undefined && params ? { id: selId, type, name, params } : null), [selId, type, name, params]);
   const edges = useEditor((s) => s.doc.graph.edges);
   const { graph } = useAnalysis();
 
   let content;
   if (selection.nodes.length === 1) {
-    const node = nodes.find((n) => n.id === selection.nodes[0]);
-    content = node ? <NodeInspector key={node.id} node={node} /> : null;
+    content = selected ? <NodeInspector key={selected.id} node={selected} /> : null;
   } else if (selection.nodes.length > 1 || selection.edges.length > 1) {
     content = (
       <div className="inspector__section">

@@ -10,8 +10,11 @@ import { macCounter, nodeInputPorts } from '../graph/ports';
 import { ParamField } from './ParamField';
 import { IssueList } from './IssueList';
 
+/** What the inspector shows of a layer (not its position, which changes on every drag). */
+export type InspectedNode = Pick<GraphNode, 'id' | 'type' | 'name' | 'params'>;
+
 /** The layer's name: committed on Enter or when the field loses focus (one undo step per rename). */
-function NameField({ node }: { node: GraphNode }) {
+function NameField({ node }: { node: InspectedNode }) {
   const store = useEditorStore();
   const id = useId();
   const [text, setText] = useState(node.name ?? '');
@@ -51,7 +54,7 @@ function NameField({ node }: { node: GraphNode }) {
 }
 
 /** Multiply-adds for one sample, when the layer catalog can count them and every input shape is known. */
-function useMacs(node: GraphNode): number | null | undefined {
+function useMacs(node: InspectedNode): number | null | undefined {
   const edges = useEditor((s) => s.doc.graph.edges);
   const { graph } = useAnalysis();
   return useMemo(() => {
@@ -75,7 +78,7 @@ function useMacs(node: GraphNode): number | null | undefined {
 }
 
 /** Fields and facts of one selected layer. */
-export function NodeInspector({ node }: { node: GraphNode }) {
+export function NodeInspector({ node }: { node: InspectedNode }) {
   const store = useEditorStore();
   const { graph, trainIssues } = useAnalysis();
   const spec = getLayerSpec(node.type);

@@ -1,0 +1,246 @@
+#!/usr/bin/env node
+// Editor responsiveness on a generated 300-layer graph, in the browser mode under Chromium:
+// frame times while dragging a layer and while zooming, and the time from typing a value in
+// the inspector to the header's parameter count showing the result.
+//
+//   node scripts/build.mjs && node bench/editor-300.mjs [--nodes 300] [--json]
+//
+// Uses Debian's Chromium (NETWRIGHT_CHROMIUM overrides /usr/bin/chromium) through Playwright.
+/* global window, document, requestAnimationFrame, MutationObserver */
+import { chromium } from '@playwright/test';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const arg = (name, def) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : def;
+};
+const NODES = Number(arg('--nodes', '300'));
+const JSON_OUT = process.argv.includes('--json');
+
+/** Input -> blocks of Dense, Dense, Add(skip) -> Dense(10): `n` layers in rows of 15. */
+function generateProject(n) {
+  const nodes = [];
+  const edges = [];
+  let e = 0;
+  const place = (i) => ({ x: (i % 15) * 240, y: Math.floor(i / 15) * 150 });
+  const add = (id, type, params) => nodes.push({ id, type, position: place(nodes.length), params });
+  const link = (source, target, targetPort = 'in') => edges.push({ id: `e${++e}`, source, target, targetPort });
+  add('input', 'Input', { shape: [64] });
+  let prev = 'input';
+  let b = 0;
+  while (nodes.length + 3 <= n - 1) {
+    b++;
+    add(`d${b}a`, 'Dense', { units: 64, activation: 'relu' });
+    add(`d${b}b`, 'Dense', { units: 64 });
+    add(`add${b}`, 'Add', { inputs: 2 });
+    link(prev, `d${b}a`);
+    link(`d${b}a`, `d${b}b`);
+    link(prev, `add${b}`, 'in1');
+    link(`d${b}b`, `add${b}`, 'in2');
+    prev = `add${b}`;
+  }
+  while (nodes.length < n - 1) {
+    const id = `drop${nodes.length}`;
+    add(id, 'Dropout', { rate: 0.1 });
+    link(prev, id);
+    prev = id;
+  }
+  add('output', 'Dense', { units: 10, activation: 'softmax' });
+  link(prev, 'output');
+  return {
+    format: 'netwright-project',
+    version: 1,
+    name: `Bench ${n}`,
+    graph: { nodes, edges },
+    training: { dataset: 'mnist', epochs: 1, batchSize: 32, optimizer: 'adam', learningRate: 0.001, validationSplit: 0.1, trainLimit: null, testLimit: null },
+  };
+}
+
+function startServer(home, dir) {
+  const child = spawn(process.execPath, [path.join(root, 'bin', 'netwright.cjs'), 'serve', '--port', '0', '--root', dir], {
+    cwd: root,
+    env: { ...process.env, NETWRIGHT_HOME: home },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 60_000);
+    const onData = (d) => {
+      out += d.toString();
+      const m = /Netwright is serving at (\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, url: m[1] });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`server exited (${code}):\n${out}`)));
+  });
+}
+
+const stats = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const q = (p) => s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? NaN;
+  const mean = s.reduce((a, b) => a + b, 0) / Math.max(1, s.length);
+  return {
+    frames: s.length,
+    meanMs: +mean.toFixed(1),
+    p50Ms: +q(0.5).toFixed(1),
+    p95Ms: +q(0.95).toFixed(1),
+    maxMs: +(s[s.length - 1] ?? NaN).toFixed(1),
+    over33ms: s.filter((x) => x > 33.4).length,
+    fps: +(1000 / mean).toFixed(0),
+  };
+};
+
+/** Frame-to-frame times (rAF) while `work` runs. */
+async function frameTimes(page, work) {
+  await page.evaluate(() => {
+    const w = window;
+    w.__frames = [];
+    w.__recording = true;
+    let last = performance.now();
+    const tick = (t) => {
+      if (!w.__recording) return;
+      w.__frames.push(t - last);
+      last = t;
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame((t) => {
+      last = t;
+      requestAnimationFrame(tick);
+    });
+  });
+  await work();
+  return page.evaluate(() => {
+    window.__recording = false;
+    return window.__frames;
+  });
+}
+
+async function main() {
+  const home = mkdtempSync(path.join(os.tmpdir(), 'netwright-bench-home-'));
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'netwright-bench-')), 'bench-300.nwproj');
+  writeFileSync(file, JSON.stringify(generateProject(NODES)));
+  const { child, url } = await startServer(home, path.dirname(file));
+  const browser = await chromium.launch({
+    executablePath: process.env.NETWRIGHT_CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run'],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.goto(url);
+    const t0 = Date.now();
+    await page.getByRole('button', { name: 'Open' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Path', { exact: true }).fill(file);
+    await dialog.getByRole('button', { name: 'OK' }).click();
+    await page.waitForFunction((n) => document.querySelectorAll('.react-flow__node').length >= Math.min(n, 20), NODES).catch(async (e) => {
+      await page.screenshot({ path: '/tmp/bench-fail.png' });
+      throw e;
+    });
+    await page.getByTestId('total-params').filter({ hasNotText: /^0 params/ }).waitFor();
+    const openMs = Date.now() - t0;
+    const rendered = await page.locator('.react-flow__node').count();
+    await page.keyboard.press('f');
+    await page.waitForTimeout(500);
+
+    // Drag one layer in a circle for 120 mouse moves.
+    const card = page.locator('.react-flow__node[data-id="d5a"] .layer-node__head');
+    await card.scrollIntoViewIfNeeded().catch(() => undefined);
+    const box = await card.boundingBox();
+    if (!box) throw new Error('no card to drag');
+    const cx = box.x + box.width / 2;
+    const cy = box.y + box.height / 2;
+    const drag = await frameTimes(page, async () => {
+      await page.mouse.move(cx, cy);
+      await page.mouse.down();
+      for (let i = 0; i <= 120; i++) {
+        const a = (i / 120) * Math.PI * 2;
+        await page.mouse.move(cx + Math.sin(a) * 120, cy + (1 - Math.cos(a)) * 60);
+      }
+      await page.mouse.up();
+    });
+
+    // Zoom in and out with the wheel over the canvas.
+    const pane = await page.locator('.react-flow__pane').boundingBox();
+    if (!pane) throw new Error('no pane');
+    await page.mouse.move(pane.x + pane.width / 2, pane.y + pane.height / 2);
+    const zoom = await frameTimes(page, async () => {
+      for (let i = 0; i < 30; i++) {
+        await page.mouse.wheel(0, -120);
+        await page.waitForTimeout(16);
+      }
+      for (let i = 0; i < 30; i++) {
+        await page.mouse.wheel(0, 120);
+        await page.waitForTimeout(16);
+      }
+    });
+
+    // Edit -> updated counts: type a new unit count; time from the key to the header's new total.
+    await page.keyboard.press('f');
+    await page.waitForTimeout(300);
+    await page.locator('.react-flow__node[data-id="d5a"]').click();
+    const units = page.getByLabel('Units', { exact: true });
+    await units.click();
+    const edits = [];
+    for (const v of ['65', '66', '67', '68', '69', '70', '71', '72', '73', '74']) {
+      await units.fill(v.slice(0, 1));
+      await page.waitForTimeout(100);
+      await page.evaluate(() => {
+        const w = window;
+        const el = document.querySelector('[data-testid="total-params"]');
+        w.__editStart = 0;
+        w.__editDone = 0;
+        const before = el?.textContent;
+        const input = document.activeElement;
+        input?.addEventListener('keydown', () => (w.__editStart = performance.now()), { once: true, capture: true });
+        const obs = new MutationObserver(() => {
+          if (el?.textContent !== before) {
+            w.__editDone = performance.now();
+            obs.disconnect();
+          }
+        });
+        if (el) obs.observe(el, { characterData: true, childList: true, subtree: true });
+      });
+      await page.keyboard.type(v.slice(1));
+      await page.waitForFunction(() => window.__editDone > 0, null, { timeout: 10_000 });
+      // Let the frame with the new count paint.
+      edits.push(await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(performance.now() - window.__editStart)))));
+    }
+
+    const result = {
+      machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? '?', chromium: browser.version() },
+      nodes: NODES,
+      renderedNodes: rendered,
+      openMs,
+      drag: stats(drag),
+      zoom: stats(zoom),
+      editToCountsMs: stats(edits),
+    };
+    if (JSON_OUT) console.log(JSON.stringify(result));
+    else {
+      console.log(`Editor bench: ${NODES} layers (${rendered} rendered), Chromium ${result.machine.chromium}, ${result.machine.cpus} CPUs (${result.machine.model})`);
+      console.log(`  open + first analysis: ${openMs} ms`);
+      for (const [name, s] of [['drag a layer', result.drag], ['wheel zoom', result.zoom]]) {
+        console.log(`  ${name}: ${s.frames} frames, mean ${s.meanMs} ms (${s.fps} fps), p50 ${s.p50Ms}, p95 ${s.p95Ms}, max ${s.maxMs} ms, ${s.over33ms} frames > 33 ms`);
+      }
+      const e = result.editToCountsMs;
+      console.log(`  key -> new parameter count painted: mean ${e.meanMs} ms, p50 ${e.p50Ms}, p95 ${e.p95Ms}, max ${e.maxMs} ms (${e.frames} edits)`);
+    }
+  } finally {
+    await browser.close();
+    child.kill('SIGTERM');
+  }
+}
+
+main().catch((e) => {
+  console.error(e instanceof Error ? e.message : String(e));
+  process.exit(1);
+});
