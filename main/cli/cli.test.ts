@@ -99,10 +99,18 @@ describe('netwright usage errors', () => {
   });
 });
 
+/** A copy of the example in its own folder: runs are kept beside the project. */
+function projectCopy(): string {
+  const file = path.join(tmp('nw-proj-'), 'example.nwproj');
+  fs.copyFileSync(EXAMPLE_PATH, file);
+  return file;
+}
+
 describe('netwright train', () => {
-  it('prints one JSON object per event, ending with done and test metrics', async () => {
+  it('prints one JSON object per event, ending with done and test metrics; the run is kept beside the project', async () => {
     const home = tmp('nw-home-');
-    const r = await run(['train', EXAMPLE_PATH, '--limit', '300', '--test-limit', '100', '--epochs', '2', '--json'], home);
+    const project = projectCopy();
+    const r = await run(['train', project, '--limit', '300', '--test-limit', '100', '--epochs', '2', '--json'], home);
     expect(r.code).toBe(0);
     const events = r.out.trim().split('\n').map((l) => JSON.parse(l));
     expect(events[0]).toMatchObject({ event: 'started', trainSamples: 270, validationSamples: 30, testSamples: 100, epochs: 2 });
@@ -112,11 +120,14 @@ describe('netwright train', () => {
     expect(done.event).toBe('done');
     expect(Object.keys(done.test).sort()).toEqual(['accuracy', 'loss']);
     expect(done.test.accuracy).toBeGreaterThan(0.3);
-    expect(fs.existsSync(path.join(home, 'runs', done.runId, 'model.json'))).toBe(true);
+    expect(fs.existsSync(path.join(path.dirname(project), 'example.runs', done.runId, 'model.json'))).toBe(true);
+    expect(fs.existsSync(path.join(home, 'runs'))).toBe(false);
+    const runs = await run(['runs', project, '--json'], home);
+    expect(JSON.parse(runs.out).map((x: { runId: string; status: string }) => [x.runId, x.status])).toEqual([[done.runId, 'done']]);
   });
 
   it('prints the backend, an epoch line and test metrics in text mode', async () => {
-    const r = await run(['train', EXAMPLE_PATH, '--limit', '200', '--test-limit', '50']);
+    const r = await run(['train', projectCopy(), '--limit', '200', '--test-limit', '50']);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^Backend: WebAssembly/);
     expect(r.out).toMatch(/not used: @tensorflow\/tfjs-node: not installed/);
@@ -130,26 +141,52 @@ describe('netwright train', () => {
   });
 });
 
+describe('netwright doctor', () => {
+  it('--json: the backend that loads, each one tried with its reason and fix, device and threads', async () => {
+    const r = await run(['doctor', '--json']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.out);
+    expect(report.backend).toBe('wasm');
+    expect(report.tried.map((t: { name: string }) => t.name)).toEqual(['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node', '@tensorflow/tfjs-backend-wasm']);
+    expect(report.tried[0]).toMatchObject({ ok: false, reason: expect.stringMatching(/not installed/), fix: expect.stringMatching(/CUDA 11\.2 and cuDNN 8\.1/) });
+    expect(report.tried[2]).toMatchObject({ ok: true, reason: 'loaded', fix: null });
+    expect(report.threads).toBe(1);
+    expect(typeof report.device).toBe('string');
+  });
+
+  it('prints the same for people', async () => {
+    const r = await run(['doctor']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^Training backend: WebAssembly \(SIMD, 1 thread\) \[wasm\]/);
+    expect(r.out).toMatch(/failed @tensorflow\/tfjs-node: not installed/);
+    expect(r.out).toMatch(/To get a faster backend:/);
+  });
+});
+
 describe('netwright export', () => {
   it('writes fresh weights, and a trained run with --run latest', async () => {
     const home = tmp('nw-home-');
+    const project = projectCopy();
     const fresh = path.join(tmp(), 'fresh');
     const r1 = await run(['export', EXAMPLE_PATH, '--format', 'tfjs', '--out', fresh], home);
     expect(r1.code).toBe(0);
     expect(fs.readdirSync(fresh).sort()).toEqual(['model.json', 'weights.bin']);
 
-    expectOneLineError(await run(['export', EXAMPLE_PATH, '--format', 'tfjs', '--out', tmp(), '--run', 'latest'], home), /no trained run/);
+    expectOneLineError(await run(['export', project, '--format', 'tfjs', '--out', tmp(), '--run', 'latest'], home), /no trained run/);
 
-    const trained = await run(['train', EXAMPLE_PATH, '--limit', '100', '--test-limit', '20', '--json'], home);
+    const trained = await run(['train', project, '--limit', '100', '--test-limit', '20', '--json'], home);
     const runId = JSON.parse(trained.out.trim().split('\n').at(-1) as string).runId as string;
     const out = path.join(tmp(), 'trained');
-    const r2 = await run(['export', EXAMPLE_PATH, '--format', 'tfjs', '--out', out, '--run', 'latest'], home);
+    const r2 = await run(['export', project, '--format', 'tfjs', '--out', out, '--run', 'latest'], home);
     expect(r2.code).toBe(0);
     expect(r2.out).toContain(runId);
-    expect(fs.readFileSync(path.join(out, 'weights.bin'))).toEqual(fs.readFileSync(path.join(home, 'runs', runId, 'weights.bin')));
+    const runDir = path.join(path.dirname(project), 'example.runs', runId);
+    expect(fs.readFileSync(path.join(out, 'weights.bin'))).toEqual(fs.readFileSync(path.join(runDir, 'weights.bin')));
+    // The preprocessing travels with the model.
+    expect(JSON.parse(fs.readFileSync(path.join(out, 'preprocessing.json'), 'utf8'))).toMatchObject({ kind: 'image', scale: 255 });
     // Trained weights differ from fresh ones of the same architecture, yet have the same size.
     expect(fs.statSync(path.join(out, 'weights.bin')).size).toBe(fs.statSync(path.join(fresh, 'weights.bin')).size);
 
-    expectOneLineError(await run(['export', EXAMPLE_PATH, '--format', 'tfjs', '--out', tmp(), '--run', 'nope'], home), /no run "nope"/);
+    expectOneLineError(await run(['export', project, '--format', 'tfjs', '--out', tmp(), '--run', 'nope'], home), /no run "nope"/);
   });
 });

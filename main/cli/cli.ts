@@ -9,7 +9,8 @@ import { createForkLauncher } from '../services/fork-launcher';
 import { exportFreshModel } from '../services/export-fresh';
 import { formatSummaryTable, summarizeModel } from '../services/model-summary';
 import { openProject, saveProject } from '../services/project-files';
-import { latestRunWithModel, runDirOf } from '../services/runs';
+import { latestRunWithModel, listRuns, runDirOf, runsRoot } from '../services/runs';
+import type { DoctorReport } from '../../shared/training/doctor';
 
 /** What the CLI talks to; tests replace parts of it. */
 export interface CliIo {
@@ -85,6 +86,10 @@ export async function main(argv: string[], ioOverrides: Partial<CliIo> = {}): Pr
         return await trainCommand(rest, io);
       case 'export':
         return await exportCommand(rest, io);
+      case 'doctor':
+        return await doctorCommand(rest, io);
+      case 'runs':
+        return await runsCommand(rest, io);
       case 'import':
         return await importCommand(rest, io);
       case 'serve': {
@@ -190,7 +195,8 @@ async function trainCommand(args: string[], io: CliIo): Promise<number> {
     },
     1,
   );
-  const doc = await loadDoc(positionals[0] as string);
+  const projectPath = path.resolve(positionals[0] as string);
+  const doc = await loadDoc(projectPath);
   const overrides = {
     epochs: intOption(values['epochs'], '--epochs'),
     batchSize: intOption(values['batch-size'], '--batch-size'),
@@ -208,7 +214,7 @@ async function trainCommand(args: string[], io: CliIo): Promise<number> {
   const trainDoc: ProjectDoc = { ...doc, training: settings.data };
   const json = Boolean(values['json']);
   const backend = makeBackend(io);
-  const printer = json ? jsonPrinter(io) : textPrinter(io, trainDoc, dataDir(io.env));
+  const printer = json ? jsonPrinter(io) : textPrinter(io, trainDoc, dataDir(io.env), projectPath);
   let runId: string | undefined;
   let interrupted = false;
   const early: TrainEvent[] = [];
@@ -234,7 +240,7 @@ async function trainCommand(args: string[], io: CliIo): Promise<number> {
         if (runId === undefined) early.push(event);
         else if (event.runId === runId) handle(event);
       });
-      backend.handle('training.start', { doc: trainDoc }).then((result) => {
+      backend.handle('training.start', { doc: trainDoc, projectPath }).then((result) => {
         runId = (result as { runId: string }).runId;
         for (const e of early.splice(0)) if (e.runId === runId) handle(e);
       }, reject);
@@ -263,7 +269,7 @@ const n = (x: number) => Math.round(x).toLocaleString('en-US');
 const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
 const metrics = (m: { loss: number; accuracy: number }) => `loss ${m.loss.toFixed(4)}, accuracy ${pct(m.accuracy)}`;
 
-function textPrinter(io: CliIo, doc: ProjectDoc, home: string): (event: TrainEvent) => void {
+function textPrinter(io: CliIo, doc: ProjectDoc, home: string, projectPath: string): (event: TrainEvent) => void {
   let batchesPerEpoch = 0;
   let epochs = 0;
   let lastProgress = 0;
@@ -317,7 +323,7 @@ function textPrinter(io: CliIo, doc: ProjectDoc, home: string): (event: TrainEve
         if (event.test) io.stdout(`Test: ${metrics(event.test)}\n`);
         io.stdout(
           `${event.stopped ? 'Stopped' : 'Finished'} in ${event.seconds.toFixed(1)} s.` +
-            (event.test ? ` Model saved in ${runDirOf(home, event.runId)}\n` : ' Nothing was trained.\n'),
+            (event.test ? ` Model saved in ${runDirOf(home, event.runId, projectPath)}\n` : ' Nothing was trained.\n'),
         );
         return;
       case 'error':
@@ -336,16 +342,17 @@ async function exportCommand(args: string[], io: CliIo): Promise<number> {
   if (format !== 'tfjs') throw new CliError(`unknown export format "${String(format)}"; this version exports "tfjs".`, 2);
   const out = values['out'];
   if (typeof out !== 'string' || out === '') throw new CliError('export needs --out <dir>.', 2);
-  const doc = await loadDoc(positionals[0] as string);
+  const projectPath = path.resolve(positionals[0] as string);
+  const doc = await loadDoc(projectPath);
   const home = dataDir(io.env);
   const runOption = values['run'];
   let result: { outDir: string; files: string[] };
   if (typeof runOption === 'string') {
-    const runId = runOption === 'latest' ? latestRunWithModel(home) : runOption;
-    if (!runId) throw new CliError(`there is no trained run in ${path.join(home, 'runs')} yet; train first.`);
+    const runId = runOption === 'latest' ? latestRunWithModel(home, projectPath) : runOption;
+    if (!runId) throw new CliError(`there is no trained run in ${runsRoot(home, projectPath)} yet; train first.`);
     const backend = makeBackend(io);
     try {
-      result = (await backend.handle('export.tfjs', { runId, outDir: path.resolve(out) })) as typeof result;
+      result = (await backend.handle('export.tfjs', { runId, outDir: path.resolve(out), projectPath })) as typeof result;
     } finally {
       await backend.dispose();
     }
@@ -386,6 +393,54 @@ async function importCommand(args: string[], io: CliIo): Promise<number> {
   for (const w of warnings) io.stdout(`  warning: ${w}\n`);
   const errors = analysis.issues.filter((i) => i.severity === 'error');
   for (const e of errors) io.stdout(`  to fix before training: ${e.message}\n`);
+  return 0;
+}
+
+async function doctorCommand(args: string[], io: CliIo): Promise<number> {
+  const { values } = parse(args, { json: { type: 'boolean' } }, 0);
+  const backend = makeBackend(io);
+  let report: DoctorReport;
+  try {
+    report = (await backend.handle('backend.report', {})) as DoctorReport;
+  } finally {
+    await backend.dispose();
+  }
+  if (values['json']) {
+    io.stdout(`${JSON.stringify({ backend: report.backend, tried: report.tried, label: report.label, device: report.device, threads: report.threads, cpuCores: report.cpuCores, simd: report.simd, fixes: report.fixes, selfCheck: report.selfCheck })}\n`);
+    return 0;
+  }
+  io.stdout(`Training backend: ${report.label} [${report.backend}]\n`);
+  io.stdout(`Device: ${report.device}; ${report.threads} thread(s) of ${report.cpuCores} core(s)${report.simd === null ? '' : `; SIMD ${report.simd ? 'yes' : 'no'}`}\n`);
+  io.stdout('Tried, best first:\n');
+  for (const t of report.tried) io.stdout(`  ${t.ok ? 'ok    ' : 'failed'} ${t.name}: ${t.reason}\n`);
+  if (report.fixes.length > 0) {
+    io.stdout('To get a faster backend:\n');
+    for (const f of report.fixes) io.stdout(`  - ${f}\n`);
+  }
+  const check = report.selfCheck as { cases?: number; failing?: string[]; error?: string } | null;
+  if (check?.error) io.stdout(`Layer self-check could not run: ${check.error}\n`);
+  else if (check && Array.isArray(check.failing)) {
+    io.stdout(
+      check.failing.length === 0
+        ? `Layer self-check: all ${check.cases ?? 0} layer types train correctly on this backend.\n`
+        : `Layer self-check: not trainable here: ${check.failing.join(', ')}.\n`,
+    );
+  }
+  return 0;
+}
+
+async function runsCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, { json: { type: 'boolean' } }, 1);
+  const projectPath = path.resolve(positionals[0] as string);
+  const runs = listRuns(dataDir(io.env), projectPath);
+  if (values['json']) {
+    io.stdout(`${JSON.stringify(runs)}\n`);
+    return 0;
+  }
+  if (runs.length === 0) io.stdout(`No runs in ${runsRoot(dataDir(io.env), projectPath)} yet.\n`);
+  for (const r of runs) {
+    io.stdout(`${r.runId}  ${r.status.padEnd(7)}  ${r.dataset}  ${r.epochsDone} epoch(s)  ${r.test ? `test accuracy ${pct(r.test.accuracy)}, loss ${r.test.loss.toFixed(4)}` : 'no test result'}  ${r.seconds.toFixed(1)} s\n`);
+  }
   return 0;
 }
 

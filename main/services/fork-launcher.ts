@@ -37,6 +37,7 @@ export function createForkLauncher(entryPath: string): TrainerLauncher {
         kill: () => {
           if (!exited) child.kill();
         },
+        pid: child.pid,
       };
     },
   };

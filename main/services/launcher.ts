@@ -8,6 +8,8 @@ export interface TrainerProcess {
   /** Called once when the process ends; `code` is null when it was killed by a signal (named where known). */
   onExit(cb: (code: number | null, signal?: string | null) => void): void;
   kill(): void;
+  /** The operating system's process id, where there is a real process. */
+  readonly pid?: number | undefined;
 }
 
 /** Starts trainer processes; one process per job. */

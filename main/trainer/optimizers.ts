@@ -102,10 +102,11 @@ export function createSchedule(schedule: LrSchedule, lr0: number, batchesPerEpoc
       return {
         at: () => lr,
         endEpoch: (loss) => {
-          if (loss < best - 1e-4 * Math.abs(best)) {
+          // Like Keras: an improvement resets the wait; `patience` epochs without one cut the rate.
+          if (!Number.isFinite(best) || loss < best - 1e-4 * Math.abs(best)) {
             best = loss;
             wait = 0;
-          } else if (++wait > schedule.patience) {
+          } else if (++wait >= Math.max(1, schedule.patience)) {
             lr = Math.max(schedule.minLearningRate, lr * schedule.factor);
             wait = 0;
           }

@@ -266,7 +266,8 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
       const seconds = (performance.now() - epochStart) / 1000;
       epochRecords.push({ epoch, train, validation, learningRate: lr, seconds });
       job.emit({ type: 'epoch', runId: job.runId, epoch, step, train, validation, learningRate: lr, best: improved && !stopped, memory: memory(), seconds });
-      if (es.enabled && !stopped && wait > es.patience && epoch < epochs - 1) earlyStoppedAt = epoch;
+      // Like Keras: stop once `patience` epochs in a row brought no improvement.
+      if (es.enabled && !stopped && wait >= Math.max(1, es.patience) && epoch < epochs - 1) earlyStoppedAt = epoch;
       // A stop that arrives after the last epoch's last batch skips nothing.
       if (!stopped && epoch < epochs - 1 && job.shouldStop()) stopped = true;
     }

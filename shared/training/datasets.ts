@@ -109,8 +109,8 @@ export const DATASETS: readonly DatasetInfo[] = [
     sampleShape: [13],
     numClasses: 3,
     classNames: ['class_0', 'class_1', 'class_2'],
-    trainSize: 143,
-    testSize: 35,
+    trainSize: 142,
+    testSize: 36,
     options: TABULAR_OPTIONS,
   }),
   info({
