@@ -8,7 +8,7 @@ import { exportFromSource } from './export';
 import { loadExportSource, type ExportSource } from './source';
 import { galleryProjects, randomizedRun } from './test-support';
 
-const FORMATS = (process.env['NETWRIGHT_EXPORT_FORMATS'] ?? 'tfjs,pytorch,onnx').split(',') as ExportFormat[];
+const FORMATS = (process.env['NETWRIGHT_EXPORT_FORMATS'] ?? 'tfjs,pytorch,onnx,keras').split(',') as ExportFormat[];
 const ONLY = process.env['NETWRIGHT_EXPORT_ONLY'];
 
 beforeAll(async () => {
