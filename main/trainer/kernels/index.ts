@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { conv2DBackpropFilter, conv2DBackpropInput, depthwiseBackpropFilter, depthwiseBackpropInput, maxPoolGrad, resizeNearestNeighborGrad } from './conv';
 import { unsortedSegmentSum } from './segment-sum';
-import { makeSlice, makeUnpack } from './slice';
+import { makeSlice, makeTile, makeUnpack } from './slice';
 import { tileGradConfig } from './gradients';
 
 /**
@@ -24,12 +24,14 @@ const OURS: Readonly<Record<string, readonly string[]>> = {
     'ResizeNearestNeighborGrad',
     'Slice',
     'Unpack',
+    'Tile',
   ],
   // Stock cpu has these, but its segment sum loops over the whole vocabulary and its
   // filter gradient is very slow.
   // ResizeNearestNeighborGrad: stock cpu's is not the adjoint of its forward resize when
-  // halfPixelCenters is set (UpSampling2D); ours is (tested).
-  cpu: ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'UnsortedSegmentSum', 'ResizeNearestNeighborGrad'],
+  // halfPixelCenters is set (UpSampling2D); ours is (tested). Our Conv2DBackpropInput was
+  // slower than stock on cpu (140 vs 103 ms), so cpu keeps its own.
+  cpu: ['Conv2DBackpropFilter', 'UnsortedSegmentSum', 'ResizeNearestNeighborGrad'],
 };
 
 /** Stock kernels known to be wrong: `withStockKernels` keeps ours for these. */
@@ -52,10 +54,11 @@ function ourKernel(name: string, backendName: string): KernelFunc {
     case 'ResizeNearestNeighborGrad':
       return resizeNearestNeighborGrad as KernelFunc;
     case 'Slice':
-    case 'Unpack': {
+    case 'Unpack':
+    case 'Tile': {
       const stock = stockKernel(name, backendName);
       if (!stock) throw new Error(`No stock ${name} kernel on ${backendName} to fall back to.`);
-      const make = name === 'Slice' ? makeSlice : makeUnpack;
+      const make = name === 'Slice' ? makeSlice : name === 'Unpack' ? makeUnpack : makeTile;
       return make(stock.kernelFunc as Parameters<typeof make>[0]) as KernelFunc;
     }
     default:
@@ -84,6 +87,7 @@ function setKernel(config: tf.KernelConfig): void {
 }
 
 let gradientsRegistered = false;
+let stockTileGrad: tf.GradConfig | null = null;
 
 /** Names of the kernels Netwright provides for a backend. */
 export function netwrightKernelNames(backendName: string): readonly string[] {
@@ -96,6 +100,7 @@ export function netwrightKernelNames(backendName: string): readonly string[] {
  */
 export function registerNetwrightKernels(backendName: string = tf.getBackend()): readonly string[] {
   if (!gradientsRegistered) {
+    stockTileGrad = tf.getGradient('Tile') ?? null;
     tf.registerGradient(tileGradConfig);
     gradientsRegistered = true;
   }
@@ -128,5 +133,16 @@ export function withStockKernels<T>(backendName: string, fn: () => T): T {
     return fn();
   } finally {
     for (const ours of swapped) setKernel(ours);
+  }
+}
+
+/** Runs `fn` with tfjs's stock gradients in place of ours (measurements, tests). */
+export function withStockGradients<T>(fn: () => T): T {
+  if (!gradientsRegistered || !stockTileGrad) return fn();
+  tf.registerGradient(stockTileGrad);
+  try {
+    return fn();
+  } finally {
+    tf.registerGradient(tileGradConfig);
   }
 }

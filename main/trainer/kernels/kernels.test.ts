@@ -138,7 +138,7 @@ describe('Netwright kernels match stock tfjs cpu', () => {
     }
   });
 
-  it('Slice and Unpack on wasm match cpu for ranks 1-5, partial and whole dims', () => {
+  it('Slice, Unpack and Tile on wasm match cpu for ranks 1-5, partial and whole dims', () => {
     const r = rng(5);
     for (let k = 0; k < 40; k++) {
       const rank = 1 + (k % 5);
@@ -149,6 +149,8 @@ describe('Netwright kernels match stock tfjs cpu', () => {
       expectMatchesStockCpu('Slice', { x }, { begin, size }, 0);
       const axis = Math.floor(r() * rank) - (k % 3 === 0 ? rank : 0);
       expectMatchesStockCpu('Unpack', { value: x }, { axis }, 0);
+      const reps = shape.map(() => 1 + Math.floor(r() * 3));
+      expectMatchesStockCpu('Tile', { x }, { reps }, 0);
     }
   });
 });

@@ -75,3 +75,38 @@ export function makeUnpack(stock: KernelFunc): KernelFunc {
     return outs;
   };
 }
+
+/**
+ * Tile for wasm through heap views: copies the input once, then replicates whole blocks with
+ * copyWithin. Stock wasm Tile took ~40 ms for a [64,1,32] → [64,100,128] broadcast.
+ */
+export function makeTile(stock: KernelFunc): KernelFunc {
+  return (args) => {
+    const x = args.inputs['x'] as tf.TensorInfo;
+    if (x.dtype === 'string' || x.shape.length === 0) return stock(args);
+    const reps = args.attrs['reps'] as number[];
+    const rank = x.shape.length;
+    const outShape = x.shape.map((d, i) => d * (reps[i] ?? 1));
+    const out = allocate(args.backend, outShape, x.dtype);
+    if (sizeOf(outShape) === 0) return out;
+    const src = view(args.backend, x);
+    const dst = view(args.backend, out);
+    const srcStrides = [...tf.util.computeStrides([...x.shape]), 1];
+    const dstStrides = [...tf.util.computeStrides(outShape), 1];
+    // Fills the output block of dimension d at dstOff from the input block at srcOff.
+    const fill = (d: number, srcOff: number, dstOff: number): void => {
+      const n = x.shape[d] as number;
+      const r = reps[d] ?? 1;
+      const inner = dstStrides[d] as number;
+      if (d === rank - 1) {
+        for (let i = 0; i < n; i++) dst[dstOff + i] = src[srcOff + i] as number;
+      } else {
+        for (let i = 0; i < n; i++) fill(d + 1, srcOff + i * (srcStrides[d] as number), dstOff + i * inner);
+      }
+      const block = n * inner;
+      for (let k = 1; k < r; k++) dst.copyWithin(dstOff + k * block, dstOff, dstOff + block);
+    };
+    fill(0, 0, 0);
+    return out;
+  };
+}
