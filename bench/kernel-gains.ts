@@ -57,6 +57,10 @@ async function main(): Promise<void> {
     const seg = tf.randomNormal([6400, 32]);
     const ids = tf.randomUniform([6400], 0, backend === 'cpu' ? 500 : 10000, 'int32');
     if (backend === 'wasm') {
+      const table = tf.randomNormal([10000, 32]);
+      const tokens = tf.randomUniform([64, 100], 0, 10000, 'int32');
+      row('GatherV2: Embedding lookup 64x100 from [10000, 32]', backend, () => tf.gather(table, tokens));
+      tf.dispose([table, tokens]);
       row('Slice: batch of 64 rows from [60000, 784]', backend, () => tf.slice(big, [1280, 0], [64, 784]));
       row('Unpack: [64, 100, 32] along time', backend, () => tf.unstack(seq, 1));
     }

@@ -5,7 +5,7 @@ import { build as esbuild } from 'esbuild';
 import { build as viteBuild } from 'vite';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const only = process.argv.includes('--main-only') ? 'main' : process.argv.includes('--renderer-only') ? 'renderer' : 'all';
@@ -28,10 +28,17 @@ async function buildMain() {
     format: 'cjs',
     target: 'node20',
     sourcemap: true,
-    external: ['electron', '@tensorflow/*'],
+    external: ['electron', '@tensorflow/*', 'onnxruntime-node', 'h5wasm', 'h5wasm/*'],
     logLevel: 'warning',
     define: { NETWRIGHT_VERSION: JSON.stringify(JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).version) },
   });
+}
+
+/** Files the bundles read at run time (the export's netwright-layers.js). */
+function copyAssets() {
+  const dir = path.join(root, 'dist/main/assets');
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(path.join(root, 'main/export/assets/netwright-layers.js'), path.join(dir, 'netwright-layers.js'));
 }
 
 async function buildRenderer() {
@@ -39,6 +46,9 @@ async function buildRenderer() {
 }
 
 const started = Date.now();
-if (only !== 'renderer') await buildMain();
+if (only !== 'renderer') {
+  await buildMain();
+  copyAssets();
+}
 if (only !== 'main') await buildRenderer();
 if (!process.env.NETWRIGHT_QUIET_BUILD) console.log(`Built Netwright (${only}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -94,7 +94,7 @@ describe('netwright usage errors', () => {
     expectOneLineError(await run(['summary', EXAMPLE_PATH, '--bogus']), /Unknown option '--bogus'/);
     expectOneLineError(await run(['summary']), /project file/);
     expectOneLineError(await run(['train', EXAMPLE_PATH, '--epochs', 'two']), /--epochs needs a positive whole number/);
-    expectOneLineError(await run(['export', EXAMPLE_PATH, '--format', 'onnx', '--out', tmp()]), /unknown export format "onnx"/);
+    expectOneLineError(await run(['export', EXAMPLE_PATH, '--format', 'caffe', '--out', tmp()]), /unknown export format "caffe"/);
     expectOneLineError(await run(['export', EXAMPLE_PATH, '--format', 'tfjs']), /--out/);
   });
 });
@@ -170,7 +170,8 @@ describe('netwright export', () => {
     const fresh = path.join(tmp(), 'fresh');
     const r1 = await run(['export', EXAMPLE_PATH, '--format', 'tfjs', '--out', fresh], home);
     expect(r1.code).toBe(0);
-    expect(fs.readdirSync(fresh).sort()).toEqual(['model.json', 'weights.bin']);
+    expect(fs.readdirSync(fresh).sort()).toEqual(['README.md', 'model.json', 'netwright-export.json', 'netwright-layers.js', 'weights.bin']);
+    expect(r1.out).toMatch(/^PASSED: tfjs export, max difference/m);
 
     expectOneLineError(await run(['export', project, '--format', 'tfjs', '--out', tmp(), '--run', 'latest'], home), /no trained run/);
 
@@ -188,5 +189,23 @@ describe('netwright export', () => {
     expect(fs.statSync(path.join(out, 'weights.bin')).size).toBe(fs.statSync(path.join(fresh, 'weights.bin')).size);
 
     expectOneLineError(await run(['export', project, '--format', 'tfjs', '--out', tmp(), '--run', 'nope'], home), /no run "nope"/);
+
+    // The same run as PyTorch and ONNX: each checked in its runtime (or reported as skipped), exit 0.
+    for (const format of ['pytorch', 'onnx']) {
+      const dir = path.join(tmp(), format);
+      const r = await run(['export', project, '--format', format, '--out', dir, '--run', runId, '--json'], home);
+      expect(r.code, r.err).toBe(0);
+      const result = JSON.parse(r.out) as { ok: boolean; runId: string; checks: { status: string; maxDifference: number | null }[] };
+      expect(result).toMatchObject({ ok: true, runId });
+      for (const c of result.checks) if (c.maxDifference !== null) expect(c.maxDifference).toBeLessThanOrEqual(1e-4);
+      expect(JSON.parse(fs.readFileSync(path.join(dir, 'preprocessing.json'), 'utf8'))).toMatchObject({ kind: 'image' });
+    }
+  });
+
+  it('names the node that cannot be exported and why', async () => {
+    const project = writeDoc(
+      docWithGraph(chain(['in', 'Input', { shape: [8, 8, 1] }], ['up', 'UpSampling2D', { interpolation: 'bilinear' }], ['f', 'Flatten'], ['o', 'Dense', { units: 2 }])),
+    );
+    expectOneLineError(await run(['export', project, '--format', 'keras', '--out', tmp()]), /cannot export "test" to keras: upsampling2d_1 \(UpSampling2D\): Keras's bilinear/);
   });
 });

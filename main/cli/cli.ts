@@ -6,7 +6,6 @@ import type { TrainEvent } from '../../shared/training/events';
 import { assertNever } from '../../shared/layers/params';
 import { createBackend, type BackendService } from '../services/backend';
 import { createForkLauncher } from '../services/fork-launcher';
-import { exportFreshModel } from '../services/export-fresh';
 import { formatSummaryTable, summarizeModel } from '../services/model-summary';
 import { openProject, saveProject } from '../services/project-files';
 import { latestRunWithModel, listRuns, runDirOf, runsRoot } from '../services/runs';
@@ -32,8 +31,9 @@ Commands:
   summary <file.nwproj> [--json] Per-layer output shapes and parameter counts
   train <file.nwproj> [--epochs N] [--batch-size N] [--limit N] [--test-limit N] [--json]
                                  Train headless and report test metrics
-  export <file.nwproj> --format tfjs --out <dir> [--run <id>|latest]
-                                 Write a TF.js LayersModel (fresh weights, or a run's trained ones)
+  export <file.nwproj> --format tfjs|onnx|keras|pytorch|torchrun --out <dir> [--run <id>|latest] [--no-check] [--json]
+                                 Export the model (fresh weights, or a run's trained ones) and check it:
+                                 it is run in its target runtime on held-out examples (fails above 1e-4)
   import <model.json> --out <file.nwproj>
                                  Turn a Keras/TF.js model.json (or Keras's to_json()) into a project
 
@@ -336,32 +336,53 @@ function textPrinter(io: CliIo, doc: ProjectDoc, home: string, projectPath: stri
 }
 
 async function exportCommand(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse(args, { format: { type: 'string' }, out: { type: 'string' }, run: { type: 'string' } }, 1);
+  const { values, positionals } = parse(
+    args,
+    { format: { type: 'string' }, out: { type: 'string' }, run: { type: 'string' }, 'no-check': { type: 'boolean' }, json: { type: 'boolean' } },
+    1,
+  );
+  const { EXPORT_FORMATS, exportSummaryLine } = await import('../../shared/export/result');
+  const formats = EXPORT_FORMATS.join('|');
   const format = values['format'];
-  if (format === undefined) throw new CliError('export needs --format tfjs.', 2);
-  if (format !== 'tfjs') throw new CliError(`unknown export format "${String(format)}"; this version exports "tfjs".`, 2);
+  if (format === undefined) throw new CliError(`export needs --format ${formats}.`, 2);
+  if (!(EXPORT_FORMATS as readonly string[]).includes(format as string)) throw new CliError(`unknown export format "${String(format)}"; use one of ${formats}.`, 2);
   const out = values['out'];
   if (typeof out !== 'string' || out === '') throw new CliError('export needs --out <dir>.', 2);
   const projectPath = path.resolve(positionals[0] as string);
   const doc = await loadDoc(projectPath);
   const home = dataDir(io.env);
+  const { exportProject } = await import('../export/export');
+  const { findRunDir, runRoots } = await import('../export/source');
   const runOption = values['run'];
-  let result: { outDir: string; files: string[] };
+  let runDir: string | null = null;
   if (typeof runOption === 'string') {
-    const runId = runOption === 'latest' ? latestRunWithModel(home, projectPath) : runOption;
-    if (!runId) throw new CliError(`there is no trained run in ${runsRoot(home, projectPath)} yet; train first.`);
-    const backend = makeBackend(io);
-    try {
-      result = (await backend.handle('export.tfjs', { runId, outDir: path.resolve(out), projectPath })) as typeof result;
-    } finally {
-      await backend.dispose();
+    runDir = findRunDir(projectPath, home, runOption);
+    if (!runDir) {
+      const where = runRoots(projectPath, home).join(' or ');
+      throw new CliError(runOption === 'latest' ? `there is no trained run in ${where} yet; train first.` : `there is no run "${runOption}" with a saved model in ${where}.`);
     }
-    io.stdout(`Exported run ${runId} (trained weights) as a TF.js LayersModel:\n`);
-  } else {
-    result = await exportFreshModel(createForkLauncher(io.trainerEntry), doc, path.resolve(out));
-    io.stdout(`Exported "${doc.name}" with fresh (untrained) weights as a TF.js LayersModel:\n`);
   }
-  for (const f of result.files) io.stdout(`  ${f}\n`);
+  const { ExportError } = await import('../export/model-info');
+  let result;
+  try {
+    result = await exportProject(doc, { format: format as (typeof EXPORT_FORMATS)[number], outDir: path.resolve(out), runDir, selfCheck: !values['no-check'] });
+  } catch (error) {
+    if (error instanceof ExportError) throw new CliError(`cannot export "${doc.name}" to ${String(format)}: ${error.message}`);
+    throw error;
+  }
+  if (values['json']) {
+    io.stdout(`${JSON.stringify(result)}\n`);
+  } else {
+    const what = result.runId ? `run ${result.runId} (trained weights)` : `"${doc.name}" with fresh (untrained) weights`;
+    io.stdout(`Exported ${what} as ${String(format)} to ${result.outDir}:\n`);
+    for (const f of result.files) io.stdout(`  ${f}\n`);
+    for (const c of result.checks) io.stdout(`  ${c.status === 'passed' ? 'ok' : c.status === 'failed' ? 'FAILED' : 'skipped'}  ${c.name}: ${c.detail}\n`);
+    io.stdout(`${exportSummaryLine(result)}\n`);
+  }
+  if (!result.ok) {
+    io.stderr(`netwright: the ${String(format)} export failed its self-check (${result.checks.filter((c) => c.status === 'failed').map((c) => c.name).join(', ')}).\n`);
+    return 3;
+  }
   return 0;
 }
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { conv2DBackpropFilter, conv2DBackpropInput, depthwiseBackpropFilter, depthwiseBackpropInput, maxPoolGrad, resizeNearestNeighborGrad } from './conv';
 import { unsortedSegmentSum } from './segment-sum';
-import { makeSlice, makeTile, makeUnpack } from './slice';
+import { makeGather, makeSlice, makeTile, makeUnpack } from './slice';
 import { tileGradConfig } from './gradients';
 
 /**
@@ -25,6 +25,7 @@ const OURS: Readonly<Record<string, readonly string[]>> = {
     'Slice',
     'Unpack',
     'Tile',
+    'GatherV2',
   ],
   // Stock cpu has these, but its segment sum loops over the whole vocabulary and its
   // filter gradient is very slow.
@@ -55,10 +56,11 @@ function ourKernel(name: string, backendName: string): KernelFunc {
       return resizeNearestNeighborGrad as KernelFunc;
     case 'Slice':
     case 'Unpack':
-    case 'Tile': {
+    case 'Tile':
+    case 'GatherV2': {
       const stock = stockKernel(name, backendName);
       if (!stock) throw new Error(`No stock ${name} kernel on ${backendName} to fall back to.`);
-      const make = name === 'Slice' ? makeSlice : name === 'Unpack' ? makeUnpack : makeTile;
+      const make = { Slice: makeSlice, Unpack: makeUnpack, Tile: makeTile, GatherV2: makeGather }[name];
       return make(stock.kernelFunc as Parameters<typeof make>[0]) as KernelFunc;
     }
     default:

@@ -155,6 +155,24 @@ describe('Netwright kernels match stock tfjs cpu', () => {
   });
 });
 
+describe('GatherV2', () => {
+  it('matches stock cpu on every axis, with repeated indices and 2-D index tensors', () => {
+    const r = rng(8);
+    for (const [shape, axis, idxShape] of [
+      [[10, 3], 0, [7]],
+      [[4, 5, 6], 1, [2, 3]],
+      [[3, 4, 70], 0, [5]],
+      [[2, 3, 4], 2, [4]],
+      [[1], 0, [1]],
+    ] as const) {
+      const dim = shape[axis] as number;
+      const idx = Int32Array.from({ length: idxShape.reduce((a: number, b: number) => a * b, 1) }, () => Math.floor(r() * dim));
+      const x = f32(randomArray((shape as readonly number[]).reduce((a, b) => a * b, 1), r), [...shape]);
+      expectMatchesStockCpu('GatherV2', { x, indices: { values: idx, shape: [...idxShape], dtype: 'int32' } }, { axis, batchDims: 0 }, 0);
+    }
+  });
+});
+
 describe('ResizeNearestNeighborGrad', () => {
   it('is the adjoint of the forward resize: <resize(x), dy> = <x, grad(dy)>, on both backends', () => {
     const r = rng(7);

@@ -110,3 +110,40 @@ export function makeTile(stock: KernelFunc): KernelFunc {
     return out;
   };
 }
+
+/**
+ * GatherV2 (batchDims 0) for wasm through heap views: row copies. Embedding's forward pass;
+ * stock wasm took ~9 ms CPU to gather 6,400 rows of 32 from a [10000, 32] table.
+ */
+export function makeGather(stock: KernelFunc): KernelFunc {
+  return (args) => {
+    const x = args.inputs['x'] as tf.TensorInfo;
+    const indices = args.inputs['indices'] as tf.TensorInfo;
+    const batchDims = (args.attrs['batchDims'] as number | undefined) ?? 0;
+    if (x.dtype === 'string' || batchDims !== 0 || x.shape.length === 0) return stock(args);
+    const axis = tf.util.parseAxisParam(args.attrs['axis'] as number, x.shape)[0] as number;
+    const dim = x.shape[axis] as number;
+    const outer = sizeOf(x.shape.slice(0, axis));
+    const inner = sizeOf(x.shape.slice(axis + 1));
+    const count = sizeOf(indices.shape);
+    const out = allocate(args.backend, [...x.shape.slice(0, axis), ...indices.shape, ...x.shape.slice(axis + 1)], x.dtype);
+    const src = view(args.backend, x);
+    const idx = view(args.backend, indices);
+    const dst = view(args.backend, out);
+    for (let i = 0; i < count; i++) {
+      const k = idx[i] as number;
+      if (!(k >= 0 && k < dim)) throw new Error(`GatherV2: the index value ${k} is not in [0, ${dim - 1}]`);
+    }
+    let o = 0;
+    for (let a = 0; a < outer; a++) {
+      const base = a * dim * inner;
+      for (let i = 0; i < count; i++) {
+        const s = base + (idx[i] as number) * inner;
+        if (inner < 64) for (let j = 0; j < inner; j++) dst[o + j] = src[s + j] as number;
+        else (dst as Float32Array).set(src.subarray(s, s + inner) as Float32Array, o);
+        o += inner;
+      }
+    }
+    return out;
+  };
+}
