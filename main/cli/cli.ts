@@ -8,7 +8,7 @@ import { createBackend, type BackendService } from '../services/backend';
 import { createForkLauncher } from '../services/fork-launcher';
 import { formatSummaryTable, summarizeModel } from '../services/model-summary';
 import { openProject, saveProject } from '../services/project-files';
-import { latestRunWithModel, listRuns, runDirOf, runsRoot } from '../services/runs';
+import { listRuns, runDirOf, runsRoot } from '../services/runs';
 import type { DoctorReport } from '../../shared/training/doctor';
 
 /** What the CLI talks to; tests replace parts of it. */
