@@ -198,3 +198,45 @@ describe('backend service: training', () => {
     expect(await apiError(backend.handle('export.tfjs', { runId: '../..', outDir: tmp() }))).toMatchObject({ code: 'UNKNOWN_RUN' });
   });
 });
+
+describe('backend service: data sets and training controls', () => {
+  it('datasets.inspect describes an import, or answers BAD_DATA naming the file and line', async () => {
+    const { backend } = backendWith(createScriptedLauncher(() => [], 0));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nw-inspect-'));
+    const good = path.join(dir, 'good.csv');
+    fs.writeFileSync(good, 'a,b,label\n1,2,x\n3,4,y\n5,,x\n7,8,y\n');
+    const settings = { ...exampleDoc().training, dataset: 'csv' as const, data: { ...exampleDoc().training.data, path: good } };
+    expect(await backend.handle('datasets.inspect', { settings })).toMatchObject({ sampleShape: [2], classNames: ['x', 'y'], warnings: ['Column "b": 1 missing value(s), filled with the column mean.'] });
+    const bad = path.join(dir, 'bad.csv');
+    fs.writeFileSync(bad, 'a,b,label\n1,2,x\n3,4\n');
+    await expect(backend.handle('datasets.inspect', { settings: { ...settings, data: { ...settings.data, path: bad } } })).rejects.toMatchObject({
+      code: 'BAD_DATA',
+      message: 'bad.csv line 3: expected 3 fields like the header, found 2.',
+    });
+    const sets = (await backend.handle('datasets.list', {})) as { id: string; available: boolean }[];
+    expect(sets.find((s) => s.id === 'fashion-mnist')?.available).toBe(fs.existsSync('/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz'));
+  });
+
+  it('training.start refuses a graph that does not fit the data set before any process starts', async () => {
+    const launcher = createScriptedLauncher(() => [], 0);
+    const { backend } = backendWith(launcher);
+    const doc = exampleDoc();
+    doc.training = { ...doc.training, dataset: 'iris' };
+    await expect(backend.handle('training.start', { doc })).rejects.toMatchObject({ code: 'NOT_TRAINABLE', message: expect.stringMatching(/does not fit Iris flowers samples of shape \[\?, 4\]/) });
+  });
+
+  it('pause and resume reach the trainer; unknown runs answer false', async () => {
+    const sent: string[] = [];
+    const launcher: TrainerLauncher = {
+      launch: () => ({ send: (m) => sent.push(m.type), onMessage: () => undefined, onExit: () => undefined, kill: () => undefined }),
+    };
+    const { backend } = backendWith(launcher);
+    const { runId } = (await backend.handle('training.start', { doc: exampleDoc() })) as { runId: string };
+    expect(await backend.handle('training.resume', { runId })).toEqual({ resumed: false });
+    expect(await backend.handle('training.pause', { runId })).toEqual({ paused: true });
+    expect(await backend.handle('training.resume', { runId })).toEqual({ resumed: true });
+    expect(await backend.handle('training.pause', { runId: 'nope' })).toEqual({ paused: false });
+    expect(sent).toEqual(['train', 'pause', 'resume']);
+    await backend.dispose();
+  });
+});

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkTrainable } from './trainable';
-import { DATASETS, getDataset } from './datasets';
+import { DATASETS, datasetForSettings, getDataset } from './datasets';
+import { DEFAULT_TRAINING } from '../graph/document';
 import { analyzeGraph } from '../graph/analyze';
 import type { Graph, GraphNode } from '../graph/document';
 
@@ -105,5 +106,48 @@ describe('checkTrainable on MNIST', () => {
     g.nodes.push({ id: 'sm', type: 'Activation', position: at, params: { activation: 'softmax' } });
     g.edges.push({ id: 'e3', source: 'out', target: 'sm', targetPort: 'in' });
     expect(check(g)).toEqual([]);
+  });
+});
+
+describe('checkTrainable with the training settings', () => {
+  const dense = (inputs: number, units: number, activation: string): Graph => ({
+    nodes: [
+      { id: 'in', type: 'Input', position: at, params: { shape: [inputs] } },
+      { id: 'out', type: 'Dense', position: at, params: { units, activation } },
+    ],
+    edges: [{ id: 'e', source: 'in', target: 'out', targetPort: 'in' }],
+  });
+  const checkWith = (g: Graph, id: string, loss: Parameters<typeof datasetForSettings>[0]['loss']) => {
+    const info = datasetForSettings({ dataset: id as never, data: DEFAULT_TRAINING.data, loss });
+    if (!info) throw new Error(id);
+    return checkTrainable(g, analyzeGraph(g), info, { loss });
+  };
+
+  it('two classes with binary cross-entropy take one sigmoid output (or two softmax ones)', () => {
+    expect(checkWith(dense(2, 1, 'sigmoid'), 'xor', 'binaryCrossentropy')).toEqual([]);
+    expect(checkWith(dense(2, 2, 'softmax'), 'xor', 'binaryCrossentropy')).toEqual([]);
+    expect(checkWith(dense(2, 1, 'relu'), 'xor', 'binaryCrossentropy').map((i) => i.code)).toEqual(['OUTPUT_NOT_SOFTMAX']);
+    // One output with categorical cross-entropy is a mismatch.
+    expect(checkWith(dense(2, 1, 'sigmoid'), 'xor', 'categoricalCrossentropy').map((i) => i.code)).toContain('DATA_MISMATCH');
+  });
+
+  it('regression: one linear output; a cross-entropy loss is LOSS_MISMATCH', () => {
+    expect(checkWith(dense(10, 1, 'linear'), 'diabetes', 'meanSquaredError')).toEqual([]);
+    const issues = checkWith(dense(10, 1, 'linear'), 'diabetes', 'categoricalCrossentropy');
+    expect(issues.map((i) => i.code)).toEqual(['LOSS_MISMATCH']);
+    expect(issues[0]!.fix).toMatch(/meanSquaredError/);
+    const wide = checkWith(dense(10, 3, 'linear'), 'diabetes', 'huber');
+    expect(wide[0]!.message).toMatch(/must be \[\?, 1\]: the value to predict/);
+  });
+
+  it('the IMDB input follows the sequence length; a missing data set or an import without a file is DATA_MISSING', () => {
+    const imdb = datasetForSettings({ dataset: 'imdb', data: { ...DEFAULT_TRAINING.data, sequenceLength: 120 }, loss: 'binaryCrossentropy' });
+    expect(imdb?.sampleShape).toEqual([120]);
+    expect(imdb?.outputSize).toBe(1);
+    const missing = { ...getDataset('fashion-mnist')!, available: false, unavailableReason: 'Install it with: sudo apt-get install dataset-fashion-mnist' };
+    const issues = checkTrainable(mlp([28, 28], 10, 'softmax'), analyzeGraph(mlp([28, 28], 10, 'softmax')), missing);
+    expect(issues.map((i) => i.code)).toEqual(['DATA_MISSING']);
+    expect(issues[0]!.message).toMatch(/Fashion-MNIST clothing is not installed: Install it with/);
+    expect(checkWith(dense(4, 3, 'softmax'), 'csv', 'categoricalCrossentropy').map((i) => i.code)).toEqual(['DATA_MISSING']);
   });
 });
