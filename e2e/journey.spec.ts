@@ -2,6 +2,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { test, expect } from './fixtures';
+import { PROJECT_VERSION } from '../shared/graph/document';
 import { choosePath, clickEmptyCanvas, connect, dropLayer } from './support/canvas';
 
 /**

@@ -41,7 +41,7 @@ describe('atomicWriteFile', () => {
             for (let i = 0; ; i++) {
               const payload = 'x'.repeat(200_000 + (i % 7) * 10_000);
               await atomicWriteFile(file, JSON.stringify({ i, payload, length: payload.length }), { backup: true });
-              if (i === 0) process.stdout.write('ready\\n');
+              if (i === 1) process.stdout.write('ready\\n');
             }
           })();`,
         resolveDir: __dirname,
