@@ -267,7 +267,13 @@ function jsonPrinter(io: CliIo): (event: TrainEvent) => void {
 
 const n = (x: number) => Math.round(x).toLocaleString('en-US');
 const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
-const metrics = (m: { loss: number; accuracy: number }) => `loss ${m.loss.toFixed(4)}, accuracy ${pct(m.accuracy)}`;
+const metrics = (m: { loss: number; accuracy: number; precision?: number; recall?: number; auc?: number; mae?: number }) =>
+  m.mae !== undefined
+    ? `loss ${m.loss.toFixed(4)}, MAE ${m.mae.toPrecision(4)}`
+    : `loss ${m.loss.toFixed(4)}, accuracy ${pct(m.accuracy)}` +
+      (m.precision !== undefined ? `, precision ${pct(m.precision)}` : '') +
+      (m.recall !== undefined ? `, recall ${pct(m.recall)}` : '') +
+      (m.auc !== undefined ? `, AUC ${m.auc.toFixed(4)}` : '');
 
 function textPrinter(io: CliIo, doc: ProjectDoc, home: string, projectPath: string): (event: TrainEvent) => void {
   let batchesPerEpoch = 0;

@@ -158,6 +158,40 @@ describe('training settings', () => {
   });
 });
 
+describe('text import end to end', () => {
+  it('trains on a CSV of texts, keeps the vocabulary with the run, and predicts typed text', async () => {
+    const file = path.join(tmp(), 'opinions.csv');
+    const good = ['great', 'wonderful', 'loved', 'excellent', 'superb'];
+    const bad = ['awful', 'terrible', 'hated', 'boring', 'dreadful'];
+    const rows = Array.from({ length: 200 }, (_, i) => {
+      const words = i % 2 ? good : bad;
+      return `"the film was ${words[i % 5]} and ${words[(i + 2) % 5]}<br />really",${i % 2 ? 'pos' : 'neg'}`;
+    });
+    fs.writeFileSync(file, ['review,sentiment', ...rows].join('\n'));
+    const graph = chain(['in', 'Input', { shape: [8], dtype: 'int32' }], ['emb', 'Embedding', { inputDim: 50, outputDim: 8 }], ['avg', 'GlobalAveragePooling1D', {}], ['out', 'Dense', { units: 2, activation: 'softmax' }]);
+    const doc = docWithGraph(graph, {
+      dataset: 'text-csv',
+      epochs: 15,
+      batchSize: 16,
+      learningRate: 0.05,
+      data: { ...exampleDoc().training.data, path: file, sequenceLength: 8, vocabSize: 50 },
+    });
+    const events: TrainEvent[] = [];
+    const runDir = tmp();
+    await runTraining({ runId: 'txt', doc, runDir, backend, shouldStop: () => false, emit: (e) => events.push(e) });
+    const done = ofType(events, 'done')[0];
+    if (!done) throw new Error(JSON.stringify(events.at(-1)));
+    expect(done.test?.accuracy).toBeGreaterThan(0.9);
+    const record = RunRecordSchema.parse(JSON.parse(fs.readFileSync(path.join(runDir, 'run.json'), 'utf8')));
+    expect(record.preprocessing?.kind === 'text' && record.preprocessing.vocabulary).toContain('wonderful');
+    expect(record.preprocessing?.classNames).toEqual(['neg', 'pos']);
+    const pos = await predictWithRun(runDir, { kind: 'text', text: 'Wonderful, superb and LOVED it' }, 'final');
+    const neg = await predictWithRun(runDir, { kind: 'text', text: 'dreadful. boring, awful!' }, 'final');
+    expect(pos.task === 'classification' && pos.classNames[pos.predicted]).toBe('pos');
+    expect(neg.task === 'classification' && neg.classNames[neg.predicted]).toBe('neg');
+  });
+});
+
 describe('pause, resume, stop through the trainer job', () => {
   it('pausing holds training between batches; resume continues; stop while paused ends it', async () => {
     const sent: FromTrainer[] = [];
