@@ -359,7 +359,7 @@ export function Canvas() {
       >
         <Background variant={BackgroundVariant.Dots} gap={16} size={1} />
         <Controls showInteractive={false} />
-        <MiniMap position="top-right" pannable zoomable ariaLabel="Minimap" className="minimap" nodeStrokeWidth={3} />
+        <MiniMap position="top-right" pannable zoomable ariaLabel="Minimap" className="minimap" nodeStrokeWidth={3} bgColor="var(--bg-panel)" maskColor="var(--minimap-mask)" nodeColor="var(--minimap-node)" />
         <CanvasToolbar />
       </ReactFlow>
       <QuickAdd />

@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { useEditor, useEditorStore } from '../state/context';
 import type { EditorState } from '../state/store';
 import { useAnalysis } from '../state/analysis';
@@ -16,6 +16,11 @@ export function Inspector() {
   const type = useEditor((s) => findSel(s)?.type);
   const name = useEditor((s) => findSel(s)?.name);
   const params = useEditor((s) => findSel(s)?.params);
+  const panel = useRef<HTMLElement>(null);
+  // Another layer (or none): start at the top of its fields.
+  useEffect(() => {
+    if (panel.current) panel.current.scrollTop = 0;
+  }, [selId]);
   const selected = useMemo(() => (selId !== null && type !== undefined && params ? { id: selId, type, name, params } : null), [selId, type, name, params]);
   const edges = useEditor((s) => s.doc.graph.edges);
   const { graph } = useAnalysis();
@@ -64,7 +69,7 @@ export function Inspector() {
   }
 
   return (
-    <aside className="inspector" aria-label="Inspector">
+    <aside className="inspector" aria-label="Inspector" ref={panel}>
       {content}
     </aside>
   );

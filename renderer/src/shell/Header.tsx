@@ -3,7 +3,7 @@ import { useEditor, useEditorStore } from '../state/context';
 import { useAnalysis } from '../state/analysis';
 import { isActive } from '../state/training';
 import { formatCount } from '../canvas/format';
-import { startTraining, stopTraining } from '../training/actions';
+import { startTraining, stopTraining, togglePause } from '../training/actions';
 import { newProject, openProject, openRecent, saveProject, saveProjectAs } from './file-actions';
 import { useRecent } from './recent';
 import { basename } from './paths';
@@ -165,6 +165,15 @@ export function Header() {
           aria-describedby={showWhy ? 'train-why' : undefined}
         >
           Train
+        </button>
+        <button
+          type="button"
+          className="btn"
+          onClick={() => void togglePause(store)}
+          disabled={training.status !== 'running' || training.runId === null || training.stopRequested}
+          title={training.paused ? 'Continue the run' : 'Pause after the current batch'}
+        >
+          {training.paused ? 'Resume' : 'Pause'}
         </button>
         <button type="button" className="btn" onClick={() => void stopTraining(store)} disabled={!active || training.runId === null || training.stopRequested}>
           Stop

@@ -91,6 +91,7 @@ export interface EditorActions {
   trainingStarted(runId: string): void;
   trainingFailed(message: string): void;
   trainingStopRequested(): void;
+  trainingPaused(paused: boolean): void;
   applyTrainingEvent(event: TrainEvent): void;
 }
 
@@ -405,6 +406,11 @@ export function createEditorStore(initial: ProjectDoc = emptyProject()): EditorS
 
       trainingStopRequested() {
         set({ training: { ...get().training, stopRequested: true } });
+      },
+
+      trainingPaused(paused) {
+        const t = get().training;
+        if (t.paused !== paused) set({ training: { ...t, paused } });
       },
 
       applyTrainingEvent(event) {

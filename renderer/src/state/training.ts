@@ -17,6 +17,8 @@ export interface BatchSeries {
   readonly step: number[];
   readonly loss: number[];
   readonly accuracy: number[];
+  /** Learning rate at each batch (null where the run does not report it). */
+  readonly lr: (number | null)[];
 }
 
 export interface TrainingState {
@@ -28,6 +30,8 @@ export interface TrainingState {
   readonly done: DoneEvent | null;
   readonly error: string | null;
   readonly stopRequested: boolean;
+  /** Paused by the user (training.pause answered yes); no progress events until resumed. */
+  readonly paused: boolean;
   readonly series: BatchSeries;
   readonly version: number;
 }
@@ -42,7 +46,8 @@ export function idleTraining(): TrainingState {
     done: null,
     error: null,
     stopRequested: false,
-    series: { step: [], loss: [], accuracy: [] },
+    paused: false,
+    series: { step: [], loss: [], accuracy: [], lr: [] },
     version: 0,
   };
 }
@@ -71,14 +76,15 @@ export function reduceTraining(s: TrainingState, ev: TrainEvent): TrainingState 
       s.series.step.push(ev.step);
       s.series.loss.push(ev.loss);
       s.series.accuracy.push(ev.accuracy);
+      s.series.lr.push(ev.learningRate ?? null);
       return { ...base, status: s.status === 'starting' ? 'running' : s.status, lastBatch: ev, version: s.version + 1 };
     case 'epoch':
       return { ...base, epochs: [...s.epochs, ev], version: s.version + 1 };
     case 'evaluating':
       return { ...base, status: 'evaluating' };
     case 'done':
-      return { ...base, status: 'done', done: ev };
+      return { ...base, status: 'done', done: ev, paused: false };
     case 'error':
-      return { ...base, status: 'error', error: ev.message };
+      return { ...base, status: 'error', error: ev.message, paused: false };
   }
 }

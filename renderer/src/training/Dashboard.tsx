@@ -5,6 +5,52 @@ import { BatchLossChart, EpochChart } from './charts';
 import { Progress, formatDuration } from './Progress';
 import { exportModel, pickExportFolder, type ExportResult } from './actions';
 import { basename } from '../shell/paths';
+import { EvaluationPanel } from './Evaluation';
+import { RunsPanel } from './Runs';
+import { TryItPanel } from './TryIt';
+
+const TABS = [
+  ['curves', 'Curves'],
+  ['evaluation', 'Evaluation'],
+  ['runs', 'Runs'],
+  ['try', 'Try it'],
+] as const;
+type Tab = (typeof TABS)[number][0];
+
+/** Live curves, the test-set evaluation, run history and comparison, and a try-it panel. */
+function DashboardTabs() {
+  const [tab, setTab] = useState<Tab>('curves');
+  return (
+    <div className="dashboard__main">
+      <div role="tablist" aria-label="Dashboard views" className="tabs">
+        {TABS.map(([id, label]) => (
+          <button
+            key={id}
+            type="button"
+            role="tab"
+            id={`tab-${id}`}
+            aria-selected={tab === id}
+            aria-controls={`panel-${id}`}
+            className={`tabs__tab${tab === id ? ' is-active' : ''}`}
+            onClick={() => setTab(id)}
+          >
+            {label}
+          </button>
+        ))}
+      </div>
+      {/* The charts stay mounted (hidden) so that they keep their data and size. */}
+      <div className="dashboard__charts" role="tabpanel" id="panel-curves" aria-labelledby="tab-curves" hidden={tab !== 'curves'}>
+        <BatchLossChart />
+        <EpochChart />
+      </div>
+      {tab !== 'curves' ? (
+        <div className="dashboard__panel" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
+          {tab === 'evaluation' ? <EvaluationPanel /> : tab === 'runs' ? <RunsPanel /> : <TryItPanel />}
+        </div>
+      ) : null}
+    </div>
+  );
+}
 
 const STATUS_TEXT = {
   idle: 'Ready',
@@ -30,7 +76,14 @@ export function Dashboard() {
     setExportError(null);
   }, [t.runId]);
 
-  const status = t.status === 'done' && t.done?.stopped ? 'Stopped' : t.stopRequested && t.status !== 'done' ? 'Stopping…' : STATUS_TEXT[t.status];
+  const status =
+    t.status === 'done' && t.done?.stopped
+      ? 'Stopped'
+      : t.stopRequested && t.status !== 'done'
+        ? 'Stopping…'
+        : t.paused && t.status === 'running'
+          ? 'Paused'
+          : STATUS_TEXT[t.status];
   const canExport = t.status === 'done' && t.runId !== null && !exporting;
   const backend = t.started?.backend;
 
@@ -136,10 +189,7 @@ export function Dashboard() {
           </p>
         ) : null}
       </div>
-      <div className="dashboard__charts">
-        <BatchLossChart />
-        <EpochChart />
-      </div>
+      <DashboardTabs />
     </section>
   );
 }

@@ -16,7 +16,7 @@ interface Props {
   readonly xLabel: string;
   readonly series: readonly SeriesDef[];
   /** Second y scale on the right (e.g. accuracy 0..1). */
-  readonly rightScale?: { readonly key: string; readonly label: string; readonly range: [number, number] };
+  readonly rightScale?: { readonly key: string; readonly label: string; readonly range: [number, number] | null };
   readonly yLabel: string;
   /** x first, then one array per series; may be mutated in place between versions. */
   readonly data: uPlot.AlignedData;
@@ -97,7 +97,7 @@ function UPlotChartView({
       scales: {
         x: { time: false, range: (_u, min, max) => (min === max ? [min - 1, max + 1] : [min, max]) },
         ...(log ? { y: { distr: 3, log: 10 } } : {}),
-        ...(rightScale ? { [rightScale.key]: { range: rightScale.range } } : {}),
+        ...(rightScale?.range ? { [rightScale.key]: { range: rightScale.range } } : {}),
       },
       axes: [
         axis(xLabel, { size: 32, ...(integerX ? { incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] } : {}) }),

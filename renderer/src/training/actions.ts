@@ -8,7 +8,9 @@ export async function startTraining(store: EditorStore): Promise<void> {
   if (isActive(s.training)) return;
   s.trainingStarting();
   try {
-    const { runId } = await getApi().call('training.start', { doc: store.getState().doc });
+    const { doc, filePath } = store.getState();
+    // Runs are kept beside a saved project (unsaved ones in the data folder).
+    const { runId } = await getApi().call('training.start', { doc, projectPath: filePath });
     store.getState().trainingStarted(runId);
   } catch (e) {
     store.getState().trainingFailed(`Training could not start: ${errorText(e)}`);
@@ -26,6 +28,24 @@ export async function stopTraining(store: EditorStore): Promise<void> {
   }
 }
 
+/** Pauses after the current batch, or resumes. */
+export async function togglePause(store: EditorStore): Promise<void> {
+  const { training } = store.getState();
+  if (!training.runId || training.status !== 'running') return;
+  const runId = training.runId;
+  try {
+    if (training.paused) {
+      const r = await getApi().call('training.resume', { runId });
+      if (r.resumed) store.getState().trainingPaused(false);
+    } else {
+      const r = await getApi().call('training.pause', { runId });
+      if (r.paused) store.getState().trainingPaused(true);
+    }
+  } catch (e) {
+    useUi.getState().notify('error', `Could not ${training.paused ? 'resume' : 'pause'} the run: ${errorText(e)}`);
+  }
+}
+
 export interface ExportResult {
   readonly outDir: string;
   readonly files: readonly string[];
@@ -40,5 +60,5 @@ export function pickExportFolder(): Promise<string | null> {
 export async function exportModel(store: EditorStore, outDir: string): Promise<ExportResult> {
   const { runId } = store.getState().training;
   if (!runId) throw new Error('There is no finished run to export.');
-  return getApi().call('export.tfjs', { runId, outDir });
+  return getApi().call('export.tfjs', { runId, outDir, projectPath: store.getState().training.started?.projectPath ?? store.getState().filePath });
 }

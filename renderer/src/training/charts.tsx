@@ -3,14 +3,18 @@ import type uPlot from 'uplot';
 import { useEditor } from '../state/context';
 import { UPlotChart } from './UPlotChart';
 
-const BATCH_SERIES = [{ label: 'Batch loss', colorVar: '--chart-1' }] as const;
+const BATCH_SERIES = [
+  { label: 'Batch loss', colorVar: '--chart-1' },
+  { label: 'Learning rate', colorVar: '--chart-4', scale: 'lr', dash: [2, 3] },
+];
+const LR_SCALE = { key: 'lr', label: 'learning rate', range: null };
 
 /** Loss of every batch, x = global step. */
 export function BatchLossChart() {
   const series = useEditor((s) => s.training.series);
   const version = useEditor((s) => s.training.version);
-  const data = useMemo<uPlot.AlignedData>(() => [series.step, series.loss], [series]);
-  return <UPlotChart title="Batch loss" xLabel="step" yLabel="loss" series={BATCH_SERIES} data={data} version={version} testId="batch-loss-chart" logToggle emptyText="The loss of each batch appears here while training." />;
+  const data = useMemo<uPlot.AlignedData>(() => [series.step, series.loss, series.lr], [series]);
+  return <UPlotChart title="Batch loss" xLabel="step" yLabel="loss" series={BATCH_SERIES} rightScale={LR_SCALE} data={data} version={version} testId="batch-loss-chart" logToggle emptyText="The loss of each batch appears here while training." />;
 }
 
 const EPOCH_SERIES = [

@@ -1,0 +1,45 @@
+import path from 'node:path';
+import { test, expect } from './fixtures';
+import { clickEmptyCanvas } from './support/canvas';
+
+/**
+ * Screenshots for the README and docs/screenshots (run with NETWRIGHT_SCREENSHOTS=1).
+ * They are checked by eye; the assertions only make sure each shows what it should.
+ */
+const shots = path.join(process.cwd(), 'docs', 'screenshots');
+
+test.skip(!process.env['NETWRIGHT_SCREENSHOTS'], 'set NETWRIGHT_SCREENSHOTS=1 to refresh docs/screenshots');
+
+test('screenshots: trained CNN, quick add, templates, dark theme', async ({ page, server }) => {
+  await page.goto(server.url);
+  await page.getByRole('button', { name: 'Templates' }).click();
+  await page.screenshot({ path: path.join(shots, 'templates.png') });
+  await page.getByRole('dialog', { name: 'Templates' }).getByRole('button', { name: 'Open template CNN on MNIST' }).click();
+  await clickEmptyCanvas(page);
+  await page.getByLabel('Epochs', { exact: true }).fill('3');
+  await page.getByLabel('Training samples', { exact: true }).fill('6000');
+  await page.getByLabel('Test samples', { exact: true }).fill('1000');
+  await page.getByRole('button', { name: 'Train' }).click();
+  await expect(page.getByTestId('training-status')).toHaveText(/Finished/, { timeout: 300_000 });
+  await page.getByTestId('node-Conv2D').nth(1).click();
+  await expect(page.getByTestId('inspector-macs')).toBeVisible();
+  const plot = await page.getByTestId('epoch-chart').locator('.u-over').boundingBox();
+  if (plot) await page.mouse.move(plot.x + plot.width - 4, plot.y + plot.height / 2);
+  await page.screenshot({ path: path.join(shots, 'app.png') });
+
+  await page.keyboard.press('Escape');
+  const pane = await page.locator('.react-flow__pane').boundingBox();
+  if (!pane) throw new Error('no pane');
+  await page.mouse.dblclick(pane.x + 260, pane.y + pane.height - 260);
+  await page.keyboard.type('pool');
+  await page.screenshot({ path: path.join(shots, 'quick-add.png') });
+  await page.keyboard.press('Escape');
+
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.getByRole('button', { name: 'Templates' }).click();
+  await page.getByRole('dialog', { name: 'Templates' }).getByRole('button', { name: 'Open template ResNet-style CNN' }).click();
+  await page.getByRole('alertdialog').getByRole('button', { name: 'Discard changes' }).click().catch(() => undefined);
+  await expect(page.getByTestId('node-Add')).toHaveCount(1);
+  await page.getByTestId('node-Add').click();
+  await page.screenshot({ path: path.join(shots, 'canvas-dark.png') });
+});

@@ -1,0 +1,203 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type uPlot from 'uplot';
+import type { RunComparison, RunSummary } from '../../../shared/training/runs';
+import { getApi } from '../platform';
+import { useEditor } from '../state/context';
+import { errorText } from '../state/ui';
+import { formatDuration } from './Progress';
+import { UPlotChart, type SeriesDef } from './UPlotChart';
+
+const COLOURS = ['--chart-1', '--chart-2', '--chart-3', '--chart-4'];
+
+function OverlayChart({ cmp }: { cmp: RunComparison }) {
+  const names = new Map(cmp.runs.map((r) => [r.runId, r.name]));
+  const series = useMemo<SeriesDef[]>(
+    () => cmp.curves.map((c, i) => ({ label: names.get(c.runId) ?? c.runId, colorVar: COLOURS[i % COLOURS.length] as string, points: true, dash: i >= 4 ? [4, 3] : undefined })),
+    [cmp],
+  );
+  const data = useMemo<uPlot.AlignedData>(() => {
+    const n = Math.max(0, ...cmp.curves.map((c) => c.epochs.length));
+    const x = Array.from({ length: n }, (_, i) => i + 1);
+    return [x, ...cmp.curves.map((c) => x.map((_, i) => c.epochs[i]?.validation?.loss ?? c.epochs[i]?.train.loss ?? null))];
+  }, [cmp]);
+  return (
+    <UPlotChart
+      key={cmp.curves.map((c) => c.runId).join()}
+      title="Validation loss per epoch (training loss where a run had no validation)"
+      xLabel="epoch"
+      yLabel="loss"
+      series={series}
+      data={data}
+      version={1}
+      testId="compare-chart"
+      integerX
+      logToggle
+    />
+  );
+}
+
+function Differences({ cmp }: { cmp: RunComparison }) {
+  const names = cmp.runs.map((r) => r.name);
+  return (
+    <section className="differences" aria-label="What differs">
+      <h3 className="panel-subtitle">What differs</h3>
+      {cmp.settings.length === 0 ? <p className="muted small">Same settings.</p> : null}
+      {cmp.settings.length > 0 ? (
+        <table className="runs__table">
+          <thead>
+            <tr>
+              <th scope="col">Setting</th>
+              {names.map((n) => (
+                <th key={n} scope="col">
+                  {n}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {cmp.settings.map((s) => (
+              <tr key={s.path}>
+                <th scope="row">{s.path}</th>
+                {s.values.map((v, i) => (
+                  <td key={i}>{v}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      <p className="small">
+        {cmp.graph.same
+          ? 'Same graph.'
+          : cmp.graph.differences.map((d) => {
+              const parts = [
+                d.added.length ? `added ${d.added.join(', ')}` : '',
+                d.removed.length ? `removed ${d.removed.join(', ')}` : '',
+                ...d.changed.map((c) => `${c.nodeId}.${c.param} ${c.from} → ${c.to}`),
+                d.edgesChanged ? 'connections changed' : '',
+              ].filter(Boolean);
+              return (
+                <span key={d.runId} className="differences__graph">
+                  Graph of {cmp.runs.find((r) => r.runId === d.runId)?.name ?? d.runId}: {parts.join('; ') || 'same'}.{' '}
+                </span>
+              );
+            })}
+      </p>
+    </section>
+  );
+}
+
+/** Runs of this project: a table, tick two or more to overlay their curves and see what differs. */
+export function RunsPanel() {
+  const projectPath = useEditor((s) => s.filePath);
+  const finished = useEditor((s) => (s.training.status === 'done' || s.training.status === 'error' ? s.training.runId : null));
+  const [runs, setRuns] = useState<readonly RunSummary[] | null>(null);
+  const [ticked, setTicked] = useState<readonly string[]>([]);
+  const [cmp, setCmp] = useState<RunComparison | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const load = useCallback(async () => {
+    try {
+      setRuns(await getApi().call('runs.list', { projectPath }));
+      setError(null);
+    } catch (e) {
+      setError(`Could not list the runs: ${errorText(e)}`);
+    }
+  }, [projectPath]);
+
+  useEffect(() => {
+    void load();
+  }, [load, finished]);
+
+  const compare = async () => {
+    try {
+      setCmp(await getApi().call('runs.compare', { projectPath, runIds: [...ticked] }));
+      setError(null);
+    } catch (e) {
+      setError(`Could not compare: ${errorText(e)}`);
+    }
+  };
+
+  const remove = async (r: RunSummary) => {
+    try {
+      await getApi().call('runs.delete', { projectPath, runId: r.runId });
+      setTicked((t) => t.filter((id) => id !== r.runId));
+      setCmp(null);
+      await load();
+    } catch (e) {
+      setError(`Could not delete ${r.name}: ${errorText(e)}`);
+    }
+  };
+
+  return (
+    <div className="runs">
+      <div className="runs__list">
+        <div className="runs__bar">
+          <span className="small muted">{projectPath ? 'Runs kept beside this project' : 'Runs of unsaved projects'}</span>
+          <button type="button" className="btn btn--small" onClick={() => void compare()} disabled={ticked.length < 2}>
+            Compare {ticked.length >= 2 ? ticked.length : ''} runs
+          </button>
+        </div>
+        {error ? (
+          <p className="error-box" role="alert">
+            {error}
+          </p>
+        ) : null}
+        {runs && runs.length === 0 ? <p className="muted small">No runs yet.</p> : null}
+        {runs && runs.length > 0 ? (
+          <table className="runs__table" aria-label="Run history" data-testid="run-history">
+            <thead>
+              <tr>
+                <th scope="col">
+                  <span className="visually-hidden">Compare</span>
+                </th>
+                <th scope="col">Run</th>
+                <th scope="col">Data</th>
+                <th scope="col">Epochs</th>
+                <th scope="col">Test acc.</th>
+                <th scope="col">Time</th>
+                <th scope="col">Status</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {runs.map((r) => (
+                <tr key={r.runId}>
+                  <td>
+                    <input
+                      type="checkbox"
+                      aria-label={`Compare ${r.name}`}
+                      checked={ticked.includes(r.runId)}
+                      onChange={(e) => setTicked((t) => (e.target.checked ? [...t, r.runId] : t.filter((id) => id !== r.runId)))}
+                    />
+                  </td>
+                  <th scope="row" title={`${r.runId}, started ${new Date(r.startedAt).toLocaleString()}`}>
+                    {r.name}
+                  </th>
+                  <td>{r.dataset}</td>
+                  <td>{r.epochsDone}</td>
+                  <td>{r.test ? `${(r.test.accuracy * 100).toFixed(2)}%` : '—'}</td>
+                  <td>{formatDuration(r.seconds)}</td>
+                  <td>{r.status}</td>
+                  <td>
+                    <button type="button" className="btn btn--icon btn--small" aria-label={`Delete ${r.name}`} title="Delete this run" onClick={() => void remove(r)}>
+                      ×
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : null}
+      </div>
+      {cmp ? (
+        <div className="runs__compare">
+          <OverlayChart cmp={cmp} />
+          <Differences cmp={cmp} />
+        </div>
+      ) : null}
+    </div>
+  );
+}

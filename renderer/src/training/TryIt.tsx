@@ -1,0 +1,216 @@
+import { useEffect, useRef, useState } from 'react';
+import type { Prediction, PredictInput, Preprocessing } from '../../../shared/training/runs';
+import { getApi } from '../platform';
+import { useEditor } from '../state/context';
+import { errorText } from '../state/ui';
+
+const SIZE = 224;
+
+/** A black square to draw a white digit on with the mouse; `read` gives 28x28 values 0..1. */
+function DrawPad({ width, height, onChange }: { width: number; height: number; onChange: (pixels: number[] | null) => void }) {
+  const ref = useRef<HTMLCanvasElement>(null);
+  const drawing = useRef(false);
+  const clear = () => {
+    const ctx = ref.current?.getContext('2d');
+    if (!ctx) return;
+    ctx.fillStyle = '#000';
+    ctx.fillRect(0, 0, SIZE, SIZE);
+    onChange(null);
+  };
+  useEffect(clear, []);
+  const read = () => {
+    const src = ref.current;
+    if (!src) return;
+    const small = document.createElement('canvas');
+    small.width = width;
+    small.height = height;
+    const ctx = small.getContext('2d');
+    if (!ctx) return;
+    ctx.drawImage(src, 0, 0, width, height);
+    const data = ctx.getImageData(0, 0, width, height).data;
+    const pixels: number[] = [];
+    for (let i = 0; i < width * height; i++) pixels.push((data[i * 4] ?? 0) / 255);
+    onChange(pixels);
+  };
+  const at = (e: React.PointerEvent<HTMLCanvasElement>) => {
+    const r = e.currentTarget.getBoundingClientRect();
+    return { x: ((e.clientX - r.left) / r.width) * SIZE, y: ((e.clientY - r.top) / r.height) * SIZE };
+  };
+  return (
+    <div className="draw-pad">
+      <canvas
+        ref={ref}
+        width={SIZE}
+        height={SIZE}
+        role="img"
+        aria-label="Drawing pad: draw a digit with the mouse"
+        data-testid="draw-pad"
+        onPointerDown={(e) => {
+          drawing.current = true;
+          e.currentTarget.setPointerCapture(e.pointerId);
+          const ctx = e.currentTarget.getContext('2d');
+          const p = at(e);
+          if (ctx) {
+            ctx.strokeStyle = '#fff';
+            ctx.lineWidth = 18;
+            ctx.lineCap = 'round';
+            ctx.lineJoin = 'round';
+            ctx.beginPath();
+            ctx.moveTo(p.x, p.y);
+          }
+        }}
+        onPointerMove={(e) => {
+          if (!drawing.current) return;
+          const ctx = e.currentTarget.getContext('2d');
+          const p = at(e);
+          ctx?.lineTo(p.x, p.y);
+          ctx?.stroke();
+        }}
+        onPointerUp={() => {
+          drawing.current = false;
+          read();
+        }}
+      />
+      <button type="button" className="btn btn--small" onClick={clear}>
+        Clear
+      </button>
+    </div>
+  );
+}
+
+function Probabilities({ p }: { p: Prediction }) {
+  if (p.task === 'regression') {
+    return (
+      <p className="prediction" data-testid="prediction">
+        Predicted: <strong>{p.values.map((v) => v.toPrecision(4)).join(', ')}</strong>
+      </p>
+    );
+  }
+  const order = p.probabilities.map((v, i) => ({ v, i })).sort((a, b) => b.v - a.v);
+  return (
+    <div>
+      <p className="prediction" data-testid="prediction" data-class={p.classNames[p.predicted]}>
+        Prediction: <strong>{p.classNames[p.predicted] ?? p.predicted}</strong> ({((p.probabilities[p.predicted] ?? 0) * 100).toFixed(1)}%)
+      </p>
+      <ul className="probs" aria-label="Class probabilities">
+        {order.slice(0, 10).map(({ v, i }) => (
+          <li key={i}>
+            <span className="probs__name">{p.classNames[i] ?? i}</span>
+            <span className="probs__bar" style={{ width: `${Math.max(1, v * 100)}%` }} />
+            <span className="probs__value">{(v * 100).toFixed(1)}%</span>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/** Predict one example with the finished run: draw a digit, type a review, or enter feature values. */
+export function TryItPanel() {
+  const runId = useEditor((s) => (s.training.status === 'done' && s.training.done && !s.training.done.stopped ? s.training.runId : null));
+  const projectPath = useEditor((s) => s.training.started?.projectPath ?? s.filePath);
+  const [prep, setPrep] = useState<Preprocessing | null | undefined>(undefined);
+  const [input, setInput] = useState<PredictInput | null>(null);
+  const [text, setText] = useState('');
+  const [features, setFeatures] = useState<Record<string, string>>({});
+  const [result, setResult] = useState<Prediction | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    setPrep(undefined);
+    setResult(null);
+    if (!runId) return;
+    getApi()
+      .call('runs.get', { projectPath, runId })
+      .then(
+        (r) => setPrep(r.preprocessing),
+        (e) => setError(`Could not read the run: ${errorText(e)}`),
+      );
+  }, [runId, projectPath]);
+
+  if (!runId) return <p className="muted small panel-empty">Finish a training run to try the model on your own examples.</p>;
+  if (prep === undefined) return <p className="muted small panel-empty">Loading the run…</p>;
+
+  const predict = async (what: PredictInput | null) => {
+    if (!what) return;
+    try {
+      setResult(await getApi().call('runs.predict', { projectPath, runId, input: what, weights: 'final' }));
+      setError(null);
+    } catch (e) {
+      setError(`Prediction failed: ${errorText(e)}`);
+    }
+  };
+
+  let form;
+  if (prep?.kind === 'image') {
+    form = (
+      <DrawPad
+        width={prep.width}
+        height={prep.height}
+        onChange={(pixels) => {
+          const next: PredictInput | null = pixels ? { kind: 'image', width: prep.width, height: prep.height, channels: 1, pixels } : null;
+          setInput(next);
+          void predict(next);
+        }}
+      />
+    );
+  } else if (prep?.kind === 'text') {
+    form = (
+      <div className="try-text">
+        <label htmlFor="try-text" className="field__label">
+          Text
+        </label>
+        <textarea id="try-text" className="input" rows={4} value={text} onChange={(e) => setText(e.target.value)} placeholder="Type a review…" />
+        <button type="button" className="btn btn--small btn--primary" onClick={() => void predict({ kind: 'text', text })} disabled={!text.trim()}>
+          Predict
+        </button>
+      </div>
+    );
+  } else if (prep?.kind === 'tabular') {
+    form = (
+      <form
+        className="try-features"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const values: Record<string, number | string> = {};
+          for (const c of prep.columns) values[c.name] = c.type === 'numeric' ? Number(features[c.name] ?? c.mean) : (features[c.name] ?? c.categories[0] ?? '');
+          void predict({ kind: 'features', values });
+        }}
+      >
+        {prep.columns.map((c) => (
+          <label key={c.name} className="try-features__field">
+            <span>{c.name}</span>
+            {c.type === 'numeric' ? (
+              <input className="input" type="number" step="any" value={features[c.name] ?? String(Number(c.mean.toPrecision(4)))} onChange={(e) => setFeatures({ ...features, [c.name]: e.target.value })} />
+            ) : (
+              <select className="input" value={features[c.name] ?? c.categories[0]} onChange={(e) => setFeatures({ ...features, [c.name]: e.target.value })}>
+                {c.categories.map((k) => (
+                  <option key={k}>{k}</option>
+                ))}
+              </select>
+            )}
+          </label>
+        ))}
+        <button type="submit" className="btn btn--small btn--primary">
+          Predict
+        </button>
+      </form>
+    );
+  } else {
+    form = <p className="muted small">This run’s data has no form to try yet.</p>;
+  }
+
+  return (
+    <div className="try-it">
+      {form}
+      <div className="try-it__result" aria-live="polite">
+        {result ? <Probabilities p={result} /> : <p className="muted small">{input ? 'Predicting…' : 'The prediction and class probabilities appear here.'}</p>}
+        {error ? (
+          <p className="error-box" role="alert">
+            {error}
+          </p>
+        ) : null}
+      </div>
+    </div>
+  );
+}
