@@ -35,6 +35,12 @@ test('the templates gallery opens each template; Train says why when it cannot r
   if (!(DATASET_IDS as readonly string[]).includes('imdb')) {
     await expect(page.getByRole('button', { name: 'Train' })).toBeDisabled();
     await expect(page.getByTestId('train-why')).toContainText('IMDB reviews data set');
+  } else {
+    // The run settings come with it: the loss for one sigmoid output and the tokenizer's sizes.
+    await expect(page.getByRole('button', { name: 'Train' })).toBeEnabled();
+    await expect(page.getByRole('combobox', { name: 'Loss' })).toHaveValue('binaryCrossentropy');
+    await expect(page.getByLabel('Vocabulary size', { exact: true })).toHaveValue('10000');
+    await expect(page.getByLabel('Sequence length', { exact: true })).toHaveValue('200');
   }
 
   // Editing after a template is ordinary editing: undo works, the file is unsaved.

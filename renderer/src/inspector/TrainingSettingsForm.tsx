@@ -1,10 +1,10 @@
-import { OPTIMIZERS, TrainingSettingsSchema, type TrainingSettings } from '../../../shared/graph/document';
+import { DataOptionsSchema, LOSSES, OPTIMIZERS, TrainingSettingsSchema, type DataOptions, type TrainingSettings } from '../../../shared/graph/document';
 import { useEditor, useEditorStore } from '../state/context';
 import { useAnalysis } from '../state/analysis';
 import { useUi } from '../state/ui';
 import { isActive } from '../state/training';
 import { formatCount } from '../canvas/format';
-import { NumberField, SelectField } from './fields';
+import { CheckboxField, NumberField, SelectField } from './fields';
 import { IssueList } from './IssueList';
 
 type NumericKey = 'epochs' | 'batchSize' | 'learningRate' | 'validationSplit' | 'trainLimit' | 'testLimit';
@@ -15,6 +15,34 @@ function reason(key: NumericKey, label: string, value: number | null): string | 
   if (r.success) return null;
   const issue = r.error.issues[0];
   if (issue?.code === 'too_small') return `${label} must be ${issue.inclusive ? 'at least' : 'more than'} ${String(issue.minimum)}`;
+  if (issue?.code === 'too_big') return `${label} must be at most ${String(issue.maximum)}`;
+  return `${label} is not valid`;
+}
+
+const OPTIMIZER_LABELS: Readonly<Record<string, string>> = { sgd: 'SGD', adam: 'Adam', adamw: 'AdamW', rmsprop: 'RMSprop', adagrad: 'Adagrad', adadelta: 'Adadelta' };
+const LOSS_LABELS: Readonly<Record<string, string>> = {
+  categoricalCrossentropy: 'Categorical cross-entropy',
+  sparseCategoricalCrossentropy: 'Sparse categorical cross-entropy',
+  binaryCrossentropy: 'Binary cross-entropy',
+  meanSquaredError: 'Mean squared error',
+  meanAbsoluteError: 'Mean absolute error',
+  huber: 'Huber',
+  hinge: 'Hinge',
+};
+
+/** Data-set options this form offers, with their words. */
+const DATA_FIELDS: readonly { key: 'vocabSize' | 'sequenceLength' | 'samples' | 'noise'; label: string; help: string; integer: boolean }[] = [
+  { key: 'vocabSize', label: 'Vocabulary size', help: 'The most frequent words kept; the rest become <unk>.', integer: true },
+  { key: 'sequenceLength', label: 'Sequence length', help: 'Tokens per text: longer ones are cut, shorter ones padded.', integer: true },
+  { key: 'samples', label: 'Points', help: 'Number of generated points.', integer: true },
+  { key: 'noise', label: 'Noise', help: '0 (none) to 1 (classes overlap heavily).', integer: false },
+];
+
+function dataReason(key: keyof DataOptions, label: string, value: number | null): string | null {
+  const r = DataOptionsSchema.shape[key].safeParse(value);
+  if (r.success) return null;
+  const issue = r.error.issues[0];
+  if (issue?.code === 'too_small') return `${label} must be at least ${String(issue.minimum)}`;
   if (issue?.code === 'too_big') return `${label} must be at most ${String(issue.maximum)}`;
   return `${label} is not valid`;
 }
@@ -52,8 +80,8 @@ export function TrainingSettingsForm() {
         <SelectField
           label="Dataset"
           value={t.dataset}
-          options={datasets.map((d) => ({ value: d.id, label: d.name }))}
-          help={dataset ? `${formatCount(dataset.trainSize)} training, ${formatCount(dataset.testSize)} test samples of ${dataset.sampleShape.join('×')}` : undefined}
+          options={datasets.map((d) => ({ value: d.id, label: d.available === false ? `${d.name} (not installed)` : d.name }))}
+          help={dataset?.available === false ? (dataset.unavailableReason ?? 'Not installed.') : dataset ? `${formatCount(dataset.trainSize)} training, ${formatCount(dataset.testSize)} test samples of ${dataset.sampleShape.join('×')}` : undefined}
           onCommit={(v) => set({ dataset: v as TrainingSettings['dataset'] })}
         />
         {num('epochs', 'Epochs', 'Passes over the training samples.', true, { min: 1 })}
@@ -61,10 +89,30 @@ export function TrainingSettingsForm() {
         <SelectField
           label="Optimizer"
           value={t.optimizer}
-          options={OPTIMIZERS.map((o) => ({ value: o, label: o === 'sgd' ? 'SGD' : 'Adam' }))}
+          options={OPTIMIZERS.map((o) => ({ value: o, label: OPTIMIZER_LABELS[o] ?? o }))}
           help="Adam adapts the step size per weight; SGD is plain gradient descent."
           onCommit={(v) => set({ optimizer: v as TrainingSettings['optimizer'] })}
         />
+        <SelectField
+          label="Loss"
+          value={t.loss}
+          options={LOSSES.map((l) => ({ value: l, label: LOSS_LABELS[l] ?? l }))}
+          help="What training minimises: cross-entropy for classes, squared error for numbers."
+          onCommit={(v) => set({ loss: v as TrainingSettings['loss'] })}
+        />
+        {DATA_FIELDS.filter((f) => dataset?.options.includes(f.key)).map((f) => (
+          <NumberField
+            key={f.key}
+            label={f.label}
+            help={f.help}
+            value={t.data[f.key]}
+            integer={f.integer}
+            check={(v) => dataReason(f.key, f.label, v)}
+            onCommit={(v, k) => {
+              if (v !== null) set({ data: { ...t.data, [f.key]: v } }, k);
+            }}
+          />
+        ))}
         {num('learningRate', 'Learning rate', 'Step size of each update (Adam: 0.001).', false, { min: 0, max: 10 })}
         {num('validationSplit', 'Validation split', 'Fraction held out to measure each epoch (0 to 0.5).', false, { min: 0, max: 0.5 })}
         {num('trainLimit', 'Training samples', 'Use only the first N training samples; empty for all.', true, {
@@ -77,6 +125,22 @@ export function TrainingSettingsForm() {
           placeholder: dataset ? `all (${formatCount(dataset.testSize)})` : 'all',
           min: 1,
         })}
+        <NumberField
+          label="Seed"
+          help="Makes a run repeatable on the same backend; empty for a random start."
+          value={t.seed}
+          integer
+          allowEmpty
+          placeholder="random"
+          check={(v) => (v === null || (v >= 0 && v <= 2 ** 31 - 1) ? null : 'Seed must be between 0 and 2147483647')}
+          onCommit={(v, k) => set({ seed: v }, k)}
+        />
+        <CheckboxField
+          label="Early stopping"
+          help={`Stop when the validation loss has not improved for ${t.earlyStopping.patience} epochs, keeping the best weights.`}
+          value={t.earlyStopping.enabled}
+          onCommit={(v) => set({ earlyStopping: { ...t.earlyStopping, enabled: v } })}
+        />
       </fieldset>
       <IssueList issues={[...graphIssues, ...trainIssues.filter((i) => !i.nodeId)]} title="Model problems" />
     </div>
