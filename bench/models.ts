@@ -60,12 +60,15 @@ export const BENCH_MODELS: readonly BenchModel[] = [
     family: 'lstm',
     build: () => textModel(tf.layers.lstm({ units: 32 })),
     data: textData,
+    // Stock cpu runs the unrolled LSTM as ~4,000 JS kernels per step: seconds per batch.
+    skip: (backend) => backend === 'cpu',
   },
   {
     id: 'gru',
     family: 'gru',
     build: () => textModel(tf.layers.gru({ units: 32 })),
     data: textData,
+    skip: (backend) => backend === 'cpu',
   },
   {
     id: 'lstm-fast',

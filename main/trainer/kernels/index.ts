@@ -3,6 +3,7 @@ import { conv2DBackpropFilter, conv2DBackpropInput, depthwiseBackpropFilter, dep
 import { unsortedSegmentSum } from './segment-sum';
 import { makeGather, makeSlice, makeTile, makeUnpack } from './slice';
 import { tileGradConfig } from './gradients';
+import { makeMatMul } from './matmul';
 
 /**
  * Netwright's kernels: what stock tfjs 4.22 lacks for training on `wasm`, and replacements
@@ -26,6 +27,9 @@ const OURS: Readonly<Record<string, readonly string[]>> = {
     'Unpack',
     'Tile',
     'GatherV2',
+    // Transposed operands: 8x slower in stock wasm than transposing first.
+    'BatchMatMul',
+    '_FusedMatMul',
   ],
   // Stock cpu has these, but its segment sum loops over the whole vocabulary and its
   // filter gradient is very slow.
@@ -56,6 +60,12 @@ function ourKernel(name: string, backendName: string): KernelFunc {
       return resizeNearestNeighborGrad as KernelFunc;
     case 'Slice':
     case 'Unpack':
+    case 'BatchMatMul':
+    case '_FusedMatMul': {
+      const stock = stockKernel(name, backendName);
+      if (!stock) throw new Error(`No stock ${name} kernel on ${backendName} to wrap.`);
+      return makeMatMul(stock.kernelFunc as Parameters<typeof makeMatMul>[0]) as KernelFunc;
+    }
     case 'Tile':
     case 'GatherV2': {
       const stock = stockKernel(name, backendName);

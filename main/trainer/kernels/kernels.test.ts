@@ -155,6 +155,30 @@ describe('Netwright kernels match stock tfjs cpu', () => {
   });
 });
 
+describe('BatchMatMul with transposed operands', () => {
+  // _FusedMatMul takes the same path; the layer matrix covers it through Dense layers' gradients.
+  it('matches stock cpu for every transpose combination, batched and broadcast', () => {
+    const r = rng(9);
+    for (const [aShape, bShape] of [
+      [[5, 7], [7, 3]],
+      [[2, 4, 6], [2, 6, 5]],
+      [[1, 1], [1, 9]],
+      [[3, 8, 2], [1, 2, 4]],
+    ] as const) {
+      for (const transposeA of [false, true]) {
+        for (const transposeB of [false, true]) {
+          const swap = (s: readonly number[], t: boolean): number[] => (t ? [...s.slice(0, -2), s[s.length - 1] as number, s[s.length - 2] as number] : [...s]);
+          const as = swap(aShape, transposeA);
+          const bs = swap(bShape, transposeB);
+          const a = f32(randomArray(as.reduce((x, y) => x * y, 1), r), as);
+          const b = f32(randomArray(bs.reduce((x, y) => x * y, 1), r), bs);
+          expectMatchesStockCpu('BatchMatMul', { a, b }, { transposeA, transposeB });
+        }
+      }
+    }
+  });
+});
+
 describe('GatherV2', () => {
   it('matches stock cpu on every axis, with repeated indices and 2-D index tensors', () => {
     const r = rng(8);
