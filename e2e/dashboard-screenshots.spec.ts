@@ -27,6 +27,23 @@ test('screenshots: trained CNN, quick add, templates, dark theme', async ({ page
   if (plot) await page.mouse.move(plot.x + plot.width - 4, plot.y + plot.height / 2);
   await page.screenshot({ path: path.join(shots, 'app.png') });
 
+  await page.getByRole('tab', { name: 'Evaluation' }).click();
+  await expect(page.getByRole('table', { name: 'Confusion matrix' })).toBeVisible();
+  await page.screenshot({ path: path.join(shots, 'dashboard-evaluation.png') });
+  await page.getByRole('tab', { name: 'Try it' }).click();
+  const pad = await page.getByTestId('draw-pad').boundingBox();
+  if (pad) {
+    // A "7": a bar across the top, then a stroke down to the left.
+    await page.mouse.move(pad.x + pad.width * 0.25, pad.y + pad.height * 0.2);
+    await page.mouse.down();
+    await page.mouse.move(pad.x + pad.width * 0.75, pad.y + pad.height * 0.2, { steps: 8 });
+    await page.mouse.move(pad.x + pad.width * 0.45, pad.y + pad.height * 0.85, { steps: 10 });
+    await page.mouse.up();
+  }
+  await expect(page.getByTestId('prediction')).toBeVisible();
+  await page.screenshot({ path: path.join(shots, 'dashboard-try-it.png') });
+  await page.getByRole('tab', { name: 'Curves' }).click();
+
   await page.keyboard.press('Escape');
   const pane = await page.locator('.react-flow__pane').boundingBox();
   if (!pane) throw new Error('no pane');

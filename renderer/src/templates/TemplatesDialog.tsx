@@ -16,6 +16,7 @@ function Gallery() {
   const store = useEditorStore();
   const titleId = useId();
   const first = useRef<HTMLButtonElement>(null);
+  const datasets = useUi((s) => s.datasets);
   const close = () => useCanvasUi.getState().setTemplates(false);
   useEffect(() => first.current?.focus(), []);
 
@@ -50,7 +51,14 @@ function Gallery() {
         <ul className="templates__grid" aria-label="Templates">
           {TEMPLATES.map((t, i) => {
             const known = (DATASET_IDS as readonly string[]).includes(t.dataset);
-            const note = !known ? `${datasetName(t.dataset)} is not in this version yet` : typeof t.raw['unsupported'] === 'string' ? 'Shows the design; cannot train yet' : null;
+            const info = datasets.find((d) => d.id === t.dataset);
+            const note = !known
+              ? `${datasetName(t.dataset)} is not in this version yet`
+              : typeof t.raw['unsupported'] === 'string'
+                ? 'Shows the design; cannot train yet'
+                : info?.available === false
+                  ? `Data not installed: ${info.unavailableReason ?? 'see the data set list'}`
+                  : null;
             return (
               <li key={t.id} className="template-card">
                 <h3 className="template-card__name">{t.name}</h3>

@@ -18,15 +18,42 @@ function DrawPad({ width, height, onChange }: { width: number; height: number; o
     onChange(null);
   };
   useEffect(clear, []);
+  /**
+   * Like MNIST: the drawing's bounding box is scaled to fit 20x20 (keeping its
+   * aspect) and centred in the 28x28 frame, then read as values 0..1.
+   */
   const read = () => {
     const src = ref.current;
-    if (!src) return;
+    const big = src?.getContext('2d')?.getImageData(0, 0, SIZE, SIZE).data;
+    if (!src || !big) return;
+    let x0 = SIZE;
+    let y0 = SIZE;
+    let x1 = -1;
+    let y1 = -1;
+    for (let y = 0; y < SIZE; y++) {
+      for (let x = 0; x < SIZE; x++) {
+        if ((big[(y * SIZE + x) * 4] ?? 0) > 20) {
+          x0 = Math.min(x0, x);
+          y0 = Math.min(y0, y);
+          x1 = Math.max(x1, x);
+          y1 = Math.max(y1, y);
+        }
+      }
+    }
+    if (x1 < 0) return;
     const small = document.createElement('canvas');
     small.width = width;
     small.height = height;
     const ctx = small.getContext('2d');
     if (!ctx) return;
-    ctx.drawImage(src, 0, 0, width, height);
+    ctx.fillStyle = '#000';
+    ctx.fillRect(0, 0, width, height);
+    const box = Math.max(x1 - x0 + 1, y1 - y0 + 1);
+    const fit = (Math.min(width, height) * 20) / 28 / box;
+    const w = (x1 - x0 + 1) * fit;
+    const h = (y1 - y0 + 1) * fit;
+    ctx.imageSmoothingQuality = 'high';
+    ctx.drawImage(src, x0, y0, x1 - x0 + 1, y1 - y0 + 1, (width - w) / 2, (height - h) / 2, w, h);
     const data = ctx.getImageData(0, 0, width, height).data;
     const pixels: number[] = [];
     for (let i = 0; i < width * height; i++) pixels.push((data[i * 4] ?? 0) / 255);
@@ -52,7 +79,7 @@ function DrawPad({ width, height, onChange }: { width: number; height: number; o
           const p = at(e);
           if (ctx) {
             ctx.strokeStyle = '#fff';
-            ctx.lineWidth = 18;
+            ctx.lineWidth = 16;
             ctx.lineCap = 'round';
             ctx.lineJoin = 'round';
             ctx.beginPath();
