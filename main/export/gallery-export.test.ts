@@ -42,3 +42,23 @@ describe.each(galleryProjects().filter((p) => !ONLY || p.file.includes(ONLY)))('
     for (const f of result.files) expect(fs.existsSync(f), f).toBe(true);
   }, 300_000);
 });
+
+describe('torchrun export', () => {
+  it('trains the MNIST MLP for a few steps with two processes (gloo), the loss falls, and a rerun resumes', async () => {
+    const project = galleryProjects().find((p) => p.file === 'templates/mnist-mlp.nwproj');
+    if (!project) throw new Error('templates/mnist-mlp.nwproj is missing');
+    const source = await loadExportSource(project.doc, null);
+    try {
+      const result = await exportFromSource(source, { format: 'torchrun', outDir: path.join(tmp, 'torchrun') });
+      const report = result.checks.map((c) => `${c.status} ${c.name}: ${c.detail}`).join('\n');
+      console.log(report);
+      expect(result.ok, report).toBe(true);
+      const training = result.checks.find((c) => c.name.startsWith('torchrun training'));
+      if (training?.status === 'skipped') console.warn(`skipped: ${training.detail}`);
+      else expect(result.checks.filter((c) => c.name.startsWith('torchrun') && c.status === 'passed')).toHaveLength(2);
+      expect(fs.existsSync(path.join(tmp, 'torchrun', 'train.py'))).toBe(true);
+    } finally {
+      source.model.dispose();
+    }
+  }, 600_000);
+});

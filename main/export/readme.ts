@@ -69,6 +69,7 @@ Needs only torch (1.13 or newer) and numpy. \`python model.py inputs.npz outputs
 # 2 processes on this machine (gloo on CPU; nccl when CUDA GPUs are there)
 torchrun --nproc_per_node=2 train.py --data /path/to/data --epochs 2
 # or without torchrun: python3 -m torch.distributed.run --nproc_per_node=2 train.py ...
+# Debian's torch 1.13 on Python 3.11 also needs: --master_addr=127.0.0.1 --master_port=29500 --redirects 1 --tee 1
 \`\`\`
 Checkpoints go to \`--checkpoint-dir\` (default \`checkpoints/\`) after every epoch; running the same command
 again resumes from the last one. Metrics are printed as one JSON object per epoch.`,
