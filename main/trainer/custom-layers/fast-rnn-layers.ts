@@ -146,3 +146,15 @@ export class FastGRU extends FastRnn {
     super('gru', config);
   }
 }
+
+/**
+ * For build-model: the fused layer to build in place of `tf.layers.lstm` / `tf.layers.gru` with
+ * this config, or undefined where only the stock layer can (see fastRnnUnsupported). The caller
+ * must also keep the stock layer when the input carries a mask (Embedding maskZero), which the
+ * fused layers refuse.
+ */
+export function fastRecurrentFactory(factory: string, config: Readonly<Record<string, unknown>>): ((c: Record<string, unknown>) => tf.layers.Layer) | undefined {
+  if (factory !== 'lstm' && factory !== 'gru') return undefined;
+  if (fastRnnUnsupported(factory, config) !== null) return undefined;
+  return factory === 'lstm' ? (c) => new FastLSTM(c as FastRnnConfig) : (c) => new FastGRU(c as FastRnnConfig);
+}

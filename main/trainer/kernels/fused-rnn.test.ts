@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { FastGRU, FastLSTM } from '../custom-layers/fast-rnn-layers';
+import { FastGRU, FastLSTM, fastRecurrentFactory } from '../custom-layers/fast-rnn-layers';
 import { maxRelDiff, prepareBackends, randomArray, rng } from './test-support';
 
 beforeAll(async () => {
@@ -99,5 +99,16 @@ describe('fused LSTM / GRU match the stock tfjs layers', () => {
     model.dispose();
     loaded.dispose();
     tf.dispose([x, y]);
+  });
+});
+
+describe('fastRecurrentFactory', () => {
+  it('stands in for stock configs it supports and declines the rest', () => {
+    expect(fastRecurrentFactory('lstm', { units: 4 })?.({ units: 4 })).toBeInstanceOf(FastLSTM);
+    expect(fastRecurrentFactory('gru', { units: 4, recurrentActivation: 'sigmoid' })?.({ units: 4 })).toBeInstanceOf(FastGRU);
+    expect(fastRecurrentFactory('gru', { units: 4, resetAfter: true })).toBeUndefined();
+    expect(fastRecurrentFactory('lstm', { units: 4, dropout: 0.2 })).toBeUndefined();
+    expect(fastRecurrentFactory('lstm', { units: 4, activation: 'relu' })).toBeUndefined();
+    expect(fastRecurrentFactory('dense', { units: 4 })).toBeUndefined();
   });
 });
