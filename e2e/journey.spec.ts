@@ -96,7 +96,7 @@ test('build, train, stop, export, save and reopen an MLP on MNIST', async ({ pag
   await expect.poll(() => existsSync(projectPath)).toBe(true);
   const saved = JSON.parse(readFileSync(projectPath, 'utf8'));
   expect(saved.format).toBe('netwright-project');
-  expect(saved.version).toBe(2);
+  expect(saved.version).toBe(PROJECT_VERSION);
   expect(saved.graph.nodes).toHaveLength(4);
   expect(saved.training.trainLimit).toBe(3000);
 
