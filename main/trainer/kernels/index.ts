@@ -121,7 +121,10 @@ export function registerNetwrightKernels(backendName: string = tf.getBackend()):
     const k = key(name, backendName);
     if (installed.has(k)) continue;
     if (!stock.has(k)) stock.set(k, tf.getKernel(name, backendName) ?? null);
-    setKernel({ kernelName: name, backendName, kernelFunc: ourKernel(name, backendName) });
+    // Keep the stock setupFunc/disposeFunc: wrapped stock kernels need their wasm bindings
+    // set up again if the backend is ever re-created.
+    const original = stock.get(k);
+    setKernel({ ...(original ?? {}), kernelName: name, backendName, kernelFunc: ourKernel(name, backendName) });
     installed.add(k);
   }
   return names;
