@@ -4,6 +4,7 @@ import type { ProjectDoc } from '../../shared/graph/document';
 import { analyzeGraph } from '../../shared/graph/analyze';
 import { compileGraph } from '../../shared/graph/compile';
 import { customFactoryFor, registerCustomLayers } from './custom-layers';
+import { fastRecurrentFactory } from './custom-layers/fast-rnn-layers';
 
 type LayerFactory = (config: Record<string, unknown>) => tf.layers.Layer;
 
@@ -25,7 +26,11 @@ export function buildModel(plan: ModelPlan): tf.LayersModel {
     tensors.set(input.nodeId, t);
     return t;
   });
+  // Nodes whose output may carry a mask (an Embedding with maskZero and everything after it).
+  const maybeMasked = new Set<string>();
   for (const layer of plan.layers) {
+    const inputMasked = layer.inputs.some((id) => maybeMasked.has(id));
+    if (inputMasked || layer.config['maskZero'] === true) maybeMasked.add(layer.nodeId);
     const args = layer.inputs.map((id) => {
       const t = tensors.get(id);
       if (!t) throw new Error(`Layer ${layer.name} is fed by ${id}, which was not built before it.`);
@@ -34,7 +39,10 @@ export function buildModel(plan: ModelPlan): tf.LayersModel {
     // Wrappers (Bidirectional, TimeDistributed) take their inner layer, built first, as `layer`.
     const inner = layer.wrapped ? layerFactory(layer.wrapped.factory, layer.wrapped.config)({ ...layer.wrapped.config }) : undefined;
     const config = inner ? { ...layer.config, layer: inner } : layer.config;
-    const built = layerFactory(layer.factory, config)({ ...config, name: layer.name });
+    // LSTM/GRU run as fused layers (same weights, same saved format) where those can stand in:
+    // not wrapped, and no mask arriving (the fused layers do not support masking).
+    const fast = !inner && !inputMasked ? fastRecurrentFactory(layer.factory, config) : undefined;
+    const built = (fast ?? layerFactory(layer.factory, config))({ ...config, name: layer.name });
     const out = built.apply(args.length === 1 ? (args[0] as tf.SymbolicTensor) : args);
     if (Array.isArray(out)) throw new Error(`Layer ${layer.name} has more than one output.`);
     tensors.set(layer.nodeId, out as tf.SymbolicTensor);

@@ -197,7 +197,7 @@ describe('pause, resume, stop through the trainer job', () => {
     const sent: FromTrainer[] = [];
     const job = createTrainerJob({ send: (m) => sent.push(m), loadBackend: async () => backend });
     const doc = exampleDoc();
-    doc.training = { ...doc.training, epochs: 3, trainLimit: 600, testLimit: 50 };
+    doc.training = { ...doc.training, epochs: 3, trainLimit: 20_000, testLimit: 50 };
     const batches = () => sent.filter((m) => m.type === 'event' && m.event.type === 'batch').length;
     job.handle({ type: 'train', runId: 'p1', doc, runDir: tmp() });
     await waitFor(() => batches() >= 2);
