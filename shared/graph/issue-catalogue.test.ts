@@ -26,7 +26,7 @@ function one(g: Graph, code: IssueCode): GraphIssue {
 }
 
 /** Codes of checkTrainable (graph vs data set): tested beside shared/training/trainable.ts; two of them here too. */
-type TrainingCode = 'DATA_MISMATCH' | 'OUTPUT_NOT_SOFTMAX' | 'DATA_MISSING' | 'LOSS_MISMATCH';
+type TrainingCode = 'DATA_MISMATCH' | 'OUTPUT_NOT_SOFTMAX' | 'DATA_MISSING' | 'LOSS_MISMATCH' | 'NOT_TRAINABLE_ON_BACKEND';
 
 const CATALOGUE: Record<Exclude<IssueCode, TrainingCode>, () => void> & Partial<Record<TrainingCode, () => void>> = {
   UNKNOWN_LAYER: () => {

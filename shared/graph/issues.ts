@@ -21,6 +21,8 @@ export type IssueCode =
   /** The loss does not suit the data set's task (cross-entropy on a regression set). */
   | 'LOSS_MISMATCH'
   | 'OUTPUT_NOT_SOFTMAX'
+  /** A layer TensorFlow.js cannot compute gradients for (dilated convolutions). */
+  | 'NOT_TRAINABLE_ON_BACKEND'
   /** From layer specs: RANK_MISMATCH, SHAPE_MISMATCH, UNKNOWN_DIMENSION, KERNEL_TOO_LARGE, INVALID_PARAM. */
   | ShapeError['code'];
 

@@ -150,4 +150,27 @@ describe('checkTrainable with the training settings', () => {
     expect(issues[0]!.message).toMatch(/Fashion-MNIST clothing is not installed: Install it with/);
     expect(checkWith(dense(4, 3, 'softmax'), 'csv', 'categoricalCrossentropy').map((i) => i.code)).toEqual(['DATA_MISSING']);
   });
+
+  it('a dilated convolution is NOT_TRAINABLE_ON_BACKEND, named with the reason and a fix', () => {
+    const g: Graph = {
+      nodes: [
+        { id: 'in', type: 'Input', position: at, params: { shape: [28, 28, 1] } },
+        { id: 'c', type: 'Conv2D', name: 'Wide', position: at, params: { filters: 4, kernelSize: [3, 3], dilationRate: [2, 2] } },
+        { id: 'f', type: 'Flatten', position: at, params: {} },
+        { id: 'out', type: 'Dense', position: at, params: { units: 10, activation: 'softmax' } },
+      ],
+      edges: [
+        { id: 'e1', source: 'in', target: 'c', targetPort: 'in' },
+        { id: 'e2', source: 'c', target: 'f', targetPort: 'in' },
+        { id: 'e3', source: 'f', target: 'out', targetPort: 'in' },
+      ],
+    };
+    expect(analyzeGraph(g).valid).toBe(true);
+    const issues = check(g);
+    expect(issues.map((i) => [i.code, i.nodeId])).toEqual([['NOT_TRAINABLE_ON_BACKEND', 'c']]);
+    expect(issues[0]!.message).toBe('Wide (Conv2D): Conv2D with dilation rate [2,2] cannot be trained: TensorFlow.js has no gradient for dilated convolutions.');
+    expect(issues[0]!.fix).toMatch(/dilation rate to 1/);
+    const undilated = { ...g, nodes: g.nodes.map((n) => (n.id === 'c' ? { ...n, params: { ...n.params, dilationRate: [1, 1] } } : n)) };
+    expect(check(undilated)).toEqual([]);
+  });
 });

@@ -4,6 +4,7 @@ import type { GraphIssue } from '../graph/issues';
 import type { DatasetInfo } from '../api/contract';
 import { product, formatShape } from '../layers/params';
 import type { LossName, TrainingSettings } from '../graph/document';
+import { notTrainableReason } from './backend-limits';
 
 const CLASSIFICATION_LOSSES: ReadonlySet<LossName> = new Set(['categoricalCrossentropy', 'sparseCategoricalCrossentropy', 'binaryCrossentropy', 'hinge']);
 
@@ -12,6 +13,23 @@ const CLASSIFICATION_LOSSES: ReadonlySet<LossName> = new Set(['categoricalCrosse
  * so a mismatch is a readable error rather than a tfjs exception.
  */
 export function checkTrainable(
+  graph: Graph,
+  analysis: GraphAnalysis,
+  dataset: DatasetInfo,
+  settings?: Pick<TrainingSettings, 'loss'>,
+): GraphIssue[] {
+  return [...untrainableLayers(graph), ...checkDataFit(graph, analysis, dataset, settings)];
+}
+
+/** Layers TensorFlow.js can run but not train (no gradient), named before training starts. */
+function untrainableLayers(graph: Graph): GraphIssue[] {
+  return graph.nodes.flatMap((node) => {
+    const reason = notTrainableReason(node.type, node.params);
+    return reason ? [{ code: reason.code, severity: 'error' as const, nodeId: node.id, message: `${nodeLabel(node)}: ${reason.message}`, fix: reason.fix }] : [];
+  });
+}
+
+function checkDataFit(
   graph: Graph,
   analysis: GraphAnalysis,
   dataset: DatasetInfo,
