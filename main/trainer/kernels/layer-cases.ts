@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { FastGRU, FastLSTM } from '../custom-layers/fast-rnn-layers';
+import { MultiHeadAttention, NetwrightGRU, PositionalEmbedding, Subtract, TransformerEncoder } from '../custom-layers';
 import { withStockKernels } from './index';
 
 /**
@@ -61,6 +62,32 @@ export const LAYER_CASES: readonly LayerCase[] = [
       return L.concatenate().apply([sum, prod, avg]) as tf.SymbolicTensor;
     },
   },
+  // Netwright's own layers (main/trainer/custom-layers) and the remaining stock types the specs build.
+  { id: 'NetwrightGRU (resetAfter)', inputShape: [5, 3], body: seq(() => new NetwrightGRU({ units: 4, resetAfter: true, returnSequences: true } as ConstructorParameters<typeof NetwrightGRU>[0])) },
+  {
+    id: 'MultiHeadAttention (self)',
+    inputShape: [4, 6],
+    body: (input) => new MultiHeadAttention({ numHeads: 2, keyDim: 3 }).apply([input, input]) as tf.SymbolicTensor,
+  },
+  { id: 'TransformerEncoder', inputShape: [4, 6], body: seq(() => new TransformerEncoder({ numHeads: 2, intermediateDim: 8 })) },
+  { id: 'PositionalEmbedding', inputShape: [6], vocab: 20, body: seq(() => new PositionalEmbedding({ inputDim: 20, outputDim: 4, sequenceLength: 6 })) },
+  {
+    id: 'Subtract / Maximum / Minimum / Dot',
+    inputShape: [6],
+    body: (input) => {
+      const a = L.dense({ units: 4 }).apply(input) as tf.SymbolicTensor;
+      const b = L.dense({ units: 4 }).apply(input) as tf.SymbolicTensor;
+      const diff = new Subtract().apply([a, b]) as tf.SymbolicTensor;
+      const max = L.maximum().apply([a, b]) as tf.SymbolicTensor;
+      const min = L.minimum().apply([a, b]) as tf.SymbolicTensor;
+      const dot = L.dot({ axes: 1 }).apply([a, b]) as tf.SymbolicTensor;
+      return L.concatenate().apply([diff, max, min, dot]) as tf.SymbolicTensor;
+    },
+  },
+  { id: 'TimeDistributed(Dense)', inputShape: [4, 3], body: seq(() => L.timeDistributed({ layer: L.dense({ units: 2 }) })) },
+  { id: 'Conv1D (valid) / AveragePooling1D / GlobalMaxPooling1D', inputShape: [9, 2], body: seq(() => L.conv1d({ filters: 3, kernelSize: 2 }), () => L.averagePooling1d({ poolSize: 2 }), () => L.globalMaxPooling1d({})) },
+  { id: 'GlobalAveragePooling1D', inputShape: [6, 3], body: seq(() => L.conv1d({ filters: 2, kernelSize: 1 }), () => L.globalAveragePooling1d({})) },
+  { id: 'Reshape / Permute / RepeatVector', inputShape: [6], body: seq(() => L.dense({ units: 6 }), () => L.reshape({ targetShape: [2, 3] }), () => L.permute({ dims: [2, 1] }), () => L.flatten(), () => L.repeatVector({ n: 2 })) },
 ];
 
 const BATCH = 3;
