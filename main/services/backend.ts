@@ -101,6 +101,7 @@ export function createBackend(deps: BackendDeps): BackendService {
     },
     'training.pause': (p) => training.pause(p.runId),
     'training.resume': (p) => training.resume(p.runId),
+    'training.current': () => ({ run: training.current() }),
     'runs.list': (p) => listRuns(deps.dataDir, p.projectPath),
     'runs.get': (p) => readRun(deps.dataDir, p.projectPath, p.runId),
     'runs.delete': (p) => {

@@ -16,10 +16,59 @@ import { fileError } from './project-files';
 /** How long a stopped trainer may take to wrap up before it is killed. */
 const STOP_GRACE_MS = 30_000;
 
+/** Batch events kept per run for a UI that reattaches (every other event is kept). */
+export const MAX_LOGGED_BATCHES = 2000;
+
+/**
+ * A run's events so far, for a UI that reloads mid-run: every event except
+ * batches, and the last `maxBatches` batch events, in the order they came.
+ */
+export class RunEventLog {
+  private readonly others: { seq: number; event: TrainEvent }[] = [];
+  private batches: { seq: number; event: TrainEvent }[] = [];
+  private seq = 0;
+
+  constructor(private readonly maxBatches = MAX_LOGGED_BATCHES) {}
+
+  add(event: TrainEvent): void {
+    const entry = { seq: this.seq++, event };
+    if (event.type !== 'batch') {
+      this.others.push(entry);
+      return;
+    }
+    this.batches.push(entry);
+    // Trimmed in chunks so that adding stays cheap.
+    if (this.batches.length >= this.maxBatches + Math.max(1, Math.floor(this.maxBatches / 4))) {
+      this.batches = this.batches.slice(this.batches.length - this.maxBatches);
+    }
+  }
+
+  /** The kept events in arrival order. */
+  events(): TrainEvent[] {
+    const batches = this.batches.slice(Math.max(0, this.batches.length - this.maxBatches));
+    const out: TrainEvent[] = [];
+    let i = 0;
+    let j = 0;
+    while (i < this.others.length || j < batches.length) {
+      const a = this.others[i];
+      const b = batches[j];
+      if (b === undefined || (a !== undefined && a.seq < b.seq)) {
+        out.push((a as { event: TrainEvent }).event);
+        i++;
+      } else {
+        out.push(b.event);
+        j++;
+      }
+    }
+    return out;
+  }
+}
+
 interface ActiveRun {
   readonly proc: TrainerProcess;
   readonly runDir: string;
   readonly record: RunRecordData;
+  readonly log: RunEventLog;
   finished: boolean;
   paused: boolean;
   stopTimer?: ReturnType<typeof setTimeout>;
@@ -107,7 +156,7 @@ export class TrainingManager {
     } catch (error) {
       throw new ApiError('TRAINER_ERROR', `The trainer process could not start: ${error instanceof Error ? error.message : String(error)}`);
     }
-    const run: ActiveRun = { proc, runDir, record, finished: false, paused: false };
+    const run: ActiveRun = { proc, runDir, record, log: new RunEventLog(), finished: false, paused: false };
     this.runs.set(runId, run);
     const fail = (message: string, kind: 'crash' | 'failed' = 'failed') => {
       this.finish(runId, { type: 'error', runId, message, kind });
@@ -130,7 +179,10 @@ export class TrainingManager {
         case 'event':
           if (msg.event.runId !== runId) return;
           if (msg.event.type === 'done' || msg.event.type === 'error') this.finish(runId, msg.event);
-          else if (!run.finished) this.emit(msg.event);
+          else if (!run.finished) {
+            run.log.add(msg.event);
+            this.emit(msg.event);
+          }
           return;
         case 'failed':
           fail(msg.message);
@@ -187,6 +239,15 @@ export class TrainingManager {
   /** Runs whose trainer is still working. */
   activeRunIds(): string[] {
     return [...this.runs.entries()].filter(([, r]) => !r.finished).map(([id]) => id);
+  }
+
+  /** The run still training (the newest, should there be several) and its events so far; null when none. */
+  current(): { runId: string; paused: boolean; events: TrainEvent[] } | null {
+    const active = [...this.runs.entries()].filter(([, r]) => !r.finished);
+    const last = active.at(-1);
+    if (!last) return null;
+    const [runId, run] = last;
+    return { runId, paused: run.paused, events: run.log.events() };
   }
 
   /** Kills every trainer still running. */

@@ -38,6 +38,22 @@ function useBackendInfo() {
   }, [status, loaded]);
 }
 
+/** Whenever the back end (re)connects, adopts a run that is still training there: a reload mid-run reattaches to it. */
+function useReattachTraining(store: EditorStore) {
+  const status = useConnection().status;
+  useEffect(() => {
+    if (status !== 'open') return;
+    getApi()
+      .call('training.current', {})
+      .then(
+        ({ run }) => {
+          if (run) store.getState().trainingReattach(run);
+        },
+        () => undefined,
+      );
+  }, [status, store]);
+}
+
 function WindowTitle() {
   const name = useEditor((s) => (s.filePath ? basename(s.filePath) : s.doc.name));
   const dirty = useEditor((s) => s.dirty);
@@ -51,6 +67,7 @@ export function App({ store }: { store: EditorStore }) {
   useShortcuts(store);
   useBackendInfo();
   useEffect(() => getApi().on('training.event', (ev) => store.getState().applyTrainingEvent(ev)), [store]);
+  useReattachTraining(store);
   useEffect(() => warnBeforeUnload(() => store.getState().dirty), [store]);
 
   return (

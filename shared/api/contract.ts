@@ -108,6 +108,17 @@ export const CALLS = {
     params: z.object({ runId: z.string() }),
     result: z.object({ resumed: z.boolean() }),
   },
+  /**
+   * The run still training, for a UI that connects or reloads mid-run: its id,
+   * whether it is paused and its events so far (every event but batches, and
+   * the last 2,000 batch events). `run` is null when nothing trains.
+   */
+  'training.current': {
+    params: z.object({}),
+    result: z.object({
+      run: z.object({ runId: z.string(), paused: z.boolean(), events: z.array(TrainEventSchema).max(100_000) }).nullable(),
+    }),
+  },
   /** Runs kept beside a project (null: unsaved projects' runs in the data folder), newest first. */
   'runs.list': {
     params: z.object({ projectPath: PathSchema.nullable() }),

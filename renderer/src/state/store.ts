@@ -1,5 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { emptyProject, type GraphEdge, type GraphNode, type ProjectDoc, type TrainingSettings } from '../../../shared/graph/document';
+import { emptyProject, MAX_NOTE_TEXT, type GraphEdge, type GraphNode, type Note, type ProjectDoc, type TrainingSettings } from '../../../shared/graph/document';
 import { getLayerSpec } from '../../../shared/layers/registry';
 import { withDefaults } from '../../../shared/layers/params';
 import type { ParamValue } from '../../../shared/layers/types';
@@ -9,7 +9,7 @@ import { freshId } from './ids';
 import { connectionProblem as ruleProblem } from '../graph/connect-rules';
 import { nodeInputPorts } from '../graph/ports';
 import { clipText, instantiateClip, parseClip } from '../graph/clipboard';
-import { idleTraining, reduceTraining, startingTraining, type TrainingState } from './training';
+import { idleTraining, isActive, reattachedTraining, reduceTraining, startingTraining, type TrainingState } from './training';
 
 export interface Selection {
   readonly nodes: readonly string[];
@@ -53,8 +53,13 @@ export interface EditorActions {
    */
   addNode(type: string, position: XY, intoEdge?: string): string | null;
   deleteSelection(): void;
+  /** Deletes layers (with their connections), connections and notes (`nodeIds` may name notes) as one undo step. */
   deleteElements(nodeIds: readonly string[], edgeIds: readonly string[]): void;
-  /** Live positions while dragging: not recorded, see `endMove`. */
+  /** Adds an empty note at `position`, selects it and returns its id. */
+  addNote(position: XY, text?: string): string;
+  /** Sets a note's text (clipped to the longest allowed); edits with the same `mergeKey` undo as one. */
+  setNoteText(noteId: string, text: string, mergeKey?: string): void;
+  /** Live positions of layers and notes while dragging: not recorded, see `endMove`. */
   dragNodes(positions: ReadonlyMap<string, XY>): void;
   /**
    * Records a finished drag (positions at its start); no entry when nothing moved.
@@ -93,6 +98,8 @@ export interface EditorActions {
   trainingStopRequested(): void;
   trainingPaused(paused: boolean): void;
   applyTrainingEvent(event: TrainEvent): void;
+  /** Adopts a run that trains without this UI having started it (after a reload); ignored while a run is shown. */
+  trainingReattach(run: { runId: string; paused: boolean; events: readonly TrainEvent[] }): void;
 }
 
 export type EditorState = EditorData & EditorActions;
@@ -105,8 +112,9 @@ function revOf(past: readonly Recorded[], baseRev: number): number {
   return past[past.length - 1]?.rev ?? baseRev;
 }
 
+/** Selected ids still in the document; `nodes` holds layer and note ids (both are cards on the canvas). */
 function sanitize(selection: Selection, doc: ProjectDoc): Selection {
-  const nodes = selection.nodes.filter((id) => doc.graph.nodes.some((n) => n.id === id));
+  const nodes = selection.nodes.filter((id) => doc.graph.nodes.some((n) => n.id === id) || (doc.notes ?? []).some((n) => n.id === id));
   const edges = selection.edges.filter((id) => doc.graph.edges.some((e) => e.id === id));
   return nodes.length === selection.nodes.length && edges.length === selection.edges.length ? selection : { nodes, edges };
 }
@@ -222,29 +230,44 @@ export function createEditorStore(initial: ProjectDoc = emptyProject()): EditorS
         const nodes = graph.nodes.filter((n) => nodeSet.has(n.id));
         const edgeSet = new Set(edgeIds);
         const edges = graph.edges.filter((e) => edgeSet.has(e.id) || nodeSet.has(e.source) || nodeSet.has(e.target));
-        if (nodes.length === 0 && edges.length === 0) return;
-        commit({ kind: 'delete', nodes, edges }, EMPTY_SELECTION);
+        const notes = (get().doc.notes ?? []).filter((n) => nodeSet.has(n.id));
+        if (nodes.length === 0 && edges.length === 0 && notes.length === 0) return;
+        const del: HistoryEntry = { kind: 'delete', nodes, edges };
+        if (notes.length === 0) commit(del, EMPTY_SELECTION);
+        else if (nodes.length === 0 && edges.length === 0) commit({ kind: 'notes', op: 'delete', notes }, EMPTY_SELECTION);
+        else commit({ kind: 'batch', label: 'delete', entries: [del, { kind: 'notes', op: 'delete', notes }] }, EMPTY_SELECTION);
+      },
+
+      addNote(position, text = '') {
+        const doc = get().doc;
+        const taken = new Set([...doc.graph.nodes.map((n) => n.id), ...(doc.notes ?? []).map((n) => n.id)]);
+        const id = freshId('note', taken);
+        const note: Note = { id, text: text.slice(0, MAX_NOTE_TEXT), position: { x: position.x, y: position.y } };
+        commit({ kind: 'notes', op: 'add', notes: [note] }, { nodes: [id], edges: [] });
+        return id;
+      },
+
+      setNoteText(noteId, text, mergeKey) {
+        const note = (get().doc.notes ?? []).find((n) => n.id === noteId);
+        if (!note) return;
+        const after = text.slice(0, MAX_NOTE_TEXT);
+        if (after === note.text) return;
+        commit({ kind: 'noteText', noteId, before: note.text, after, mergeKey });
       },
 
       dragNodes(positions) {
         const doc = get().doc;
-        set({
-          doc: {
-            ...doc,
-            graph: {
-              ...doc.graph,
-              nodes: doc.graph.nodes.map((n) => {
-                const p = positions.get(n.id);
-                return p ? { ...n, position: { x: p.x, y: p.y } } : n;
-              }),
-            },
-          },
-        });
+        const place = <T extends { id: string; position: XY }>(item: T): T => {
+          const p = positions.get(item.id);
+          return p ? { ...item, position: { x: p.x, y: p.y } } : item;
+        };
+        const graph = { ...doc.graph, nodes: doc.graph.nodes.map(place) };
+        set({ doc: doc.notes && doc.notes.some((n) => positions.has(n.id)) ? { ...doc, graph, notes: doc.notes.map(place) } : { ...doc, graph } });
       },
 
       endMove(from, intoEdge) {
         const moves: { id: string; from: XY; to: XY }[] = [];
-        for (const n of get().doc.graph.nodes) {
+        for (const n of [...get().doc.graph.nodes, ...(get().doc.notes ?? [])]) {
           const start = from.get(n.id);
           if (start && (start.x !== n.position.x || start.y !== n.position.y)) {
             moves.push({ id: n.id, from: { x: start.x, y: start.y }, to: { ...n.position } });
@@ -417,6 +440,11 @@ export function createEditorStore(initial: ProjectDoc = emptyProject()): EditorS
         const t = get().training;
         const next = reduceTraining(t, event);
         if (next !== t) set({ training: next });
+      },
+
+      trainingReattach(run) {
+        if (isActive(get().training)) return;
+        set({ training: reattachedTraining(run.runId, run.paused, run.events) });
       },
     };
   });

@@ -88,3 +88,13 @@ export function reduceTraining(s: TrainingState, ev: TrainEvent): TrainingState 
       return { ...base, status: 'error', error: ev.message, paused: false };
   }
 }
+
+/**
+ * The state of a run this UI did not start (it reloaded or connected mid-run):
+ * the run's events so far replayed, so that progress, charts and Stop work again.
+ */
+export function reattachedTraining(runId: string, paused: boolean, events: readonly TrainEvent[]): TrainingState {
+  let s: TrainingState = { ...startingTraining(), runId };
+  for (const ev of events) s = reduceTraining(s, ev);
+  return isActive(s) ? { ...s, paused } : s;
+}
