@@ -198,16 +198,41 @@ export const TrainingSettingsSchema = z.object({
   testLimit: z.number().int().min(1).nullable(),
 });
 
-export const ProjectDocSchema = z.object({
-  format: z.literal(PROJECT_FORMAT),
-  version: z.literal(PROJECT_VERSION),
-  name: z.string().max(200),
-  graph: GraphSchema,
-  training: TrainingSettingsSchema,
+/** Longest note text and most notes per project. */
+export const MAX_NOTE_TEXT = 2000;
+const MAX_NOTES = 500;
+
+/** A comment on the canvas: text in a box, not part of the model (analysis and training ignore it). */
+export const NoteSchema = z.object({
+  id: IdSchema,
+  text: z.string().max(MAX_NOTE_TEXT),
+  position: z.object({ x: z.number().finite(), y: z.number().finite() }),
+  width: z.number().finite().min(40).max(4000).optional(),
+  height: z.number().finite().min(20).max(4000).optional(),
 });
+
+export const ProjectDocSchema = z
+  .object({
+    format: z.literal(PROJECT_FORMAT),
+    version: z.literal(PROJECT_VERSION),
+    name: z.string().max(200),
+    graph: GraphSchema,
+    training: TrainingSettingsSchema,
+    /** Canvas notes (optional: files without notes, and files written before notes existed, omit it). */
+    notes: z.array(NoteSchema).max(MAX_NOTES).optional(),
+  })
+  .superRefine((doc, ctx) => {
+    // Notes and layers share the canvas, where ids must be unique across both.
+    const seen = new Set(doc.graph.nodes.map((n) => n.id));
+    doc.notes?.forEach((note, i) => {
+      if (seen.has(note.id)) ctx.addIssue({ code: 'custom', path: ['notes', i, 'id'], message: `The id "${note.id}" is used twice` });
+      seen.add(note.id);
+    });
+  });
 
 export type GraphNode = z.infer<typeof GraphNodeSchema>;
 export type GraphEdge = z.infer<typeof GraphEdgeSchema>;
+export type Note = z.infer<typeof NoteSchema>;
 export type Graph = z.infer<typeof GraphSchema>;
 export type TrainingSettings = z.infer<typeof TrainingSettingsSchema>;
 export type ProjectDoc = z.infer<typeof ProjectDocSchema>;

@@ -23,6 +23,7 @@ import { connectionProblem } from '../graph/connect-rules';
 import { nodeInputPorts } from '../graph/ports';
 import { segmentAt, type Segment } from '../graph/hit';
 import { LayerNode, HANDLE_TOP, PORT_GAP, type LayerFlowNode } from './LayerNode';
+import { NoteNode, type NoteFlowNode } from './NoteNode';
 import { isLayerDrag, layerFromDrop } from './dnd';
 import { NODE_SIZE } from './placement';
 import { shapeText } from './format';
@@ -30,7 +31,9 @@ import { CanvasToolbar } from './CanvasToolbar';
 import { QuickAdd } from './QuickAdd';
 import { useCanvasKeys } from './useCanvasKeys';
 
-const nodeTypes = { layer: LayerNode };
+const nodeTypes = { layer: LayerNode, note: NoteNode };
+type CanvasFlowNode = LayerFlowNode | NoteFlowNode;
+const NO_NOTES: readonly never[] = [];
 type Size = { width: number; height: number };
 
 function sameShape(a: readonly (number | null)[] | null | undefined, b: readonly (number | null)[] | null | undefined): boolean {
@@ -56,6 +59,7 @@ export function Canvas() {
   const store = useEditorStore();
   const docNodes = useEditor((s) => s.doc.graph.nodes);
   const docEdges = useEditor((s) => s.doc.graph.edges);
+  const docNotes = useEditor((s) => s.doc.notes ?? NO_NOTES);
   const selection = useEditor((s) => s.selection);
   const training = useEditor((s) => s.training.status === 'running');
   const { graph: analysis } = useAnalysis();
@@ -85,7 +89,7 @@ export function Canvas() {
   // One flow node object per layer, kept while nothing it shows changed, so an
   // edit re-renders only the cards it touches.
   const nodeCache = useRef(new Map<string, LayerFlowNode>());
-  const nodes = useMemo<LayerFlowNode[]>(() => {
+  const layerNodes = useMemo<LayerFlowNode[]>(() => {
     const selected = new Set(selection.nodes);
     const prev = nodeCache.current;
     const next = new Map<string, LayerFlowNode>();
@@ -112,6 +116,23 @@ export function Canvas() {
     nodeCache.current = next;
     return list;
   }, [docNodes, analysis, selection.nodes, measured]);
+
+  // Notes go first so layers (and their handles) stay on top where they overlap.
+  const nodes = useMemo<CanvasFlowNode[]>(() => {
+    if (docNotes.length === 0) return layerNodes;
+    const selected = new Set(selection.nodes);
+    const notes = docNotes.map<NoteFlowNode>((n) => ({
+      id: n.id,
+      type: 'note',
+      position: n.position,
+      data: { note: n },
+      selected: selected.has(n.id),
+      measured: measured[n.id],
+      ariaLabel: 'Note',
+      dragHandle: '.note-node__head',
+    }));
+    return [...notes, ...layerNodes];
+  }, [docNotes, layerNodes, selection.nodes, measured]);
 
   const badEdges = useMemo(() => new Set(analysis.issues.flatMap((i) => (i.edgeId && i.severity === 'error' ? [i.edgeId] : []))), [analysis]);
 
@@ -151,7 +172,7 @@ export function Canvas() {
   }, [docEdges, analysis, selection.edges, badEdges, training, insertTarget]);
 
   const onNodesChange = useCallback(
-    (changes: NodeChange<LayerFlowNode>[]) => {
+    (changes: NodeChange<CanvasFlowNode>[]) => {
       const sizes: Record<string, Size> = {};
       const live = new Map<string, XY>();
       let selectionChanged = false;
@@ -224,23 +245,23 @@ export function Canvas() {
     [segments, store],
   );
 
-  const cardCentre = (n: LayerFlowNode): XY => ({
+  const cardCentre = (n: CanvasFlowNode): XY => ({
     x: n.position.x + (n.measured?.width ?? NODE_SIZE.width) / 2,
     y: n.position.y + (n.measured?.height ?? NODE_SIZE.height) / 2,
   });
 
-  const onNodeDragStart = useCallback<OnNodeDrag<LayerFlowNode>>((_e, _node, dragged) => {
+  const onNodeDragStart = useCallback<OnNodeDrag<CanvasFlowNode>>((_e, _node, dragged) => {
     dragStart.current = new Map(dragged.map((n) => [n.id, { x: n.position.x, y: n.position.y }]));
   }, []);
 
-  const onNodeDrag = useCallback<OnNodeDrag<LayerFlowNode>>(
+  const onNodeDrag = useCallback<OnNodeDrag<CanvasFlowNode>>(
     (_e, node, dragged) => {
       useCanvasUi.getState().setInsertTarget(dragged.length === 1 ? edgeUnder(cardCentre(node), node.id) : null);
     },
     [edgeUnder],
   );
 
-  const onNodeDragStop = useCallback<OnNodeDrag<LayerFlowNode>>(
+  const onNodeDragStop = useCallback<OnNodeDrag<CanvasFlowNode>>(
     (_e, node, dragged) => {
       const target = dragged.length === 1 ? edgeUnder(cardCentre(node), node.id) : null;
       useCanvasUi.getState().setInsertTarget(null);
@@ -332,7 +353,7 @@ export function Canvas() {
       onDoubleClick={onDoubleClick}
       onMouseMove={onMouseMove}
     >
-      <ReactFlow<LayerFlowNode>
+      <ReactFlow<CanvasFlowNode>
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}

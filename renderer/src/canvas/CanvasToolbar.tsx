@@ -23,6 +23,18 @@ export function CanvasToolbar() {
         <button type="button" className="btn btn--small" onClick={quickAdd} title="Search for a layer to add (/ or double-click the canvas)">
           Quick add
         </button>
+        <button
+          type="button"
+          className="btn btn--small"
+          onClick={() => {
+            const pane = document.querySelector('.canvas')?.getBoundingClientRect();
+            if (!pane) return;
+            store.getState().addNote(flow.screenToFlowPosition({ x: pane.left + pane.width / 2 - 110, y: pane.top + 80 }));
+          }}
+          title="Add a note to the canvas (N)"
+        >
+          Add note
+        </button>
         <span className="canvas-toolbar__sep" aria-hidden="true" />
         <button type="button" className="btn btn--small" disabled={selected === 0} onClick={() => void copySelection(store)} title="Copy the selected layers (Ctrl+C)">
           Copy

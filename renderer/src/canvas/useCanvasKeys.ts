@@ -55,6 +55,11 @@ export function useCanvasKeys(section: RefObject<HTMLElement | null>, pointer: R
         if (!s) return;
         e.preventDefault();
         useCanvasUi.getState().openQuickAdd(s.screen, s.flow);
+      } else if ((e.key === 'n' || e.key === 'N') && !e.shiftKey) {
+        const s = spot();
+        if (!s) return;
+        e.preventDefault();
+        store.getState().addNote(s.flow);
       } else if (e.key === '?') {
         e.preventDefault();
         useCanvasUi.getState().setCheatSheet(true);

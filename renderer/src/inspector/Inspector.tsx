@@ -23,11 +23,24 @@ export function Inspector() {
   }, [selId]);
   const selected = useMemo(() => (selId !== null && type !== undefined && params ? { id: selId, type, name, params } : null), [selId, type, name, params]);
   const edges = useEditor((s) => s.doc.graph.edges);
+  const noteSelected = useEditor((s) => selId !== null && (s.doc.notes ?? []).some((n) => n.id === selId));
   const { graph } = useAnalysis();
 
   let content;
   if (selection.nodes.length === 1) {
-    content = selected ? <NodeInspector key={selected.id} node={selected} /> : null;
+    content = selected ? (
+      <NodeInspector key={selected.id} node={selected} />
+    ) : noteSelected ? (
+      <div className="inspector__section" aria-label="Note properties">
+        <h2 className="panel-title">Note</h2>
+        <p className="muted">A comment on the canvas: saved with the project, ignored by analysis and training. Type in it on the canvas; drag it by its header.</p>
+        <div className="inspector__actions">
+          <button type="button" className="btn btn--danger btn--small" onClick={() => store.getState().deleteSelection()}>
+            Delete note
+          </button>
+        </div>
+      </div>
+    ) : null;
   } else if (selection.nodes.length > 1 || selection.edges.length > 1) {
     content = (
       <div className="inspector__section">

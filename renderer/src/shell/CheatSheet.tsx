@@ -20,6 +20,7 @@ export const SHORTCUTS: readonly { readonly group: string; readonly items: reado
       ['Ctrl+D', 'Duplicate the selection'],
       ['Delete or Backspace', 'Delete the selection'],
       ['F2', 'Rename the selected layer'],
+      ['N', 'Add a note at the cursor'],
     ],
   },
   {

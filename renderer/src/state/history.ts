@@ -1,4 +1,4 @@
-import type { GraphEdge, GraphNode, ProjectDoc, TrainingSettings } from '../../../shared/graph/document';
+import type { GraphEdge, GraphNode, Note, ProjectDoc, TrainingSettings } from '../../../shared/graph/document';
 import type { ParamValue } from '../../../shared/layers/types';
 
 export type XY = { readonly x: number; readonly y: number };
@@ -25,6 +25,9 @@ export type HistoryEntry =
       readonly mergeKey?: string;
     }
   | { readonly kind: 'rename'; readonly nodeId: string; readonly before: string | undefined; readonly after: string | undefined }
+  /** Canvas notes added (`add`) or removed; moves of notes go through `move` like layers. */
+  | { readonly kind: 'notes'; readonly op: 'add' | 'delete'; readonly notes: readonly Note[] }
+  | { readonly kind: 'noteText'; readonly noteId: string; readonly before: string; readonly after: string; readonly mergeKey?: string }
   /** Several edits that undo and redo as one (paste, insert into an edge, auto-layout...). */
   | { readonly kind: 'batch'; readonly label: string; readonly entries: readonly HistoryEntry[] };
 
@@ -45,6 +48,45 @@ function removeAll(graph: Graph, nodes: readonly GraphNode[], edges: readonly Gr
     nodes: graph.nodes.filter((n) => !nodeIds.has(n.id)),
     edges: graph.edges.filter((e) => !edgeIds.has(e.id)),
   };
+}
+
+function notesOf(doc: ProjectDoc): readonly Note[] {
+  return doc.notes ?? [];
+}
+
+function withNotes(doc: ProjectDoc, notes: readonly Note[]): ProjectDoc {
+  if (notes.length === 0) {
+    const { notes: _old, ...rest } = doc;
+    return rest;
+  }
+  return { ...doc, notes: [...notes] };
+}
+
+function addNotes(doc: ProjectDoc, notes: readonly Note[]): ProjectDoc {
+  return withNotes(doc, [...notesOf(doc), ...notes]);
+}
+
+function removeNotes(doc: ProjectDoc, notes: readonly Note[]): ProjectDoc {
+  const ids = new Set(notes.map((n) => n.id));
+  return withNotes(doc, notesOf(doc).filter((n) => !ids.has(n.id)));
+}
+
+function setNoteText(doc: ProjectDoc, noteId: string, text: string): ProjectDoc {
+  return withNotes(doc, notesOf(doc).map((n) => (n.id === noteId ? { ...n, text } : n)));
+}
+
+/** Layers and notes at `positions` (a move can carry both). */
+function moveAll(doc: ProjectDoc, positions: ReadonlyMap<string, XY>): ProjectDoc {
+  const notes = notesOf(doc);
+  const moved = withGraph(doc, setPositions(doc.graph, positions));
+  if (!notes.some((n) => positions.has(n.id))) return moved;
+  return withNotes(
+    moved,
+    notes.map((n) => {
+      const p = positions.get(n.id);
+      return p ? { ...n, position: { x: p.x, y: p.y } } : n;
+    }),
+  );
 }
 
 function setPositions(graph: Graph, positions: ReadonlyMap<string, XY>): Graph {
@@ -90,7 +132,7 @@ export function applyEntry(doc: ProjectDoc, entry: HistoryEntry): ProjectDoc {
     case 'delete':
       return withGraph(doc, removeAll(g, entry.nodes, entry.edges));
     case 'move':
-      return withGraph(doc, setPositions(g, new Map(entry.moves.map((m) => [m.id, m.to]))));
+      return moveAll(doc, new Map(entry.moves.map((m) => [m.id, m.to])));
     case 'connect':
       return withGraph(doc, addAll(removeAll(g, [], entry.replaced), [], [entry.added]));
     case 'param':
@@ -99,6 +141,10 @@ export function applyEntry(doc: ProjectDoc, entry: HistoryEntry): ProjectDoc {
       return { ...doc, training: entry.after };
     case 'rename':
       return withGraph(doc, setName(g, entry.nodeId, entry.after));
+    case 'notes':
+      return entry.op === 'add' ? addNotes(doc, entry.notes) : removeNotes(doc, entry.notes);
+    case 'noteText':
+      return setNoteText(doc, entry.noteId, entry.after);
     case 'batch':
       return entry.entries.reduce(applyEntry, doc);
   }
@@ -113,7 +159,7 @@ export function revertEntry(doc: ProjectDoc, entry: HistoryEntry): ProjectDoc {
     case 'delete':
       return withGraph(doc, addAll(g, entry.nodes, entry.edges));
     case 'move':
-      return withGraph(doc, setPositions(g, new Map(entry.moves.map((m) => [m.id, m.from]))));
+      return moveAll(doc, new Map(entry.moves.map((m) => [m.id, m.from])));
     case 'connect':
       return withGraph(doc, addAll(removeAll(g, [], [entry.added]), [], entry.replaced));
     case 'param':
@@ -122,6 +168,10 @@ export function revertEntry(doc: ProjectDoc, entry: HistoryEntry): ProjectDoc {
       return { ...doc, training: entry.before };
     case 'rename':
       return withGraph(doc, setName(g, entry.nodeId, entry.before));
+    case 'notes':
+      return entry.op === 'add' ? removeNotes(doc, entry.notes) : addNotes(doc, entry.notes);
+    case 'noteText':
+      return setNoteText(doc, entry.noteId, entry.before);
     case 'batch':
       return entry.entries.reduceRight(revertEntry, doc);
   }
@@ -131,6 +181,10 @@ export function revertEntry(doc: ProjectDoc, entry: HistoryEntry): ProjectDoc {
 export function mergeEntries(prev: HistoryEntry, next: HistoryEntry): HistoryEntry | null {
   if (prev.kind === 'param' && next.kind === 'param') {
     if (!next.mergeKey || prev.mergeKey !== next.mergeKey || prev.nodeId !== next.nodeId || prev.name !== next.name) return null;
+    return { ...next, before: prev.before };
+  }
+  if (prev.kind === 'noteText' && next.kind === 'noteText') {
+    if (!next.mergeKey || prev.mergeKey !== next.mergeKey || prev.noteId !== next.noteId) return null;
     return { ...next, before: prev.before };
   }
   if (prev.kind === 'settings' && next.kind === 'settings') {
@@ -157,6 +211,10 @@ export function describeEntry(entry: HistoryEntry): string {
       return 'edit training settings';
     case 'rename':
       return 'rename';
+    case 'notes':
+      return entry.op === 'add' ? 'add note' : 'delete note';
+    case 'noteText':
+      return 'edit note';
     case 'batch':
       return entry.label;
   }
