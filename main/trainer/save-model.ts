@@ -37,15 +37,61 @@ function weightBytes(data: tf.io.ModelArtifacts['weightData']): Uint8Array {
   return out;
 }
 
-/** Saves a model as `model.json` + `weights.bin` in `dir` (created if needed). Returns the file paths. */
-export async function saveModelToDir(model: tf.LayersModel, dir: string): Promise<string[]> {
+/** The file write a model save uses; tests inject one that fails (a full disk) without filling a disk. */
+export type SaveWriter = (file: string, data: string | Uint8Array) => void;
+
+const DISK_PROBLEMS: Record<string, string> = {
+  ENOSPC: 'The disk is full',
+  EDQUOT: 'The disk quota is used up',
+  EACCES: 'Netwright may not write to the run folder',
+  EPERM: 'Netwright may not write to the run folder',
+  EROFS: 'The disk is read-only',
+};
+
+/** The error code of a failed file operation (`ENOSPC`, …), if any. */
+function errorCode(error: unknown): string | null {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' ? code : null;
+}
+
+/** One line for people on why a run's model (or checkpoint) could not be saved. */
+export function saveErrorMessage(error: unknown, runId: string, what: 'model' | 'best checkpoint'): string {
+  const code = errorCode(error);
+  const problem = code ? DISK_PROBLEMS[code] : undefined;
+  const saved = what === 'model' ? 'the model' : 'the best-epoch checkpoint';
+  const kept = 'Its earlier checkpoints are intact.';
+  if (problem) {
+    const fix = code === 'ENOSPC' || code === 'EDQUOT' ? 'Free some space and train again.' : 'Check the folder\'s permissions and train again.';
+    return `${problem}: ${saved} of run ${runId} could not be saved (${code}). ${kept} ${fix}`;
+  }
+  const detail = ((error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '').trim();
+  return `${saved[0]?.toUpperCase()}${saved.slice(1)} of run ${runId} could not be saved: ${detail}. ${kept}`;
+}
+
+/**
+ * Saves a model as `model.json` + `weights.bin` in `dir` (created if needed). Returns the file paths.
+ * Both files are written to temporary names first and renamed only once both are complete, so a
+ * failed write (a full disk) leaves the model saved there before untouched.
+ */
+export async function saveModelToDir(model: tf.LayersModel, dir: string, write: SaveWriter = fs.writeFileSync): Promise<string[]> {
   fs.mkdirSync(dir, { recursive: true });
   const files = MODEL_FILES.map((f) => path.join(dir, f));
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {
       const weights = weightBytes(artifacts.weightData);
-      writeFileAtomic(files[1] as string, weights);
-      writeFileAtomic(files[0] as string, JSON.stringify(modelJson(artifacts)));
+      const stamp = `${process.pid}.${Date.now()}.tmp`;
+      const [jsonFile, binFile] = files as [string, string];
+      const tmps: [string, string | Uint8Array, string][] = [
+        [`${binFile}.${stamp}`, weights, binFile],
+        [`${jsonFile}.${stamp}`, JSON.stringify(modelJson(artifacts)), jsonFile],
+      ];
+      try {
+        for (const [tmp, data] of tmps) write(tmp, data);
+      } catch (error) {
+        for (const [tmp] of tmps) fs.rmSync(tmp, { force: true });
+        throw error;
+      }
+      for (const [tmp, , file] of tmps) fs.renameSync(tmp, file);
       return {
         modelArtifactsInfo: {
           dateSaved: new Date(),

@@ -10,7 +10,7 @@ import type { SplitData } from './datasets/mnist';
 import { gatherInputs, gatherTargets, shuffledIndices, targetWidth, type TargetMode } from './batches';
 import { createBatchThrottle } from './batch-throttle';
 import { evaluateModel, yieldToEventLoop } from './evaluate';
-import { saveModelToDir, writeFileAtomic } from './save-model';
+import { saveErrorMessage, saveModelToDir, writeFileAtomic, type SaveWriter } from './save-model';
 import { weightsAreFinite } from './weights-finite';
 import { compileLoss, createSchedule, makeOptimizer, setLearningRate } from './optimizers';
 import { seededRandom } from './random';
@@ -33,6 +33,8 @@ export interface TrainJob {
   readonly batchEventIntervalMs?: number;
   /** The project the run is kept beside (null: unsaved). */
   readonly projectPath?: string | null;
+  /** The file write model saves use (tests inject a failing one: a full disk). */
+  readonly writeFile?: SaveWriter;
 }
 
 export type EpochRecord = EpochRecordData;
@@ -100,6 +102,13 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
     graphHash: graphHash(job.doc.graph),
     backend: job.backend,
     startedAt: startedAt.toISOString(),
+  };
+  const saveModel = async (m: tf.LayersModel, dir: string, what: 'model' | 'best checkpoint'): Promise<string[]> => {
+    try {
+      return await saveModelToDir(m, dir, job.writeFile);
+    } catch (error) {
+      throw new TrainingError(saveErrorMessage(error, job.runId, what));
+    }
   };
   const writeRecord = (record: RunRecord) => {
     fs.mkdirSync(job.runDir, { recursive: true });
@@ -257,7 +266,7 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
           bestWeights = model.getWeights().map((t) => t.clone());
         }
         if (settings.checkpointBest) {
-          bestModelFiles = (await saveModelToDir(model, path.join(job.runDir, 'best'))).map((f) => `best/${path.basename(f)}`);
+          bestModelFiles = (await saveModel(model, path.join(job.runDir, 'best'), 'best checkpoint')).map((f) => `best/${path.basename(f)}`);
         }
       } else if (!stopped) {
         wait++;
@@ -287,7 +296,7 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
       });
       test = r.metrics;
       evaluation = r.evaluation;
-      modelFiles = (await saveModelToDir(model, job.runDir)).map((f) => path.basename(f));
+      modelFiles = (await saveModel(model, job.runDir, 'model')).map((f) => path.basename(f));
     }
     const seconds = (performance.now() - t0) / 1000;
     const record: RunRecord = {
