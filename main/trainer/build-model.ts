@@ -41,7 +41,9 @@ export function buildModel(plan: ModelPlan): tf.LayersModel {
     const config = inner ? { ...layer.config, layer: inner } : layer.config;
     // LSTM/GRU run as fused layers (same weights, same saved format) where those can stand in:
     // not wrapped, and no mask arriving (the fused layers do not support masking).
-    const fast = !inner && !inputMasked ? fastRecurrentFactory(layer.factory, config) : undefined;
+    // The fused kernels drive wasm/cpu buffers directly; other backends (tfjs-node) keep the stock layers.
+    const fusedBackend = tf.getBackend() === 'wasm' || tf.getBackend() === 'cpu';
+    const fast = fusedBackend && !inner && !inputMasked ? fastRecurrentFactory(layer.factory, config) : undefined;
     const built = (fast ?? layerFactory(layer.factory, config))({ ...config, name: layer.name });
     const out = built.apply(args.length === 1 ? (args[0] as tf.SymbolicTensor) : args);
     if (Array.isArray(out)) throw new Error(`Layer ${layer.name} has more than one output.`);

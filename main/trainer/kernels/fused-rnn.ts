@@ -309,3 +309,107 @@ export function fusedGru(x: tf.Tensor, kernel: tf.Tensor, recurrentKernel: tf.Te
   });
   return f(x, kernel, recurrentKernel, bias);
 }
+
+/**
+ * GRU with resetAfter = true (Keras's default) over a whole sequence: the reset gate multiplies
+ * the recurrent product, and input and recurrent biases are separate.
+ * kernel [F,3H], recurrentKernel [H,3H], inputBias [3H], recurrentBias [3H]; gate order z, r, h.
+ */
+export function fusedGruResetAfter(
+  x: tf.Tensor,
+  kernel: tf.Tensor,
+  recurrentKernel: tf.Tensor,
+  inputBias: tf.Tensor,
+  recurrentBias: tf.Tensor,
+  opts: FusedRnnOptions,
+): tf.Tensor {
+  const [B, T] = x.shape as [number, number, number];
+  const H = opts.units;
+  const G = 3 * H;
+  const act = recAct(opts.recurrentActivation);
+  const actGrad = recActGrad(opts.recurrentActivation);
+  const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [xt, k, rk, bIn, bRec, save] = args as [tf.Tensor, tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
+    const xs = stepMajor(xt, opts.goBackwards);
+    save([xs, k]);
+    // x-side pre-activations; overwritten with z, r and the candidate as the steps run.
+    const gates = tf.tidy(() => tf.add(tf.matMul(xs, k), bIn)).dataSync() as Float32Array;
+    const U = rk.dataSync() as Float32Array;
+    const br = bRec.dataSync() as Float32Array;
+    const recP = new StepProduct(U, B, H, G);
+    const rec = new Float32Array(T * B * G); // h_prev·U + recurrent bias, per step
+    const hs = new Float32Array((T + 1) * B * H);
+    for (let s = 0; s < T; s++) {
+      const zOff = s * B * G;
+      const prev = s * B * H;
+      for (let b = 0; b < B; b++) rec.set(br, zOff + b * G);
+      if (s > 0) recP.addInto(hs.subarray(prev, prev + B * H), rec, zOff, G);
+      for (let b = 0; b < B; b++) {
+        const z = zOff + b * G;
+        const o = prev + b * H;
+        for (let j = 0; j < H; j++) {
+          const zg = act((gates[z + j] as number) + (rec[z + j] as number));
+          const rg = act((gates[z + H + j] as number) + (rec[z + H + j] as number));
+          const hh = Math.tanh((gates[z + 2 * H + j] as number) + rg * (rec[z + 2 * H + j] as number));
+          gates[z + j] = zg;
+          gates[z + H + j] = rg;
+          gates[z + 2 * H + j] = hh;
+          hs[o + B * H + j] = zg * (hs[o + j] as number) + (1 - zg) * hh;
+        }
+      }
+    }
+    recP.dispose();
+    const value = outputTensor(hs, B, T, H, opts.returnSequences);
+    const gradFunc = (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]): tf.Tensor[] => {
+      const [xsSaved, kSaved] = saved as [tf.Tensor2D, tf.Tensor2D];
+      const dyv = outputGrad(dy as tf.Tensor, B, T, H, opts.returnSequences);
+      const uT = new StepProduct(columns(U, H, G, 0, G, true), B, G, H);
+      const dX = new Float32Array(T * B * G);
+      const dRec = new Float32Array(T * B * G);
+      const dh = new Float32Array(B * H);
+      const dprev = new Float32Array(B * H);
+      for (let s = T - 1; s >= 0; s--) {
+        const zOff = s * B * G;
+        const prev = s * B * H;
+        for (let i = 0; i < B * H; i++) dh[i] = (dh[i] as number) + (dyv[prev + i] as number);
+        for (let b = 0; b < B; b++) {
+          const z = zOff + b * G;
+          const o = prev + b * H;
+          for (let j = 0; j < H; j++) {
+            const zg = gates[z + j] as number;
+            const rg = gates[z + H + j] as number;
+            const hh = gates[z + 2 * H + j] as number;
+            const dhj = dh[b * H + j] as number;
+            const dA = dhj * (1 - zg) * (1 - hh * hh);
+            const dZ = dhj * ((hs[o + j] as number) - hh) * actGrad(zg);
+            const dR = dA * (rec[z + 2 * H + j] as number) * actGrad(rg);
+            dX[z + j] = dZ;
+            dX[z + H + j] = dR;
+            dX[z + 2 * H + j] = dA;
+            dRec[z + j] = dZ;
+            dRec[z + H + j] = dR;
+            dRec[z + 2 * H + j] = dA * rg;
+            dprev[b * H + j] = dhj * zg;
+          }
+        }
+        if (s > 0) uT.addInto(block(dRec, zOff, B, G, 0, G), dprev, 0, H);
+        dh.set(dprev);
+      }
+      uT.dispose();
+      return tf.tidy(() => {
+        const dx = tf.tensor2d(dX, [T * B, G]);
+        const dr = tf.tensor2d(dRec, [T * B, G]);
+        const hPrev = tf.tensor2d(hs.subarray(0, T * B * H), [T * B, H]);
+        return [
+          fromStepMajor(tf.matMul(dx, tf.transpose(kSaved)), B, T, opts.goBackwards),
+          tf.matMul(tf.transpose(xsSaved), dx),
+          tf.matMul(tf.transpose(hPrev), dr),
+          tf.sum(dx, 0),
+          tf.sum(dr, 0),
+        ];
+      });
+    };
+    return { value, gradFunc };
+  });
+  return f(x, kernel, recurrentKernel, inputBias, recurrentBias);
+}
