@@ -119,6 +119,16 @@ export function createBackend(deps: BackendDeps): BackendService {
         'PREDICT_FAILED',
       );
     },
+    'runs.predictGrid': (p) => {
+      const runDir = runDirOf(deps.dataDir, p.runId, p.projectPath);
+      readRun(deps.dataDir, p.projectPath, p.runId);
+      return trainerRequest(
+        deps.launcher,
+        { type: 'predict-grid', runDir, grid: { xRange: p.xRange, yRange: p.yRange, size: p.size } },
+        (r) => (r.type === 'grid' ? r.grid : undefined),
+        'PREDICT_FAILED',
+      );
+    },
     'project.open': (p) => openProject(p.path),
     'project.save': (p) => saveProject(p.path, p.doc),
     'files.list': (p) => listDirectory(p.path),

@@ -189,6 +189,7 @@ export class TrainingManager {
           return;
         case 'exported':
         case 'predicted':
+        case 'grid':
         case 'doctor':
           return;
         default:

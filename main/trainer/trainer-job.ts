@@ -4,6 +4,7 @@ import { assertNever } from '../../shared/layers/params';
 import { exportFresh } from './export-fresh';
 import { readableError, runTraining } from './train';
 import { predictWithRun } from './predict';
+import { predictGridWithRun } from './predict-grid';
 import { doctorReport } from './doctor';
 
 export interface TrainerDeps {
@@ -75,6 +76,15 @@ export function createTrainerJob(deps: TrainerDeps): { handle(data: unknown): vo
         try {
           await deps.loadBackend();
           deps.send({ type: 'predicted', prediction: await predictWithRun(msg.runDir, msg.input, msg.weights) });
+        } catch (error) {
+          deps.send({ type: 'failed', message: readableError(error).replace(/^Training failed: /, 'Prediction failed: ') });
+        }
+        return;
+      }
+      case 'predict-grid': {
+        try {
+          await deps.loadBackend();
+          deps.send({ type: 'grid', grid: await predictGridWithRun(msg.runDir, msg.grid) });
         } catch (error) {
           deps.send({ type: 'failed', message: readableError(error).replace(/^Training failed: /, 'Prediction failed: ') });
         }

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { DATA_OPTION_KEYS, ProjectDocSchema, TrainingSettingsSchema } from '../graph/document';
 import { DoctorReportSchema } from '../training/doctor';
 import {
+  DecisionGridSchema,
+  GridRequestSchema,
   PredictInputSchema,
   PredictionSchema,
   RunComparisonSchema,
@@ -147,6 +149,11 @@ export const CALLS = {
       weights: z.enum(['final', 'best']).default('final'),
     }),
     result: PredictionSchema,
+  },
+  /** The decision boundary of a finished run on a two-feature data set: one batched prediction over a grid. */
+  'runs.predictGrid': {
+    params: z.object({ projectPath: PathSchema.nullable(), runId: z.string() }).extend(GridRequestSchema.shape),
+    result: DecisionGridSchema,
   },
   'export.tfjs': {
     params: z.object({ runId: z.string(), outDir: PathSchema, projectPath: PathSchema.nullable().optional() }),

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ProjectDocSchema } from '../graph/document';
 import { TrainEventSchema } from './events';
 import { DoctorReportSchema } from './doctor';
-import { PredictInputSchema, PredictionSchema } from './runs';
+import { DecisionGridSchema, GridRequestSchema, PredictInputSchema, PredictionSchema } from './runs';
 
 /** Messages between the back-end service and its trainer process. */
 export const ToTrainerSchema = z.discriminatedUnion('type', [
@@ -20,6 +20,8 @@ export const ToTrainerSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('resume') }),
   /** Predict one example with the model saved in `runDir` (or its `best/` checkpoint). */
   z.object({ type: z.literal('predict'), runDir: z.string(), input: PredictInputSchema, weights: z.enum(['final', 'best']) }),
+  /** Predict a grid over the plane with a two-feature run's saved model (its decision boundary). */
+  z.object({ type: z.literal('predict-grid'), runDir: z.string(), grid: GridRequestSchema }),
   /** Load the best backend and describe it. */
   z.object({ type: z.literal('doctor') }),
   /** Build the graph with fresh weights and write it as a TF.js LayersModel. */
@@ -32,6 +34,7 @@ export const FromTrainerSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('exported'), files: z.array(z.string()) }),
   z.object({ type: z.literal('failed'), message: z.string() }),
   z.object({ type: z.literal('predicted'), prediction: PredictionSchema }),
+  z.object({ type: z.literal('grid'), grid: DecisionGridSchema }),
   z.object({ type: z.literal('doctor'), report: DoctorReportSchema }),
 ]);
 export type FromTrainer = z.infer<typeof FromTrainerSchema>;

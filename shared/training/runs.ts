@@ -147,3 +147,34 @@ export const PredictionSchema = z.discriminatedUnion('task', [
   z.object({ task: z.literal('regression'), values: z.array(z.number()) }),
 ]);
 export type Prediction = z.infer<typeof PredictionSchema>;
+
+/** Data sets of two features, where a decision boundary can be drawn over the plane. */
+export const TWO_FEATURE_DATASETS = ['xor', 'circles', 'spirals', 'gaussians'] as const;
+export const MAX_GRID_SIZE = 100;
+
+const RangeSchema = z
+  .tuple([z.number().finite(), z.number().finite()])
+  .refine(([lo, hi]) => hi > lo, { message: 'the range must run from a smaller to a larger number' });
+
+/** A square grid of points over the plane: `size` x `size` cell centres spanning the ranges. */
+export const GridRequestSchema = z.object({
+  xRange: RangeSchema,
+  yRange: RangeSchema,
+  size: z.number().int().min(2).max(MAX_GRID_SIZE),
+});
+export type GridRequest = z.infer<typeof GridRequestSchema>;
+
+/** What a two-feature model predicts over a grid, with the training points to draw over it. */
+export const DecisionGridSchema = z.object({
+  xRange: z.tuple([z.number(), z.number()]),
+  yRange: z.tuple([z.number(), z.number()]),
+  size: z.number().int(),
+  /**
+   * Probability of class B (index 1, the positive class) per cell, `size * size` values,
+   * row by row from the top (largest y) down, each row from the smallest x.
+   */
+  positive: z.array(z.number()),
+  /** Up to 500 training points (x, y, class 0 or 1). */
+  points: z.array(z.object({ x: z.number(), y: z.number(), label: z.number().int() })),
+});
+export type DecisionGrid = z.infer<typeof DecisionGridSchema>;
