@@ -8,12 +8,14 @@ import { basename } from '../shell/paths';
 import { EvaluationPanel } from './Evaluation';
 import { RunsPanel } from './Runs';
 import { TryItPanel } from './TryIt';
+import { DecisionBoundaryPanel } from './DecisionBoundary';
 
 const TABS = [
   ['curves', 'Curves'],
   ['evaluation', 'Evaluation'],
   ['runs', 'Runs'],
   ['try', 'Try it'],
+  ['boundary', 'Decision boundary'],
 ] as const;
 type Tab = (typeof TABS)[number][0];
 
@@ -45,7 +47,7 @@ function DashboardTabs() {
       </div>
       {tab !== 'curves' ? (
         <div className="dashboard__panel" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
-          {tab === 'evaluation' ? <EvaluationPanel /> : tab === 'runs' ? <RunsPanel /> : <TryItPanel />}
+          {tab === 'evaluation' ? <EvaluationPanel /> : tab === 'runs' ? <RunsPanel /> : tab === 'boundary' ? <DecisionBoundaryPanel /> : <TryItPanel />}
         </div>
       ) : null}
     </div>
