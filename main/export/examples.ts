@@ -1,18 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { num } from '../../shared/layers/params';
 import type { ExportInput, ModelInfo } from './model-info';
+import { seededRandom } from '../trainer/random';
 
 /** A small deterministic generator (mulberry32), so a self-check is repeatable. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 export interface ExampleBatch {
   readonly name: string;

@@ -1,16 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { registerCustomLayers } from './index';
+import { seededRandom } from '../random';
 
 /** Deterministic pseudo-random numbers in [-1, 1) (mulberry32). */
 export function rand(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  };
+  const random = seededRandom(seed);
+  return () => random() * 2 - 1;
 }
 
 export function randomTensor(shape: number[], seed: number): tf.Tensor {
