@@ -40,8 +40,10 @@ describe('backend path policy', () => {
     ['project.save', { path: path.join(outside, 'evil.nwproj'), doc: exampleDoc() }],
     ['files.list', { path: '/' }],
     ['export.tfjs', { runId: 'r1', outDir: path.join(outside, 'exported') }],
-  ])('%s outside the allowed folder is refused', async (name, params) => {
-    await expect(backend.handle(name, params)).rejects.toMatchObject({ code: 'FORBIDDEN_PATH' });
+    ['export.tfjs (projectPath)', { runId: 'r1', outDir: path.join(root, 'exported'), projectPath: path.join(outside, 'other.nwproj') }],
+    ['runs.list', { projectPath: path.join(outside, 'other.nwproj') }],
+  ])('%s outside the allowed folder is refused', async (label, params) => {
+    await expect(backend.handle(label.split(' ')[0] as string, params)).rejects.toMatchObject({ code: 'FORBIDDEN_PATH' });
     expect(existsSync(path.join(outside, 'evil.nwproj'))).toBe(false);
     expect(existsSync(path.join(outside, 'exported'))).toBe(false);
   });

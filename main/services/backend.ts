@@ -50,7 +50,8 @@ function checkPaths(schema: z.ZodType, params: unknown, policy: PathPolicy): unk
   if (!(schema instanceof z.ZodObject) || typeof params !== 'object' || params === null) return params;
   const out: Record<string, unknown> = { ...(params as Record<string, unknown>) };
   for (const [key, field] of Object.entries(schema.shape as Record<string, z.ZodType>)) {
-    const inner = field instanceof z.ZodOptional ? (field.unwrap() as z.ZodType) : field;
+    let inner: z.ZodType = field;
+    while (inner instanceof z.ZodOptional || inner instanceof z.ZodNullable) inner = inner.unwrap() as z.ZodType;
     if (inner === PathSchema && typeof out[key] === 'string') out[key] = policy.check(out[key] as string);
   }
   return out;
