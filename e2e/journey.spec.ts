@@ -88,6 +88,17 @@ test('build, train, stop, export, save and reopen an MLP on MNIST', async ({ pag
   const probs = tf.tidy(() => (model.predict(tf.zeros([2, 28, 28])) as tf.Tensor).sum(1).arraySync() as number[]);
   for (const p of probs) expect(p).toBeCloseTo(1, 4);
   model.dispose();
+  await expect(page.getByTestId('export-check')).toHaveAttribute('data-ok', 'true');
+
+  // The same run as ONNX: written, then run in onnxruntime-node by the back end's self-check.
+  const onnxDir = path.join(server.scratch, 'mlp-onnx');
+  await page.getByRole('combobox', { name: 'Export format' }).selectOption('onnx');
+  await page.getByRole('button', { name: 'Export' }).click();
+  await choosePath(page, onnxDir);
+  await expect(page.getByTestId('export-result')).toContainText('model.onnx', { timeout: 60_000 });
+  await expect(page.getByTestId('export-check')).toHaveAttribute('data-ok', 'true');
+  await expect(page.getByTestId('export-check')).toContainText('passed: onnxruntime');
+  expect(existsSync(path.join(onnxDir, 'model.onnx'))).toBe(true);
 
   // Save the project, start a new one, reopen the file: graph and settings are back.
   const projectPath = path.join(server.scratch, 'mlp.nwproj');

@@ -20,6 +20,10 @@ import { inspectDataset } from '../trainer/datasets/load-dataset';
 import type { DoctorReport } from '../../shared/training/doctor';
 import { TrainingManager } from './training-manager';
 import { unrestrictedPaths, type PathPolicy } from './path-policy';
+import { exportProject } from '../export/export';
+import { ExportError } from '../export/model-info';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 
 export interface BackendDeps {
   readonly mode: 'electron' | 'browser';
@@ -136,6 +140,18 @@ export function createBackend(deps: BackendDeps): BackendService {
     'training.start': (p) => training.start(p.doc, p.projectPath ?? null),
     'training.stop': (p) => training.stop(p.runId),
     'export.tfjs': (p) => exportRun(deps.dataDir, p.runId, p.outDir, p.projectPath ?? null),
+    'export.model': async (p) => {
+      const runDir = p.runId ? runDirOf(deps.dataDir, p.runId, p.projectPath ?? null) : null;
+      if (runDir && !existsSync(path.join(runDir, 'model.json'))) {
+        throw new ApiError('NO_MODEL', `Run "${p.runId}" has no saved model: it failed or was stopped before its first batch.`);
+      }
+      try {
+        return await exportProject(p.doc, { format: p.format, outDir: p.outDir, runDir });
+      } catch (error) {
+        if (error instanceof ExportError) throw new ApiError('NOT_EXPORTABLE', error.message);
+        throw error;
+      }
+    },
     'dialog.open': async (p) => ({ path: await dialogs().open(p.title, p.defaultPath) }),
     'dialog.save': async (p) => ({ path: await dialogs().save(p.title, p.defaultPath) }),
     'dialog.folder': async (p) => ({ path: await dialogs().folder(p.title, p.defaultPath) }),

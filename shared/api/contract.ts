@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EXPORT_FORMATS, ExportResultSchema } from '../export/result';
 import { DATA_OPTION_KEYS, ProjectDocSchema, TrainingSettingsSchema } from '../graph/document';
 import { DoctorReportSchema } from '../training/doctor';
 import {
@@ -158,6 +159,20 @@ export const CALLS = {
   'export.tfjs': {
     params: z.object({ runId: z.string(), outDir: PathSchema, projectPath: PathSchema.nullable().optional() }),
     result: z.object({ outDir: z.string(), files: z.array(z.string()) }),
+  },
+  /**
+   * Exports the project in any format: a run's trained weights (`runId`) or fresh ones (null),
+   * then checks the export in its target runtime where one is available.
+   */
+  'export.model': {
+    params: z.object({
+      format: z.enum(EXPORT_FORMATS),
+      doc: ProjectDocSchema,
+      runId: z.string().nullable(),
+      projectPath: PathSchema.nullable().optional(),
+      outDir: PathSchema,
+    }),
+    result: ExportResultSchema,
   },
   /** Electron only: native dialogs. The browser mode has an in-app picker over `files.list`. */
   'dialog.open': {

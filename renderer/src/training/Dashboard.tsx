@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { EXPORT_FORMATS, type ExportFormat } from '../../../shared/export/result';
 import { useEditor, useEditorStore } from '../state/context';
 import { errorText } from '../state/ui';
 import { BatchLossChart, EpochChart } from './charts';
@@ -63,6 +64,14 @@ const STATUS_TEXT = {
   error: 'Failed',
 } as const;
 
+const FORMAT_LABELS: Record<ExportFormat, string> = {
+  tfjs: 'TF.js',
+  onnx: 'ONNX',
+  keras: 'Keras',
+  pytorch: 'PyTorch',
+  torchrun: 'PyTorch DDP script',
+};
+
 const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
 
 /** The bottom panel: progress, backend, results, export and live charts. */
@@ -72,6 +81,7 @@ export function Dashboard() {
   const [exported, setExported] = useState<ExportResult | null>(null);
   const [exportError, setExportError] = useState<string | null>(null);
   const [exporting, setExporting] = useState(false);
+  const [format, setFormat] = useState<ExportFormat>('tfjs');
 
   useEffect(() => {
     setExported(null);
@@ -101,7 +111,7 @@ export function Dashboard() {
     if (!outDir) return;
     setExporting(true);
     try {
-      setExported(await exportModel(store, outDir));
+      setExported(await exportModel(store, outDir, format));
     } catch (e) {
       setExportError(`Export failed: ${errorText(e)}`);
     } finally {
@@ -119,12 +129,25 @@ export function Dashboard() {
           </span>
           {t.done ? <span className="muted">in {formatDuration(t.done.seconds)}</span> : null}
           <span className="dashboard__spacer" />
+          <select
+            className="btn btn--small"
+            aria-label="Export format"
+            value={format}
+            onChange={(e) => setFormat(e.target.value as ExportFormat)}
+            disabled={exporting}
+          >
+            {EXPORT_FORMATS.map((f) => (
+              <option key={f} value={f}>
+                {FORMAT_LABELS[f]}
+              </option>
+            ))}
+          </select>
           <button
             type="button"
             className="btn btn--small"
             onClick={() => void onExport()}
             disabled={!canExport}
-            title={canExport ? 'Write model.json and weights to a folder' : 'Finish a training run first'}
+            title={canExport ? `Write the trained model as ${FORMAT_LABELS[format]} to a folder, then check it` : 'Finish a training run first'}
           >
             {exporting ? 'Exporting…' : 'Export'}
           </button>
@@ -167,6 +190,15 @@ export function Dashboard() {
                 <code title={f}>{basename(f)}</code>
               </span>
             ))}
+            <div data-testid="export-check" data-ok={exported.ok} className={exported.ok ? 'muted small' : 'error-box'}>
+              {exported.ok ? 'Self-check passed' : 'Self-check FAILED'}
+              {exported.maxDifference !== null ? ` (largest difference from Netwright ${exported.maxDifference.toExponential(1)}, limit ${exported.tolerance})` : ''}
+              {exported.checks.map((c) => (
+                <div key={c.name}>
+                  {c.status}: {c.name} — {c.detail}
+                </div>
+              ))}
+            </div>
           </div>
         ) : null}
         {backend ? (

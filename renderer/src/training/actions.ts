@@ -1,4 +1,5 @@
 import { getApi, pickFolder } from '../platform';
+import type { ExportFormat, ExportResult } from '../../../shared/export/result';
 import type { EditorStore } from '../state/store';
 import { isActive } from '../state/training';
 import { errorText, useUi } from '../state/ui';
@@ -46,19 +47,18 @@ export async function togglePause(store: EditorStore): Promise<void> {
   }
 }
 
-export interface ExportResult {
-  readonly outDir: string;
-  readonly files: readonly string[];
-}
+export type { ExportResult };
 
 /** Asks for the folder to export to; null when cancelled. */
 export function pickExportFolder(): Promise<string | null> {
-  return pickFolder({ title: 'Export the trained model (TF.js) to a folder', defaultPath: useUi.getState().defaultDir ?? undefined });
+  return pickFolder({ title: 'Export the trained model to a folder', defaultPath: useUi.getState().defaultDir ?? undefined });
 }
 
 /** Writes the model of the current run as a TF.js LayersModel into `outDir`. */
-export async function exportModel(store: EditorStore, outDir: string): Promise<ExportResult> {
-  const { runId } = store.getState().training;
+/** Writes the model of the current run in `format` into `outDir`; the back end checks the export itself. */
+export async function exportModel(store: EditorStore, outDir: string, format: ExportFormat): Promise<ExportResult> {
+  const { runId, started } = store.getState().training;
   if (!runId) throw new Error('There is no finished run to export.');
-  return getApi().call('export.tfjs', { runId, outDir, projectPath: store.getState().training.started?.projectPath ?? store.getState().filePath });
+  const { doc, filePath } = store.getState();
+  return getApi().call('export.model', { format, doc, runId, projectPath: started?.projectPath ?? filePath, outDir });
 }
