@@ -64,9 +64,12 @@ x = torch.zeros(1, ${info.inputs[0]?.shape.slice(1).map((d) => d ?? 16).join(', 
 with torch.no_grad():
     print(model(x))
 \`\`\`
-Needs only torch (1.13 or newer) and numpy. \`python model.py inputs.npz outputs.npz\` predicts arrays saved with \`np.savez\`.`,
+Needs only torch (1.13 or newer) and numpy. \`python model.py inputs.npz outputs.npz\` predicts arrays saved with \`np.savez\`.
+On a GPU (\`model.to('cuda')\`) results differ from the CPU's by up to about 1e-3 where PyTorch uses TF32 for
+convolutions (Ampere and newer; measured 4.6e-4 on an H100): set \`torch.backends.cudnn.allow_tf32 = False\` and
+\`torch.backends.cuda.matmul.allow_tf32 = False\` for full float32 precision.`,
   torchrun: () => `\`\`\`sh
-# 2 processes on this machine (gloo on CPU; nccl when CUDA GPUs are there)
+# 2 processes on this machine (nccl when there is a CUDA GPU for each process, else gloo on the CPU; --cpu forces gloo)
 torchrun --nproc_per_node=2 train.py --data /path/to/data --epochs 2
 # or without torchrun: python3 -m torch.distributed.run --nproc_per_node=2 train.py ...
 # Debian's torch 1.13 on Python 3.11 also needs: --master_addr=127.0.0.1 --master_port=29500 --redirects 1 --tee 1

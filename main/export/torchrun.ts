@@ -42,7 +42,7 @@ export function trainScript(training: Record<string, unknown>, title: string): s
     torchrun --nproc_per_node=2 train.py --data /path/to/mnist --epochs 2
     python3 -m torch.distributed.run --nproc_per_node=2 train.py --data ...   (same, where torchrun is not on PATH)
 
-Backend: nccl when CUDA GPUs are available (one per process), gloo on CPU. A checkpoint is written
+Backend: nccl when there is a CUDA GPU for every process, else gloo on the CPU (--cpu forces it). A checkpoint is written
 after every epoch (and every --checkpoint-every steps); running the command again resumes from it.
 Metrics are printed by rank 0 as one JSON line per epoch, as \`netwright train --json\` does.
 
@@ -149,9 +149,15 @@ def main():
     parser.add_argument("--checkpoint-dir", default="checkpoints")
     parser.add_argument("--checkpoint-every", type=int, default=0, help="also checkpoint every N steps (0: per epoch only)")
     parser.add_argument("--fresh", action="store_true", help="start from fresh weights instead of weights.npz")
+    parser.add_argument("--cpu", action="store_true", help="train on the CPU (gloo) even where CUDA GPUs are available")
     args = parser.parse_args()
 
-    cuda = torch.cuda.is_available()
+    # nccl needs one GPU per process on this machine; every rank takes the same decision.
+    local_world = int(os.environ.get("LOCAL_WORLD_SIZE", 1))
+    cuda = torch.cuda.is_available() and torch.cuda.device_count() >= local_world and not args.cpu
+    if torch.cuda.is_available() and not cuda and int(os.environ.get("LOCAL_RANK", 0)) == 0 and not args.cpu:
+        print(f"{local_world} processes but {torch.cuda.device_count()} GPU(s) here: training on the CPU with gloo "
+              "(use --nproc_per_node at most the number of GPUs for nccl)", flush=True)
     dist.init_process_group("nccl" if cuda else "gloo")
     rank, world = dist.get_rank(), dist.get_world_size()
     local_rank = int(os.environ.get("LOCAL_RANK", 0))
