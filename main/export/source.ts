@@ -7,6 +7,7 @@ import { compileGraph } from '../../shared/graph/compile';
 import { buildModel } from '../trainer/build-model';
 import { loadModelFromDir } from '../trainer/save-model';
 import { ExportError, modelInfo, type ModelInfo } from './model-info';
+import { modelGraph } from '../../shared/graph/analyze-blocks';
 
 /** What an export starts from: a built model (fresh or a run's trained weights) and what the run recorded. */
 export interface ExportSource {
@@ -80,7 +81,7 @@ const asRecord = (x: unknown): Record<string, unknown> | null => (x && typeof x 
  */
 export async function loadExportSource(doc: ProjectDoc, runDir: string | null): Promise<ExportSource> {
   const record = runDir ? readRecord(runDir) : null;
-  const graph = record && isGraph(record['graph']) ? record['graph'] : doc.graph;
+  const graph = record && isGraph(record['graph']) ? record['graph'] : modelGraph(doc);
   const analysis = analyzeGraph(graph);
   const plan = compileGraph(graph, analysis);
   let model: tf.LayersModel;

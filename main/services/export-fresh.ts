@@ -1,12 +1,12 @@
 import { ApiError } from '../../shared/api/contract';
 import type { ProjectDoc } from '../../shared/graph/document';
-import { analyzeGraph } from '../../shared/graph/analyze';
+import { analyzeWithBlocks } from '../../shared/graph/analyze-blocks';
 import { FromTrainerSchema } from '../../shared/training/protocol';
 import type { TrainerLauncher } from './launcher';
 
 /** Builds the project's model with fresh weights in a trainer process and writes it to `outDir`. */
 export function exportFreshModel(launcher: TrainerLauncher, doc: ProjectDoc, outDir: string): Promise<{ outDir: string; files: string[] }> {
-  const analysis = analyzeGraph(doc.graph);
+  const analysis = analyzeWithBlocks(doc.graph, doc.blocks).outer;
   if (!analysis.valid) {
     const first = analysis.issues.find((i) => i.severity === 'error');
     return Promise.reject(new ApiError('INVALID_GRAPH', first ? `${first.message} ${first.fix}` : 'The graph is empty.'));

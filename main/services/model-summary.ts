@@ -1,5 +1,5 @@
 import type { ProjectDoc } from '../../shared/graph/document';
-import { analyzeGraph } from '../../shared/graph/analyze';
+import { analyzeWithBlocks } from '../../shared/graph/analyze-blocks';
 import { formatShape } from '../../shared/layers/params';
 import { ApiError } from '../../shared/api/contract';
 
@@ -21,14 +21,17 @@ export interface ModelSummary {
   readonly totalMacs: number | null;
 }
 
-/** Per-layer output shapes and parameter counts in data-flow order; ApiError when the graph is invalid. */
+/**
+ * Per-layer output shapes and parameter counts in data-flow order; ApiError when the graph is invalid.
+ * Blocks are listed as the layers they hold (ids `<block node>/<inner>`), as Keras lists the model it trains.
+ */
 export function summarizeModel(doc: ProjectDoc): ModelSummary {
-  const analysis = analyzeGraph(doc.graph);
-  if (!analysis.valid) {
-    const first = analysis.issues.find((i) => i.severity === 'error');
+  const { model, expanded: analysis, outer } = analyzeWithBlocks(doc.graph, doc.blocks);
+  if (!outer.valid) {
+    const first = outer.issues.find((i) => i.severity === 'error');
     throw new ApiError('INVALID_GRAPH', first ? `${first.message} ${first.fix}` : 'The graph is empty.');
   }
-  const names = new Map(doc.graph.nodes.map((n) => [n.id, n.name]));
+  const names = new Map(model.nodes.map((n) => [n.id, n.name]));
   const layers = analysis.order.map((id) => {
     const node = analysis.nodes.get(id);
     if (!node?.outputShape) throw new ApiError('INVALID_GRAPH', `The shape of ${id} could not be inferred.`);

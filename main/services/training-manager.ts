@@ -1,7 +1,7 @@
 import * as fs from 'node:fs/promises';
 import { ApiError } from '../../shared/api/contract';
 import type { ProjectDoc } from '../../shared/graph/document';
-import { analyzeGraph } from '../../shared/graph/analyze';
+import { analyzeWithBlocks, foldIssues, modelGraph } from '../../shared/graph/analyze-blocks';
 import { checkTrainable } from '../../shared/training/trainable';
 import { inspectDataset } from '../trainer/datasets/load-dataset';
 import { graphHash } from '../trainer/graph-hash';
@@ -89,9 +89,9 @@ export function crashMessage(code: number | null, signal: string | null | undefi
 
 /** Refuses, with the first readable reason, a document that cannot be trained. */
 export function assertTrainable(doc: ProjectDoc): void {
-  const analysis = analyzeGraph(doc.graph);
-  if (!analysis.valid) {
-    const first = analysis.issues.find((i) => i.severity === 'error');
+  const { model, expansion, expanded, outer } = analyzeWithBlocks(doc.graph, doc.blocks);
+  if (!outer.valid) {
+    const first = outer.issues.find((i) => i.severity === 'error');
     throw new ApiError('INVALID_GRAPH', first ? `${first.message} ${first.fix}` : 'The graph is empty: add an Input and some layers.');
   }
   let dataset;
@@ -100,7 +100,7 @@ export function assertTrainable(doc: ProjectDoc): void {
   } catch (error) {
     throw new ApiError('BAD_DATA', error instanceof Error ? error.message : String(error));
   }
-  const problem = checkTrainable(doc.graph, analysis, dataset, doc.training).find((i) => i.severity === 'error');
+  const problem = foldIssues(doc.graph, expansion, checkTrainable(model, expanded, dataset, doc.training)).find((i) => i.severity === 'error');
   if (problem) throw new ApiError('NOT_TRAINABLE', `${problem.message} ${problem.fix}`);
 }
 
@@ -124,8 +124,9 @@ export class TrainingManager {
       status: 'running',
       projectPath,
       settings: doc.training,
-      graph: doc.graph,
-      graphHash: graphHash(doc.graph),
+      // What trains: blocks inlined, so exports and comparisons of the run need no block definitions.
+      graph: modelGraph(doc),
+      graphHash: graphHash(modelGraph(doc)),
       backend: null,
       startedAt: new Date().toISOString(),
       finishedAt: null,

@@ -5,6 +5,7 @@ import { analyzeGraph } from '../../shared/graph/analyze';
 import { compileGraph } from '../../shared/graph/compile';
 import { customFactoryFor, registerCustomLayers } from './custom-layers';
 import { fastRecurrentFactory } from './custom-layers/fast-rnn-layers';
+import { modelGraph } from '../../shared/graph/analyze-blocks';
 
 type LayerFactory = (config: Record<string, unknown>) => tf.layers.Layer;
 
@@ -59,6 +60,7 @@ export function buildModel(plan: ModelPlan): tf.LayersModel {
 
 /** Analyzes, compiles and builds a project's graph (throws CompileError when invalid). */
 export function buildModelFromDoc(doc: ProjectDoc): { model: tf.LayersModel; plan: ModelPlan } {
-  const plan = compileGraph(doc.graph, analyzeGraph(doc.graph));
+  const graph = modelGraph(doc);
+  const plan = compileGraph(graph, analyzeGraph(graph));
   return { model: buildModel(plan), plan };
 }

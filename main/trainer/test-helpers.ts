@@ -21,5 +21,5 @@ export function chain(...specs: NodeSpec[]): Graph {
 }
 
 export function docWithGraph(graph: Graph, training: Partial<ProjectDoc['training']> = {}): ProjectDoc {
-  return { format: 'netwright-project', version: 2, name: 'test', graph, training: { ...DEFAULT_TRAINING, ...training } };
+  return { format: 'netwright-project', version: 3, name: 'test', graph, training: { ...DEFAULT_TRAINING, ...training } };
 }

@@ -15,6 +15,7 @@ import { weightsAreFinite } from './weights-finite';
 import { compileLoss, createSchedule, makeOptimizer, setLearningRate } from './optimizers';
 import { seededRandom } from './random';
 import { graphHash } from './graph-hash';
+import { modelGraph } from '../../shared/graph/analyze-blocks';
 
 export interface TrainJob {
   readonly runId: string;
@@ -98,8 +99,8 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
     name: job.doc.name,
     projectPath: job.projectPath ?? null,
     settings,
-    graph: job.doc.graph,
-    graphHash: graphHash(job.doc.graph),
+    graph: modelGraph(job.doc),
+    graphHash: graphHash(modelGraph(job.doc)),
     backend: job.backend,
     startedAt: startedAt.toISOString(),
   };

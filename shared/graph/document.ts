@@ -1,62 +1,15 @@
 import { z } from 'zod';
+import { GraphSchema, IdSchema, type GraphNodeSchema, type GraphEdgeSchema } from './graph-schema';
+import { BlockDefinitionSchema, blockNestingCycle, MAX_BLOCKS } from './block-schema';
+
+export { ParamValueSchema, GraphNodeSchema, GraphEdgeSchema, GraphSchema } from './graph-schema';
 
 /**
  * The `.nwproj` project file. Saved files carry `format` and `version`;
  * older versions are upgraded by the numbered migrations in `migrations.ts`.
  */
 export const PROJECT_FORMAT = 'netwright-project';
-export const PROJECT_VERSION = 2;
-
-/** Bounds keep a hostile or damaged file from asking for absurd work. */
-const MAX_NODES = 5000;
-const MAX_EDGES = 20000;
-
-export const ParamValueSchema = z.union([
-  z.number().finite(),
-  z.string().max(1000),
-  z.boolean(),
-  // Shape-kind params; null is a size known only at run time (Keras' None).
-  z.array(z.number().finite().nullable()).max(16),
-  z.null(),
-]);
-
-const IdSchema = z.string().min(1).max(200);
-
-export const GraphNodeSchema = z.object({
-  id: IdSchema,
-  type: z.string().min(1).max(100),
-  /** The user's name for the node; the layer type is shown when absent. */
-  name: z.string().max(200).optional(),
-  position: z.object({ x: z.number().finite(), y: z.number().finite() }),
-  params: z.record(z.string().max(100), ParamValueSchema),
-});
-
-export const GraphEdgeSchema = z.object({
-  id: IdSchema,
-  source: IdSchema,
-  target: IdSchema,
-  /** Input port on the target node (`in` for single-input layers). */
-  targetPort: z.string().min(1).max(100).default('in'),
-});
-
-export const GraphSchema = z
-  .object({
-    nodes: z.array(GraphNodeSchema).max(MAX_NODES),
-    edges: z.array(GraphEdgeSchema).max(MAX_EDGES),
-  })
-  .superRefine((graph, ctx) => {
-    // Analysis and compilation key everything by id; a repeated id would be
-    // analysed as one node but compiled and counted as two.
-    for (const key of ['nodes', 'edges'] as const) {
-      const seen = new Set<string>();
-      graph[key].forEach((item, i) => {
-        if (seen.has(item.id)) {
-          ctx.addIssue({ code: 'custom', path: [key, i, 'id'], message: `Two ${key} share the id "${item.id}"` });
-        }
-        seen.add(item.id);
-      });
-    }
-  });
+export const PROJECT_VERSION = 3;
 
 /** Built-in data sets, then the three kinds of import (their file or folder is `data.path`). */
 export const DATASET_IDS = [
@@ -220,6 +173,8 @@ export const ProjectDocSchema = z
     training: TrainingSettingsSchema,
     /** Canvas notes (optional: files without notes, and files written before notes existed, omit it). */
     notes: z.array(NoteSchema).max(MAX_NOTES).optional(),
+    /** Composite block definitions used by `Block` nodes (optional: omitted when the project has none). */
+    blocks: z.array(BlockDefinitionSchema).max(MAX_BLOCKS).optional(),
   })
   .superRefine((doc, ctx) => {
     // Notes and layers share the canvas, where ids must be unique across both.
@@ -228,6 +183,13 @@ export const ProjectDocSchema = z
       if (seen.has(note.id)) ctx.addIssue({ code: 'custom', path: ['notes', i, 'id'], message: `The id "${note.id}" is used twice` });
       seen.add(note.id);
     });
+    const blockIds = new Set<string>();
+    doc.blocks?.forEach((block, i) => {
+      if (blockIds.has(block.id)) ctx.addIssue({ code: 'custom', path: ['blocks', i, 'id'], message: `Two blocks share the id "${block.id}"` });
+      blockIds.add(block.id);
+    });
+    const cycle = doc.blocks ? blockNestingCycle(doc.blocks) : null;
+    if (cycle) ctx.addIssue({ code: 'custom', path: ['blocks'], message: `Block "${cycle[0]}" contains itself (${cycle.join(' → ')})` });
   });
 
 export type GraphNode = z.infer<typeof GraphNodeSchema>;

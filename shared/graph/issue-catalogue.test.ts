@@ -3,6 +3,8 @@ import { analyzeGraph } from './analyze';
 import type { Graph, GraphEdge, GraphNode } from './document';
 import type { GraphIssue, IssueCode } from './issues';
 import { checkTrainable } from '../training/trainable';
+import { analyzeWithBlocks } from './analyze-blocks';
+import { BLOCK_NODE_TYPE, type BlockDefinition } from './block-schema';
 import { getDataset } from '../training/datasets';
 
 /**
@@ -21,6 +23,27 @@ function one(g: Graph, code: IssueCode): GraphIssue {
   const a = analyzeGraph(g);
   const found = a.issues.filter((i) => i.code === code);
   expect(found, `one ${code} in ${JSON.stringify(a.issues.map((i) => i.code))}`).toHaveLength(1);
+  expect(a.valid).toBe(false);
+  return found[0]!;
+}
+
+/** A block of one Dense layer; `graph` replaces its inside. */
+const block = (id: string, graph: Graph = { nodes: [node('d', 'Dense', { units: 2 })], edges: [] }, output = 'd'): BlockDefinition => ({
+  id,
+  name: id.toUpperCase(),
+  graph,
+  inputs: [{ name: 'x', targets: [{ node: graph.nodes[0]?.id ?? 'd', port: 'in' }] }],
+  output,
+});
+const use = (id: string, def: string, inputs = 1): GraphNode => node(id, BLOCK_NODE_TYPE, { block: def, inputs });
+
+/** The one issue of `code` when `g` (with Block nodes) is analysed with `blocks`, on the Block node `nodeId`. */
+function oneBlockIssue(g: Graph, blocks: BlockDefinition[], code: IssueCode, nodeId: string): GraphIssue {
+  const a = analyzeWithBlocks(g, blocks).outer;
+  const found = a.issues.filter((i) => i.code === code);
+  expect(found, `one ${code} in ${JSON.stringify(a.issues.map((i) => i.code))}`).toHaveLength(1);
+  expect(found[0]!.nodeId).toBe(nodeId);
+  expect(a.nodes.get(nodeId)?.issues).toContainEqual(found[0]);
   expect(a.valid).toBe(false);
   return found[0]!;
 }
@@ -139,6 +162,26 @@ const CATALOGUE: Record<Exclude<IssueCode, TrainingCode>, () => void> & Partial<
     expect(p.message).toMatch(/2x2 pool window is larger than its input/);
     // padding same always fits.
     expect(analyzeGraph(chain(node('in', 'Input', { shape: [3, 3, 1] }), node('c', 'Conv2D', { kernelSize: [5, 5], padding: 'same' }))).issues).toEqual([]);
+  },
+  UNKNOWN_BLOCK: () => {
+    const g = chain(node('in', 'Input', { shape: [4] }), use('b', 'gone'));
+    const i = oneBlockIssue(g, [block('other')], 'UNKNOWN_BLOCK', 'b');
+    expect(i.message).toBe('Block uses a block "gone" that this project does not define.');
+    expect(i.fix).toMatch(/Blocks palette/);
+  },
+  BLOCK_CYCLE: () => {
+    // Files with such blocks are refused when read; the analysis still must not loop forever.
+    const selfUse = block('loop', { nodes: [use('inner', 'loop')], edges: [] }, 'inner');
+    selfUse.inputs = [{ name: 'x', targets: [{ node: 'inner', port: 'in1' }] }];
+    const i = oneBlockIssue(chain(node('in', 'Input', { shape: [4] }), use('b', 'loop')), [selfUse], 'BLOCK_CYCLE', 'b');
+    expect(i.message).toBe('LOOP contains itself (loop → loop).');
+  },
+  BLOCK_DEFINITION: () => {
+    const withInput = block('bad', { nodes: [node('d', 'Dense'), node('x', 'Input', { shape: [4] })], edges: [edge('x', 'd')] });
+    const i = oneBlockIssue(chain(node('in', 'Input', { shape: [4] }), use('b', 'bad')), [withInput], 'BLOCK_DEFINITION', 'b');
+    expect(i.message).toBe('Block "BAD" has an Input layer inside (x); a block\'s inputs come from the Block node\'s ports.');
+    const ports = oneBlockIssue(chain(node('in', 'Input', { shape: [4] }), use('b', 'ok', 2)), [block('ok')], 'BLOCK_DEFINITION', 'b');
+    expect(ports.message).toBe('Block "OK" has 1 input(s) but the node has 2.');
   },
 };
 

@@ -23,6 +23,12 @@ export type IssueCode =
   | 'OUTPUT_NOT_SOFTMAX'
   /** A layer TensorFlow.js cannot compute gradients for (dilated convolutions). */
   | 'NOT_TRAINABLE_ON_BACKEND'
+  /** A Block node names a block definition the project does not have. */
+  | 'UNKNOWN_BLOCK'
+  /** A block that contains itself, directly or through other blocks (or nests deeper than allowed). */
+  | 'BLOCK_CYCLE'
+  /** A block definition that cannot be inlined: an Input layer inside, or an input the Block node lacks. */
+  | 'BLOCK_DEFINITION'
   /** From layer specs: RANK_MISMATCH, SHAPE_MISMATCH, UNKNOWN_DIMENSION, KERNEL_TOO_LARGE, INVALID_PARAM. */
   | ShapeError['code'];
 

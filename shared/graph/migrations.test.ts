@@ -93,7 +93,7 @@ describe('migrations', () => {
     training['optimizer'] = 'sgd';
     training['epochs'] = 4;
     const doc = parseProject(JSON.stringify(v1));
-    expect(doc.version).toBe(2);
+    expect(doc.version).toBe(PROJECT_VERSION);
     expect(doc.training).toEqual({ ...DEFAULT_TRAINING, optimizer: 'sgd', epochs: 4, learningRate: training['learningRate'] });
     expect(doc.training.loss).toBe('categoricalCrossentropy');
     expect(doc.training.lrSchedule).toEqual({ kind: 'constant' });
@@ -107,6 +107,16 @@ describe('migrations', () => {
     expect(parseProject(JSON.stringify(v1)).training.loss).toBe('huber');
     (v1['training'] as Record<string, unknown>)['loss'] = 'nonsense';
     expect(fileError(() => parseProject(JSON.stringify(v1)))).toMatch(/^The project file is damaged: training\.loss: /);
+  });
+
+  it('upgrades a version-2 file to version 3 unchanged but for the number (it has no blocks)', () => {
+    const v2 = mnist();
+    v2['version'] = 2;
+    const doc = parseProject(JSON.stringify(v2));
+    expect(doc.version).toBe(3);
+    expect(doc).toEqual(parseProject(mnistText));
+    expect(doc.blocks).toBeUndefined();
+    expect(MIGRATIONS[2]!({ version: 2, x: 1 })).toEqual({ version: 3, x: 1 });
   });
 
   it('keeps values a version-0 file already had', () => {
@@ -229,5 +239,48 @@ describe('bad project files give a ProjectFileError with a readable message', ()
   it('upgradeProject accepts an already-parsed value', () => {
     expect(upgradeProject(mnist()).format).toBe(PROJECT_FORMAT);
     expect(fileError(() => upgradeProject(undefined))).toBe('The project file does not contain a project object.');
+  });
+});
+
+describe('blocks in the project file', () => {
+  const dense = (id: string) => ({ id, type: 'Dense', position: { x: 0, y: 0 }, params: { units: 4 } });
+  const blockNode = (id: string, block: string) => ({ id, type: 'Block', position: { x: 0, y: 0 }, params: { block, inputs: 1 } });
+  const def = (id: string, nodes: unknown[], output: string, target = output) => ({
+    id,
+    name: id,
+    graph: { nodes, edges: [] },
+    inputs: [{ name: 'x', targets: [{ node: target, port: 'in' }] }],
+    output,
+  });
+  const withBlocks = (blocks: unknown[]) => withDoc((d) => (d['blocks'] = blocks));
+
+  it('round-trips a project with a block definition', () => {
+    const doc = parseProject(withBlocks([def('mlp', [dense('a')], 'a')]));
+    expect(doc.blocks?.[0]?.graph.nodes[0]?.id).toBe('a');
+    expect(parseProject(serializeProject(doc))).toEqual(doc);
+  });
+
+  it('refuses a block that contains itself, directly or through another block', () => {
+    expect(fileError(() => parseProject(withBlocks([def('a', [blockNode('x', 'a')], 'x')])))).toBe(
+      'The project file is damaged: blocks: Block "a" contains itself (a → a).',
+    );
+    expect(fileError(() => parseProject(withBlocks([def('a', [blockNode('x', 'b')], 'x'), def('b', [blockNode('y', 'a')], 'y')])))).toBe(
+      'The project file is damaged: blocks: Block "a" contains itself (a → b → a).',
+    );
+  });
+
+  it('refuses a definition whose output or input target is not one of its nodes, ids with "/", twice the same id, too many inputs', () => {
+    expect(fileError(() => parseProject(withBlocks([def('a', [dense('d')], 'ghost', 'd')])))).toBe(
+      'The project file is damaged: blocks.0.output: The output "ghost" is not a node of the block.',
+    );
+    expect(fileError(() => parseProject(withBlocks([def('a', [dense('d')], 'd', 'ghost')])))).toBe(
+      'The project file is damaged: blocks.0.inputs.0.targets.0.node: "ghost" is not a node of the block.',
+    );
+    expect(fileError(() => parseProject(withBlocks([def('a', [dense('x/y')], 'd')])))).toMatch(/^The project file is damaged: blocks\.0\.(output|graph\.nodes\.0\.id): /);
+    expect(fileError(() => parseProject(withBlocks([def('a', [dense('d')], 'd'), def('a', [dense('d')], 'd')])))).toBe(
+      'The project file is damaged: blocks.1.id: Two blocks share the id "a".',
+    );
+    const many = { ...def('a', [dense('d')], 'd'), inputs: Array.from({ length: 9 }, () => ({ name: 'x', targets: [{ node: 'd', port: 'in' }] })) };
+    expect(fileError(() => parseProject(withBlocks([many])))).toMatch(/^The project file is damaged: blocks\.0\.inputs: /);
   });
 });

@@ -13,7 +13,10 @@ import {
  * Version 0 was the pre-release shape without `validationSplit`/limits.
  * Version 1 (walking skeleton) knew MNIST, SGD/Adam and a learning rate only;
  * version 2 adds data options, optimizer options, schedules, losses, metrics,
- * shuffling, seeds, early stopping and checkpoints.
+ * shuffling, seeds, early stopping and checkpoints. Version 3 adds composite
+ * blocks (`blocks` and `Block` nodes); a version-2 file has none, so the
+ * migration only renumbers it (a version-2 reader refuses version 3 rather than
+ * dropping its blocks).
  */
 type Migration = (doc: Record<string, unknown>) => Record<string, unknown>;
 
@@ -47,6 +50,7 @@ export const MIGRATIONS: Readonly<Record<number, Migration>> = {
       },
     };
   },
+  2: (doc) => ({ ...doc, version: 3 }),
 };
 
 export class ProjectFileError extends Error {
