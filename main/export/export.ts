@@ -11,6 +11,7 @@ import { writePytorch } from './pytorch';
 import { writeOnnx } from './onnx';
 import { writeKeras } from './keras';
 import { writeTorchrun } from './torchrun';
+import { quietCpuBanner } from '../trainer/backend-loader';
 
 export interface ExportOptions {
   readonly format: ExportFormat;
@@ -76,6 +77,7 @@ export async function exportFromSource(source: ExportSource, options: ExportOpti
  * Throws ExportError (naming the node) when the graph cannot be expressed in the format.
  */
 export async function exportProject(doc: ProjectDoc, options: ExportOptions): Promise<ExportResult> {
+  await quietCpuBanner();
   const source = await loadExportSource(doc, options.runDir ?? null);
   try {
     return await exportFromSource(source, options);

@@ -109,6 +109,7 @@ export async function loadBestBackend(candidates: readonly BackendCandidate[] = 
       await tf.ready();
       // Kernels stock tfjs lacks for training on this backend, and faster replacements.
       registerNetwrightKernels(tf.getBackend());
+      await quietCpuBanner();
       tried.push({ name: candidate.name, ok: true, reason: 'loaded' });
       return { backend: tf.getBackend(), label: candidate.label(), tried };
     } catch (error) {
@@ -116,6 +117,18 @@ export async function loadBestBackend(candidates: readonly BackendCandidate[] = 
     }
   }
   throw new Error(`No TensorFlow.js backend could be loaded: ${tried.map((t) => `${t.name}: ${t.reason}`).join('; ')}`);
+}
+
+/**
+ * tfjs's cpu backend prints an "install tfjs-node" banner on its first use in Node (exports and
+ * small helpers use it beside the main backend). Our backend report already says which backend
+ * runs and why a better one did not load, so the banner only adds noise to CLI output.
+ */
+export async function quietCpuBanner(): Promise<void> {
+  // tfjs creates its backends anew when it first picks one: quiet the instance it keeps.
+  await tf.ready();
+  const cpu = tf.findBackend('cpu') as unknown as { firstUse?: boolean } | null;
+  if (cpu && typeof cpu.firstUse === 'boolean') cpu.firstUse = false;
 }
 
 /** "wasm: WebAssembly (SIMD, 1 thread); not loaded: tfjs-node (not installed ...)" */
