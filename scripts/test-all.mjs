@@ -72,6 +72,10 @@ if (!existsSync(chromium)) {
     failures.push('e2e (no report)');
   }
 }
+
+// The installer's contents: electron-builder packs offline (stand-in electronDist) and the
+// packed bundle trains from an install-like folder (scripts/check-package.mjs, about 2 minutes).
+check('package check (electron-builder, app.asar)', process.execPath, [path.join(root, 'scripts', 'check-package.mjs'), '--no-build']);
 finish();
 
 /** Titles and reasons of skipped Playwright tests, so a skip is never silent. */

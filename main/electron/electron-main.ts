@@ -2,7 +2,7 @@ import { app, BrowserWindow, protocol, net, session, shell } from 'electron';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createBackend } from '../services/backend';
-import { appVersion, dataDir, defaultDocumentsDir, rendererDir, trainerEntry } from '../app-paths';
+import { appVersion, dataDir, defaultDocumentsDir, preloadPath, rendererDir, trainerEntry } from '../app-paths';
 import { bindIpc, forwardEvents } from './ipc-main';
 import { createUtilityLauncher } from './utility-launcher';
 import { createElectronDialogs } from './dialogs';
@@ -27,7 +27,7 @@ async function createWindow(): Promise<void> {
     title: 'Netwright',
     show: false,
     webPreferences: {
-      preload: path.join(__dirname, 'preload.cjs'),
+      preload: preloadPath(),
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,

@@ -1,12 +1,18 @@
 import { utilityProcess } from 'electron';
 import type { TrainerLauncher, TrainerProcess } from '../services/launcher';
 import type { ToTrainer } from '../../shared/training/protocol';
+import { trainerCwd } from '../app-paths';
 
-/** Trainer processes as Electron utility processes (off the UI and main threads). */
+/**
+ * Trainer processes as Electron utility processes (off the UI and main threads).
+ * `entryPath` may lie inside app.asar (installed app): the utility process reads
+ * it through Electron's asar support; its cwd is a real folder beside the archive,
+ * and native add-ons load from app.asar.unpacked (see app-paths.ts).
+ */
 export function createUtilityLauncher(entryPath: string): TrainerLauncher {
   return {
     launch(): TrainerProcess {
-      const child = utilityProcess.fork(entryPath, [], { serviceName: 'Netwright trainer', stdio: 'inherit' });
+      const child = utilityProcess.fork(entryPath, [], { serviceName: 'Netwright trainer', stdio: 'inherit', cwd: trainerCwd(entryPath) });
       return {
         send: (msg: ToTrainer) => child.postMessage(msg),
         onMessage: (cb) => child.on('message', (msg: unknown) => cb(msg)),

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendReport } from '../../shared/training/events';
 import { registerNetwrightKernels } from './kernels';
 import { describeNativeError } from './native-errors';
+import { asarUnpackedPath } from '../app-paths';
 
 /** One backend the loader can try, best first. */
 export interface BackendCandidate {
@@ -37,9 +38,12 @@ function nativeCandidate(pkg: string, label: string): BackendCandidate {
   };
 }
 
-/** Directory holding the backend's .wasm binaries (its `dist/`), found from its package.json. */
+/**
+ * Directory holding the backend's .wasm binaries (its `dist/`), found from its
+ * package.json; in an installed app, their copy in app.asar.unpacked.
+ */
 export function wasmBinaryDir(): string {
-  return path.join(path.dirname(resolveOptional(`${WASM_PACKAGE}/package.json`)), 'dist');
+  return asarUnpackedPath(path.join(path.dirname(resolveOptional(`${WASM_PACKAGE}/package.json`)), 'dist'));
 }
 
 const WASM_PACKAGE = '@tensorflow/tfjs-backend-wasm';

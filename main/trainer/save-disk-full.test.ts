@@ -53,7 +53,7 @@ describe('a full disk while saving', () => {
     expect(record).toBeNull();
     const last = events.at(-1);
     expect(last?.type).toBe('error');
-    expect(last?.type === 'error' && last.message).toMatch(/^The disk is full: the model of run r1 could not be saved \(ENOSPC\)\. Its earlier checkpoints are intact\. Free some space/);
+    expect(last?.type === 'error' && last.message).toMatch(/^The disk is full: the model of run r1 could not be saved to \S+ \(ENOSPC\)\. Its earlier checkpoints are intact\. Free some space/);
     expect(events.filter((e) => e.type === 'epoch')).toHaveLength(2);
     // No model in the run folder, no temporary files left behind; the best checkpoint loads.
     expect(fs.existsSync(path.join(runDir, 'model.json'))).toBe(false);
@@ -89,7 +89,7 @@ describe('a full disk while saving', () => {
     expect(epochs).toHaveLength(1);
     expect(bestSaves).toBe(2);
     const last = events.at(-1);
-    expect(last?.type === 'error' && last.message).toMatch(/^The disk is full: the best-epoch checkpoint of run r1 could not be saved \(ENOSPC\)/);
+    expect(last?.type === 'error' && last.message).toMatch(/^The disk is full: the best-epoch checkpoint of run r1 could not be saved to \S+best \(ENOSPC\)/);
     expect(firstBest).not.toBeNull();
     const kept = firstBest as unknown as { json: Buffer; bin: Buffer };
     expect(fs.readFileSync(path.join(runDir, 'best', 'weights.bin')).equals(kept.bin)).toBe(true);
@@ -102,5 +102,8 @@ describe('a full disk while saving', () => {
     expect(saveErrorMessage(err('EDQUOT'), 'r9', 'model')).toMatch(/^The disk quota is used up: the model of run r9 could not be saved \(EDQUOT\)/);
     expect(saveErrorMessage(err('EACCES'), 'r9', 'model')).toMatch(/^Netwright may not write to the run folder: the model of run r9 could not be saved \(EACCES\).*permissions/);
     expect(saveErrorMessage(new Error('boom'), 'r9', 'best checkpoint')).toBe('The best-epoch checkpoint of run r9 could not be saved: boom. Its earlier checkpoints are intact.');
+    expect(saveErrorMessage(err('ENOSPC'), 'r9', 'model', '/data/runs/r9')).toBe(
+      'The disk is full: the model of run r9 could not be saved to /data/runs/r9 (ENOSPC). Its earlier checkpoints are intact. Free some space and train again.',
+    );
   });
 });

