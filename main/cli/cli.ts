@@ -7,7 +7,7 @@ import { assertNever } from '../../shared/layers/params';
 import { createBackend, type BackendService } from '../services/backend';
 import { createForkLauncher } from '../services/fork-launcher';
 import { formatSummaryTable, summarizeModel } from '../services/model-summary';
-import { openProject, saveProject } from '../services/project-files';
+import { openProject } from '../services/project-files';
 import { listRuns, runDirOf, runsRoot } from '../services/runs';
 import type { DoctorReport } from '../../shared/training/doctor';
 
@@ -34,8 +34,10 @@ Commands:
   export <file.nwproj> --format tfjs|onnx|keras|pytorch|torchrun --out <dir> [--run <id>|latest] [--no-check] [--json]
                                  Export the model (fresh weights, or a run's trained ones) and check it:
                                  it is run in its target runtime on held-out examples (fails above 1e-4)
-  import <model.json> --out <file.nwproj>
-                                 Turn a Keras/TF.js model.json (or Keras's to_json()) into a project
+  import <model.json|model.onnx> --out <file.nwproj>
+                                 Turn a Keras/TF.js model.json (or Keras's to_json()) or an ONNX model
+                                 into a project; weights (TF.js shards beside the model.json, ONNX
+                                 initializers) become a run of the project
 
 Runs are kept in $NETWRIGHT_HOME/runs (default ~/.netwright/runs).`;
 
@@ -392,34 +394,24 @@ async function exportCommand(args: string[], io: CliIo): Promise<number> {
   return 0;
 }
 
-/** Largest model.json `import` reads (topologies are small; weights live in other files). */
-const MAX_IMPORT_BYTES = 50 * 1024 * 1024;
-
 async function importCommand(args: string[], io: CliIo): Promise<number> {
-  if (!args.some((a) => !a.startsWith('-'))) throw new CliError('import needs a model.json file. Run "netwright --help".', 2);
+  if (!args.some((a) => !a.startsWith('-'))) throw new CliError('import needs a model.json file (or a .onnx model). Run "netwright --help".', 2);
   const { values, positionals } = parse(args, { out: { type: 'string' } }, 1);
   const out = values['out'];
   if (typeof out !== 'string' || out === '') throw new CliError('import needs --out <file.nwproj>.', 2);
   const file = path.resolve(positionals[0] as string);
   const fs = await import('node:fs/promises');
-  let text: string;
   try {
-    const info = await fs.stat(file);
-    if (info.size > MAX_IMPORT_BYTES) throw new CliError(`${path.basename(file)} is ${(info.size / 1e6).toFixed(0)} MB; a model.json to import is at most ${MAX_IMPORT_BYTES / 1e6} MB.`);
-    text = await fs.readFile(file, 'utf8');
+    await fs.access(file);
   } catch (error) {
-    if (error instanceof CliError) throw error;
     throw new CliError(`cannot read ${file}: ${oneLine(error)}`);
   }
-  const { importKerasJsonWithLayout } = await import('../import/keras-json');
-  const { analyzeGraph } = await import('../../shared/graph/analyze');
-  const { doc, warnings } = await importKerasJsonWithLayout(text, { name: path.basename(out).replace(/\.nwproj$/i, '') });
-  const saved = await saveProject(out.endsWith('.nwproj') ? out : `${out}.nwproj`, doc);
-  const analysis = analyzeGraph(doc.graph);
-  io.stdout(`Imported ${doc.graph.nodes.length} layers (${n(analysis.totalParams)} parameters) from ${path.basename(file)} into ${saved.path}\n`);
-  for (const w of warnings) io.stdout(`  warning: ${w}\n`);
-  const errors = analysis.issues.filter((i) => i.severity === 'error');
-  for (const e of errors) io.stdout(`  to fix before training: ${e.message}\n`);
+  const { importModelFile } = await import('../import/import-model');
+  const result = await importModelFile(file, { outPath: out, dataDir: dataDir(io.env) });
+  io.stdout(`Imported ${result.doc.graph.nodes.length} layers (${n(result.totalParams)} parameters) from ${path.basename(file)} into ${result.path}\n`);
+  if (result.runId) io.stdout(`Weights imported as run ${result.runId} (evaluate, predict, export --run or train --from-run it)\n`);
+  for (const w of result.warnings) io.stdout(`  warning: ${w}\n`);
+  for (const e of result.errors) io.stdout(`  to fix before training: ${e}\n`);
   return 0;
 }
 

@@ -84,6 +84,7 @@ export function summarize(record: RunRecordData, dir: string): RunSummary {
     graphHash: record.graphHash,
     hasModel: fs.existsSync(path.join(dir, 'model.json')),
     hasBest: fs.existsSync(path.join(dir, 'best', 'model.json')),
+    ...(record.origin ? { origin: record.origin } : {}),
   };
 }
 

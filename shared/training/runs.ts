@@ -52,6 +52,17 @@ export const PreprocessingSchema = z.discriminatedUnion('kind', [
 ]);
 export type Preprocessing = z.infer<typeof PreprocessingSchema>;
 
+/** Where a run's weights came from when it did not start from fresh ones (absent: trained from scratch). */
+export const RunOriginSchema = z.discriminatedUnion('kind', [
+  /** Weights read from a model file by `import` (TF.js/Keras model.json with its shards, or ONNX). */
+  z.object({ kind: z.literal('imported'), file: z.string(), format: z.enum(['tfjs', 'onnx']) }),
+  /** Trained further from another run's weights. */
+  z.object({ kind: z.literal('fineTuned'), runId: z.string() }),
+  /** Another run's weights evaluated on the test set, not trained. */
+  z.object({ kind: z.literal('evaluated'), runId: z.string() }),
+]);
+export type RunOrigin = z.infer<typeof RunOriginSchema>;
+
 export const RunRecordSchema = z.object({
   runId: z.string(),
   name: z.string(),
@@ -80,6 +91,7 @@ export const RunRecordSchema = z.object({
   /** Files of the best epoch's model (`best/...`); empty when no checkpoint was kept. */
   bestModelFiles: z.array(z.string()),
   error: z.string().nullable(),
+  origin: RunOriginSchema.optional(),
 });
 export type RunRecordData = z.infer<typeof RunRecordSchema>;
 
@@ -96,6 +108,7 @@ export const RunSummarySchema = z.object({
   graphHash: z.string(),
   hasModel: z.boolean(),
   hasBest: z.boolean(),
+  origin: RunOriginSchema.optional(),
 });
 export type RunSummary = z.infer<typeof RunSummarySchema>;
 

@@ -1,0 +1,112 @@
+import * as fs from 'node:fs';
+import * as fsp from 'node:fs/promises';
+import * as path from 'node:path';
+import type { ProjectDoc } from '../../shared/graph/document';
+import { analyzeGraph } from '../../shared/graph/analyze';
+import { saveProject } from '../services/project-files';
+import { runsRoot } from '../services/runs';
+import { elkLayout } from './elk-layout';
+import { ImportError, importKerasJson } from './keras-json';
+import { importOnnx } from './onnx';
+import { kerasWeightsByNode, missingShards, readManifestWeights, saveImportedRun, weightsManifest, type WeightsByNode } from './weights';
+
+/** Largest model file `import` reads: a model.json (weights live in its shards) or an .onnx with its weights. */
+export const MAX_IMPORT_BYTES = 512 * 1024 * 1024;
+
+export interface ImportedModel {
+  /** The saved project. */
+  readonly path: string;
+  readonly doc: ProjectDoc;
+  readonly format: 'tfjs' | 'onnx';
+  /** The run holding the imported weights, or null where the file had none (topology only). */
+  readonly runId: string | null;
+  readonly totalParams: number;
+  readonly warnings: readonly string[];
+  /** Problems the canvas will show (the graph imports, but needs fixing before training). */
+  readonly errors: readonly string[];
+}
+
+/** `model.nwproj` beside the model file, or `model-2.nwproj`... where that exists. */
+export function defaultProjectPath(modelFile: string): string {
+  const dir = path.dirname(modelFile);
+  const base = path.basename(modelFile).replace(/\.(onnx|json)$/i, '') || 'model';
+  for (let i = 1; ; i++) {
+    const candidate = path.join(dir, `${base}${i === 1 ? '' : `-${i}`}.nwproj`);
+    if (!fs.existsSync(candidate) && !fs.existsSync(candidate.replace(/\.nwproj$/, '.runs'))) return candidate;
+  }
+}
+
+const isOnnx = (file: string, head: Buffer) => /\.onnx$/i.test(file) || (head.length > 0 && head[0] !== 0x7b && head[0] !== 0x20 && head[0] !== 0x0a);
+
+/**
+ * Imports a TF.js/Keras model.json (weights from its shards where they are beside it) or an ONNX
+ * model into a new project at `outPath` (default: beside the model), laid out, with the weights
+ * saved as an `imported` run of that project. Nothing is written when the model or its weights
+ * do not fit (ImportError).
+ */
+export async function importModelFile(file: string, options: { outPath?: string | null; dataDir: string; name?: string }): Promise<ImportedModel> {
+  const source = path.resolve(file);
+  let bytes: Buffer;
+  try {
+    const info = await fsp.stat(source);
+    if (!info.isFile()) throw new ImportError(`${source} is not a file.`);
+    if (info.size > MAX_IMPORT_BYTES) throw new ImportError(`${path.basename(source)} is ${(info.size / 1e6).toFixed(0)} MB; Netwright imports models of at most ${MAX_IMPORT_BYTES / 1e6} MB.`);
+    bytes = await fsp.readFile(source);
+  } catch (error) {
+    if (error instanceof ImportError) throw error;
+    throw new ImportError(`Cannot read ${source}: ${error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error)}`);
+  }
+  const outRaw = options.outPath ? path.resolve(options.outPath) : defaultProjectPath(source);
+  const out = /\.nwproj$/i.test(outRaw) ? outRaw : `${outRaw}.nwproj`;
+  const name = options.name ?? path.basename(out).replace(/\.nwproj$/i, '');
+  const warnings: string[] = [];
+  let doc: ProjectDoc;
+  let weights: WeightsByNode | null = null;
+  let format: 'tfjs' | 'onnx';
+  if (isOnnx(source, bytes.subarray(0, 1))) {
+    format = 'onnx';
+    const result = importOnnx(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { name });
+    doc = result.doc;
+    weights = result.weights;
+    warnings.push(...result.warnings);
+  } else {
+    format = 'tfjs';
+    const text = bytes.toString('utf8');
+    const result = importKerasJson(text, { name });
+    doc = result.doc;
+    warnings.push(...result.warnings);
+    const manifest = weightsManifest(JSON.parse(text));
+    if (manifest && manifest.some((g) => g.weights.length > 0)) {
+      const missing = missingShards(source, manifest);
+      if (missing.length > 0) warnings.push(`The weights were not imported: ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not beside ${path.basename(source)}.`);
+      else weights = kerasWeightsByNode(doc, readManifestWeights(source, manifest));
+    }
+  }
+  const laidOut = await elkLayout(doc.graph.nodes, doc.graph.edges);
+  doc = { ...doc, graph: { ...doc.graph, nodes: laidOut.nodes } };
+  const analysis = analyzeGraph(doc.graph);
+  let runId: string | null = null;
+  let runDir: string | null = null;
+  if (weights) {
+    // The weights are checked (and saved) before the project is written, so a misfit writes nothing.
+    const run = await saveImportedRun({ doc, weights, runsRoot: runsRoot(options.dataDir, out), projectPath: out, origin: { kind: 'imported', file: source, format } });
+    runId = run.runId;
+    runDir = run.runDir;
+  }
+  let saved: { path: string };
+  try {
+    saved = await saveProject(out, doc);
+  } catch (error) {
+    if (runDir) fs.rmSync(runDir, { recursive: true, force: true });
+    throw error;
+  }
+  return {
+    path: saved.path,
+    doc,
+    format,
+    runId,
+    totalParams: analysis.totalParams,
+    warnings,
+    errors: analysis.issues.filter((i) => i.severity === 'error').map((i) => i.message),
+  };
+}
