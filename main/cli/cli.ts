@@ -8,7 +8,7 @@ import { createBackend, type BackendService } from '../services/backend';
 import { createForkLauncher } from '../services/fork-launcher';
 import { formatSummaryTable, summarizeModel } from '../services/model-summary';
 import { openProject } from '../services/project-files';
-import { listRuns, runDirOf, runsRoot } from '../services/runs';
+import { latestRunWithModel, listRuns, runDirOf, runsRoot } from '../services/runs';
 import type { DoctorReport } from '../../shared/training/doctor';
 
 /** What the CLI talks to; tests replace parts of it. */
@@ -29,8 +29,9 @@ Commands:
   serve [--port N] [--root DIR]  Serve the app to your browser on 127.0.0.1
                                  (files limited to DIR, repeatable; default: home)
   summary <file.nwproj> [--json] Per-layer output shapes and parameter counts
-  train <file.nwproj> [--epochs N] [--batch-size N] [--limit N] [--test-limit N] [--json]
-                                 Train headless and report test metrics
+  train <file.nwproj> [--epochs N] [--batch-size N] [--limit N] [--test-limit N] [--from-run <id>|latest [--evaluate]] [--json]
+                                 Train headless and report test metrics; --from-run starts from a run's
+                                 weights (fine-tuning, e.g. an imported model's), --evaluate only tests them
   export <file.nwproj> --format tfjs|onnx|keras|pytorch|torchrun --out <dir> [--run <id>|latest] [--no-check] [--json]
                                  Export the model (fresh weights, or a run's trained ones) and check it:
                                  it is run in its target runtime on held-out examples (fails above 1e-4)
@@ -193,11 +194,21 @@ async function trainCommand(args: string[], io: CliIo): Promise<number> {
       'batch-size': { type: 'string' },
       limit: { type: 'string' },
       'test-limit': { type: 'string' },
+      'from-run': { type: 'string' },
+      evaluate: { type: 'boolean' },
       json: { type: 'boolean' },
     },
     1,
   );
   const projectPath = path.resolve(positionals[0] as string);
+  const fromOption = values['from-run'];
+  if (values['evaluate'] && typeof fromOption !== 'string') throw new CliError('--evaluate needs --from-run <id|latest>: the run whose weights to evaluate.', 2);
+  let initialWeights: { runId: string; evaluateOnly: boolean } | undefined;
+  if (typeof fromOption === 'string') {
+    const runId = fromOption === 'latest' ? latestRunWithModel(dataDir(io.env), projectPath) : fromOption;
+    if (!runId) throw new CliError(`there is no run with a saved model in ${runsRoot(dataDir(io.env), projectPath)} to start from.`);
+    initialWeights = { runId, evaluateOnly: Boolean(values['evaluate']) };
+  }
   const doc = await loadDoc(projectPath);
   const overrides = {
     epochs: intOption(values['epochs'], '--epochs'),
@@ -242,7 +253,7 @@ async function trainCommand(args: string[], io: CliIo): Promise<number> {
         if (runId === undefined) early.push(event);
         else if (event.runId === runId) handle(event);
       });
-      backend.handle('training.start', { doc: trainDoc, projectPath }).then((result) => {
+      backend.handle('training.start', { doc: trainDoc, projectPath, ...(initialWeights ? { initialWeights } : {}) }).then((result) => {
         runId = (result as { runId: string }).runId;
         for (const e of early.splice(0)) if (e.runId === runId) handle(e);
       }, reject);

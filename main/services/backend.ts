@@ -137,7 +137,7 @@ export function createBackend(deps: BackendDeps): BackendService {
     'project.open': (p) => openProject(p.path),
     'project.save': (p) => saveProject(p.path, p.doc),
     'files.list': (p) => listDirectory(p.path),
-    'training.start': (p) => training.start(p.doc, p.projectPath ?? null),
+    'training.start': (p) => training.start(p.doc, p.projectPath ?? null, p.initialWeights),
     'training.stop': (p) => training.stop(p.runId),
     'export.tfjs': (p) => exportRun(deps.dataDir, p.runId, p.outDir, p.projectPath ?? null),
     'export.model': async (p) => {

@@ -9,7 +9,9 @@ import { FromTrainerSchema } from '../../shared/training/protocol';
 import { TrainEventSchema, type TrainEvent } from '../../shared/training/events';
 import { assertNever } from '../../shared/layers/params';
 import type { TrainerLauncher, TrainerProcess } from './launcher';
-import { newRunId, runDirOf, writeRun } from './runs';
+import { newRunId, readRun, runDirOf, writeRun } from './runs';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { RunRecordData } from '../../shared/training/runs';
 import { fileError } from './project-files';
 
@@ -114,8 +116,18 @@ export class TrainingManager {
     private readonly emit: (event: TrainEvent) => void,
   ) {}
 
-  async start(doc: ProjectDoc, projectPath: string | null = null): Promise<{ runId: string }> {
+  /** Starts a run; `initialWeights` starts it from another run's saved model (or only evaluates that). */
+  async start(doc: ProjectDoc, projectPath: string | null = null, initialWeights?: { runId: string; evaluateOnly?: boolean | undefined }): Promise<{ runId: string }> {
     assertTrainable(doc);
+    let from: { runId: string; runDir: string; evaluateOnly: boolean } | undefined;
+    if (initialWeights) {
+      const fromDir = runDirOf(this.dataDir, initialWeights.runId, projectPath);
+      readRun(this.dataDir, projectPath, initialWeights.runId);
+      if (!existsSync(path.join(fromDir, 'model.json'))) {
+        throw new ApiError('NO_MODEL', `Run "${initialWeights.runId}" has no saved model to start from: it failed or was stopped before its first batch.`);
+      }
+      from = { runId: initialWeights.runId, runDir: fromDir, evaluateOnly: initialWeights.evaluateOnly === true };
+    }
     const runId = newRunId();
     const runDir = runDirOf(this.dataDir, runId, projectPath);
     const record: RunRecordData = {
@@ -144,6 +156,7 @@ export class TrainingManager {
       modelFiles: [],
       bestModelFiles: [],
       error: null,
+      ...(from ? { origin: { kind: from.evaluateOnly ? ('evaluated' as const) : ('fineTuned' as const), runId: from.runId } } : {}),
     };
     try {
       await fs.mkdir(runDir, { recursive: true });
@@ -202,7 +215,7 @@ export class TrainingManager {
       if (!run.finished) fail(crashMessage(code, signal), 'crash');
       this.runs.delete(runId);
     });
-    proc.send({ type: 'train', runId, doc, runDir, projectPath });
+    proc.send({ type: 'train', runId, doc, runDir, projectPath, ...(from ? { initialWeights: from } : {}) });
     return { runId };
   }
 

@@ -16,6 +16,7 @@ import { compileLoss, createSchedule, makeOptimizer, setLearningRate } from './o
 import { seededRandom } from './random';
 import { graphHash } from './graph-hash';
 import { modelGraph } from '../../shared/graph/analyze-blocks';
+import { loadInitialWeights, WeightsMismatchError } from './initial-weights';
 
 export interface TrainJob {
   readonly runId: string;
@@ -36,6 +37,8 @@ export interface TrainJob {
   readonly projectPath?: string | null;
   /** The file write model saves use (tests inject a failing one: a full disk). */
   readonly writeFile?: SaveWriter;
+  /** Start from this run's saved weights (fine-tuning); `evaluateOnly`: no training, only the test evaluation. */
+  readonly initialWeights?: { readonly runId: string; readonly runDir: string; readonly evaluateOnly: boolean };
 }
 
 export type EpochRecord = EpochRecordData;
@@ -103,7 +106,9 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
     graphHash: graphHash(modelGraph(job.doc)),
     backend: job.backend,
     startedAt: startedAt.toISOString(),
+    ...(job.initialWeights ? { origin: { kind: job.initialWeights.evaluateOnly ? ('evaluated' as const) : ('fineTuned' as const), runId: job.initialWeights.runId } } : {}),
   };
+  const evaluateOnly = job.initialWeights?.evaluateOnly === true;
   const saveModel = async (m: tf.LayersModel, dir: string, what: 'model' | 'best checkpoint'): Promise<string[]> => {
     try {
       return await saveModelToDir(m, dir, job.writeFile);
@@ -127,6 +132,13 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
     }
     const built = buildModelFromDoc(job.doc);
     model = built.model;
+    if (job.initialWeights) {
+      try {
+        await loadInitialWeights(model, job.initialWeights.runDir, job.initialWeights.runId);
+      } catch (error) {
+        throw new TrainingError(error instanceof Error ? error.message : String(error), error instanceof WeightsMismatchError ? 'data' : 'failed');
+      }
+    }
     const planShape = built.plan.inputs[0]?.shape;
     if (!planShape || built.plan.inputs.length !== 1) throw new TrainingError('Training needs exactly one Input layer.', 'data');
     // A free dimension (a sequence of any length) takes the data's.
@@ -144,10 +156,11 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
     const optimizer = makeOptimizer(settings);
     model.compile({ optimizer, loss: compileLoss(settings.loss), metrics: acc ? [acc] : [] });
 
-    const { batchSize, epochs } = settings;
+    const { batchSize } = settings;
+    const epochs = evaluateOnly ? 0 : settings.epochs;
     const trainCount = data.train.count;
     const batchesPerEpoch = Math.ceil(trainCount / batchSize);
-    const schedule = createSchedule(settings.lrSchedule, settings.learningRate, batchesPerEpoch, epochs);
+    const schedule = createSchedule(settings.lrSchedule, settings.learningRate, batchesPerEpoch, Math.max(1, epochs));
     const classNames = data.classNames ? [...data.classNames] : [];
     job.emit({
       type: 'started',
@@ -288,7 +301,7 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
     let test: Metrics | null = null;
     let evaluation: Evaluation | null = null;
     let modelFiles: string[] = [];
-    if (samplesSeen > 0) {
+    if (samplesSeen > 0 || evaluateOnly) {
       job.emit({ type: 'evaluating', runId: job.runId });
       const target = data.preprocessing?.kind === 'tabular' ? data.preprocessing.target : null;
       const r = await evaluateModel(model, data.test, {

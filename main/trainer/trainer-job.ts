@@ -56,6 +56,7 @@ export function createTrainerJob(deps: TrainerDeps): { handle(data: unknown): vo
           runDir: msg.runDir,
           backend,
           projectPath: msg.projectPath ?? null,
+          ...(msg.initialWeights ? { initialWeights: msg.initialWeights } : {}),
           shouldStop: () => stopRequested,
           waitWhilePaused,
           emit: (event) => deps.send({ type: 'event', event }),

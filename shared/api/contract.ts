@@ -95,7 +95,15 @@ export const CALLS = {
   },
   'training.start': {
     /** `projectPath`: the saved project the run is kept beside (absent or null: the data folder). */
-    params: z.object({ doc: ProjectDocSchema, projectPath: PathSchema.nullable().optional() }),
+    params: z.object({
+      doc: ProjectDocSchema,
+      projectPath: PathSchema.nullable().optional(),
+      /**
+       * Start from a run's saved weights instead of fresh ones (fine-tuning); with `evaluateOnly`
+       * the weights are only evaluated on the test set. The graph must still fit the weights.
+       */
+      initialWeights: z.object({ runId: z.string(), evaluateOnly: z.boolean().optional() }).optional(),
+    }),
     result: z.object({ runId: z.string() }),
   },
   'training.stop': {

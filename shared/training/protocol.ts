@@ -14,6 +14,8 @@ export const ToTrainerSchema = z.discriminatedUnion('type', [
     runDir: z.string(),
     /** The project the run is kept beside (null or absent: unsaved). */
     projectPath: z.string().nullable().optional(),
+    /** Start from the model saved in this run folder (fine-tuning), or only evaluate it. */
+    initialWeights: z.object({ runId: z.string(), runDir: z.string(), evaluateOnly: z.boolean() }).optional(),
   }),
   z.object({ type: z.literal('stop') }),
   z.object({ type: z.literal('pause') }),
