@@ -22,6 +22,8 @@ import { TrainingManager } from './training-manager';
 import { unrestrictedPaths, type PathPolicy } from './path-policy';
 import { exportProject } from '../export/export';
 import { ExportError } from '../export/model-info';
+import { importModelFile } from '../import/import-model';
+import { ImportError } from '../import/keras-json';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
@@ -137,6 +139,15 @@ export function createBackend(deps: BackendDeps): BackendService {
     'project.open': (p) => openProject(p.path),
     'project.save': (p) => saveProject(p.path, p.doc),
     'files.list': (p) => listDirectory(p.path),
+    'project.import': async (p) => {
+      try {
+        const r = await importModelFile(p.path, { outPath: p.outPath ?? null, dataDir: deps.dataDir });
+        return { ...r, warnings: [...r.warnings], errors: [...r.errors] };
+      } catch (error) {
+        if (error instanceof ImportError) throw new ApiError('IMPORT_FAILED', error.message);
+        throw error;
+      }
+    },
     'training.start': (p) => training.start(p.doc, p.projectPath ?? null, p.initialWeights),
     'training.stop': (p) => training.stop(p.runId),
     'export.tfjs': (p) => exportRun(deps.dataDir, p.runId, p.outDir, p.projectPath ?? null),

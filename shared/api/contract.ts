@@ -79,6 +79,24 @@ export const CALLS = {
     params: z.object({ path: PathSchema, doc: ProjectDocSchema }),
     result: z.object({ path: z.string() }),
   },
+  /**
+   * Imports a TF.js/Keras model.json (weights from the shards beside it) or an ONNX model into a
+   * new project, laid out, saved at `outPath` (default: beside the model); its weights become a run.
+   */
+  'project.import': {
+    params: z.object({ path: PathSchema, outPath: PathSchema.nullable().optional() }),
+    result: z.object({
+      path: z.string(),
+      doc: ProjectDocSchema,
+      format: z.enum(['tfjs', 'onnx']),
+      /** The run holding the imported weights; null when the file had none. */
+      runId: z.string().nullable(),
+      totalParams: z.number().int(),
+      warnings: z.array(z.string()),
+      /** What the graph needs fixed before it can train. */
+      errors: z.array(z.string()),
+    }),
+  },
   'files.list': {
     params: z.object({ path: PathSchema }),
     result: z.object({ path: z.string(), parent: z.string().nullable(), entries: z.array(DirEntrySchema) }),

@@ -40,6 +40,7 @@ export const SHORTCUTS: readonly { readonly group: string; readonly items: reado
     items: [
       ['Ctrl+N', 'New project'],
       ['Ctrl+O', 'Open'],
+      ['Ctrl+Shift+O', 'Import a model (model.json or .onnx)'],
       ['Ctrl+S / Ctrl+Shift+S', 'Save / Save as'],
     ],
   },

@@ -4,7 +4,7 @@ import { useAnalysis } from '../state/analysis';
 import { isActive } from '../state/training';
 import { formatCount } from '../canvas/format';
 import { startTraining, stopTraining, togglePause } from '../training/actions';
-import { newProject, openProject, openRecent, saveProject, saveProjectAs } from './file-actions';
+import { importModel, newProject, openProject, openRecent, saveProject, saveProjectAs } from './file-actions';
 import { useRecent } from './recent';
 import { basename } from './paths';
 import { useCanvasUi } from '../state/canvas-ui';
@@ -45,6 +45,17 @@ function MoreFileActions() {
             }}
           >
             Save As… <kbd>Ctrl+Shift+S</kbd>
+          </button>
+          <button
+            type="button"
+            role="menuitem"
+            className="menu__item"
+            onClick={() => {
+              setOpen(false);
+              void importModel(store);
+            }}
+          >
+            Import model… <kbd>Ctrl+Shift+O</kbd>
           </button>
           <div className="menu__sep" role="separator" />
           <div className="menu__label" id="recent-label">

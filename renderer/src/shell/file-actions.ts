@@ -47,6 +47,32 @@ async function openPath(store: EditorStore, path: string): Promise<boolean> {
   }
 }
 
+/**
+ * Imports a TF.js/Keras model.json or an ONNX model: the back end writes a new project beside it
+ * (laid out, its weights kept as a run of it), which then opens on the canvas.
+ */
+export async function importModel(store: EditorStore): Promise<void> {
+  if (!(await confirmDiscard(store, 'Import a model'))) return;
+  let path: string | null;
+  try {
+    path = await pickOpenPath({ title: 'Import a model (TF.js/Keras model.json or .onnx)', defaultPath: startDir(store) });
+  } catch (e) {
+    useUi.getState().notify('error', `Could not show the file picker: ${errorText(e)}`);
+    return;
+  }
+  if (!path) return;
+  try {
+    const result = await getApi().call('project.import', { path });
+    store.getState().loadProject(result.doc, result.path);
+    useRecent.getState().add(result.path);
+    const weights = result.runId ? ' Its weights are the run "imported" in the Runs tab: evaluate or fine-tune them there.' : ' It had no weights to import.';
+    useUi.getState().notify('info', `Imported ${basename(path)} as ${basename(result.path)}: ${result.doc.graph.nodes.length} layers, ${result.totalParams.toLocaleString('en-US')} parameters.${weights}`);
+    for (const w of result.warnings.slice(0, 3)) useUi.getState().notify('info', w);
+  } catch (e) {
+    useUi.getState().notify('error', `Could not import ${basename(path)}. ${errorText(e)}`);
+  }
+}
+
 /** Opens a file from the recent list. */
 export async function openRecent(store: EditorStore, path: string): Promise<void> {
   if (!(await confirmDiscard(store, 'Open another project'))) return;

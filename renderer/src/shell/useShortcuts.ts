@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import type { EditorStore } from '../state/store';
 import { useUi } from '../state/ui';
-import { newProject, openProject, saveProject, saveProjectAs } from './file-actions';
+import { importModel, newProject, openProject, saveProject, saveProjectAs } from './file-actions';
 import { isPicking } from '../platform';
 
 function isEditable(target: EventTarget | null): boolean {
@@ -26,7 +26,7 @@ export function useShortcuts(store: EditorStore): void {
         }
         if (key === 'o') {
           e.preventDefault();
-          void openProject(store);
+          void (e.shiftKey ? importModel(store) : openProject(store));
           return;
         }
         if (key === 'n') {

@@ -2,12 +2,20 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type uPlot from 'uplot';
 import type { RunComparison, RunSummary } from '../../../shared/training/runs';
 import { getApi } from '../platform';
-import { useEditor } from '../state/context';
+import { useEditor, useEditorStore } from '../state/context';
+import { isActive } from '../state/training';
+import { startTraining } from './actions';
 import { errorText } from '../state/ui';
 import { formatDuration } from './Progress';
 import { UPlotChart, type SeriesDef } from './UPlotChart';
 
 const COLOURS = ['--chart-1', '--chart-2', '--chart-3', '--chart-4'];
+
+const ORIGIN_TEXT: Record<NonNullable<RunSummary['origin']>['kind'], string> = {
+  imported: 'imported',
+  fineTuned: 'fine-tuned',
+  evaluated: 'evaluation',
+};
 
 function OverlayChart({ cmp }: { cmp: RunComparison }) {
   const names = new Map(cmp.runs.map((r) => [r.runId, r.name]));
@@ -89,6 +97,8 @@ function Differences({ cmp }: { cmp: RunComparison }) {
 
 /** Runs of this project: a table, tick two or more to overlay their curves and see what differs. */
 export function RunsPanel() {
+  const store = useEditorStore();
+  const busy = useEditor((s) => isActive(s.training));
   const projectPath = useEditor((s) => s.filePath);
   const finished = useEditor((s) => (s.training.status === 'done' || s.training.status === 'error' ? s.training.runId : null));
   const [runs, setRuns] = useState<readonly RunSummary[] | null>(null);
@@ -180,8 +190,35 @@ export function RunsPanel() {
                   <td>{r.epochsDone}</td>
                   <td>{r.test ? `${(r.test.accuracy * 100).toFixed(2)}%` : '—'}</td>
                   <td>{formatDuration(r.seconds)}</td>
-                  <td>{r.status}</td>
                   <td>
+                    {r.status}
+                    {r.origin ? <span className="muted small"> · {ORIGIN_TEXT[r.origin.kind]}</span> : null}
+                  </td>
+                  <td>
+                    {r.hasModel ? (
+                      <>
+                        <button
+                          type="button"
+                          className="btn btn--small"
+                          aria-label={`Evaluate ${r.name}`}
+                          title="Evaluate this run's weights on the test set (no training)"
+                          disabled={busy}
+                          onClick={() => void startTraining(store, { runId: r.runId, evaluateOnly: true })}
+                        >
+                          Evaluate
+                        </button>
+                        <button
+                          type="button"
+                          className="btn btn--small"
+                          aria-label={`Fine-tune from ${r.name}`}
+                          title="Train the current graph starting from this run's weights"
+                          disabled={busy}
+                          onClick={() => void startTraining(store, { runId: r.runId, evaluateOnly: false })}
+                        >
+                          Fine-tune
+                        </button>
+                      </>
+                    ) : null}
                     <button type="button" className="btn btn--icon btn--small" aria-label={`Delete ${r.name}`} title="Delete this run" onClick={() => void remove(r)}>
                       ×
                     </button>

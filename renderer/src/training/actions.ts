@@ -4,14 +4,15 @@ import type { EditorStore } from '../state/store';
 import { isActive } from '../state/training';
 import { errorText, useUi } from '../state/ui';
 
-export async function startTraining(store: EditorStore): Promise<void> {
+/** Starts a run; `initialWeights`: from a run's saved weights (fine-tuning), or only evaluating them. */
+export async function startTraining(store: EditorStore, initialWeights?: { runId: string; evaluateOnly: boolean }): Promise<void> {
   const s = store.getState();
   if (isActive(s.training)) return;
   s.trainingStarting();
   try {
     const { doc, filePath } = store.getState();
     // Runs are kept beside a saved project (unsaved ones in the data folder).
-    const { runId } = await getApi().call('training.start', { doc, projectPath: filePath });
+    const { runId } = await getApi().call('training.start', { doc, projectPath: filePath, ...(initialWeights ? { initialWeights } : {}) });
     store.getState().trainingStarted(runId);
   } catch (e) {
     store.getState().trainingFailed(`Training could not start: ${errorText(e)}`);
