@@ -275,7 +275,7 @@ class Converter {
       }
       case 'LeakyRelu': {
         const alpha = attrFloat(n, 'alpha', 0.01);
-        if (!close(alpha, 0.2)) this.fail(n, `alpha ${alpha} is not supported: Netwright's leakyRelu has alpha 0.2.`);
+        if (!close(alpha, 0.2)) this.fail(n, `alpha ${Number(alpha.toPrecision(6))} is not supported: Netwright's leakyRelu has alpha 0.2.`);
         this.activation(n, this.value(inputs[0] ?? '', hint), 'leakyRelu');
         return;
       }
