@@ -6,6 +6,7 @@ import { bool, intsParam, num, str } from '../../shared/layers/params';
 import { pair } from '../../shared/layers/common';
 import { failed, passed, skipped, writeOut, type ExportContext, type FormatOutput } from './context';
 import { ExportError, ident, type ExportLayer, type ModelInfo } from './model-info';
+import { kerasPredictionChecks } from './keras-check';
 import { lastLine, pythonModuleMissing, runPython } from './python';
 
 /**
@@ -389,7 +390,9 @@ export async function writeKeras(ctx: ExportContext): Promise<FormatOutput> {
         );
       }
     }
-    checks.push(skipped('Keras predictions', 'Keras is not installed here (no Debian package); model.py is written for Keras 3'));
+    const keras = await kerasPredictionChecks(ctx.outDir, ctx.examples, ctx.expected, ctx.info.totalParams);
+    checks.push(...keras.checks);
+    return { files, checks, exportedParams: keras.params ?? exported };
   }
   return { files, checks, exportedParams: exported };
 }
