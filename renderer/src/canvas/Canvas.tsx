@@ -24,16 +24,19 @@ import { nodeInputPorts } from '../graph/ports';
 import { segmentAt, type Segment } from '../graph/hit';
 import { LayerNode, HANDLE_TOP, PORT_GAP, type LayerFlowNode } from './LayerNode';
 import { NoteNode, type NoteFlowNode } from './NoteNode';
-import { isLayerDrag, layerFromDrop } from './dnd';
+import { BLOCK_NODE_TYPE } from '../../../shared/graph/block-schema';
+import { blockFromDrop, isLayerDrag, layerFromDrop } from './dnd';
 import { NODE_SIZE } from './placement';
 import { shapeText } from './format';
 import { CanvasToolbar } from './CanvasToolbar';
 import { QuickAdd } from './QuickAdd';
+import { GroupDialog } from './GroupDialog';
 import { useCanvasKeys } from './useCanvasKeys';
 
 const nodeTypes = { layer: LayerNode, note: NoteNode };
 type CanvasFlowNode = LayerFlowNode | NoteFlowNode;
 const NO_NOTES: readonly never[] = [];
+const NO_BLOCKS: readonly never[] = [];
 type Size = { width: number; height: number };
 
 function sameShape(a: readonly (number | null)[] | null | undefined, b: readonly (number | null)[] | null | undefined): boolean {
@@ -60,6 +63,7 @@ export function Canvas() {
   const docNodes = useEditor((s) => s.doc.graph.nodes);
   const docEdges = useEditor((s) => s.doc.graph.edges);
   const docNotes = useEditor((s) => s.doc.notes ?? NO_NOTES);
+  const docBlocks = useEditor((s) => s.doc.blocks ?? NO_BLOCKS);
   const selection = useEditor((s) => s.selection);
   const training = useEditor((s) => s.training.status === 'running');
   const { graph: analysis } = useAnalysis();
@@ -93,19 +97,21 @@ export function Canvas() {
     const selected = new Set(selection.nodes);
     const prev = nodeCache.current;
     const next = new Map<string, LayerFlowNode>();
+    const blocks = new Map(docBlocks.map((b) => [b.id, b]));
     const list = docNodes.map((n) => {
       const a = analysis.nodes.get(n.id);
+      const block = n.type === BLOCK_NODE_TYPE ? blocks.get(n.params['block'] as string) : undefined;
       const sel = selected.has(n.id);
       const m = measured[n.id];
       const old = prev.get(n.id);
       const flow =
-        old && old.data.node === n && old.selected === sel && old.measured === m && sameAnalysis(old.data.analysis, a)
+        old && old.data.node === n && old.data.block === block && old.selected === sel && old.measured === m && sameAnalysis(old.data.analysis, a)
           ? old
           : {
               id: n.id,
               type: 'layer' as const,
               position: n.position,
-              data: { node: n, analysis: a },
+              data: { node: n, analysis: a, block },
               selected: sel,
               measured: m,
               ariaLabel: `${n.name ?? n.type} layer`,
@@ -115,7 +121,7 @@ export function Canvas() {
     });
     nodeCache.current = next;
     return list;
-  }, [docNodes, analysis, selection.nodes, measured]);
+  }, [docNodes, docBlocks, analysis, selection.nodes, measured]);
 
   // Notes go first so layers (and their handles) stay on top where they overlap.
   const nodes = useMemo<CanvasFlowNode[]>(() => {
@@ -317,10 +323,16 @@ export function Canvas() {
   const onDrop = useCallback(
     (e: DragEvent) => {
       useCanvasUi.getState().setInsertTarget(null);
+      const p = screenToFlowPosition({ x: e.clientX, y: e.clientY });
+      const block = blockFromDrop(e.dataTransfer);
+      if (block) {
+        e.preventDefault();
+        store.getState().addBlock(block, { x: Math.round(p.x - NODE_SIZE.width / 2), y: Math.round(p.y - NODE_SIZE.height / 2) });
+        return;
+      }
       const type = layerFromDrop(e.dataTransfer);
       if (!type) return;
       e.preventDefault();
-      const p = screenToFlowPosition({ x: e.clientX, y: e.clientY });
       const into = edgeUnder(p, null);
       // The drop point becomes the card's centre.
       store.getState().addNode(type, { x: Math.round(p.x - NODE_SIZE.width / 2), y: Math.round(p.y - NODE_SIZE.height / 2) }, into ?? undefined);
@@ -384,6 +396,7 @@ export function Canvas() {
         <CanvasToolbar />
       </ReactFlow>
       <QuickAdd />
+      <GroupDialog />
       {connectHint ? (
         <div className="connect-hint" role="status" data-testid="connect-hint">
           Can’t connect: {connectHint}

@@ -1,7 +1,8 @@
 import { Panel, useReactFlow } from '@xyflow/react';
 import { useEditor, useEditorStore } from '../state/context';
 import { useCanvasUi } from '../state/canvas-ui';
-import { autoLayout, copySelection, pasteLayers } from './actions';
+import { autoLayout, copySelection, pasteLayers, ungroupSelection } from './actions';
+import { BLOCK_NODE_TYPE } from '../../../shared/graph/block-schema';
 
 /** Buttons over the canvas for what the keyboard also does (see the cheat sheet). */
 export function CanvasToolbar() {
@@ -9,6 +10,7 @@ export function CanvasToolbar() {
   const flow = useReactFlow();
   const selected = useEditor((s) => s.selection.nodes.length);
   const empty = useEditor((s) => s.doc.graph.nodes.length === 0);
+  const blockSelected = useEditor((s) => s.doc.graph.nodes.some((n) => n.type === BLOCK_NODE_TYPE && s.selection.nodes.includes(n.id)));
 
   const quickAdd = () => {
     const pane = document.querySelector('.canvas')?.getBoundingClientRect();
@@ -44,6 +46,13 @@ export function CanvasToolbar() {
         </button>
         <button type="button" className="btn btn--small" disabled={selected === 0} onClick={() => store.getState().duplicateSelection()} title="Duplicate the selected layers (Ctrl+D)">
           Duplicate
+        </button>
+        <span className="canvas-toolbar__sep" aria-hidden="true" />
+        <button type="button" className="btn btn--small" disabled={selected === 0} onClick={() => useCanvasUi.getState().setGroupDialog(true)} title="Group the selected layers into one block node (Ctrl+G)">
+          Group into block
+        </button>
+        <button type="button" className="btn btn--small" disabled={!blockSelected} onClick={() => ungroupSelection(store)} title="Put the selected block's layers back on the canvas (Ctrl+Shift+G)">
+          Ungroup
         </button>
         <span className="canvas-toolbar__sep" aria-hidden="true" />
         <button type="button" className="btn btn--small" disabled={selected < 2} onClick={() => store.getState().alignSelection('left')} title="Give the selected layers the same left edge">

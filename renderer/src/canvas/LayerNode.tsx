@@ -5,8 +5,10 @@ import type { NodeAnalysis } from '../../../shared/graph/analyze';
 import { getLayerSpec } from '../../../shared/layers/registry';
 import { nodeInputPorts } from '../graph/ports';
 import { formatCount, paramText, shapeText } from './format';
+import { BLOCK_NODE_TYPE, type BlockDefinition } from '../../../shared/graph/block-schema';
+import { BlockCard } from './BlockNode';
 
-export type LayerNodeData = { node: GraphNode; analysis: NodeAnalysis | undefined };
+export type LayerNodeData = { node: GraphNode; analysis: NodeAnalysis | undefined; block?: BlockDefinition | undefined };
 export type LayerFlowNode = Node<LayerNodeData, 'layer'>;
 
 /** Handles sit level with the title row so they do not move when the card grows. */
@@ -15,6 +17,9 @@ export const PORT_GAP = 18;
 
 function LayerNodeView({ id, data, selected }: NodeProps<LayerFlowNode>) {
   const { node, analysis } = data;
+  if (node.type === BLOCK_NODE_TYPE) {
+    return <BlockCard id={id} node={node} block={data.block} analysis={analysis} selected={selected} handleTop={HANDLE_TOP} portGap={PORT_GAP} />;
+  }
   const spec = getLayerSpec(node.type);
   const issues = analysis?.issues ?? [];
   const errors = issues.filter((i) => i.severity === 'error');

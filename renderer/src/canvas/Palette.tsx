@@ -2,8 +2,11 @@ import { useCallback, useMemo, useRef, useState, type DragEvent } from 'react';
 import { useReactFlow } from '@xyflow/react';
 import { CATEGORY_ORDER, LAYER_SPECS } from '../../../shared/layers/registry';
 import type { LayerSpec } from '../../../shared/layers/types';
-import { useEditorStore } from '../state/context';
-import { setLayerDrag } from './dnd';
+import { useEditor, useEditorStore } from '../state/context';
+import { setBlockDrag, setLayerDrag } from './dnd';
+import { BUILTIN_BLOCKS } from '../../../shared/graph/builtin-blocks';
+import type { BlockDefinition } from '../../../shared/graph/block-schema';
+import type { XY } from '../state/history';
 import { findFreeSpot, NODE_SIZE, type Box } from './placement';
 import { searchLayers } from './search';
 
@@ -11,6 +14,15 @@ function groupsOf(specs: readonly LayerSpec[]) {
   return CATEGORY_ORDER.map((category) => ({ category, specs: specs.filter((s) => s.category === category) })).filter((g) => g.specs.length > 0);
 }
 const ALL_GROUPS = groupsOf(LAYER_SPECS);
+const NO_BLOCKS: readonly BlockDefinition[] = [];
+
+/** The built-in blocks, then the project's own (a built-in one already copied into the project once). */
+function paletteBlocks(own: readonly BlockDefinition[], query: string): BlockDefinition[] {
+  const builtin = new Set(BUILTIN_BLOCKS.map((b) => b.id));
+  const all = [...BUILTIN_BLOCKS, ...own.filter((b) => !builtin.has(b.id))];
+  const q = query.trim().toLowerCase();
+  return q ? all.filter((b) => b.name.toLowerCase().includes(q) || 'block'.includes(q)) : all;
+}
 
 /** The layer palette: drag an item onto the canvas, or click it to add it in view. */
 export function Palette() {
@@ -19,10 +31,15 @@ export function Palette() {
   const ref = useRef<HTMLElement>(null);
   const [query, setQuery] = useState('');
   const matches = useMemo(() => (query.trim() ? searchLayers(query) : null), [query]);
-  const groups = useMemo(() => (matches ? groupsOf(matches) : ALL_GROUPS), [matches]);
+  const ownBlocks = useEditor((s) => s.doc.blocks ?? NO_BLOCKS);
+  const blocks = useMemo(() => paletteBlocks(ownBlocks, query), [ownBlocks, query]);
+  const groups = useMemo(() => {
+    const g = matches ? groupsOf(matches) : ALL_GROUPS;
+    return blocks.length > 0 && !g.some((x) => x.category === 'Blocks') ? [...g, { category: 'Blocks' as const, specs: [] }] : g;
+  }, [matches, blocks.length]);
 
-  const addInView = useCallback(
-    (spec: LayerSpec) => {
+  const placeInView = useCallback(
+    (add: (at: XY) => void) => {
       const pane = ref.current?.parentElement?.querySelector('.react-flow');
       const rect = pane?.getBoundingClientRect();
       const view: Box = rect
@@ -36,10 +53,12 @@ export function Palette() {
         const m = getInternalNode(n.id)?.measured;
         return { ...n.position, width: m?.width ?? NODE_SIZE.width, height: m?.height ?? NODE_SIZE.height };
       });
-      store.getState().addNode(spec.type, findFreeSpot(boxes, view));
+      add(findFreeSpot(boxes, view));
     },
     [getInternalNode, screenToFlowPosition, store],
   );
+  const addInView = useCallback((spec: LayerSpec) => placeInView((at) => store.getState().addNode(spec.type, at)), [placeInView, store]);
+  const addBlockInView = useCallback((block: BlockDefinition) => placeInView((at) => store.getState().addBlock(block.id, at)), [placeInView, store]);
 
   const onDragStart = (e: DragEvent, spec: LayerSpec) => setLayerDrag(e.dataTransfer, spec.type);
 
@@ -83,6 +102,25 @@ export function Palette() {
                 </button>
               </li>
             ))}
+            {g.category === 'Blocks'
+              ? blocks.map((block) => (
+                  <li key={`block:${block.id}`}>
+                    <button
+                      type="button"
+                      className="palette__item"
+                      draggable
+                      onDragStart={(e) => setBlockDrag(e.dataTransfer, block.id)}
+                      onClick={() => addBlockInView(block)}
+                      aria-label={`Add block ${block.name}`}
+                      title={`${block.name}: ${block.graph.nodes.map((n) => n.name ?? n.type).join(' → ')}\nDrag onto the canvas, or click to add.`}
+                      data-testid={`palette-block-${block.id}`}
+                    >
+                      <span className="palette__icon cat-blocks" aria-hidden="true" />
+                      <span className="palette__label">{block.name}</span>
+                    </button>
+                  </li>
+                ))
+              : null}
           </ul>
         </section>
       ))}

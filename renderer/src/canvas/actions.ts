@@ -54,3 +54,10 @@ export async function pasteLayers(store: EditorStore, at?: { x: number; y: numbe
     if (!mine || store.getState().paste(mine, at) === null) useUi.getState().notify('info', 'The clipboard holds no Netwright layers to paste.');
   }
 }
+
+/** Ungroups the selected Block nodes (each one undo step); says so when none is selected. */
+export function ungroupSelection(store: EditorStore): void {
+  const { selection } = store.getState();
+  const done = selection.nodes.filter((id) => store.getState().ungroup(id));
+  if (done.length === 0) useUi.getState().notify('info', 'Select a block to ungroup.');
+}

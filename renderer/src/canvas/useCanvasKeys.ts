@@ -5,7 +5,7 @@ import { useCanvasUi, rememberClip, recalledClip } from '../state/canvas-ui';
 import { useUi } from '../state/ui';
 import { isPicking } from '../platform';
 import type { XY } from '../state/history';
-import { autoLayout } from './actions';
+import { autoLayout, ungroupSelection } from './actions';
 
 export function isEditable(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
@@ -13,7 +13,7 @@ export function isEditable(target: EventTarget | null): boolean {
   return tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || target.isContentEditable;
 }
 
-const modalOpen = () => useUi.getState().confirm !== null || isPicking() || useCanvasUi.getState().templates;
+const modalOpen = () => useUi.getState().confirm !== null || isPicking() || useCanvasUi.getState().templates || useCanvasUi.getState().groupDialog;
 
 /**
  * Canvas keys (see the cheat sheet, `?`): quick add, fit, layout, select all,
@@ -46,6 +46,12 @@ export function useCanvasKeys(section: RefObject<HTMLElement | null>, pointer: R
         } else if (key === 'd') {
           e.preventDefault();
           store.getState().duplicateSelection();
+        } else if (key === 'g' && e.shiftKey) {
+          e.preventDefault();
+          ungroupSelection(store);
+        } else if (key === 'g') {
+          e.preventDefault();
+          if (store.getState().selection.nodes.length > 0) useCanvasUi.getState().setGroupDialog(true);
         }
         return;
       }

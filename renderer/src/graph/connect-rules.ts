@@ -4,6 +4,7 @@ import { getLayerSpec } from '../../../shared/layers/registry';
 import type { Shape } from '../../../shared/layers/types';
 import { wouldCycle } from '../state/graph-ops';
 import { nodeInputPorts } from './ports';
+import { BLOCK_NODE_TYPE } from '../../../shared/graph/block-schema';
 
 export interface ConnectionRequest {
   readonly source: string;
@@ -22,7 +23,7 @@ export function connectionProblem(graph: Graph, c: ConnectionRequest, outShape?:
   const target = graph.nodes.find((n) => n.id === c.target);
   if (!source || !target) return 'That layer no longer exists.';
   const spec = getLayerSpec(target.type);
-  if (!spec) return `${nodeLabel(target)} is an unknown layer type.`;
+  if (!spec && target.type !== BLOCK_NODE_TYPE) return `${nodeLabel(target)} is an unknown layer type.`;
   const ports = nodeInputPorts(target, spec);
   if (ports.length === 0) return `${nodeLabel(target)} is a source: it takes no inputs.`;
   const port = ports.find((p) => p.name === c.targetPort);

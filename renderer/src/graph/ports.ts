@@ -1,6 +1,7 @@
 import type { GraphNode } from '../../../shared/graph/document';
 import { getLayerSpec } from '../../../shared/layers/registry';
 import type { LayerSpec, PortSpec, Shape } from '../../../shared/layers/types';
+import { BLOCK_NODE_TYPE, MAX_BLOCK_INPUTS } from '../../../shared/graph/block-schema';
 
 /** Fields the layer catalog may carry (multi-input merges, multiply-adds); read defensively. */
 interface OptionalSpecParts {
@@ -8,8 +9,13 @@ interface OptionalSpecParts {
   countMacs?(inputShapes: readonly Shape[], params: Readonly<Record<string, unknown>>, outputShape: Shape): number | null;
 }
 
-/** The input ports of one node: a merge layer with N inputs has `in1..inN`. */
+/** The input ports of one node: a merge layer with N inputs has `in1..inN`, so does a Block node with N inputs. */
 export function nodeInputPorts(node: Pick<GraphNode, 'type' | 'params'>, spec: LayerSpec | undefined = getLayerSpec(node.type)): readonly PortSpec[] {
+  if (node.type === BLOCK_NODE_TYPE) {
+    const raw = node.params['inputs'];
+    const n = typeof raw === 'number' && Number.isInteger(raw) ? Math.min(MAX_BLOCK_INPUTS, Math.max(1, raw)) : 1;
+    return Array.from({ length: n }, (_, i) => ({ name: `in${i + 1}`, label: `input ${i + 1}` }));
+  }
   if (!spec) return [];
   const v = (spec as LayerSpec & OptionalSpecParts).variadicInputs;
   const template = spec.inputs[0];

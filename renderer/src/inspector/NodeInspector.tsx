@@ -8,6 +8,7 @@ import { useAnalysis } from '../state/analysis';
 import { formatCount, shapeText } from '../canvas/format';
 import { macCounter, nodeInputPorts } from '../graph/ports';
 import { ParamField } from './ParamField';
+import { BLOCK_NODE_TYPE } from '../../../shared/graph/block-schema';
 import { IssueList } from './IssueList';
 
 /** What the inspector shows of a layer (not its position, which changes on every drag). */
@@ -77,6 +78,23 @@ function useMacs(node: InspectedNode): number | null | undefined {
   }, [node, edges, graph]);
 }
 
+/** What a Block node holds, and the way back to its layers. */
+function BlockFacts({ node }: { node: InspectedNode }) {
+  const store = useEditorStore();
+  const block = useEditor((s) => (s.doc.blocks ?? []).find((b) => b.id === node.params['block']));
+  if (!block) return <p className="inspector__desc">This block's definition is missing from the project.</p>;
+  return (
+    <>
+      <p className="inspector__desc">
+        Block “{block.name}”: {block.graph.nodes.map((n) => n.name ?? n.type).join(' → ')}. Inputs: {block.inputs.map((i) => i.name).join(', ')}. Ungroup it to edit the layers.
+      </p>
+      <button type="button" className="btn btn--small" onClick={() => store.getState().ungroup(node.id)}>
+        Ungroup block
+      </button>
+    </>
+  );
+}
+
 /** Fields and facts of one selected layer. */
 export function NodeInspector({ node }: { node: InspectedNode }) {
   const store = useEditorStore();
@@ -93,6 +111,7 @@ export function NodeInspector({ node }: { node: InspectedNode }) {
         <span className="inspector__id">{node.id}</span>
       </header>
       {spec ? <p className="inspector__desc">{spec.description}</p> : null}
+      {node.type === BLOCK_NODE_TYPE ? <BlockFacts node={node} /> : null}
       <dl className="facts">
         <dt>Output shape</dt>
         <dd data-testid="inspector-output-shape">{shapeText(info?.outputShape)}</dd>

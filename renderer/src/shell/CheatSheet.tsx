@@ -18,6 +18,7 @@ export const SHORTCUTS: readonly { readonly group: string; readonly items: reado
       ['Ctrl+Shift+Z or Ctrl+Y', 'Redo'],
       ['Ctrl+C / Ctrl+X / Ctrl+V', 'Copy / cut / paste layers (also between projects)'],
       ['Ctrl+D', 'Duplicate the selection'],
+      ['Ctrl+G / Ctrl+Shift+G', 'Group the selection into a block / ungroup the selected block'],
       ['Delete or Backspace', 'Delete the selection'],
       ['F2', 'Rename the selected layer'],
       ['N', 'Add a note at the cursor'],

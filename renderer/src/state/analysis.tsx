@@ -1,5 +1,7 @@
 import { createContext, useContext, useDeferredValue, useMemo, useRef, type ReactNode } from 'react';
-import { analyzeGraph, type GraphAnalysis } from '../../../shared/graph/analyze';
+import type { GraphAnalysis } from '../../../shared/graph/analyze';
+import { analyzeWithBlocks, foldIssues } from '../../../shared/graph/analyze-blocks';
+import type { BlockDefinition } from '../../../shared/graph/block-schema';
 import type { Graph, TrainingSettings } from '../../../shared/graph/document';
 import type { GraphIssue } from '../../../shared/graph/issues';
 import { checkTrainable } from '../../../shared/training/trainable';
@@ -9,6 +11,7 @@ import { useEditor } from './context';
 import { useUi } from './ui';
 
 export interface Analysis {
+  /** Keyed by the canvas's nodes (a Block node sums the layers inside it). */
   readonly graph: GraphAnalysis;
   /** Data-set fit problems, checked when the graph itself is valid. */
   readonly trainIssues: readonly GraphIssue[];
@@ -18,6 +21,7 @@ export interface Analysis {
 }
 
 const AnalysisContext = createContext<Analysis | null>(null);
+const NO_BLOCKS: readonly BlockDefinition[] = [];
 
 /** The data-set fit check, given the run settings (the loss decides what the output must be). */
 const checkFit: (graph: Graph, analysis: GraphAnalysis, dataset: DatasetInfo, settings: TrainingSettings) => GraphIssue[] = checkTrainable;
@@ -35,6 +39,7 @@ function sameLogicalGraph(a: Graph, b: Graph): boolean {
 export function AnalysisProvider({ children }: { children: ReactNode }) {
   const graph = useEditor((s) => s.doc.graph);
   const training = useEditor((s) => s.doc.training);
+  const blocks = useEditor((s) => s.doc.blocks ?? NO_BLOCKS);
   const datasetId = training.dataset;
   const datasets = useUi((s) => s.datasets);
   const stable = useRef(graph);
@@ -44,13 +49,16 @@ export function AnalysisProvider({ children }: { children: ReactNode }) {
   // Analysis follows edits at a lower priority than the edit itself (useDeferredValue),
   // so typing and dragging stay responsive on large graphs.
   const deferred = useDeferredValue(logical);
-  const analysis = useMemo(() => analyzeGraph(deferred), [deferred]);
+  const deferredBlocks = useDeferredValue(blocks);
+  const full = useMemo(() => analyzeWithBlocks(deferred, deferredBlocks), [deferred, deferredBlocks]);
   const value = useMemo<Analysis>(() => {
+    const analysis = full.outer;
     const dataset = datasets.find((d) => d.id === datasetId) ?? getDataset(datasetId);
-    const trainIssues = analysis.valid && dataset ? checkFit(deferred, analysis, dataset, training) : [];
+    // The data-set check reads the layers that train (blocks inlined); its issues are shown on the canvas's nodes.
+    const trainIssues = analysis.valid && dataset ? foldIssues(deferred, full.expansion, checkFit(full.model, full.expanded, dataset, training)) : [];
     const blockers = [...analysis.issues, ...trainIssues].filter((i) => i.severity === 'error');
     return { graph: analysis, trainIssues, blockers, dataset };
-  }, [analysis, deferred, datasetId, datasets, training]);
+  }, [full, deferred, datasetId, datasets, training]);
 
   return <AnalysisContext.Provider value={value}>{children}</AnalysisContext.Provider>;
 }

@@ -9,6 +9,8 @@ interface CanvasUiState {
   readonly connectHint: string | null;
   readonly cheatSheet: boolean;
   readonly templates: boolean;
+  /** The "Group into block" dialog (asks the block's name). */
+  readonly groupDialog: boolean;
   /** The connection a dragged layer would be spliced into. */
   readonly insertTarget: string | null;
   openQuickAdd(screen: XY, flow: XY): void;
@@ -16,6 +18,7 @@ interface CanvasUiState {
   setConnectHint(hint: string | null): void;
   setCheatSheet(open: boolean): void;
   setTemplates(open: boolean): void;
+  setGroupDialog(open: boolean): void;
   setInsertTarget(edgeId: string | null): void;
 }
 
@@ -25,6 +28,7 @@ export const useCanvasUi = create<CanvasUiState>()((set, get) => ({
   connectHint: null,
   cheatSheet: false,
   templates: false,
+  groupDialog: false,
   insertTarget: null,
   openQuickAdd: (screen, flow) => set({ quickAdd: { screen, flow } }),
   closeQuickAdd: () => set({ quickAdd: null }),
@@ -33,6 +37,7 @@ export const useCanvasUi = create<CanvasUiState>()((set, get) => ({
   },
   setCheatSheet: (open) => set({ cheatSheet: open }),
   setTemplates: (open) => set({ templates: open }),
+  setGroupDialog: (open) => set({ groupDialog: open }),
   setInsertTarget: (edgeId) => {
     if (get().insertTarget !== edgeId) set({ insertTarget: edgeId });
   },

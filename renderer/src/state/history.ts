@@ -1,5 +1,6 @@
 import type { GraphEdge, GraphNode, Note, ProjectDoc, TrainingSettings } from '../../../shared/graph/document';
 import type { ParamValue } from '../../../shared/layers/types';
+import type { BlockDefinition } from '../../../shared/graph/block-schema';
 
 export type XY = { readonly x: number; readonly y: number };
 
@@ -28,6 +29,8 @@ export type HistoryEntry =
   /** Canvas notes added (`add`) or removed; moves of notes go through `move` like layers. */
   | { readonly kind: 'notes'; readonly op: 'add' | 'delete'; readonly notes: readonly Note[] }
   | { readonly kind: 'noteText'; readonly noteId: string; readonly before: string; readonly after: string; readonly mergeKey?: string }
+  /** Block definitions added to or removed from the project (grouping, or a built-in block's first use). */
+  | { readonly kind: 'blocks'; readonly op: 'add' | 'delete'; readonly blocks: readonly BlockDefinition[] }
   /** Several edits that undo and redo as one (paste, insert into an edge, auto-layout...). */
   | { readonly kind: 'batch'; readonly label: string; readonly entries: readonly HistoryEntry[] };
 
@@ -73,6 +76,20 @@ function removeNotes(doc: ProjectDoc, notes: readonly Note[]): ProjectDoc {
 
 function setNoteText(doc: ProjectDoc, noteId: string, text: string): ProjectDoc {
   return withNotes(doc, notesOf(doc).map((n) => (n.id === noteId ? { ...n, text } : n)));
+}
+
+function withBlocks(doc: ProjectDoc, blocks: readonly BlockDefinition[]): ProjectDoc {
+  if (blocks.length === 0) {
+    const { blocks: _old, ...rest } = doc;
+    return rest;
+  }
+  return { ...doc, blocks: [...blocks] };
+}
+
+function changeBlocks(doc: ProjectDoc, op: 'add' | 'delete', blocks: readonly BlockDefinition[]): ProjectDoc {
+  const ids = new Set(blocks.map((b) => b.id));
+  const kept = (doc.blocks ?? []).filter((b) => !ids.has(b.id));
+  return withBlocks(doc, op === 'add' ? [...kept, ...blocks] : kept);
 }
 
 /** Layers and notes at `positions` (a move can carry both). */
@@ -145,6 +162,8 @@ export function applyEntry(doc: ProjectDoc, entry: HistoryEntry): ProjectDoc {
       return entry.op === 'add' ? addNotes(doc, entry.notes) : removeNotes(doc, entry.notes);
     case 'noteText':
       return setNoteText(doc, entry.noteId, entry.after);
+    case 'blocks':
+      return changeBlocks(doc, entry.op, entry.blocks);
     case 'batch':
       return entry.entries.reduce(applyEntry, doc);
   }
@@ -172,6 +191,8 @@ export function revertEntry(doc: ProjectDoc, entry: HistoryEntry): ProjectDoc {
       return entry.op === 'add' ? removeNotes(doc, entry.notes) : addNotes(doc, entry.notes);
     case 'noteText':
       return setNoteText(doc, entry.noteId, entry.before);
+    case 'blocks':
+      return changeBlocks(doc, entry.op === 'add' ? 'delete' : 'add', entry.blocks);
     case 'batch':
       return entry.entries.reduceRight(revertEntry, doc);
   }
@@ -215,6 +236,8 @@ export function describeEntry(entry: HistoryEntry): string {
       return entry.op === 'add' ? 'add note' : 'delete note';
     case 'noteText':
       return 'edit note';
+    case 'blocks':
+      return entry.op === 'add' ? 'add block' : 'delete block';
     case 'batch':
       return entry.label;
   }

@@ -9,6 +9,9 @@ import { freshId } from './ids';
 import { connectionProblem as ruleProblem } from '../graph/connect-rules';
 import { nodeInputPorts } from '../graph/ports';
 import { clipText, instantiateClip, parseClip } from '../graph/clipboard';
+import { BUILTIN_BLOCKS } from '../../../shared/graph/builtin-blocks';
+import { BLOCK_NODE_TYPE } from '../../../shared/graph/block-schema';
+import { groupNodes, ungroupNode } from '../../../shared/graph/group-blocks';
 import { idleTraining, isActive, reattachedTraining, reduceTraining, startingTraining, type TrainingState } from './training';
 
 export interface Selection {
@@ -53,6 +56,12 @@ export interface EditorActions {
    */
   addNode(type: string, position: XY, intoEdge?: string): string | null;
   deleteSelection(): void;
+  /** Groups the selected layers into a new block named `name` (one undo step); the reason when it cannot. */
+  groupSelection(name: string): { ok: true; nodeId: string } | { ok: false; reason: string };
+  /** Replaces Block node `nodeId` with its layers (one undo step); false when it is not a Block node. */
+  ungroup(nodeId: string): boolean;
+  /** Adds a Block node of the project's or a built-in block at `position` (copying a built-in one into the project); its id. */
+  addBlock(blockId: string, position: XY): string | null;
   /** Deletes layers (with their connections), connections and notes (`nodeIds` may name notes) as one undo step. */
   deleteElements(nodeIds: readonly string[], edgeIds: readonly string[]): void;
   /** Adds an empty note at `position`, selects it and returns its id. */
@@ -216,6 +225,67 @@ export function createEditorStore(initial: ProjectDoc = emptyProject()): EditorS
         const add: HistoryEntry = { kind: 'add', nodes: [node], edges: [] };
         const splice = intoEdge ? spliceEntries(applyEntry(get().doc, add), id, intoEdge) : null;
         commit(splice ? { kind: 'batch', label: `insert ${type}`, entries: [add, ...splice] } : add, { nodes: [id], edges: [] });
+        return id;
+      },
+
+      groupSelection(name) {
+        const { doc, selection } = get();
+        const notes = new Set((doc.notes ?? []).map((n) => n.id));
+        const ids = selection.nodes.filter((id) => !notes.has(id));
+        const blockIds = new Set([...(doc.blocks ?? []), ...BUILTIN_BLOCKS].map((b) => b.id));
+        const r = groupNodes(doc.graph, ids, name, blockIds, notes);
+        if (!r.ok) return r;
+        const g = r.grouping;
+        commit(
+          {
+            kind: 'batch',
+            label: 'group into block',
+            entries: [
+              { kind: 'blocks', op: 'add', blocks: [g.block] },
+              { kind: 'delete', nodes: g.removedNodes, edges: g.removedEdges },
+              { kind: 'add', nodes: [g.instance], edges: g.addedEdges },
+            ],
+          },
+          { nodes: [g.instance.id], edges: [] },
+        );
+        return { ok: true, nodeId: g.instance.id };
+      },
+
+      ungroup(nodeId) {
+        const { doc } = get();
+        const u = ungroupNode(doc.graph, nodeId, doc.blocks ?? [], new Set((doc.notes ?? []).map((n) => n.id)));
+        if (!u) return false;
+        commit(
+          {
+            kind: 'batch',
+            label: 'ungroup block',
+            entries: [
+              { kind: 'delete', nodes: u.removedNodes, edges: u.removedEdges },
+              { kind: 'add', nodes: u.addedNodes, edges: u.addedEdges },
+            ],
+          },
+          { nodes: u.addedNodes.map((n) => n.id), edges: [] },
+        );
+        return true;
+      },
+
+      addBlock(blockId, position) {
+        const { doc } = get();
+        const own = (doc.blocks ?? []).find((b) => b.id === blockId);
+        const builtin = own ? undefined : BUILTIN_BLOCKS.find((b) => b.id === blockId);
+        const block = own ?? builtin;
+        if (!block) return null;
+        const taken = new Set([...doc.graph.nodes.map((n) => n.id), ...(doc.notes ?? []).map((n) => n.id)]);
+        const id = freshId('block', taken);
+        const node: GraphNode = {
+          id,
+          type: BLOCK_NODE_TYPE,
+          name: block.name,
+          position: { x: position.x, y: position.y },
+          params: { block: block.id, inputs: block.inputs.length },
+        };
+        const add: HistoryEntry = { kind: 'add', nodes: [node], edges: [] };
+        commit(builtin ? { kind: 'batch', label: `add ${block.name}`, entries: [{ kind: 'blocks', op: 'add', blocks: [builtin] }, add] } : add, { nodes: [id], edges: [] });
         return id;
       },
 
