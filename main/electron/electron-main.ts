@@ -3,7 +3,10 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createBackend } from '../services/backend';
 import { appVersion, dataDir, defaultDocumentsDir, preloadPath, rendererDir, trainerEntry } from '../app-paths';
-import { bindIpc, forwardEvents } from './ipc-main';
+import { bindIpc, forwardEvents, sendEvent } from './ipc-main';
+import { installAppMenu } from './menu';
+import { projectFileFromArgv } from './menu-template';
+import type { MenuCommandEvent } from '../../shared/api/contract';
 import { createUtilityLauncher } from './utility-launcher';
 import { createElectronDialogs } from './dialogs';
 
@@ -19,6 +22,43 @@ protocol.registerSchemesAsPrivileged([
 ]);
 
 let mainWindow: BrowserWindow | null = null;
+const isOwnPage = (url: string) => url.startsWith(`${ORIGIN}/`);
+
+/** Menu commands go to the app's own window only (never to another page or the developer tools). */
+const sendMenuCommand = (event: MenuCommandEvent): boolean => sendEvent(mainWindow?.webContents ?? null, 'menu.command', event, isOwnPage);
+
+let recentFiles: readonly string[] = [];
+const rebuildMenu = () =>
+  installAppMenu({ isMac: process.platform === 'darwin', isDev: !app.isPackaged, appName: app.name, recentFiles }, (event) => void sendMenuCommand(event));
+
+/**
+ * A .nwproj the system asked us to open (file association: argv on Windows and
+ * Linux, `open-file` on macOS, a second start while running). It waits until the
+ * window's UI listens: its first `app.recentFiles` call says so.
+ */
+let uiListening = false;
+let pendingProject: string | null = projectFileFromArgv(process.argv, process.cwd());
+function openProjectFile(file: string): void {
+  if (uiListening && sendMenuCommand({ command: 'file.openPath', path: file })) return;
+  pendingProject = file;
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', (_event, argv, cwd) => {
+    if (mainWindow) {
+      if (mainWindow.isMinimized()) mainWindow.restore();
+      mainWindow.focus();
+    }
+    const file = projectFileFromArgv(argv, cwd);
+    if (file) openProjectFile(file);
+  });
+}
+app.on('open-file', (event, file) => {
+  event.preventDefault();
+  openProjectFile(file);
+});
 
 async function createWindow(): Promise<void> {
   mainWindow = new BrowserWindow({
@@ -38,13 +78,17 @@ async function createWindow(): Promise<void> {
   mainWindow.on('closed', () => {
     mainWindow = null;
   });
+  // A reload starts a new UI: it says again when it listens.
+  mainWindow.webContents.on('did-start-navigation', (details) => {
+    if (details.isMainFrame && !details.isSameDocument) uiListening = false;
+  });
   const contents = mainWindow.webContents;
   contents.setWindowOpenHandler(({ url }) => {
     if (url.startsWith('https://')) void shell.openExternal(url);
     return { action: 'deny' };
   });
   contents.on('will-navigate', (event, url) => {
-    if (!url.startsWith(`${ORIGIN}/`)) event.preventDefault();
+    if (!isOwnPage(url)) event.preventDefault();
   });
   await mainWindow.loadURL(`${ORIGIN}/index.html`);
 }
@@ -76,8 +120,19 @@ app.whenReady().then(async () => {
     dataDir: dataDir(),
     defaultDir: defaultDocumentsDir(),
     dialogs: createElectronDialogs(() => mainWindow),
+    onRecentFiles: (paths) => {
+      recentFiles = paths;
+      rebuildMenu();
+      uiListening = true;
+      if (pendingProject) {
+        const file = pendingProject;
+        pendingProject = null;
+        openProjectFile(file);
+      }
+    },
   });
-  const unbind = bindIpc(backend, (url) => url.startsWith(`${ORIGIN}/`));
+  rebuildMenu();
+  const unbind = bindIpc(backend, isOwnPage);
   const unforward = forwardEvents(backend, () => mainWindow?.webContents ?? null);
   app.on('will-quit', () => {
     unbind();

@@ -1,5 +1,5 @@
 import { ipcMain, type WebContents } from 'electron';
-import { ApiError, EVENT_NAMES, MAX_MESSAGE_BYTES, isCallName, type EventName } from '../../shared/api/contract';
+import { ApiError, EVENTS, EVENT_NAMES, MAX_MESSAGE_BYTES, isCallName, type EventName, type EventPayload } from '../../shared/api/contract';
 import type { Envelope } from '../../shared/api/preload-api';
 import type { BackendService } from '../services/backend';
 import { toErrorData } from '../host/host';
@@ -29,4 +29,15 @@ export function forwardEvents(backend: BackendService, target: () => WebContents
     const wc = target();
     if (wc && !wc.isDestroyed()) wc.send(EVENT_CHANNEL, name, payload);
   });
+}
+
+/**
+ * Sends one contract event to one window, checked against its schema, and only
+ * when that window shows the app's own pages (`isTrusted` of its URL). For
+ * events that come from the main process itself (the menu), not the back end.
+ */
+export function sendEvent<E extends EventName>(target: WebContents | null, name: E, payload: EventPayload<E>, isTrusted: (url: string) => boolean): boolean {
+  if (!target || target.isDestroyed() || !isTrusted(target.getURL())) return false;
+  target.send(EVENT_CHANNEL, name, EVENTS[name].parse(payload));
+  return true;
 }

@@ -1,5 +1,5 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { CALL_NAMES, type CallName } from '../../shared/api/contract';
+import { CALL_NAMES, MenuCommandEventSchema, type CallName } from '../../shared/api/contract';
 import { TrainEventSchema } from '../../shared/training/events';
 
 /**
@@ -18,6 +18,16 @@ api['onTrainingEvent'] = (listener: (event: unknown) => void) => {
   const handler = (_e: IpcRendererEvent, name: unknown, payload: unknown) => {
     if (name !== 'training.event') return;
     const parsed = TrainEventSchema.safeParse(payload);
+    if (parsed.success) listener(parsed.data);
+  };
+  ipcRenderer.on(EVENT_CHANNEL, handler);
+  return () => ipcRenderer.removeListener(EVENT_CHANNEL, handler);
+};
+
+api['onMenuCommand'] = (listener: (event: unknown) => void) => {
+  const handler = (_e: IpcRendererEvent, name: unknown, payload: unknown) => {
+    if (name !== 'menu.command') return;
+    const parsed = MenuCommandEventSchema.safeParse(payload);
     if (parsed.success) listener(parsed.data);
   };
   ipcRenderer.on(EVENT_CHANNEL, handler);

@@ -240,3 +240,20 @@ describe('backend service: data sets and training controls', () => {
     await backend.dispose();
   });
 });
+
+describe('app.recentFiles', () => {
+  it('hands the UI\'s recent files to the desktop app (its menu), and is a no-op without it', async () => {
+    const seen: (readonly string[])[] = [];
+    const launcher = createScriptedLauncher(() => [], 0);
+    const electron = createBackend({ mode: 'electron', version: '1', launcher, dataDir: tmp(), defaultDir: '/', onRecentFiles: (p) => seen.push(p) });
+    await expect(electron.handle('app.recentFiles', { paths: ['/a.nwproj', '/b/c.nwproj'] })).resolves.toEqual({});
+    expect(seen).toEqual([['/a.nwproj', '/b/c.nwproj']]);
+    const err = await apiError(electron.handle('app.recentFiles', { paths: Array.from({ length: 21 }, (_, i) => `/${i}.nwproj`) }));
+    expect(err.code).toBe('BAD_PARAMS');
+    expect(seen).toHaveLength(1);
+    const { backend } = backendWith();
+    await expect(backend.handle('app.recentFiles', { paths: ['/a.nwproj'] })).resolves.toEqual({});
+    await electron.dispose();
+    await backend.dispose();
+  });
+});

@@ -38,6 +38,8 @@ export interface BackendDeps {
   readonly dialogs?: Dialogs;
   /** Which paths clients may use; the browser mode limits them to chosen folders. Default: any. */
   readonly paths?: PathPolicy;
+  /** The UI's recent project files changed (the desktop app rebuilds its menu); absent in the browser mode. */
+  readonly onRecentFiles?: (paths: readonly string[]) => void;
 }
 
 /** The back end as both transports see it: named calls in, events out. Knows no transport. */
@@ -166,6 +168,10 @@ export function createBackend(deps: BackendDeps): BackendService {
     'dialog.open': async (p) => ({ path: await dialogs().open(p.title, p.defaultPath) }),
     'dialog.save': async (p) => ({ path: await dialogs().save(p.title, p.defaultPath) }),
     'dialog.folder': async (p) => ({ path: await dialogs().folder(p.title, p.defaultPath) }),
+    'app.recentFiles': (p) => {
+      deps.onRecentFiles?.(p.paths);
+      return {};
+    },
   };
 
   async function dispatch<C extends CallName>(name: C, rawParams: unknown): Promise<CallResult<C>> {

@@ -13,6 +13,7 @@ import { FileDialog } from './shell/FileDialog';
 import { ConfirmDialog } from './shell/ConfirmDialog';
 import { useShortcuts } from './shell/useShortcuts';
 import { CheatSheet } from './shell/CheatSheet';
+import { MenuCommands } from './shell/MenuCommands';
 import { TemplatesDialog } from './templates/TemplatesDialog';
 import { basename } from './shell/paths';
 import { Palette } from './canvas/Palette';
@@ -81,6 +82,7 @@ export function App({ store }: { store: EditorStore }) {
           </div>
           <Header />
           <ReactFlowProvider>
+            <MenuCommands />
             <main className="workspace">
               <Palette />
               <Canvas />

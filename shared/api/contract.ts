@@ -56,6 +56,41 @@ export type DatasetInfo = z.infer<typeof DatasetInfoSchema>;
 
 export const DirEntrySchema = z.object({ name: z.string(), kind: z.enum(['dir', 'file']) });
 
+/**
+ * What the desktop app's menu asks the UI to do; the renderer runs each with
+ * its own actions (renderer/src/shell/menu-commands.ts). Cut, copy, paste,
+ * quit, reload, developer tools and the theme are handled by Electron itself.
+ */
+export const MENU_COMMANDS = [
+  'file.new',
+  'file.open',
+  'file.openPath',
+  'file.save',
+  'file.saveAs',
+  'file.export',
+  'edit.undo',
+  'edit.redo',
+  'edit.duplicate',
+  'edit.delete',
+  'edit.selectAll',
+  'view.zoomToFit',
+  'view.autoLayout',
+  'train.start',
+  'train.pauseResume',
+  'train.stop',
+  'help.shortcuts',
+  'help.about',
+] as const;
+export const MenuCommandSchema = z.enum(MENU_COMMANDS);
+export type MenuCommand = z.infer<typeof MenuCommandSchema>;
+/** `file.openPath` carries the project to open (Open Recent, or a .nwproj the system opened the app with). */
+export const MenuCommandEventSchema = z.discriminatedUnion('command', [
+  z.object({ command: z.literal('file.openPath'), path: PathSchema }),
+  z.object({ command: MenuCommandSchema.exclude(['file.openPath']) }),
+]);
+export type MenuCommandEvent = z.infer<typeof MenuCommandEventSchema>;
+export const MAX_RECENT_FILES = 20;
+
 export const CALLS = {
   'app.info': {
     params: z.object({}),
@@ -213,10 +248,17 @@ export const CALLS = {
     params: z.object({ title: z.string(), defaultPath: z.string().optional() }),
     result: z.object({ path: z.string().nullable() }),
   },
+  /** The UI's recent project files, newest first, for the desktop app's File > Open Recent menu (ignored in the browser). */
+  'app.recentFiles': {
+    params: z.object({ paths: z.array(PathSchema).max(MAX_RECENT_FILES) }),
+    result: z.object({}),
+  },
 } as const;
 
 export const EVENTS = {
   'training.event': TrainEventSchema,
+  /** A command chosen in the desktop app's menu (main/electron/menu-template.ts), sent only to the app's own window. */
+  'menu.command': MenuCommandEventSchema,
 } as const;
 
 export type CallName = keyof typeof CALLS;

@@ -12,4 +12,5 @@ export type PreloadApi = {
   readonly [C in CallName]: (params: CallParams<C>) => Promise<Envelope<CallResult<C>>>;
 } & {
   readonly onTrainingEvent: (listener: (event: EventPayload<'training.event'>) => void) => () => void;
+  readonly onMenuCommand: (listener: (event: EventPayload<'menu.command'>) => void) => () => void;
 };

@@ -20,6 +20,17 @@ describe('Electron bridge', () => {
     expect(err).toMatchObject({ code: 'DAMAGED', message: 'The project file is damaged.' });
   });
 
+  it('subscribes to menu commands through onMenuCommand', () => {
+    const off = vi.fn();
+    const onMenuCommand = vi.fn(() => off);
+    const api = createElectronApi(fakePreload({ onMenuCommand }));
+    const listener = vi.fn();
+    const unsubscribe = api.on('menu.command', listener);
+    expect(onMenuCommand).toHaveBeenCalledWith(listener);
+    unsubscribe();
+    expect(off).toHaveBeenCalledOnce();
+  });
+
   it('subscribes to training events through onTrainingEvent', () => {
     const off = vi.fn();
     const onTrainingEvent = vi.fn(() => off);

@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
 import { EXPORT_FORMATS, type ExportFormat } from '../../../shared/export/result';
 import { useEditor, useEditorStore } from '../state/context';
-import { errorText } from '../state/ui';
+import { errorText, useUi } from '../state/ui';
+import { useExportRequest } from './export-request';
 import { BatchLossChart, EpochChart } from './charts';
 import { Progress, formatDuration } from './Progress';
 import { exportModel, pickExportFolder, type ExportResult } from './actions';
@@ -118,6 +119,15 @@ export function Dashboard() {
       setExporting(false);
     }
   };
+
+  // File > Export… in the desktop app: the same as the Export button, or why not.
+  const exportRequests = useExportRequest((s) => s.requests);
+  useEffect(() => {
+    if (exportRequests === 0) return;
+    if (canExport) void onExport();
+    else useUi.getState().notify('info', exporting ? 'An export is already running.' : 'Finish a training run first: Export writes the trained model of the last run.');
+    // Only a new request runs this; canExport and onExport are this render's.
+  }, [exportRequests]);
 
   return (
     <section className="dashboard" aria-label="Training dashboard">
