@@ -39,4 +39,18 @@ test.describe('Electron mode', () => {
     expect(exposure).toEqual({ require: 'undefined', process: 'undefined', api: 'object' });
     await app.close();
   });
+
+  test('the native menu: its menus, and a click runs the UI\'s command (Help > Keyboard Shortcuts)', async () => {
+    const app = await electron.launch({ executablePath: binary as string, args: [root] });
+    const window = await app.firstWindow();
+    await expect(window.getByLabel('Add Dense')).toBeVisible();
+    const labels = await app.evaluate(({ Menu }) => Menu.getApplicationMenu()?.items.map((i) => i.label.replace('&', '')) ?? []);
+    expect(labels).toEqual(expect.arrayContaining(['File', 'Edit', 'View', 'Train', 'Help']));
+    await app.evaluate(({ Menu }) => {
+      const help = Menu.getApplicationMenu()?.items.find((i) => i.label.replace('&', '') === 'Help');
+      help?.submenu?.items.find((i) => i.label === 'Keyboard Shortcuts')?.click();
+    });
+    await expect(window.getByRole('dialog', { name: /keyboard shortcuts/i })).toBeVisible();
+    await app.close();
+  });
 });
