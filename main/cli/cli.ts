@@ -333,6 +333,10 @@ function textPrinter(io: CliIo, doc: ProjectDoc, home: string, projectPath: stri
             '\n',
         );
         return;
+      case 'insight':
+      case 'grid':
+        // Histograms and decision grids are for the dashboard; the run folder keeps the histograms.
+        return;
       case 'evaluating':
         endProgress();
         io.stdout('Evaluating on the test set...\n');

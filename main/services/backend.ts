@@ -14,7 +14,7 @@ import { DEFAULT_TRAINING } from '../../shared/graph/document';
 import type { TrainerLauncher } from './launcher';
 import type { Dialogs } from './dialogs';
 import { listDirectory, openProject, saveProject } from './project-files';
-import { compareRuns, deleteRun, exportRun, listRuns, readRun, runDirOf } from './runs';
+import { compareRuns, deleteRun, exportRun, listRuns, readInsight, readRun, runDirOf } from './runs';
 import { trainerRequest } from './trainer-request';
 import { inspectDataset } from '../trainer/datasets/load-dataset';
 import type { DoctorReport } from '../../shared/training/doctor';
@@ -136,6 +136,18 @@ export function createBackend(deps: BackendDeps): BackendService {
         { type: 'predict-grid', runDir, grid: { xRange: p.xRange, yRange: p.yRange, size: p.size } },
         (r) => (r.type === 'grid' ? r.grid : undefined),
         'PREDICT_FAILED',
+      );
+    },
+    'runs.insight': (p) => readInsight(deps.dataDir, p.projectPath, p.runId),
+    'runs.activations': (p) => {
+      if ((p.sampleIndex === undefined) === (p.input === undefined)) throw new ApiError('BAD_PARAMS', 'runs.activations needs either sampleIndex or input.');
+      const runDir = runDirOf(deps.dataDir, p.runId, p.projectPath);
+      readRun(deps.dataDir, p.projectPath, p.runId);
+      return trainerRequest(
+        deps.launcher,
+        { type: 'activations', runDir, ...(p.input ? { input: p.input } : { sampleIndex: p.sampleIndex }) },
+        (r) => (r.type === 'activations' ? r.activations : undefined),
+        'ACTIVATIONS_FAILED',
       );
     },
     'project.open': (p) => openProject(p.path),

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { ApiError } from '../../shared/api/contract';
 import type { GraphNode } from '../../shared/graph/document';
 import { RunRecordSchema, type RunComparison, type RunRecordData, type RunSummary } from '../../shared/training/runs';
+import { INSIGHT_FILE, InsightFileSchema, type InsightFile } from '../../shared/training/insight';
 import { fileError } from './project-files';
 
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
@@ -58,6 +59,25 @@ export function readRun(dataDir: string, projectPath: string | null, runId: stri
   }
   const parsed = RunRecordSchema.safeParse(JSON.parse(text));
   if (!parsed.success) throw new ApiError('DAMAGED_RUN', `Run "${runId}" has a damaged run.json (${parsed.error.issues[0]?.path.join('.') ?? ''}).`);
+  return parsed.data;
+}
+
+/** A run's per-layer histograms (`insight.json`); none for runs from before they were kept. */
+export function readInsight(dataDir: string, projectPath: string | null, runId: string): InsightFile {
+  readRun(dataDir, projectPath, runId);
+  let text: string;
+  try {
+    text = fs.readFileSync(path.join(runDirOf(dataDir, runId, projectPath), INSIGHT_FILE), 'utf8');
+  } catch {
+    return { version: 1, probeSamples: 0, epochs: [] };
+  }
+  let parsed;
+  try {
+    parsed = InsightFileSchema.safeParse(JSON.parse(text));
+  } catch {
+    parsed = null;
+  }
+  if (!parsed?.success) throw new ApiError('DAMAGED_RUN', `Run "${runId}" has a damaged ${INSIGHT_FILE}.`);
   return parsed.data;
 }
 

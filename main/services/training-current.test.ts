@@ -46,6 +46,24 @@ describe('RunEventLog', () => {
     expect(events.findIndex((e) => e.type === 'batch')).toBe(4);
   });
 
+  it('keeps only the latest decision grid, in its place among the others', () => {
+    const log = new RunEventLog(10);
+    const grid = (step: number): TrainEvent => ({
+      type: 'grid',
+      runId: 'r',
+      epoch: 0,
+      step,
+      grid: { xRange: [-1.5, 1.5], yRange: [-1.5, 1.5], size: 1, positive: [step / 100], points: [] },
+    });
+    for (let step = 0; step < 50; step++) {
+      log.add(grid(step));
+      if (step === 20) log.add(epochEvent('r', 0, step));
+    }
+    const events = log.events();
+    expect(events.map((e) => e.type)).toEqual(['epoch', 'grid']);
+    expect(events[1]).toMatchObject({ step: 49 });
+  });
+
   it('is bounded by MAX_LOGGED_BATCHES for a long run', () => {
     const log = new RunEventLog();
     for (let step = 0; step < 20_000; step++) log.add(batch('r', step, 0));

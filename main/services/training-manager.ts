@@ -23,7 +23,8 @@ export const MAX_LOGGED_BATCHES = 2000;
 
 /**
  * A run's events so far, for a UI that reloads mid-run: every event except
- * batches, and the last `maxBatches` batch events, in the order they came.
+ * batches and decision grids, the last `maxBatches` batch events and the
+ * latest grid, in the order they came.
  */
 export class RunEventLog {
   private readonly others: { seq: number; event: TrainEvent }[] = [];
@@ -34,6 +35,11 @@ export class RunEventLog {
 
   add(event: TrainEvent): void {
     const entry = { seq: this.seq++, event };
+    if (event.type === 'grid') {
+      // Only the latest decision grid matters to a UI that reattaches.
+      const previous = this.others.findLastIndex((e) => e.event.type === 'grid');
+      if (previous >= 0) this.others.splice(previous, 1);
+    }
     if (event.type !== 'batch') {
       this.others.push(entry);
       return;
@@ -205,6 +211,7 @@ export class TrainingManager {
         case 'predicted':
         case 'grid':
         case 'doctor':
+        case 'activations':
           return;
         default:
           assertNever(msg);

@@ -5,6 +5,7 @@ import { RunRecordSchema, TWO_FEATURE_DATASETS, type DecisionGrid, type GridRequ
 import { loadModelFromDir } from './save-model';
 import { makeSynthetic, type SyntheticKind } from './datasets/synthetic';
 import { fixedSplit } from './datasets/split';
+import type { SampleSet } from './datasets/mnist';
 
 const MAX_POINTS = 500;
 
@@ -28,6 +29,23 @@ export function gridPoints(grid: GridRequest): Float32Array {
   return out;
 }
 
+/** Up to 500 of a two-feature set's points, evenly spread, to draw over the grid. */
+export function trainingPoints(set: SampleSet): DecisionGrid['points'] {
+  const step = Math.max(1, Math.ceil(set.count / MAX_POINTS));
+  const points: DecisionGrid['points'] = [];
+  for (let i = 0; i < set.count && points.length < MAX_POINTS; i += step) {
+    points.push({ x: set.x[i * 2] as number, y: set.x[i * 2 + 1] as number, label: set.labels[i] as number });
+  }
+  return points;
+}
+
+/** P(class B) per grid point from `n` predictions of `width` units each: one sigmoid unit is P(B); with softmax, unit 1. */
+export function positiveOf(values: ArrayLike<number>, n: number): number[] {
+  const width = values.length / n;
+  if (!Number.isInteger(width) || width < 1) throw new Error('The model gives no output per point.');
+  return Array.from({ length: n }, (_, i) => (width === 1 ? values[i] : values[i * width + 1]) as number);
+}
+
 /**
  * Predicts a grid over the plane with a two-feature run's saved model, in one batch,
  * with the probability of class B per cell, and the run's training points to draw over it.
@@ -43,16 +61,9 @@ export async function predictGridWithRun(runDir: string, grid: GridRequest): Pro
     if (shape.length !== 2 || shape[1] !== 2) throw new Error(`The model takes input of shape [${shape.slice(1).join(', ')}], not two features.`);
     const n = grid.size * grid.size;
     const values = tf.tidy(() => (model.predict(tf.tensor2d(gridPoints(grid), [n, 2])) as tf.Tensor).dataSync());
-    const width = values.length / n;
-    if (!Number.isInteger(width) || width < 1) throw new Error('The model gives no output per point.');
-    // One sigmoid unit: it is P(B). Two or more softmax units: take unit 1.
-    const positive = Array.from({ length: n }, (_, i) => (width === 1 ? values[i] : values[i * width + 1]) as number);
+    const positive = positiveOf(values, n);
     const { train } = fixedSplit(makeSynthetic(dataset, data.samples, data.noise), data.testSplit);
-    const step = Math.max(1, Math.ceil(train.count / MAX_POINTS));
-    const points: DecisionGrid['points'] = [];
-    for (let i = 0; i < train.count && points.length < MAX_POINTS; i += step) {
-      points.push({ x: train.x[i * 2] as number, y: train.x[i * 2 + 1] as number, label: train.labels[i] as number });
-    }
+    const points = trainingPoints(train);
     return { xRange: grid.xRange, yRange: grid.yRange, size: grid.size, positive, points };
   } finally {
     model.dispose();

@@ -17,6 +17,8 @@ import { seededRandom } from './random';
 import { graphHash } from './graph-hash';
 import { modelGraph } from '../../shared/graph/analyze-blocks';
 import { loadInitialWeights, WeightsMismatchError } from './initial-weights';
+import { createRunInsight } from './layer-insight';
+import { createLiveGrid } from './live-grid';
 
 export interface TrainJob {
   readonly runId: string;
@@ -94,6 +96,8 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
   const t0 = performance.now();
   let model: tf.LayersModel | null = null;
   let bestWeights: tf.Tensor[] | null = null;
+  let insight: ReturnType<typeof createRunInsight> = null;
+  let liveGrid: ReturnType<typeof createLiveGrid> = null;
   const originalRandom = Math.random;
   const settings = job.doc.training;
   const epochRecords: EpochRecord[] = [];
@@ -176,6 +180,9 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
       projectPath: job.projectPath ?? null,
     });
     const evalOptions = { inputShape, inputDtype, mode, loss: settings.loss, metrics: settings.metrics } as const;
+    // Per-layer histograms after each epoch and, for two-feature sets, the live decision boundary.
+    insight = createRunInsight(model, data.validation ?? data.test, inputShape, inputDtype, job.runDir);
+    liveGrid = createLiveGrid(model, settings.dataset, data.train);
     const throttle = createBatchThrottle(job.batchEventIntervalMs ?? 100);
     const totalSamples = epochs * trainCount;
     const es = settings.earlyStopping;
@@ -257,6 +264,8 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
             backend: job.backend.backend,
           });
         }
+        const grid = liveGrid?.maybe(isLast);
+        if (grid) job.emit({ type: 'grid', runId: job.runId, epoch, step, grid });
         step++;
         if (performance.now() - lastYield > 20) {
           await yieldToEventLoop();
@@ -289,6 +298,7 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
       const seconds = (performance.now() - epochStart) / 1000;
       epochRecords.push({ epoch, train, validation, learningRate: lr, seconds });
       job.emit({ type: 'epoch', runId: job.runId, epoch, step, train, validation, learningRate: lr, best: improved && !stopped, memory: memory(), seconds });
+      if (insight) job.emit({ type: 'insight', runId: job.runId, ...insight.record(epoch) });
       // Like Keras: stop once `patience` epochs in a row brought no improvement.
       if (es.enabled && !stopped && wait >= Math.max(1, es.patience) && epoch < epochs - 1) earlyStoppedAt = epoch;
       // A stop that arrives after the last epoch's last batch skips nothing.
@@ -364,6 +374,8 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
     return null;
   } finally {
     Math.random = originalRandom;
+    insight?.dispose();
+    liveGrid?.dispose();
     bestWeights?.forEach((t) => t.dispose());
     model?.optimizer?.dispose();
     model?.dispose();

@@ -6,6 +6,7 @@ import { readableError, runTraining } from './train';
 import { predictWithRun } from './predict';
 import { predictGridWithRun } from './predict-grid';
 import { doctorReport } from './doctor';
+import { activationsWithRun } from './activations';
 
 export interface TrainerDeps {
   readonly send: (msg: FromTrainer) => void;
@@ -88,6 +89,16 @@ export function createTrainerJob(deps: TrainerDeps): { handle(data: unknown): vo
           deps.send({ type: 'grid', grid: await predictGridWithRun(msg.runDir, msg.grid) });
         } catch (error) {
           deps.send({ type: 'failed', message: readableError(error).replace(/^Training failed: /, 'Prediction failed: ') });
+        }
+        return;
+      }
+      case 'activations': {
+        try {
+          await deps.loadBackend();
+          const request = msg.input ? { input: msg.input } : { sampleIndex: msg.sampleIndex ?? 0 };
+          deps.send({ type: 'activations', activations: await activationsWithRun(msg.runDir, request) });
+        } catch (error) {
+          deps.send({ type: 'failed', message: readableError(error).replace(/^Training failed: /, 'Activations failed: ') });
         }
         return;
       }

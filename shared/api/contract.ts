@@ -12,6 +12,8 @@ import {
   RunSummarySchema,
 } from '../training/runs';
 import { TrainEventSchema } from '../training/events';
+import { InsightFileSchema } from '../training/insight';
+import { ActivationsSchema } from '../training/activations';
 
 /**
  * The one typed contract between the UI and the back end. Every call has a
@@ -216,6 +218,22 @@ export const CALLS = {
   'runs.predictGrid': {
     params: z.object({ projectPath: PathSchema.nullable(), runId: z.string() }).extend(GridRequestSchema.shape),
     result: DecisionGridSchema,
+  },
+  /** A run's per-layer weight and activation histograms of each epoch (empty for runs from before they were kept). */
+  'runs.insight': {
+    params: z.object({ projectPath: PathSchema.nullable(), runId: z.string() }),
+    result: InsightFileSchema,
+  },
+  /** Every layer's output for one example with a run's saved model: a test example by index, or an input. */
+  'runs.activations': {
+    /** Exactly one of `sampleIndex` and `input` (a plain object, so that the path policy sees `projectPath`; the back end checks the pair). */
+    params: z.object({
+      projectPath: PathSchema.nullable(),
+      runId: z.string(),
+      sampleIndex: z.number().int().min(0).max(10_000_000).optional(),
+      input: PredictInputSchema.optional(),
+    }),
+    result: ActivationsSchema,
   },
   'export.tfjs': {
     params: z.object({ runId: z.string(), outDir: PathSchema, projectPath: PathSchema.nullable().optional() }),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DecisionGridSchema, LayerInsightSchema } from './insight';
 
 /** One backend the trainer tried to load, in order of preference. */
 export const BackendAttemptSchema = z.object({
@@ -76,7 +77,7 @@ export const EvaluationSchema = z.discriminatedUnion('task', [
 ]);
 export type Evaluation = z.infer<typeof EvaluationSchema>;
 
-/** Everything a training run reports, in order: started, (batch | epoch)*, done | error. */
+/** Everything a training run reports, in order: started, (batch | grid | epoch | insight)*, evaluating, done | error. */
 export const TrainEventSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('started'),
@@ -120,6 +121,21 @@ export const TrainEventSchema = z.discriminatedUnion('type', [
     best: z.boolean().optional(),
     memory: MemorySchema.optional(),
     seconds: z.number().optional(),
+  }),
+  /** After each epoch: weight histograms and activation histograms over a fixed probe batch, per layer. */
+  z.object({
+    type: z.literal('insight'),
+    runId: RunId,
+    epoch: z.number().int(),
+    layers: z.array(LayerInsightSchema).max(1000),
+  }),
+  /** Two-feature data sets: the model's prediction over the plane, at most twice a second and after each epoch. */
+  z.object({
+    type: z.literal('grid'),
+    runId: RunId,
+    epoch: z.number().int(),
+    step: z.number().int(),
+    grid: DecisionGridSchema,
   }),
   z.object({ type: z.literal('evaluating'), runId: RunId }),
   z.object({

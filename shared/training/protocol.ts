@@ -3,6 +3,7 @@ import { ProjectDocSchema } from '../graph/document';
 import { TrainEventSchema } from './events';
 import { DoctorReportSchema } from './doctor';
 import { DecisionGridSchema, GridRequestSchema, PredictInputSchema, PredictionSchema } from './runs';
+import { ActivationsSchema } from './activations';
 
 /** Messages between the back-end service and its trainer process. */
 export const ToTrainerSchema = z.discriminatedUnion('type', [
@@ -24,6 +25,13 @@ export const ToTrainerSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('predict'), runDir: z.string(), input: PredictInputSchema, weights: z.enum(['final', 'best']) }),
   /** Predict a grid over the plane with a two-feature run's saved model (its decision boundary). */
   z.object({ type: z.literal('predict-grid'), runDir: z.string(), grid: GridRequestSchema }),
+  /** Every layer's output for one example (a test example by index, or an input) with the model saved in `runDir`. */
+  z.object({
+    type: z.literal('activations'),
+    runDir: z.string(),
+    sampleIndex: z.number().int().min(0).optional(),
+    input: PredictInputSchema.optional(),
+  }),
   /** Load the best backend and describe it. */
   z.object({ type: z.literal('doctor') }),
   /** Build the graph with fresh weights and write it as a TF.js LayersModel. */
@@ -38,5 +46,6 @@ export const FromTrainerSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('predicted'), prediction: PredictionSchema }),
   z.object({ type: z.literal('grid'), grid: DecisionGridSchema }),
   z.object({ type: z.literal('doctor'), report: DoctorReportSchema }),
+  z.object({ type: z.literal('activations'), activations: ActivationsSchema }),
 ]);
 export type FromTrainer = z.infer<typeof FromTrainerSchema>;

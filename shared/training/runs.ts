@@ -177,17 +177,4 @@ export const GridRequestSchema = z.object({
 });
 export type GridRequest = z.infer<typeof GridRequestSchema>;
 
-/** What a two-feature model predicts over a grid, with the training points to draw over it. */
-export const DecisionGridSchema = z.object({
-  xRange: z.tuple([z.number(), z.number()]),
-  yRange: z.tuple([z.number(), z.number()]),
-  size: z.number().int(),
-  /**
-   * Probability of class B (index 1, the positive class) per cell, `size * size` values,
-   * row by row from the top (largest y) down, each row from the smallest x.
-   */
-  positive: z.array(z.number()),
-  /** Up to 500 training points (x, y, class 0 or 1). */
-  points: z.array(z.object({ x: z.number(), y: z.number(), label: z.number().int() })),
-});
-export type DecisionGrid = z.infer<typeof DecisionGridSchema>;
+export { DecisionGridSchema, type DecisionGrid } from './insight';

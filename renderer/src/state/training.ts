@@ -5,6 +5,8 @@ export type StartedEvent = Ev<'started'>;
 export type BatchEvent = Ev<'batch'>;
 export type EpochEvent = Ev<'epoch'>;
 export type DoneEvent = Ev<'done'>;
+export type InsightEvent = Ev<'insight'>;
+export type GridEvent = Ev<'grid'>;
 
 export type TrainingStatus = 'idle' | 'starting' | 'running' | 'evaluating' | 'done' | 'error';
 
@@ -34,6 +36,10 @@ export interface TrainingState {
   readonly paused: boolean;
   readonly series: BatchSeries;
   readonly version: number;
+  /** Per-layer histograms of each epoch so far, in epoch order. */
+  readonly insight: readonly InsightEvent[];
+  /** The latest live decision grid (two-feature data sets); kept when the run ends. */
+  readonly grid: GridEvent | null;
 }
 
 export function idleTraining(): TrainingState {
@@ -49,6 +55,8 @@ export function idleTraining(): TrainingState {
     paused: false,
     series: { step: [], loss: [], accuracy: [], lr: [] },
     version: 0,
+    insight: [],
+    grid: null,
   };
 }
 
@@ -80,6 +88,11 @@ export function reduceTraining(s: TrainingState, ev: TrainEvent): TrainingState 
       return { ...base, status: s.status === 'starting' ? 'running' : s.status, lastBatch: ev, version: s.version + 1 };
     case 'epoch':
       return { ...base, epochs: [...s.epochs, ev], version: s.version + 1 };
+    case 'insight':
+      return { ...base, insight: [...s.insight.filter((i) => i.epoch !== ev.epoch), ev] };
+    case 'grid':
+      // Grids may arrive out of step order only if the transport reorders; never go back.
+      return s.grid && s.grid.step > ev.step ? s : { ...base, grid: ev };
     case 'evaluating':
       return { ...base, status: 'evaluating' };
     case 'done':

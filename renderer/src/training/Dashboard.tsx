@@ -11,6 +11,7 @@ import { EvaluationPanel } from './Evaluation';
 import { RunsPanel } from './Runs';
 import { TryItPanel } from './TryIt';
 import { DecisionBoundaryPanel } from './DecisionBoundary';
+import { InsightPanel } from './Insight';
 
 const TABS = [
   ['curves', 'Curves'],
@@ -18,6 +19,7 @@ const TABS = [
   ['runs', 'Runs'],
   ['try', 'Try it'],
   ['boundary', 'Decision boundary'],
+  ['insight', 'Layer insight'],
 ] as const;
 type Tab = (typeof TABS)[number][0];
 
@@ -49,7 +51,7 @@ function DashboardTabs() {
       </div>
       {tab !== 'curves' ? (
         <div className="dashboard__panel" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
-          {tab === 'evaluation' ? <EvaluationPanel /> : tab === 'runs' ? <RunsPanel /> : tab === 'boundary' ? <DecisionBoundaryPanel /> : <TryItPanel />}
+          {tab === 'evaluation' ? <EvaluationPanel /> : tab === 'runs' ? <RunsPanel /> : tab === 'boundary' ? <DecisionBoundaryPanel /> : tab === 'insight' ? <InsightPanel /> : <TryItPanel />}
         </div>
       ) : null}
     </div>

@@ -1,11 +1,12 @@
 import { useEffect, useRef, useState } from 'react';
 import { TWO_FEATURE_DATASETS, type DecisionGrid } from '../../../shared/training/runs';
+import { BOUNDARY_RANGE } from '../../../shared/training/insight';
 import { getApi } from '../platform';
 import { useEditor } from '../state/context';
 import { errorText } from '../state/ui';
 
 /** The plane shown: the synthetic sets lie roughly in [-1, 1]; noise spills a little beyond. */
-const RANGE: [number, number] = [-1.5, 1.5];
+const RANGE = BOUNDARY_RANGE;
 const GRID_SIZE = 60;
 const PIXELS = 300;
 /** Class A and class B, as TensorFlow Playground colours them. */
@@ -46,31 +47,37 @@ export function drawBoundary(canvas: HTMLCanvasElement, grid: DecisionGrid): voi
 }
 
 /**
- * For the two-feature data sets: what the finished model predicts over the plane (class A
+ * For the two-feature data sets: what the model predicts over the plane (class A
  * orange, class B blue, paler where it is unsure) with the training points over it.
+ * While training it redraws from the trainer's live grids (at most twice a second);
+ * once the run is done, from the saved model's prediction.
  */
 export function DecisionBoundaryPanel() {
   const dataset = useEditor((s) => s.doc.training.dataset);
   const runId = useEditor((s) => (s.training.status === 'done' && s.training.done ? s.training.runId : null));
+  const live = useEditor((s) => s.training.grid);
   const projectPath = useEditor((s) => s.training.started?.projectPath ?? s.filePath);
   const canvas = useRef<HTMLCanvasElement>(null);
-  const [grid, setGrid] = useState<DecisionGrid | null>(null);
+  const [final, setFinal] = useState<DecisionGrid | null>(null);
   const [error, setError] = useState<string | null>(null);
   const twoFeature = (TWO_FEATURE_DATASETS as readonly string[]).includes(dataset);
+  // The latest live grid stays until the saved model's arrives.
+  const grid = final ?? live?.grid ?? null;
+  const source = final ? 'final' : live ? 'live' : 'none';
 
   useEffect(() => {
-    setGrid(null);
+    setFinal(null);
     setError(null);
     if (!runId || !twoFeature) return;
-    let live = true;
+    let on = true;
     getApi()
       .call('runs.predictGrid', { projectPath, runId, xRange: RANGE, yRange: RANGE, size: GRID_SIZE })
       .then(
-        (g) => live && setGrid(g),
-        (e) => live && setError(`Could not draw the decision boundary: ${errorText(e)}`),
+        (g) => on && setFinal(g),
+        (e) => on && setError(`Could not draw the decision boundary: ${errorText(e)}`),
       );
     return () => {
-      live = false;
+      on = false;
     };
   }, [runId, projectPath, twoFeature]);
 
@@ -79,7 +86,7 @@ export function DecisionBoundaryPanel() {
   }, [grid]);
 
   if (!twoFeature) return <p className="muted small panel-empty">The decision boundary is drawn for the two-feature data sets (xor, circles, spirals, gaussians).</p>;
-  if (!runId) return <p className="muted small panel-empty">Finish a training run to see where the model puts the boundary between the classes.</p>;
+  if (!runId && !live) return <p className="muted small panel-empty">Train a model to see where it puts the boundary between the classes; it redraws while training.</p>;
   if (error) return <p className="error-text" role="alert">{error}</p>;
   return (
     <div className="boundary">
@@ -92,11 +99,14 @@ export function DecisionBoundaryPanel() {
         aria-label="Decision boundary"
         data-drawn={grid ? 'true' : 'false'}
         data-points={grid?.points.length ?? 0}
+        data-source={source}
+        data-step={source === 'live' ? live?.step : undefined}
       />
       <p className="muted small">
         {grid ? (
           <>
-            Orange: class A, blue: class B; paler where the model is unsure. {grid.points.length} training points over the model’s prediction on a {grid.size}×{grid.size} grid from {RANGE[0]} to {RANGE[1]}.
+            Orange: class A, blue: class B; paler where the model is unsure. {grid.points.length} training points over the model’s prediction on a {grid.size}×{grid.size} grid from {RANGE[0]} to {RANGE[1]}
+            {source === 'live' && live ? ` — live, epoch ${live.epoch + 1}, step ${live.step}.` : '.'}
           </>
         ) : (
           'Predicting over the plane…'

@@ -1,0 +1,106 @@
+import { z } from 'zod';
+
+/**
+ * Per-layer insight (issue 5): weight and activation histograms per epoch, the
+ * activations of one example through the network, and the live decision grid.
+ */
+
+/** Bins of every histogram the trainer computes. */
+export const HISTOGRAM_BINS = 30;
+/** Validation (or test) samples the activation histograms are computed over, the same every epoch. */
+export const PROBE_SAMPLES = 32;
+/** Channels of a conv output shown as feature maps, and the largest side of each map. */
+export const MAX_FEATURE_MAPS = 16;
+export const MAX_MAP_SIDE = 32;
+/** Values of a vector output shown. */
+export const MAX_VECTOR_VALUES = 256;
+/** The live decision grid: `LIVE_GRID_SIZE`² points over the plane, at most every `LIVE_GRID_INTERVAL_MS`. */
+export const LIVE_GRID_SIZE = 50;
+export const LIVE_GRID_INTERVAL_MS = 500;
+/** The plane the decision boundary is drawn over: the synthetic sets lie roughly in [-1, 1]. */
+export const BOUNDARY_RANGE: [number, number] = [-1.5, 1.5];
+
+/** What a two-feature model predicts over a grid, with the training points to draw over it. */
+export const DecisionGridSchema = z.object({
+  xRange: z.tuple([z.number(), z.number()]),
+  yRange: z.tuple([z.number(), z.number()]),
+  size: z.number().int(),
+  /**
+   * Probability of class B (index 1, the positive class) per cell, `size * size` values,
+   * row by row from the top (largest y) down, each row from the smallest x.
+   */
+  positive: z.array(z.number()),
+  /** Up to 500 training points (x, y, class 0 or 1). */
+  points: z.array(z.object({ x: z.number(), y: z.number(), label: z.number().int() })),
+});
+export type DecisionGrid = z.infer<typeof DecisionGridSchema>;
+
+/** Values summarised: `counts[i]` values fall in bin i of `bins` equal bins from `min` to `max` (the last bin includes `max`). */
+export const HistogramSchema = z.object({
+  min: z.number(),
+  max: z.number(),
+  mean: z.number(),
+  std: z.number(),
+  /** Values counted (non-finite values are left out). */
+  count: z.number().int(),
+  counts: z.array(z.number().int()).max(1000),
+});
+export type Histogram = z.infer<typeof HistogramSchema>;
+
+export const LayerInsightSchema = z.object({
+  /** The tfjs layer name (`conv2d_Conv2D1`). */
+  layer: z.string(),
+  /** The layer class (`Conv2D`). */
+  className: z.string(),
+  /** One histogram per weight tensor (kernel, bias, ...). */
+  weights: z.array(z.object({ name: z.string(), shape: z.array(z.number().int()), histogram: HistogramSchema })),
+  /** The layer's output over the probe batch; null where it could not be computed. */
+  activation: z.object({ shape: z.array(z.number().int().nullable()), histogram: HistogramSchema }).nullable(),
+});
+export type LayerInsight = z.infer<typeof LayerInsightSchema>;
+
+export const EpochInsightSchema = z.object({
+  epoch: z.number().int(),
+  layers: z.array(LayerInsightSchema).max(1000),
+});
+export type EpochInsight = z.infer<typeof EpochInsightSchema>;
+
+/** What `insight.json` in a run folder holds: every epoch's insight so far. */
+export const InsightFileSchema = z.object({
+  version: z.literal(1),
+  /** Samples the activation histograms were computed over. */
+  probeSamples: z.number().int(),
+  epochs: z.array(EpochInsightSchema),
+});
+export type InsightFile = z.infer<typeof InsightFileSchema>;
+export const INSIGHT_FILE = 'insight.json';
+
+/** Histogram of the finite values in `values`: count, min, max, mean, population std and `bins` equal bins. */
+export function histogram(values: ArrayLike<number>, bins: number = HISTOGRAM_BINS): Histogram {
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  let sum = 0;
+  let count = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as number;
+    if (!Number.isFinite(v)) continue;
+    if (v < min) min = v;
+    if (v > max) max = v;
+    sum += v;
+    count++;
+  }
+  const counts = new Array<number>(bins).fill(0);
+  if (count === 0) return { min: 0, max: 0, mean: 0, std: 0, count: 0, counts };
+  const mean = sum / count;
+  let sq = 0;
+  const width = (max - min) / bins;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as number;
+    if (!Number.isFinite(v)) continue;
+    sq += (v - mean) ** 2;
+    // All values equal: everything lands in the first bin.
+    const bin = width > 0 ? Math.min(bins - 1, Math.floor((v - min) / width)) : 0;
+    counts[bin] = (counts[bin] as number) + 1;
+  }
+  return { min, max, mean, std: Math.sqrt(sq / count), count, counts };
+}
