@@ -28,9 +28,11 @@ test('layer insight: a small CNN’s histograms per epoch and a test example’s
   await page.getByRole('button', { name: 'Train' }).click();
   await expect(page.getByTestId('training-status')).toHaveText(/Finished/, { timeout: 150_000 });
 
-  const panel = page.getByLabel('Layer insight');
-  const layer = panel.getByLabel('Layer', { exact: true });
-  const options = await layer.locator('option').allTextContents();
+  const panel = page.getByRole('tabpanel', { name: 'Layer insight' });
+  const layer = panel.getByRole('combobox', { name: 'Layer', exact: true });
+  const optionTexts = () => layer.evaluate((el) => [...(el as HTMLSelectElement).options].map((o) => o.text));
+  await expect.poll(async () => (await optionTexts()).filter((o) => o.endsWith('(Conv2D)')).length).toBe(2);
+  const options = await optionTexts();
   expect(options.filter((o) => o.endsWith('(Conv2D)'))).toHaveLength(2);
   expect(options.some((o) => o.endsWith('(Dense)'))).toBe(true);
   const conv = options.find((o) => o.endsWith('(Conv2D)')) as string;
@@ -64,14 +66,14 @@ test('layer insight: a small CNN’s histograms per epoch and a test example’s
   await expect(kernel).toHaveAttribute('data-counts', last ?? '');
 
   // A test example through the network: its image, then each conv layer's feature maps.
-  const example = panel.getByLabel('Test example');
+  const example = panel.getByRole('spinbutton', { name: 'Test example' });
   await example.fill('7');
   await panel.getByRole('button', { name: 'Show activations' }).click();
   await expect(page.getByTestId('activations-example')).toHaveText(/Example 7 of 200 · class \d/, { timeout: 60_000 });
   await expect(panel.getByRole('img', { name: /^Test example 7, class \d$/ })).toBeVisible();
   const maps = panel.getByRole('list', { name: `Feature maps of ${convName}` }).getByRole('listitem');
   await expect(maps).toHaveCount(16);
-  await expect(panel.getByText('first 16 of 32 channels')).toBeVisible();
+  await expect(panel.getByText('first 16 of 32 channels').first()).toBeVisible();
   let lit = 0;
   for (let i = 0; i < 16; i++) {
     const p = await painted(maps.nth(i));

@@ -12,7 +12,7 @@ import { formatValue } from './UPlotChart';
 const cssVar = (el: Element, name: string, fallback: string) => getComputedStyle(el).getPropertyValue(name).trim() || fallback;
 
 /** Bars of a histogram on a canvas, with its range and moments written under it. */
-export function HistogramBars({ histogram, label }: { histogram: Histogram; label: string }) {
+export function HistogramBars({ histogram, label, log = false }: { histogram: Histogram; label: string; log?: boolean }) {
   const ref = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     const canvas = ref.current;
@@ -20,11 +20,13 @@ export function HistogramBars({ histogram, label }: { histogram: Histogram; labe
     if (!canvas || !ctx) return;
     const { width, height } = canvas;
     ctx.clearRect(0, 0, width, height);
-    const peak = Math.max(1, ...histogram.counts);
+    // Log heights for activations: after a ReLU most values are 0 and would flatten the rest.
+    const scale = (c: number) => (log ? Math.log1p(c) : c);
+    const peak = Math.max(1e-9, ...histogram.counts.map(scale));
     const bar = width / Math.max(1, histogram.counts.length);
     ctx.fillStyle = cssVar(canvas, '--chart-1', '#3b82f6');
     histogram.counts.forEach((c, i) => {
-      const h = c > 0 ? Math.max(1, (c / peak) * (height - 2)) : 0;
+      const h = c > 0 ? Math.max(1, (scale(c) / peak) * (height - 2)) : 0;
       ctx.fillRect(Math.floor(i * bar) + 1, height - h, Math.max(1, Math.ceil(bar) - 2), h);
     });
     ctx.fillStyle = cssVar(canvas, '--border-strong', '#999');
@@ -33,8 +35,11 @@ export function HistogramBars({ histogram, label }: { histogram: Histogram; labe
   const summary = `${histogram.count.toLocaleString('en-US')} values from ${formatValue(histogram.min)} to ${formatValue(histogram.max)}, mean ${formatValue(histogram.mean)}, std ${formatValue(histogram.std)}`;
   return (
     <figure className="insight__hist">
-      <figcaption>{label}</figcaption>
-      <canvas ref={ref} width={240} height={70} role="img" aria-label={`Histogram of ${label}: ${summary}`} data-counts={histogram.counts.join(',')} />
+      <figcaption title={label}>
+        {label}
+        {log ? <span className="muted"> (log)</span> : null}
+      </figcaption>
+      <canvas ref={ref} width={180} height={52} role="img" aria-label={`Histogram of ${label}: ${summary}`} data-counts={histogram.counts.join(',')} />
       <span className="muted small">{summary}</span>
     </figure>
   );
@@ -44,10 +49,12 @@ export function HistogramBars({ histogram, label }: { histogram: Histogram; labe
 function ActivationView({ layer, view }: { layer: string; view: LayerActivationView }) {
   if (view.kind === 'maps') {
     return (
-      <div className="insight__maps" role="list" aria-label={`Feature maps of ${layer}`}>
-        {view.maps.map((m, c) => (
-          <FeatureMap key={c} values={m} width={view.width} height={view.height} label={`${layer} feature map ${c + 1}`} />
-        ))}
+      <div className="insight__maps">
+        <div className="insight__maps" role="list" aria-label={`Feature maps of ${layer}`}>
+          {view.maps.map((m, c) => (
+            <FeatureMap key={c} values={m} width={view.width} height={view.height} label={`${layer} feature map ${c + 1}`} />
+          ))}
+        </div>
         {view.channels > view.maps.length ? <span className="muted small">first {view.maps.length} of {view.channels} channels</span> : null}
       </div>
     );
@@ -70,7 +77,7 @@ function FeatureMap({ values, width, height, label }: { values: readonly number[
     }
     ctx.putImageData(img, 0, 0);
   }, [values, width, height]);
-  const scale = Math.max(1, Math.floor(48 / Math.max(width, height)));
+  const scale = Math.max(1, Math.floor(40 / Math.max(width, height)));
   return (
     <canvas
       ref={ref}
@@ -193,55 +200,57 @@ export function InsightPanel() {
   if (runId === null) return <p className="muted small panel-empty">Train a model to see each layer’s weights and activations per epoch.</p>;
   return (
     <div className="insight" aria-label="Layer insight">
-      <div className="insight__controls">
-        {runSelect}
-        {lastLayers.length > 0 ? (
-          <>
-            <label className="field field--inline">
-              <span>Layer</span>
-              <select value={layer ?? ''} onChange={(e) => setLayerName(e.target.value)}>
-                {lastLayers.map((l) => (
-                  <option key={l.layer} value={l.layer}>
-                    {l.layer} ({l.className})
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label className="field field--inline">
-              <span>Epoch</span>
-              <input
-                type="range"
-                min={1}
-                max={epochs.length}
-                step={1}
-                value={epochIndex + 1}
-                onChange={(e) => setEpochPick(Number(e.target.value) - 1)}
-                aria-valuetext={`epoch ${epochIndex + 1} of ${epochs.length}`}
-              />
-              <output data-testid="insight-epoch">
-                {epochIndex + 1} / {epochs.length}
-              </output>
-            </label>
-          </>
+      <div className="insight__col">
+        <div className="insight__controls">
+          {runSelect}
+          {lastLayers.length > 0 ? (
+            <>
+              <label className="field field--inline">
+                <span>Layer</span>
+                <select value={layer ?? ''} onChange={(e) => setLayerName(e.target.value)}>
+                  {lastLayers.map((l) => (
+                    <option key={l.layer} value={l.layer}>
+                      {l.layer} ({l.className})
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <label className="field field--inline">
+                <span>Epoch</span>
+                <input
+                  type="range"
+                  min={1}
+                  max={epochs.length}
+                  step={1}
+                  value={epochIndex + 1}
+                  onChange={(e) => setEpochPick(Number(e.target.value) - 1)}
+                  aria-valuetext={`epoch ${epochIndex + 1} of ${epochs.length}`}
+                />
+                <output data-testid="insight-epoch">
+                  {epochIndex + 1} / {epochs.length}
+                </output>
+              </label>
+            </>
+          ) : null}
+        </div>
+        {loadError ? (
+          <p className="error-text" role="alert">
+            {loadError}
+          </p>
+        ) : null}
+        {epochs.length === 0 && !loadError ? (
+          <p className="muted small">{running ? 'Histograms appear after the first epoch.' : 'This run kept no layer insight (it ended before its first epoch, or predates it).'}</p>
+        ) : null}
+        {current ? (
+          <section className="insight__hists" aria-label={`Histograms of ${current.layer} in epoch ${epochIndex + 1}`}>
+            {current.weights.map((w) => (
+              <HistogramBars key={w.name} histogram={w.histogram} label={`${current.layer} ${w.name} [${w.shape.join('×')}]`} />
+            ))}
+            {current.weights.length === 0 ? <p className="muted small">{current.layer} has no weights.</p> : null}
+            {current.activation ? <HistogramBars histogram={current.activation.histogram} label={`${current.layer} activations`} log /> : null}
+          </section>
         ) : null}
       </div>
-      {loadError ? (
-        <p className="error-text" role="alert">
-          {loadError}
-        </p>
-      ) : null}
-      {epochs.length === 0 && !loadError ? (
-        <p className="muted small">{running ? 'Histograms appear after the first epoch.' : 'This run kept no layer insight (it ended before its first epoch, or predates it).'}</p>
-      ) : null}
-      {current ? (
-        <section className="insight__hists" aria-label={`Histograms of ${current.layer} in epoch ${epochIndex + 1}`}>
-          {current.weights.map((w) => (
-            <HistogramBars key={w.name} histogram={w.histogram} label={`${current.layer} ${w.name} [${w.shape.join('×')}]`} />
-          ))}
-          {current.weights.length === 0 ? <p className="muted small">{current.layer} has no weights.</p> : null}
-          {current.activation ? <HistogramBars histogram={current.activation.histogram} label={`${current.layer} activations`} /> : null}
-        </section>
-      ) : null}
       <ExampleActivations runId={runId} projectPath={projectPath} ready={!running && (runs.find((r) => r.runId === runId)?.hasModel ?? (isLiveRun && training.status === 'done'))} />
     </div>
   );
@@ -276,7 +285,7 @@ function ExampleActivations({ runId, projectPath, ready }: { runId: string; proj
   const sample = result?.sample;
   const layers = useMemo(() => result?.layers ?? [], [result]);
   return (
-    <section className="insight__example" aria-label="Activations of an example">
+    <section className="insight__col" aria-label="Activations of an example">
       <h3 className="insight__title">Activations of an example</h3>
       {!ready ? (
         <p className="muted small">When the run has finished, pick a test example to see what each layer makes of it.</p>
@@ -312,7 +321,7 @@ function ExampleActivations({ runId, projectPath, ready }: { runId: string; proj
             ) : sample?.kind === 'values' ? (
               <p className="small">{sample.names.map((n, i) => `${n} = ${formatValue(sample.values[i] ?? 0)}`).join(', ')}</p>
             ) : null}
-            <span className="muted small" data-testid="activations-example">
+            <span className="muted small" data-testid="activations-example" role="status">
               Example {result.sampleIndex} of {result.testSize}
               {result.label !== null ? ` · class ${result.label}` : ''}
             </span>
