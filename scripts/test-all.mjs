@@ -22,7 +22,11 @@ function run(label, cmd, args, env = {}) {
 
 function check(label, cmd, args) {
   const ok = run(label, cmd, args);
-  ok ? totals.passed++ : (totals.failed++, failures.push(label));
+  if (ok) totals.passed++;
+  else {
+    totals.failed++;
+    failures.push(label);
+  }
   return ok;
 }
 
