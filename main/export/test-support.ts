@@ -6,6 +6,7 @@ import type { ProjectDoc } from '../../shared/graph/document';
 import { parseProject } from '../../shared/graph/migrations';
 import { buildModelFromDoc } from '../trainer/build-model';
 import { saveModelToDir } from '../trainer/save-model';
+import { modelGraph } from '../../shared/graph/analyze-blocks';
 import { seededRandom } from './examples';
 
 /** Every example and gallery template project, by file name. */
@@ -48,7 +49,7 @@ export async function randomizedRun(doc: ProjectDoc, seed = 7, preprocessing: un
     }
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netwright-run-'));
     await saveModelToDir(model, dir);
-    fs.writeFileSync(path.join(dir, 'run.json'), JSON.stringify({ graph: doc.graph, settings: doc.training, preprocessing }));
+    fs.writeFileSync(path.join(dir, 'run.json'), JSON.stringify({ graph: modelGraph(doc), settings: doc.training, preprocessing }));
     return dir;
   } finally {
     model.dispose();
