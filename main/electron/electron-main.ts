@@ -43,7 +43,9 @@ function openProjectFile(file: string): void {
   pendingProject = file;
 }
 
-if (!app.requestSingleInstanceLock()) {
+// One instance: a second start (a double-clicked project) hands its file to the first and quits.
+const isFirstInstance = app.requestSingleInstanceLock();
+if (!isFirstInstance) {
   app.quit();
 } else {
   app.on('second-instance', (_event, argv, cwd) => {
@@ -94,6 +96,7 @@ async function createWindow(): Promise<void> {
 }
 
 app.whenReady().then(async () => {
+  if (!isFirstInstance) return;
   const root = rendererDir();
   protocol.handle(SCHEME, (request) => {
     const url = new URL(request.url);
