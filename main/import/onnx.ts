@@ -29,7 +29,17 @@ export interface OnnxImportResult {
 }
 
 type Dim = number | null;
-type Layout = { kind: 'plain' } | { kind: 'cf' } | { kind: 'pooled' } | { kind: 'flat'; hwc: readonly [number, number, number] };
+type Layout =
+  | { kind: 'plain' }
+  | { kind: 'cf' }
+  | { kind: 'pooled' }
+  | { kind: 'flat'; hwc: readonly [number, number, number] }
+  /** A sequence ONNX holds time-major [T, N, F], held batch-first [N, T, F]. */
+  | { kind: 'timeMajor' }
+  /** A recurrent op's Y [T, 1, N, u], held as the layer's sequences [N, T, u]. */
+  | { kind: 'rnnSeq' }
+  /** A recurrent op's Y_h [1, N, u], held as the layer's last output [N, u]. */
+  | { kind: 'rnnLast' };
 
 /** An ONNX tensor as the project computes it: the node producing it, its layout, and its ONNX shape. */
 interface Value {
@@ -45,8 +55,11 @@ const SUPPORTED = new Set([
   'Gemm', 'MatMul', 'Conv', 'MaxPool', 'AveragePool', 'GlobalAveragePool', 'GlobalMaxPool', 'ReduceMean', 'ReduceMax',
   'Flatten', 'Reshape', 'Transpose', 'BatchNormalization', 'Relu', 'Sigmoid', 'Tanh', 'Softmax', 'LeakyRelu', 'Elu',
   'Selu', 'HardSigmoid', 'Softplus', 'Softsign', 'Gelu', 'Clip', 'Add', 'Sum', 'Mean', 'Sub', 'Mul', 'Max', 'Min', 'Concat',
-  'Dropout', 'Identity', 'Constant',
+  'Dropout', 'Identity', 'Constant', 'Gather', 'LSTM', 'GRU', 'RNN', 'Squeeze',
 ]);
+
+/** ONNX recurrent activations → Netwright's. */
+const RNN_ACTIVATIONS: Readonly<Record<string, string>> = { Sigmoid: 'sigmoid', Tanh: 'tanh', Relu: 'relu', HardSigmoid: 'hardSigmoid' };
 
 const UNARY: Readonly<Record<string, string>> = {
   Relu: 'relu', Sigmoid: 'sigmoid', Tanh: 'tanh', Softplus: 'softplus', Softsign: 'softsign', Selu: 'selu', Gelu: 'gelu',
@@ -116,7 +129,7 @@ class Converter {
     if (outputs.length === 0) throw new ImportError('The ONNX model has no output.');
     for (const name of outputs) {
       const v = this.value(name, 'the model output');
-      const out = v.layout.kind === 'flat' || v.layout.kind === 'pooled' ? this.toPlain(v, name) : v;
+      const out = v.layout.kind === 'plain' || v.layout.kind === 'cf' ? v : this.toPlain(v, name);
       if (this.nodes.find((n) => n.id === out.node)?.type === 'Input') throw new ImportError(`The model output "${name}" is its input: there is no layer to import.`);
       if (out.layout.kind === 'cf') this.warnings.push(`Output "${name}" is an image; Netwright gives it channels last ([batch, height, width, channels]) where the ONNX model gives [batch, channels, height, width].`);
       if (this.edges.some((e) => e.source === out.node)) this.warnings.push(`Output "${name}" also feeds other layers; Netwright's outputs are the layers nothing else reads.`);
@@ -202,6 +215,10 @@ class Converter {
         if (c === null) throw new ImportError(`"${hint}": the channel count must be known.`);
         return { node: this.addNode(`${hint}/unsqueeze`, 'Reshape', { targetShape: [c, 1, 1] }, [v.node]), layout: PLAIN, shape: v.shape };
       }
+      case 'timeMajor':
+      case 'rnnSeq':
+      case 'rnnLast':
+        throw new ImportError(`"${hint}": this recurrent layer's output is used in a way Netwright cannot express (only its batch-first sequences or its last output).`);
       case 'flat': {
         const [h, w, c] = v.layout.hwc;
         const img = this.addNode(`${hint}/unflatten`, 'Reshape', { targetShape: [h, w, c] }, [v.node]);
@@ -363,6 +380,20 @@ class Converter {
         return this.merge(n, hint);
       case 'Concat':
         return this.concat(n, hint);
+      case 'Gather':
+        return this.gather(n, hint);
+      case 'LSTM':
+      case 'GRU':
+      case 'RNN':
+        return this.recurrent(n, hint);
+      case 'Squeeze': {
+        const x = this.value(inputs[0] ?? '', hint);
+        const axes = inputs[1] ? Array.from(this.constant(inputs[1], hint).values) : attrInts(n, 'axes', []);
+        if (x.layout.kind === 'rnnLast' && axes.join() === '0') return this.set(n, x.node, PLAIN, x.shape.slice(1));
+        if (x.layout.kind === 'rnnSeq' && axes.join() === '1') return this.set(n, x.node, { kind: 'timeMajor' }, [x.shape[0] ?? null, x.shape[2] ?? null, x.shape[3] ?? null]);
+        this.fail(n, 'only the squeeze of a one-directional LSTM/GRU/RNN output is supported.');
+        return;
+      }
       default:
         this.fail(n, 'is not supported.');
     }
@@ -386,6 +417,8 @@ class Converter {
         if (x.shape.length === 2) this.alias(n, x);
         else this.set(n, this.addNode(hint, 'Flatten', {}, [x.node]), PLAIN, flatShape);
         return;
+      default:
+        this.flatten(n, this.toPlain(x, hint), hint);
     }
   }
 
@@ -417,12 +450,99 @@ class Converter {
     const outShape = perm.map((p) => x.shape[p] ?? null);
     const key = perm.join(',');
     if (key === Array.from({ length: rank }, (_, i) => i).join(',')) return this.alias(n, x);
+    if (rank === 3 && key === '1,0,2' && (x.layout.kind === 'plain' || x.layout.kind === 'timeMajor')) return this.set(n, x.node, x.layout.kind === 'plain' ? { kind: 'timeMajor' } : PLAIN, outShape);
     // Only a change of layout: the project's tensor stays as it is.
     if (rank === 4 && x.layout.kind === 'plain' && key === '0,3,1,2') return this.set(n, x.node, CF, outShape);
     if (rank === 4 && x.layout.kind === 'cf' && key === '0,2,3,1') return this.set(n, x.node, PLAIN, outShape);
     if (perm[0] !== 0) this.fail(n, `perm ${JSON.stringify(perm)} moves the batch axis.`);
     const plain = this.toPlain(x, hint);
     this.set(n, this.addNode(hint, 'Permute', { dims: perm.slice(1) }, [plain.node]), PLAIN, outShape);
+  }
+
+  /** Gather of rows of a weight matrix by token ids: an Embedding. */
+  private gather(n: onnx.INodeProto, hint: string): void {
+    const inputs = n.input ?? [];
+    const table = inputs[0] ? this.constants.get(inputs[0]) : undefined;
+    if (!table || table.dims.length !== 2 || attrInt(n, 'axis', 0) !== 0 || this.constants.has(inputs[1] ?? '')) {
+      this.fail(n, 'only looking up rows of a weight matrix by token ids (an embedding) is supported.');
+    }
+    const ids = this.value(inputs[1] ?? '', hint);
+    if (ids.layout.kind !== 'plain') this.fail(n, 'the token ids must be a plain [batch, length] tensor.');
+    const [v, d] = table.dims as [number, number];
+    const id = this.addNode(hint, 'Embedding', { inputDim: v, outputDim: d }, [ids.node], [{ name: 'embeddings', shape: [v, d], data: Float32Array.from(table.values) }]);
+    this.set(n, id, PLAIN, [...ids.shape, d]);
+  }
+
+  /** A one-directional LSTM, GRU or RNN over a batch-first sequence (transposed to time-major before it). */
+  private recurrent(n: onnx.INodeProto, hint: string): void {
+    const op = n.opType as 'LSTM' | 'GRU' | 'RNN';
+    const inputs = n.input ?? [];
+    const outputs = n.output ?? [];
+    const x = this.value(inputs[0] ?? '', hint);
+    if (x.layout.kind !== 'timeMajor') this.fail(n, 'its input must be a batch-first sequence transposed to time-major (layout 0).');
+    if (attrString(n, 'direction', 'forward') !== 'forward') this.fail(n, `direction "${attrString(n, 'direction', 'forward')}" is not supported; only forward.`);
+    if (attrInt(n, 'layout', 0) !== 0 || attrInt(n, 'input_forget', 0) !== 0 || attrFloat(n, 'clip', 0) !== 0) this.fail(n, 'layout 1, input_forget and clip are not supported.');
+    for (const i of [4, 5, 6, 7]) if (inputs[i]) this.fail(n, 'sequence lengths, initial states and peepholes are not supported.');
+    const gates = op === 'LSTM' ? 4 : op === 'GRU' ? 3 : 1;
+    const u = attrInt(n, 'hidden_size', 0);
+    const W = this.constant(inputs[1], hint);
+    const R = this.constant(inputs[2], hint);
+    const f = W.dims[2] as number;
+    if (W.dims[0] !== 1 || W.dims[1] !== gates * u || R.dims[2] !== u) this.fail(n, `its weights [${W.dims.join(', ')}] and [${R.dims.join(', ')}] do not fit hidden_size ${u}.`);
+    const acts = (n.attribute ?? []).find((a) => a.name === 'activations')?.strings?.map((s) => new TextDecoder().decode(s)) ?? [];
+    const defaults = op === 'LSTM' ? ['Sigmoid', 'Tanh', 'Tanh'] : op === 'GRU' ? ['Sigmoid', 'Tanh'] : ['Tanh'];
+    const [first, second, third] = acts.length > 0 ? acts : defaults;
+    if (op === 'LSTM' && second !== third) this.fail(n, `the cell and output activations differ (${second}, ${third}); Netwright's LSTM uses one activation for both.`);
+    const act = RNN_ACTIVATIONS[(op === 'RNN' ? first : second) as string];
+    const recAct = op === 'RNN' ? undefined : RNN_ACTIVATIONS[first as string];
+    if (!act || (op !== 'RNN' && !recAct)) this.fail(n, `activations ${JSON.stringify(acts)} are not supported.`);
+    // Keras's gate order (LSTM i, f, c, o; GRU z, r, h) from ONNX's (LSTM i, o, f, c; GRU z, r, h).
+    const order = op === 'LSTM' ? [0, 2, 3, 1] : Array.from({ length: gates }, (_, i) => i);
+    const kerasMatrix = (m: Constant, cols: number) => {
+      const out = new Float32Array(cols * gates * u);
+      order.forEach((src, dst) => {
+        for (let r = 0; r < u; r++) for (let c = 0; c < cols; c++) out[c * gates * u + dst * u + r] = m.values[(src * u + r) * cols + c] as number;
+      });
+      return out;
+    };
+    const weights: ImportedWeight[] = [
+      { name: 'kernel', shape: [f, gates * u], data: kerasMatrix(W, f) },
+      { name: 'recurrent_kernel', shape: [u, gates * u], data: kerasMatrix(R, u) },
+    ];
+    const resetAfter = op === 'GRU' && attrInt(n, 'linear_before_reset', 0) === 1;
+    const B = inputs[3] ? this.constant(inputs[3], hint) : null;
+    if (B) {
+      const wb = (k: number, g: number) => B.values[g * u + k] as number;
+      const rb = (k: number, g: number) => B.values[gates * u + g * u + k] as number;
+      const reordered = (pick: (k: number, g: number) => number) => {
+        const out = new Float32Array(gates * u);
+        order.forEach((src, dst) => {
+          for (let k = 0; k < u; k++) out[dst * u + k] = pick(k, src);
+        });
+        return out;
+      };
+      if (resetAfter) {
+        const both = new Float32Array(2 * gates * u);
+        both.set(reordered(wb), 0);
+        both.set(reordered(rb), gates * u);
+        weights.push({ name: 'bias', shape: [2, gates * u], data: both });
+      } else {
+        weights.push({ name: 'bias', shape: [gates * u], data: reordered((k, g) => wb(k, g) + rb(k, g)) });
+      }
+    }
+    const readers = (name: string | undefined) => (name ? (this.consumers.get(name)?.length ?? 0) + ((this.graph.output ?? []).some((o) => o.name === name) ? 1 : 0) : 0);
+    const [yName, yhName, ycName] = outputs;
+    if (readers(ycName) > 0) this.fail(n, 'its cell state output (Y_c) is used; Netwright\'s LSTM gives its output only.');
+    const seq = readers(yName) > 0;
+    if (seq && readers(yhName) > 0) this.fail(n, 'both its sequence (Y) and its last state (Y_h) are used; Netwright\'s layer gives one of them.');
+    const type = op === 'RNN' ? 'SimpleRNN' : op;
+    const params: Record<string, ParamValue> = { units: u, activation: act, returnSequences: seq, useBias: B !== null };
+    if (recAct) params['recurrentActivation'] = recAct;
+    if (op === 'GRU') params['resetAfter'] = resetAfter;
+    const id = this.addNode(hint, type, params, [x.node], weights);
+    const [t, batch] = x.shape;
+    if (seq && yName) this.values.set(yName, { node: id, layout: { kind: 'rnnSeq' }, shape: [t ?? null, 1, batch ?? null, u] });
+    if (!seq && yhName) this.values.set(yhName, { node: id, layout: { kind: 'rnnLast' }, shape: [1, batch ?? null, u] });
   }
 
   /** A Dense from a weight [K, M] (ONNX's row order) and an optional bias, for a value of any layout. */
@@ -435,7 +555,7 @@ class Converter {
       input = { ...x, layout: PLAIN };
     } else if (x.layout.kind === 'pooled') {
       input = { ...x, layout: PLAIN };
-    } else if (x.layout.kind === 'cf') {
+    } else {
       input = this.toPlain(x, hint);
     }
     const last = input.shape[input.shape.length - 1];
@@ -580,11 +700,27 @@ class Converter {
     this.set(n, this.addNode(hint, type, params, xs.map((x) => x.node)), first.layout, first.shape);
   }
 
+  /** A Concat of constants (a bias built from parts) is a constant. */
+  private foldConcat(n: onnx.INodeProto, names: readonly string[]): void {
+    const parts = names.map((i) => this.constants.get(i) as Constant);
+    const first = parts[0] as Constant;
+    const rank = first.dims.length;
+    const raw = attrInt(n, 'axis', 0);
+    const axis = raw < 0 ? raw + rank : raw;
+    const outer = first.dims.slice(0, axis).reduce((a, b) => a * b, 1);
+    const chunk = (c: Constant) => c.dims.slice(axis).reduce((a, b) => a * b, 1);
+    const values: number[] = [];
+    for (let o = 0; o < outer; o++) for (const c of parts) for (let k = 0; k < chunk(c); k++) values.push(c.values[o * chunk(c) + k] as number);
+    const dims = first.dims.map((d, i) => (i === axis ? parts.reduce((a, c) => a + (c.dims[i] as number), 0) : d));
+    this.constants.set(n.output?.[0] ?? '', { dims, values: first.values instanceof Float32Array ? Float32Array.from(values) : values });
+  }
+
   private concat(n: onnx.INodeProto, hint: string): void {
     const names = (n.input ?? []).filter(Boolean);
+    if (names.length > 0 && names.every((i) => this.constants.has(i))) return this.foldConcat(n, names);
     if (names.length < 2) return this.alias(n, this.value(names[0] ?? '', hint));
     let xs = names.map((i) => this.value(i, hint));
-    if (xs.some((x) => x.layout.kind === 'flat')) xs = xs.map((x) => this.toPlain(x, hint));
+    if (xs.some((x) => !['plain', 'cf', 'pooled'].includes(x.layout.kind))) xs = xs.map((x) => this.toPlain(x, hint));
     xs = this.sameLayout(xs, hint);
     const first = xs[0] as Value;
     const rank = first.shape.length;
