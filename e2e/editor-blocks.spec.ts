@@ -54,6 +54,7 @@ test('group layers into a block with Ctrl+G, reuse it from the Blocks palette, u
   const first = blocks.first();
   await expect(first).toContainText('Hidden');
   await expect(first.getByTestId('node-shape')).toHaveText('[?, 128]');
+  await expect(first.getByTestId('block-in-shapes')).toHaveText('in [?, 784]');
   await expect(first.getByTestId('block-params')).toHaveText('100,480 params');
   await expect(card(page, 'hidden')).toHaveCount(0);
   await expect(page.getByTestId('total-params')).toHaveText(/101,770/);
@@ -108,6 +109,7 @@ test('drag the built-in ResidualBlock into a CNN, train an epoch on a slice, sav
   await connect(page, card(page, 'conv1'), res, 'in1');
   await rewire(page, res, card(page, 'pool1'));
   await expect(res.getByTestId('node-shape')).toHaveText('[?, 26, 26, 32]');
+  await expect(res.getByTestId('block-in-shapes')).toHaveText('in [?, 26, 26, 32]');
   // Two 3x3 convolutions of 32 -> 32 with biases and two batch norms.
   await expect(res.getByTestId('block-params')).toHaveText('18,752 params');
   await expect.poll(() => params(page)).toBe(base + 18_752);

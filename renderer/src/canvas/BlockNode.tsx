@@ -11,6 +11,8 @@ interface Props {
   readonly id: string;
   readonly node: GraphNode;
   readonly block: BlockDefinition | undefined;
+  /** The shapes at its inputs, as text. */
+  readonly inShapes: string;
   readonly analysis: NodeAnalysis | undefined;
   readonly selected: boolean;
   readonly handleTop: number;
@@ -22,7 +24,7 @@ interface Props {
  * parameters of everything inside. "Show inside" lists the inner layers
  * (read-only); "Ungroup" puts them back on the canvas (Ctrl+Shift+G).
  */
-export function BlockCard({ id, node, block, analysis, selected, handleTop, portGap }: Props) {
+export function BlockCard({ id, node, block, inShapes, analysis, selected, handleTop, portGap }: Props) {
   const store = useEditorStore();
   const [open, setOpen] = useState(false);
   const issues = analysis?.issues ?? [];
@@ -54,7 +56,10 @@ export function BlockCard({ id, node, block, analysis, selected, handleTop, port
         </span>
       </div>
       <div className="layer-node__body">
-        <span className="layer-node__shape" data-testid="node-shape">
+        <span className="layer-node__summary" data-testid="block-in-shapes" title="Shapes at the block's inputs">
+          in {inShapes}
+        </span>
+        <span className="layer-node__shape" data-testid="node-shape" title="Output shape">
           {shapeText(analysis?.outputShape)}
         </span>
         <span className="layer-node__summary">

@@ -15,6 +15,8 @@ import {
   type OnNodeDrag,
 } from '@xyflow/react';
 import type { NodeAnalysis } from '../../../shared/graph/analyze';
+import type { GraphEdge, GraphNode } from '../../../shared/graph/document';
+import type { Shape } from '../../../shared/layers/types';
 import { useEditor, useEditorStore } from '../state/context';
 import { useAnalysis } from '../state/analysis';
 import { useCanvasUi } from '../state/canvas-ui';
@@ -55,6 +57,16 @@ function sameAnalysis(a: NodeAnalysis | undefined, b: NodeAnalysis | undefined):
     a.issues.length === b.issues.length &&
     a.issues.every((i, k) => i.message === b.issues[k]?.message && i.severity === b.issues[k]?.severity)
   );
+}
+
+/** The shapes arriving at a Block node's inputs, in port order, as text (`?` where unconnected or unknown). */
+function blockInShapes(node: GraphNode, edges: readonly GraphEdge[], shapes: ReadonlyMap<string, Shape | null>): string {
+  return nodeInputPorts(node)
+    .map((port) => {
+      const edge = edges.find((e) => e.target === node.id && e.targetPort === port.name);
+      return edge ? shapeText(shapes.get(edge.id)) : '?';
+    })
+    .join(' · ');
 }
 
 /** The React Flow pane: a view of the document; every edit goes through the store. */
@@ -101,17 +113,18 @@ export function Canvas() {
     const list = docNodes.map((n) => {
       const a = analysis.nodes.get(n.id);
       const block = n.type === BLOCK_NODE_TYPE ? blocks.get(n.params['block'] as string) : undefined;
+      const inShapes = n.type === BLOCK_NODE_TYPE ? blockInShapes(n, docEdges, analysis.edgeShapes) : undefined;
       const sel = selected.has(n.id);
       const m = measured[n.id];
       const old = prev.get(n.id);
       const flow =
-        old && old.data.node === n && old.data.block === block && old.selected === sel && old.measured === m && sameAnalysis(old.data.analysis, a)
+        old && old.data.node === n && old.data.block === block && old.data.inShapes === inShapes && old.selected === sel && old.measured === m && sameAnalysis(old.data.analysis, a)
           ? old
           : {
               id: n.id,
               type: 'layer' as const,
               position: n.position,
-              data: { node: n, analysis: a, block },
+              data: { node: n, analysis: a, block, inShapes },
               selected: sel,
               measured: m,
               ariaLabel: `${n.name ?? n.type} layer`,
@@ -121,7 +134,7 @@ export function Canvas() {
     });
     nodeCache.current = next;
     return list;
-  }, [docNodes, docBlocks, analysis, selection.nodes, measured]);
+  }, [docNodes, docEdges, docBlocks, analysis, selection.nodes, measured]);
 
   // Notes go first so layers (and their handles) stay on top where they overlap.
   const nodes = useMemo<CanvasFlowNode[]>(() => {

@@ -8,7 +8,13 @@ import { formatCount, paramText, shapeText } from './format';
 import { BLOCK_NODE_TYPE, type BlockDefinition } from '../../../shared/graph/block-schema';
 import { BlockCard } from './BlockNode';
 
-export type LayerNodeData = { node: GraphNode; analysis: NodeAnalysis | undefined; block?: BlockDefinition | undefined };
+export type LayerNodeData = {
+  node: GraphNode;
+  analysis: NodeAnalysis | undefined;
+  /** Block nodes: their definition, and the shapes arriving at their inputs (`[?, 784] · ?`). */
+  block?: BlockDefinition | undefined;
+  inShapes?: string;
+};
 export type LayerFlowNode = Node<LayerNodeData, 'layer'>;
 
 /** Handles sit level with the title row so they do not move when the card grows. */
@@ -18,7 +24,7 @@ export const PORT_GAP = 18;
 function LayerNodeView({ id, data, selected }: NodeProps<LayerFlowNode>) {
   const { node, analysis } = data;
   if (node.type === BLOCK_NODE_TYPE) {
-    return <BlockCard id={id} node={node} block={data.block} analysis={analysis} selected={selected} handleTop={HANDLE_TOP} portGap={PORT_GAP} />;
+    return <BlockCard id={id} node={node} block={data.block} inShapes={data.inShapes ?? ''} analysis={analysis} selected={selected} handleTop={HANDLE_TOP} portGap={PORT_GAP} />;
   }
   const spec = getLayerSpec(node.type);
   const issues = analysis?.issues ?? [];
