@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { FastGRU, FastLSTM } from '../custom-layers/fast-rnn-layers';
 import { MultiHeadAttention, NetwrightGRU, PositionalEmbedding, Subtract, TransformerEncoder } from '../custom-layers';
-import { withStockKernels } from './index';
+import { registerNetwrightKernels, withStockKernels } from './index';
 
 /**
  * One tiny model per trainable layer type, and a gradient comparison between two backends.
@@ -198,6 +198,10 @@ export interface CaseComparison {
  */
 export function compareCase(c: LayerCase, backend: string, steps: number, tolerance: number): CaseComparison {
   tf.setBackend('cpu');
+  // The reference keeps our replacements for stock cpu kernels that are wrong (STOCK_WRONG:
+  // ResizeNearestNeighborGrad with halfPixelCenters): without them installed on cpu, a process
+  // that trains on wasm compared UpSampling2D against a wrong reference and refused it.
+  registerNetwrightKernels('cpu');
   const ref = withStockKernels('cpu', () => {
     const model = buildCaseModel(c);
     try {

@@ -15,7 +15,7 @@ import { netwrightKernelNames } from './index';
 
 export const SELF_CHECK_TOLERANCE = 1e-4;
 /** Bump when a kernel or a case changes, so cached results are redone. */
-export const SELF_CHECK_VERSION = 2;
+export const SELF_CHECK_VERSION = 3;
 
 export interface SelfCheckReport {
   readonly version: number;
