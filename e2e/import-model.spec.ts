@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test, expect } from './fixtures';
@@ -54,4 +54,28 @@ test('import a trained TF.js model: layers on the canvas, its weights as a run, 
   const tuned = history.locator('tbody tr', { hasText: 'fine-tuned' });
   await expect(tuned).toHaveCount(1);
   await expect.poll(() => accuracy(tuned)).toBeGreaterThan(80);
+});
+
+test('import an ONNX model with Ctrl+Shift+O: channels-first CNN layers on the canvas and its weights run', async ({ page, server }) => {
+  const source = path.join(server.scratch, 'source-cnn.nwproj');
+  copyFileSync(path.join(root, 'resources', 'templates', 'mnist-cnn.nwproj'), source);
+  const exported = path.join(server.scratch, 'cnn-onnx');
+  execFileSync(process.execPath, [path.join(root, 'bin', 'netwright.cjs'), 'export', source, '--format', 'onnx', '--out', exported, '--no-check'], {
+    env: { ...process.env, NETWRIGHT_HOME: server.home },
+  });
+  const onnxFile = readdirSync(exported).find((f) => f.endsWith('.onnx'));
+  if (!onnxFile) throw new Error('no .onnx exported');
+
+  await page.goto(server.url);
+  await page.locator('.react-flow__pane').click();
+  await page.keyboard.press('Control+Shift+O');
+  await choosePath(page, path.join(exported, onnxFile));
+  await expect(page.getByTestId('node-Conv2D')).toHaveCount(2);
+  await expect(page.getByTestId('node-MaxPooling2D')).toHaveCount(2);
+  await expect(page.getByTestId('node-Dense')).toHaveCount(1);
+  await page.getByRole('tab', { name: 'Runs' }).click();
+  const history = page.getByRole('table', { name: 'Run history' });
+  await expect(history.locator('tbody tr')).toHaveCount(1);
+  await expect(history.locator('tbody tr').first()).toContainText('imported');
+  await expect(history.getByRole('button', { name: /^Fine-tune from / })).toBeEnabled();
 });

@@ -36,7 +36,13 @@ export function defaultProjectPath(modelFile: string): string {
   }
 }
 
-const isOnnx = (file: string, head: Buffer) => /\.onnx$/i.test(file) || (head.length > 0 && head[0] !== 0x7b && head[0] !== 0x20 && head[0] !== 0x0a);
+/** By the extension; otherwise JSON is text starting with `{` (after a BOM or spaces), anything else is taken for ONNX. */
+function isOnnx(file: string, bytes: Buffer): boolean {
+  if (/\.onnx$/i.test(file)) return true;
+  if (/\.json$/i.test(file)) return false;
+  const head = bytes.subarray(0, 64).toString('utf8').replace(/^\uFEFF/, '').trimStart();
+  return !head.startsWith('{');
+}
 
 /**
  * Imports a TF.js/Keras model.json (weights from its shards where they are beside it) or an ONNX
@@ -63,7 +69,7 @@ export async function importModelFile(file: string, options: { outPath?: string 
   let doc: ProjectDoc;
   let weights: WeightsByNode | null = null;
   let format: 'tfjs' | 'onnx';
-  if (isOnnx(source, bytes.subarray(0, 1))) {
+  if (isOnnx(source, bytes)) {
     format = 'onnx';
     const result = importOnnx(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { name });
     doc = result.doc;
