@@ -147,16 +147,11 @@ if (!args.has('--no-run')) {
   const doctor = nw('doctor', '--json');
   const report = doctor.code === 0 ? json(doctor).at(-1) : null;
   check(report?.backend === 'wasm' || report?.backend === 'tensorflow', `packed doctor: backend ${report?.backend ?? doctor.stderr.trim().split('\n').at(-1)}`);
-  // The kernel self-check must run from the package and agree with the same build run from the checkout
-  // (a kernel that fails here fails there too: that is the self-check's business, not the package's).
-  const home2 = path.join(work, 'home-checkout');
-  mkdirSync(home2);
-  const reference = run(process.execPath, [path.join(root, 'dist/main/cli.cjs'), 'doctor', '--json'], { cwd: root, env: { ...env, NETWRIGHT_HOME: home2, HOME: home2 } });
-  const expected = reference.code === 0 ? json(reference).at(-1)?.selfCheck : null;
+  // The kernel self-check runs from the package, and every layer type trains correctly there.
   const sc = report?.selfCheck;
   check(
-    sc && typeof sc.cases === 'number' && sc.cases > 0 && expected && sc.cases === expected.cases && JSON.stringify(sc.failing) === JSON.stringify(expected.failing),
-    `packed doctor: kernel self-check ran ${sc?.cases ?? 0} cases, failing ${JSON.stringify(sc?.failing ?? null)}; from the checkout: ${expected?.cases ?? '?'} cases, failing ${JSON.stringify(expected?.failing ?? null)}`,
+    sc && typeof sc.cases === 'number' && sc.cases > 0 && Array.isArray(sc.failing) && sc.failing.length === 0,
+    `packed doctor: kernel self-check ran ${sc?.cases ?? 0} cases, failing ${JSON.stringify(sc?.failing ?? null)}`,
   );
 
   const projects = path.join(work, 'projects');
