@@ -6,6 +6,7 @@ import { PositionalEmbedding, type PositionalEmbeddingConfig } from './positiona
 import { TransformerEncoder, type TransformerEncoderConfig } from './transformer-encoder';
 import { Subtract } from './subtract';
 import { SpatialDropout2D } from './spatial-dropout';
+import { normalizationFactory } from './normalization-fix';
 
 export { MultiHeadAttention, NetwrightGRU, PositionalEmbedding, TransformerEncoder, Subtract, SpatialDropout2D };
 
@@ -46,9 +47,13 @@ export const customFactories: Readonly<Record<string, Factory>> = {
 /**
  * The custom factory for a spec's tfjs call, or undefined when `tf.layers`
  * has it. Factory `gru` with `resetAfter: true` (which stock tfjs refuses) is
- * built as NetwrightGRU; `gru` with `resetAfter: false` stays stock.
+ * built as NetwrightGRU; `gru` with `resetAfter: false` stays stock. Batch and layer
+ * normalization without center or scale get the fix of normalization-fix.ts.
  */
 export function customFactoryFor(factory: string, config: Readonly<Record<string, unknown>>): Factory | undefined {
   if (factory === 'gru' && config['resetAfter'] === true) return customFactories['netwrightGru'];
+  // Stock BatchNormalization/LayerNormalization, made trainable without center or scale.
+  const normalization = normalizationFactory(factory, config);
+  if (normalization) return normalization;
   return Object.hasOwn(customFactories, factory) ? customFactories[factory] : undefined;
 }
