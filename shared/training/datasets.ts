@@ -170,14 +170,21 @@ export function splitSizes(total: number, testSplit: number): { train: number; t
 export function datasetForSettings(settings: Pick<TrainingSettings, 'dataset' | 'data' | 'loss'>): DatasetInfo | undefined {
   const base = getDataset(settings.dataset);
   if (!base) return undefined;
-  const data: DataOptions = settings.data;
-  let out: DatasetInfo = base;
-  if (base.kind === 'text' && base.source === 'builtin') out = { ...base, sampleShape: [data.sequenceLength] };
+  return withLoss(configuredDataset(base, settings.data), settings.loss);
+}
+
+/**
+ * A data set (as listed or inspected) with the shapes and sizes its options give it: a
+ * built-in text set's samples are `sequenceLength` tokens, a synthetic set's sizes follow
+ * its sample count. What the editor checks a graph against, and what the trainer loads.
+ */
+export function configuredDataset(base: DatasetInfo, data: DataOptions): DatasetInfo {
+  if (base.kind === 'text' && base.source === 'builtin') return { ...base, sampleShape: [data.sequenceLength] };
   if (base.kind === 'synthetic') {
     const sizes = splitSizes(data.samples, data.testSplit);
-    out = { ...base, trainSize: sizes.train, testSize: sizes.test };
+    return { ...base, trainSize: sizes.train, testSize: sizes.test };
   }
-  return withLoss(out, settings.loss);
+  return base;
 }
 
 /** Binary cross-entropy on two classes takes one sigmoid output. */

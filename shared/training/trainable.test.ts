@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkTrainable } from './trainable';
-import { DATASETS, datasetForSettings, getDataset } from './datasets';
+import { configuredDataset, DATASETS, datasetForSettings, getDataset } from './datasets';
 import { DEFAULT_TRAINING } from '../graph/document';
 import { analyzeGraph } from '../graph/analyze';
 import type { Graph, GraphNode } from '../graph/document';
@@ -172,5 +172,46 @@ describe('checkTrainable with the training settings', () => {
     expect(issues[0]!.fix).toMatch(/dilation rate to 1/);
     const undilated = { ...g, nodes: g.nodes.map((n) => (n.id === 'c' ? { ...n, params: { ...n.params, dilationRate: [1, 1] } } : n)) };
     expect(check(undilated)).toEqual([]);
+  });
+});
+
+describe('configuredDataset: the editor checks a graph against the data as the settings shape it', () => {
+  /** Input(length, int32) -> Embedding -> GlobalAveragePooling1D -> Dense(2, softmax). */
+  const textModel = (length: number): Graph => ({
+    nodes: [
+      { id: 'in', type: 'Input', position: at, params: { shape: [length], dtype: 'int32' } },
+      { id: 'emb', type: 'Embedding', position: at, params: { inputDim: 200, outputDim: 4 } },
+      { id: 'pool', type: 'GlobalAveragePooling1D', position: at, params: {} },
+      { id: 'out', type: 'Dense', position: at, params: { units: 2, activation: 'softmax' } },
+    ],
+    edges: [
+      { id: 'e1', source: 'in', target: 'emb', targetPort: 'in' },
+      { id: 'e2', source: 'emb', target: 'pool', targetPort: 'in' },
+      { id: 'e3', source: 'pool', target: 'out', targetPort: 'in' },
+    ],
+  });
+  const imdb = getDataset('imdb')!;
+  const data = { ...DEFAULT_TRAINING.data, vocabSize: 200, sequenceLength: 16 };
+  const fit = (g: Graph, d: typeof imdb) => checkTrainable(g, analyzeGraph(g), d).map((i) => i.code);
+
+  it('IMDB with a sequence length of 16 takes an Input of 16 tokens, not the listed 200', () => {
+    const configured = configuredDataset(imdb, data);
+    expect(configured.sampleShape).toEqual([16]);
+    expect(fit(textModel(16), configured)).toEqual([]);
+    expect(fit(textModel(200), configured)).toEqual(['DATA_MISMATCH']);
+    // The unconfigured listing is what the editor used to check against, refusing a trainable graph.
+    expect(fit(textModel(16), imdb)).toEqual(['DATA_MISMATCH']);
+  });
+
+  it('agrees with what the trainer loads (datasetForSettings), and leaves fixed-shape sets alone', () => {
+    for (const id of ['imdb', 'spirals', 'mnist', 'iris'] as const) {
+      const settings = { ...DEFAULT_TRAINING, dataset: id, data: { ...data, samples: 500 } };
+      const listed = getDataset(id)!;
+      const configured = configuredDataset(listed, settings.data);
+      const loaded = datasetForSettings(settings)!;
+      expect(configured.sampleShape, id).toEqual(loaded.sampleShape);
+      expect([configured.trainSize, configured.testSize], id).toEqual([loaded.trainSize, loaded.testSize]);
+    }
+    expect(configuredDataset(mnist, data)).toBe(mnist);
   });
 });

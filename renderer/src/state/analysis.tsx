@@ -6,7 +6,7 @@ import type { Graph, TrainingSettings } from '../../../shared/graph/document';
 import type { GraphIssue } from '../../../shared/graph/issues';
 import { checkTrainable } from '../../../shared/training/trainable';
 import type { DatasetInfo } from '../../../shared/api/contract';
-import { getDataset } from '../../../shared/training/datasets';
+import { configuredDataset, getDataset } from '../../../shared/training/datasets';
 import { useEditor } from './context';
 import { useUi } from './ui';
 
@@ -53,7 +53,9 @@ export function AnalysisProvider({ children }: { children: ReactNode }) {
   const full = useMemo(() => analyzeWithBlocks(deferred, deferredBlocks), [deferred, deferredBlocks]);
   const value = useMemo<Analysis>(() => {
     const analysis = full.outer;
-    const dataset = datasets.find((d) => d.id === datasetId) ?? getDataset(datasetId);
+    // The listed data set as the settings shape it (IMDB's sequence length, synthetic sizes), as the trainer will load it.
+    const listed = datasets.find((d) => d.id === datasetId) ?? getDataset(datasetId);
+    const dataset = listed ? configuredDataset(listed, training.data) : undefined;
     // The data-set check reads the layers that train (blocks inlined); its issues are shown on the canvas's nodes.
     const trainIssues = analysis.valid && dataset ? foldIssues(deferred, full.expansion, checkFit(full.model, full.expanded, dataset, training)) : [];
     const blockers = [...analysis.issues, ...trainIssues].filter((i) => i.severity === 'error');
