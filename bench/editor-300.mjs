@@ -151,8 +151,10 @@ async function main() {
     await page.keyboard.press('f');
     await page.waitForTimeout(500);
 
-    // Drag one layer in a circle for 120 mouse moves.
-    const card = page.locator('.react-flow__node[data-id="d5a"] .layer-node__head');
+    // Drag one layer in a circle for 120 mouse moves: one in the middle of the graph, clear of
+    // the toolbar and minimap that sit over the canvas's top corners.
+    const target = `d${Math.max(1, Math.floor((NODES - 2) / 6))}a`;
+    const card = page.locator(`.react-flow__node[data-id="${target}"] .layer-node__head`);
     await card.scrollIntoViewIfNeeded().catch(() => undefined);
     const box = await card.boundingBox();
     if (!box) throw new Error('no card to drag');
@@ -186,7 +188,7 @@ async function main() {
     // Edit -> updated counts: type a new unit count; time from the key to the header's new total.
     await page.keyboard.press('f');
     await page.waitForTimeout(300);
-    await page.locator('.react-flow__node[data-id="d5a"]').click();
+    await page.locator(`.react-flow__node[data-id="${target}"] .layer-node__head`).click();
     const units = page.getByLabel('Units', { exact: true });
     await units.click();
     const edits = [];
