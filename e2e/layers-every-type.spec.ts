@@ -419,6 +419,8 @@ test.use({ viewport: { width: 1920, height: 1200 } });
 
 for (const family of FAMILIES) {
   test(`drag, configure, train, save and reopen: ${family.title}`, async ({ page, server }) => {
+    // About a minute on a quiet 2-core machine; several under the load of parallel builds.
+    test.setTimeout(420_000);
     const expected = analyzeGraph(plannedGraph(family));
     expect(expected.valid).toBe(true);
     expect(expected.totalParams).toBeGreaterThan(0);
