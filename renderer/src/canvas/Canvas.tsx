@@ -36,6 +36,12 @@ import { GroupDialog } from './GroupDialog';
 import { useCanvasKeys } from './useCanvasKeys';
 
 const nodeTypes = { layer: LayerNode, note: NoteNode };
+// Object props of <ReactFlow> are constants: a new object on every render (a drag frame re-renders
+// the canvas) is copied into React Flow's store, and every edge subscribes to defaultEdgeOptions,
+// so a literal here re-rendered all connections on every mouse move.
+const DEFAULT_EDGE_OPTIONS = { interactionWidth: 16 } as const;
+const FIT_VIEW_OPTIONS = { maxZoom: 1 } as const;
+const PRO_OPTIONS = { hideAttribution: true } as const;
 type CanvasFlowNode = LayerFlowNode | NoteFlowNode;
 const NO_NOTES: readonly never[] = [];
 const NO_BLOCKS: readonly never[] = [];
@@ -398,9 +404,9 @@ export function Canvas() {
         connectionRadius={30}
         minZoom={0.1}
         maxZoom={2}
-        fitViewOptions={{ maxZoom: 1 }}
-        proOptions={{ hideAttribution: true }}
-        defaultEdgeOptions={{ interactionWidth: 16 }}
+        fitViewOptions={FIT_VIEW_OPTIONS}
+        proOptions={PRO_OPTIONS}
+        defaultEdgeOptions={DEFAULT_EDGE_OPTIONS}
         onlyRenderVisibleElements
       >
         <Background variant={BackgroundVariant.Dots} gap={16} size={1} />
