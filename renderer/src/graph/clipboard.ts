@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { GraphEdgeSchema, GraphNodeSchema, type GraphEdge, type GraphNode, type ProjectDoc } from '../../../shared/graph/document';
 import { freshId } from '../state/ids';
+import { BLOCK_NODE_TYPE, BlockDefinitionSchema, MAX_BLOCKS, usedBlocks, type BlockDefinition } from '../../../shared/graph/block-schema';
 
 /**
  * Copied layers travel as JSON text, so they paste within a project, into
@@ -13,6 +14,8 @@ const ClipSchema = z.object({
   version: z.literal(1),
   nodes: z.array(GraphNodeSchema).min(1).max(5000),
   edges: z.array(GraphEdgeSchema).max(20000),
+  /** The definitions of copied Block nodes (and of blocks inside them), so they paste into another project. */
+  blocks: z.array(BlockDefinitionSchema).max(MAX_BLOCKS).optional(),
 });
 export type Clip = z.infer<typeof ClipSchema>;
 
@@ -22,8 +25,52 @@ export function clipText(doc: ProjectDoc, nodeIds: readonly string[]): string | 
   const nodes = doc.graph.nodes.filter((n) => ids.has(n.id));
   if (nodes.length === 0) return null;
   const edges = doc.graph.edges.filter((e) => ids.has(e.source) && ids.has(e.target));
-  const clip: Clip = { format: CLIP_FORMAT, version: 1, nodes, edges };
+  const blocks = blocksUsedBy(nodes, doc.blocks ?? []);
+  const clip: Clip = { format: CLIP_FORMAT, version: 1, nodes, edges, ...(blocks.length > 0 ? { blocks } : {}) };
   return JSON.stringify(clip);
+}
+
+const blockRef = (n: GraphNode): string | null => (n.type === BLOCK_NODE_TYPE && typeof n.params['block'] === 'string' ? n.params['block'] : null);
+
+/** The definitions `nodes` use, directly or through other blocks. */
+function blocksUsedBy(nodes: readonly GraphNode[], all: readonly BlockDefinition[]): BlockDefinition[] {
+  const byId = new Map(all.map((b) => [b.id, b]));
+  const out = new Map<string, BlockDefinition>();
+  const stack = nodes.map(blockRef).filter((id): id is string => id !== null);
+  while (stack.length > 0) {
+    const block = byId.get(stack.pop() as string);
+    if (!block || out.has(block.id)) continue;
+    out.set(block.id, block);
+    stack.push(...usedBlocks(block));
+  }
+  return [...out.values()];
+}
+
+/**
+ * The clip's block definitions this project lacks, with the nodes pointing at
+ * them: a definition already here unchanged is reused; one whose id is taken
+ * by a different definition is pasted under a fresh id.
+ */
+export function pastedBlocks(clip: Clip, existing: readonly BlockDefinition[]): { blocks: BlockDefinition[]; nodes: GraphNode[] } {
+  const have = new Map(existing.map((b) => [b.id, b]));
+  const taken = new Set(have.keys());
+  const rename = new Map<string, string>();
+  const fresh: BlockDefinition[] = [];
+  for (const b of clip.blocks ?? []) {
+    const same = have.get(b.id);
+    if (same && JSON.stringify(same) === JSON.stringify(b)) continue;
+    const id = taken.has(b.id) ? freshId('block', taken) : b.id;
+    taken.add(id);
+    if (id !== b.id) rename.set(b.id, id);
+    fresh.push(b);
+  }
+  const point = (n: GraphNode): GraphNode => {
+    const ref = blockRef(n);
+    const to = ref === null ? undefined : rename.get(ref);
+    return to === undefined ? n : { ...n, params: { ...n.params, block: to } };
+  };
+  const blocks = fresh.map((b) => ({ ...b, id: rename.get(b.id) ?? b.id, graph: { ...b.graph, nodes: b.graph.nodes.map(point) } }));
+  return { blocks, nodes: clip.nodes.map(point) };
 }
 
 /** Clipboard text back to layers; null when it is not (valid) Netwright clipboard content. */

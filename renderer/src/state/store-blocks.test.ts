@@ -100,4 +100,39 @@ describe('blocks in the editor store', () => {
     expect(s().doc.blocks).toBeUndefined();
     expect(s().addBlock('nope', { x: 0, y: 0 })).toBeNull();
   });
+
+  it('copy and paste carry the block definition into another project; a different block with the same id is not overwritten', () => {
+    const a = mlp();
+    a.s().select({ nodes: [a.d1, a.d2], edges: [] });
+    const r = a.s().groupSelection('Hidden');
+    if (!r.ok) throw new Error(r.reason);
+    a.s().select({ nodes: [r.nodeId], edges: [] });
+    const text = a.s().copySelection() as string;
+    const hidden = a.s().doc.blocks?.[0];
+
+    // Into an empty project: the definition comes along, in the same undo step.
+    const b = createEditorStore();
+    const [pasted] = b.getState().paste(text, { x: 0, y: 0 }) ?? [];
+    expect(b.getState().doc.blocks).toEqual([hidden]);
+    expect(b.getState().doc.graph.nodes.find((n) => n.id === pasted)?.params['block']).toBe(hidden?.id);
+    b.getState().undo();
+    expect(b.getState().doc.blocks).toBeUndefined();
+
+    // Into a project whose block_1 is another block: pasted under a fresh id, both kept.
+    const c = mlp();
+    c.s().select({ nodes: [c.d2], edges: [] });
+    const other = c.s().groupSelection('Other');
+    if (!other.ok) throw new Error(other.reason);
+    expect(c.s().doc.blocks?.[0]?.id).toBe(hidden?.id);
+    const [again] = c.s().paste(text, { x: 0, y: 300 }) ?? [];
+    const blocks = c.s().doc.blocks ?? [];
+    expect(blocks.map((x) => x.name)).toEqual(['Other', 'Hidden']);
+    const ref = c.s().doc.graph.nodes.find((n) => n.id === again)?.params['block'];
+    expect(ref).toBe(blocks[1]?.id);
+    expect(ref).not.toBe(blocks[0]?.id);
+
+    // Back into the project it came from: the definition is reused, not duplicated.
+    a.s().paste(text, { x: 0, y: 300 });
+    expect(a.s().doc.blocks).toHaveLength(1);
+  });
 });

@@ -8,7 +8,7 @@ import { applyEntry, mergeEntries, revertEntry, type HistoryEntry, type XY } fro
 import { freshId } from './ids';
 import { connectionProblem as ruleProblem } from '../graph/connect-rules';
 import { nodeInputPorts } from '../graph/ports';
-import { clipText, instantiateClip, parseClip } from '../graph/clipboard';
+import { clipText, instantiateClip, parseClip, pastedBlocks } from '../graph/clipboard';
 import { BUILTIN_BLOCKS } from '../../../shared/graph/builtin-blocks';
 import { BLOCK_NODE_TYPE } from '../../../shared/graph/block-schema';
 import { groupNodes, ungroupNode } from '../../../shared/graph/group-blocks';
@@ -192,10 +192,14 @@ export function createEditorStore(initial: ProjectDoc = emptyProject()): EditorS
     };
 
     const pasteClip = (text: string, place: Parameters<typeof instantiateClip>[2]): string[] | null => {
-      const clip = parseClip(text);
-      if (!clip) return null;
+      const parsed = parseClip(text);
+      if (!parsed) return null;
+      const pasted = pastedBlocks(parsed, get().doc.blocks ?? []);
+      const clip = { ...parsed, nodes: pasted.nodes };
       const { nodes, edges } = instantiateClip(clip, get().doc.graph, place);
-      commit({ kind: 'add', nodes, edges }, { nodes: nodes.map((n) => n.id), edges: [] });
+      const add: HistoryEntry = { kind: 'add', nodes, edges };
+      const entry: HistoryEntry = pasted.blocks.length > 0 ? { kind: 'batch', label: 'paste', entries: [{ kind: 'blocks', op: 'add', blocks: pasted.blocks }, add] } : add;
+      commit(entry, { nodes: nodes.map((n) => n.id), edges: [] });
       return nodes.map((n) => n.id);
     };
 
