@@ -16,9 +16,18 @@ import type { SampleSet } from './datasets/mnist';
 import { writeFileAtomic } from './save-model';
 import type { LayerActivationView } from '../../shared/training/activations';
 
-/** A layer whose output can be read: not the Input, and one output tensor. */
+/** Whether a layer has one output tensor that can be read (a layer applied twice has no single output). */
+function hasOneOutput(layer: tf.layers.Layer): boolean {
+  try {
+    return !Array.isArray(layer.output);
+  } catch {
+    return false;
+  }
+}
+
+/** Layers whose output can be read: not the Input, one output tensor. */
 function readableLayers(model: tf.LayersModel): tf.layers.Layer[] {
-  return model.layers.filter((l) => l.getClassName() !== 'InputLayer' && !Array.isArray(l.output));
+  return model.layers.filter((l) => l.getClassName() !== 'InputLayer' && hasOneOutput(l));
 }
 
 /**
@@ -34,7 +43,7 @@ export function layerOutputsModel(model: tf.LayersModel): { model: tf.LayersMode
 
 /** Outputs of `probe` for `x`, one tensor per layer (the caller disposes them). */
 function predictAll(probe: tf.LayersModel, x: tf.Tensor): tf.Tensor[] {
-  const out = probe.predict(x);
+  const out = probe.predict(x, { batchSize: Math.max(1, x.shape[0] ?? 1) });
   return Array.isArray(out) ? out : [out];
 }
 
@@ -89,7 +98,9 @@ export function createInsightProbe(model: tf.LayersModel, x: Float32Array | Int3
 /**
  * A run's insight: after each epoch, the histograms over the first 32 samples of
  * `probeSet` (validation, else test), also written to `<runDir>/insight.json` so a
- * finished run shows them. Null where there is nothing to probe.
+ * finished run shows them. Null where there is nothing to probe. Insight is an
+ * extra: where it cannot be computed or written, `record` gives null from then on
+ * and training goes on.
  */
 export function createRunInsight(
   model: tf.LayersModel,
@@ -97,20 +108,32 @@ export function createRunInsight(
   inputShape: readonly number[],
   dtype: 'float32' | 'int32',
   runDir: string,
-): { record(epoch: number): EpochInsight; dispose(): void } | null {
+): { record(epoch: number): EpochInsight | null; dispose(): void } | null {
   if (!probeSet || probeSet.count === 0) return null;
   const n = Math.min(PROBE_SAMPLES, probeSet.count);
-  const probe = createInsightProbe(model, probeSet.x.subarray(0, n * probeSet.sampleSize), [n, ...inputShape], dtype);
+  let probe: InsightProbe | null;
+  try {
+    probe = createInsightProbe(model, probeSet.x.subarray(0, n * probeSet.sampleSize), [n, ...inputShape], dtype);
+  } catch {
+    return null;
+  }
   const file: InsightFile = { version: 1, probeSamples: n, epochs: [] };
   return {
     record(epoch) {
-      const insight = probe.compute(epoch);
-      file.epochs.push(insight);
-      fs.mkdirSync(runDir, { recursive: true });
-      writeFileAtomic(path.join(runDir, INSIGHT_FILE), JSON.stringify(file));
-      return insight;
+      if (!probe) return null;
+      try {
+        const insight = probe.compute(epoch);
+        file.epochs.push(insight);
+        fs.mkdirSync(runDir, { recursive: true });
+        writeFileAtomic(path.join(runDir, INSIGHT_FILE), JSON.stringify(file));
+        return insight;
+      } catch {
+        probe.dispose();
+        probe = null;
+        return null;
+      }
     },
-    dispose: () => probe.dispose(),
+    dispose: () => probe?.dispose(),
   };
 }
 

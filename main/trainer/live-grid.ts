@@ -6,7 +6,7 @@ import { gridPoints, positiveOf, trainingPoints } from './predict-grid';
 
 /** The decision boundary while training: the model's prediction over a fixed grid, throttled. */
 export interface LiveGrid {
-  /** The grid now when `force` (an epoch's end) or `intervalMs` passed since the last one; otherwise null. */
+  /** The grid now when `force` (the run's last batch) or `intervalMs` passed since the last one; otherwise null. */
   maybe(force: boolean): DecisionGrid | null;
   /** Frees the grid's points. */
   dispose(): void;
@@ -38,7 +38,8 @@ export function createLiveGrid(
       const t = now();
       if (disposed || (!force && t - last < intervalMs)) return null;
       last = t;
-      const values = tf.tidy(() => (model.predict(points) as tf.Tensor).dataSync());
+      // One batch: predict would otherwise split the grid into batches of 32.
+      const values = tf.tidy(() => (model.predict(points, { batchSize: n }) as tf.Tensor).dataSync());
       return { xRange: [...BOUNDARY_RANGE], yRange: [...BOUNDARY_RANGE], size, positive: positiveOf(values, n), points: shown };
     },
     dispose() {

@@ -60,7 +60,7 @@ export async function predictGridWithRun(runDir: string, grid: GridRequest): Pro
     const shape = model.inputs[0]?.shape ?? [];
     if (shape.length !== 2 || shape[1] !== 2) throw new Error(`The model takes input of shape [${shape.slice(1).join(', ')}], not two features.`);
     const n = grid.size * grid.size;
-    const values = tf.tidy(() => (model.predict(tf.tensor2d(gridPoints(grid), [n, 2])) as tf.Tensor).dataSync());
+    const values = tf.tidy(() => (model.predict(tf.tensor2d(gridPoints(grid), [n, 2]), { batchSize: n }) as tf.Tensor).dataSync());
     const positive = positiveOf(values, n);
     const { train } = fixedSplit(makeSynthetic(dataset, data.samples, data.noise), data.testSplit);
     const points = trainingPoints(train);

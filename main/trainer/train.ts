@@ -264,7 +264,8 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
             backend: job.backend.backend,
           });
         }
-        const grid = liveGrid?.maybe(isLast);
+        // At most twice a second (predicting the grid costs about as much as a few batches), and after the last batch.
+        const grid = liveGrid?.maybe(isLast && epoch === epochs - 1);
         if (grid) job.emit({ type: 'grid', runId: job.runId, epoch, step, grid });
         step++;
         if (performance.now() - lastYield > 20) {
@@ -298,7 +299,8 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
       const seconds = (performance.now() - epochStart) / 1000;
       epochRecords.push({ epoch, train, validation, learningRate: lr, seconds });
       job.emit({ type: 'epoch', runId: job.runId, epoch, step, train, validation, learningRate: lr, best: improved && !stopped, memory: memory(), seconds });
-      if (insight) job.emit({ type: 'insight', runId: job.runId, ...insight.record(epoch) });
+      const layers = insight?.record(epoch);
+      if (layers) job.emit({ type: 'insight', runId: job.runId, ...layers });
       // Like Keras: stop once `patience` epochs in a row brought no improvement.
       if (es.enabled && !stopped && wait >= Math.max(1, es.patience) && epoch < epochs - 1) earlyStoppedAt = epoch;
       // A stop that arrives after the last epoch's last batch skips nothing.

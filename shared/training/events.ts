@@ -129,7 +129,7 @@ export const TrainEventSchema = z.discriminatedUnion('type', [
     epoch: z.number().int(),
     layers: z.array(LayerInsightSchema).max(1000),
   }),
-  /** Two-feature data sets: the model's prediction over the plane, at most twice a second and after each epoch. */
+  /** Two-feature data sets: the model's prediction over the plane, at most twice a second and after the last batch. */
   z.object({
     type: z.literal('grid'),
     runId: RunId,

@@ -14,7 +14,7 @@ export const MAX_FEATURE_MAPS = 16;
 export const MAX_MAP_SIDE = 32;
 /** Values of a vector output shown. */
 export const MAX_VECTOR_VALUES = 256;
-/** The live decision grid: `LIVE_GRID_SIZE`² points over the plane, at most every `LIVE_GRID_INTERVAL_MS`. */
+/** The live decision grid: `LIVE_GRID_SIZE`² points over the plane, at most every `LIVE_GRID_INTERVAL_MS` (and after the last batch). */
 export const LIVE_GRID_SIZE = 50;
 export const LIVE_GRID_INTERVAL_MS = 500;
 /** The plane the decision boundary is drawn over: the synthetic sets lie roughly in [-1, 1]. */
