@@ -42,6 +42,8 @@ describe('backend path policy', () => {
     ['export.tfjs', { runId: 'r1', outDir: path.join(outside, 'exported') }],
     ['export.tfjs (projectPath)', { runId: 'r1', outDir: path.join(root, 'exported'), projectPath: path.join(outside, 'other.nwproj') }],
     ['runs.list', { projectPath: path.join(outside, 'other.nwproj') }],
+    ['runs.insight', { projectPath: path.join(outside, 'other.nwproj'), runId: 'r1' }],
+    ['runs.activations', { projectPath: path.join(outside, 'other.nwproj'), runId: 'r1', sampleIndex: 0 }],
   ])('%s outside the allowed folder is refused', async (label, params) => {
     await expect(backend.handle(label.split(' ')[0] as string, params)).rejects.toMatchObject({ code: 'FORBIDDEN_PATH' });
     expect(existsSync(path.join(outside, 'evil.nwproj'))).toBe(false);
