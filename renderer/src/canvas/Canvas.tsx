@@ -346,7 +346,8 @@ export function Canvas() {
       const block = blockFromDrop(e.dataTransfer);
       if (block) {
         e.preventDefault();
-        store.getState().addBlock(block, { x: Math.round(p.x - NODE_SIZE.width / 2), y: Math.round(p.y - NODE_SIZE.height / 2) });
+        const into = edgeUnder(p, null);
+        store.getState().addBlock(block, { x: Math.round(p.x - NODE_SIZE.width / 2), y: Math.round(p.y - NODE_SIZE.height / 2) }, into ?? undefined);
         return;
       }
       const type = layerFromDrop(e.dataTransfer);

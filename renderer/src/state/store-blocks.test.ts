@@ -135,4 +135,22 @@ describe('blocks in the editor store', () => {
     a.s().paste(text, { x: 0, y: 300 });
     expect(a.s().doc.blocks).toHaveLength(1);
   });
+
+  it('a block dropped on a connection is spliced into it, in one undo step with copying the built-in definition', () => {
+    const store = createEditorStore();
+    const s = () => store.getState();
+    const input = s().addNode('Input', { x: 0, y: 0 }) as string;
+    s().setParam(input, 'shape', [8, 8, 32]);
+    const pool = s().addNode('GlobalAveragePooling2D', { x: 400, y: 0 }) as string;
+    s().connect({ source: input, target: pool, targetPort: 'in' });
+    const edge = s().doc.graph.edges[0]?.id as string;
+    const past = s().past.length;
+    const res = s().addBlock(RESIDUAL_BLOCK.id, { x: 200, y: 0 }, edge) as string;
+    expect(s().doc.graph.edges.map((e) => `${e.source}>${e.target}:${e.targetPort}`).sort()).toEqual([`${input}>${res}:in1`, `${res}>${pool}:in`].sort());
+    expect(analyzeWithBlocks(s().doc.graph, s().doc.blocks).outer.valid).toBe(true);
+    expect(s().past.length).toBe(past + 1);
+    s().undo();
+    expect(s().doc.blocks).toBeUndefined();
+    expect(s().doc.graph.edges.map((e) => e.id)).toEqual([edge]);
+  });
 });

@@ -60,8 +60,11 @@ export interface EditorActions {
   groupSelection(name: string): { ok: true; nodeId: string } | { ok: false; reason: string };
   /** Replaces Block node `nodeId` with its layers (one undo step); false when it is not a Block node. */
   ungroup(nodeId: string): boolean;
-  /** Adds a Block node of the project's or a built-in block at `position` (copying a built-in one into the project); its id. */
-  addBlock(blockId: string, position: XY): string | null;
+  /**
+   * Adds a Block node of the project's or a built-in block at `position` (copying a built-in one into the project); its id.
+   * With `intoEdge`, it is spliced into that connection (its first input) in the same undo step.
+   */
+  addBlock(blockId: string, position: XY, intoEdge?: string): string | null;
   /** Deletes layers (with their connections), connections and notes (`nodeIds` may name notes) as one undo step. */
   deleteElements(nodeIds: readonly string[], edgeIds: readonly string[]): void;
   /** Adds an empty note at `position`, selects it and returns its id. */
@@ -273,7 +276,7 @@ export function createEditorStore(initial: ProjectDoc = emptyProject()): EditorS
         return true;
       },
 
-      addBlock(blockId, position) {
+      addBlock(blockId, position, intoEdge) {
         const { doc } = get();
         const own = (doc.blocks ?? []).find((b) => b.id === blockId);
         const builtin = own ? undefined : BUILTIN_BLOCKS.find((b) => b.id === blockId);
@@ -289,7 +292,10 @@ export function createEditorStore(initial: ProjectDoc = emptyProject()): EditorS
           params: { block: block.id, inputs: block.inputs.length },
         };
         const add: HistoryEntry = { kind: 'add', nodes: [node], edges: [] };
-        commit(builtin ? { kind: 'batch', label: `add ${block.name}`, entries: [{ kind: 'blocks', op: 'add', blocks: [builtin] }, add] } : add, { nodes: [id], edges: [] });
+        const entries: HistoryEntry[] = builtin ? [{ kind: 'blocks', op: 'add', blocks: [builtin] }, add] : [add];
+        const splice = intoEdge ? spliceEntries(entries.reduce(applyEntry, doc), id, intoEdge) : null;
+        if (splice) entries.push(...splice);
+        commit(entries.length === 1 ? add : { kind: 'batch', label: `add ${block.name}`, entries }, { nodes: [id], edges: [] });
         return id;
       },
 
