@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import mnistText from '../../resources/examples/mnist-mlp.nwproj?raw';
-import { ApiError, ApiErrorSchema, CALLS, CALL_NAMES, EVENT_NAMES, isCallName } from './contract';
+import { ApiError, ApiErrorSchema, CALLS, CALL_NAMES, EVENTS, EVENT_NAMES, isCallName } from './contract';
+import { PROJECT_VERSION } from '../graph/document';
 import { ClientMessageSchema, ServerMessageSchema } from './wire';
 import { DATASETS } from '../training/datasets';
 
@@ -15,13 +16,14 @@ describe('API contract', () => {
   it('lists every call and event', () => {
     expect(CALL_NAMES).toEqual(Object.keys(CALLS));
     expect(CALL_NAMES).toContain('training.start');
-    expect(EVENT_NAMES).toEqual(['training.event']);
+    expect(EVENT_NAMES).toEqual(Object.keys(EVENTS));
+    expect(EVENT_NAMES).toEqual(expect.arrayContaining(['training.event', 'menu.command']));
   });
 
   it('validates params: a project to save must be a valid document', () => {
     expect(CALLS['project.save'].params.safeParse({ path: '/tmp/a.nwproj', doc }).success).toBe(true);
     expect(CALLS['project.save'].params.safeParse({ path: '', doc }).success).toBe(false);
-    expect(CALLS['project.save'].params.safeParse({ path: '/tmp/a.nwproj', doc: { ...(doc as object), version: 3 } }).success).toBe(false);
+    expect(CALLS['project.save'].params.safeParse({ path: '/tmp/a.nwproj', doc: { ...(doc as object), version: PROJECT_VERSION + 1 } }).success).toBe(false);
     expect(CALLS['training.start'].params.safeParse({}).success).toBe(false);
   });
 
