@@ -77,6 +77,14 @@ describe('runs.insight and runs.activations through the back end', () => {
       await expect(backend.handle('runs.activations', { projectPath: null, runId })).rejects.toMatchObject({ code: 'BAD_PARAMS' });
       await expect(backend.handle('runs.activations', { projectPath: null, runId: 'nope', sampleIndex: 0 })).rejects.toMatchObject({ code: 'UNKNOWN_RUN' });
       await expect(backend.handle('runs.insight', { projectPath: null, runId: '../x' })).rejects.toMatchObject({ code: 'UNKNOWN_RUN' });
+
+      // A run without the file (from before insight was kept) has none; a damaged file is named.
+      const file = path.join(home, 'runs', runId, 'insight.jsonl');
+      const text = fs.readFileSync(file, 'utf8');
+      fs.rmSync(file);
+      expect(await backend.handle('runs.insight', { projectPath: null, runId })).toEqual({ version: 1, probeSamples: 0, epochs: [] });
+      fs.writeFileSync(file, text.replace('"epoch":0', '"epoch":"zero"'));
+      await expect(backend.handle('runs.insight', { projectPath: null, runId })).rejects.toMatchObject({ code: 'DAMAGED_RUN', message: expect.stringMatching(/insight\.jsonl: line 2 is damaged/) });
     } finally {
       await backend.dispose();
     }

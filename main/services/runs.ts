@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { ApiError } from '../../shared/api/contract';
 import type { GraphNode } from '../../shared/graph/document';
 import { RunRecordSchema, type RunComparison, type RunRecordData, type RunSummary } from '../../shared/training/runs';
-import { INSIGHT_FILE, InsightFileSchema, type InsightFile } from '../../shared/training/insight';
+import { INSIGHT_FILE, parseInsightLines, type InsightFile } from '../../shared/training/insight';
 import { fileError } from './project-files';
 
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
@@ -62,7 +62,7 @@ export function readRun(dataDir: string, projectPath: string | null, runId: stri
   return parsed.data;
 }
 
-/** A run's per-layer histograms (`insight.json`); none for runs from before they were kept. */
+/** A run's per-layer histograms (`insight.jsonl`); none for runs from before they were kept. */
 export function readInsight(dataDir: string, projectPath: string | null, runId: string): InsightFile {
   readRun(dataDir, projectPath, runId);
   let text: string;
@@ -71,14 +71,11 @@ export function readInsight(dataDir: string, projectPath: string | null, runId: 
   } catch {
     return { version: 1, probeSamples: 0, epochs: [] };
   }
-  let parsed;
   try {
-    parsed = InsightFileSchema.safeParse(JSON.parse(text));
-  } catch {
-    parsed = null;
+    return parseInsightLines(text);
+  } catch (error) {
+    throw new ApiError('DAMAGED_RUN', `Run "${runId}" has a damaged ${INSIGHT_FILE}: ${error instanceof Error ? error.message : String(error)}.`);
   }
-  if (!parsed?.success) throw new ApiError('DAMAGED_RUN', `Run "${runId}" has a damaged ${INSIGHT_FILE}.`);
-  return parsed.data;
 }
 
 /** Writes run.json (whole, via a rename). */

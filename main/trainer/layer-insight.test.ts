@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { histogram, InsightFileSchema, INSIGHT_FILE, LIVE_GRID_SIZE } from '../../shared/training/insight';
+import { histogram, INSIGHT_FILE, LIVE_GRID_SIZE, parseInsightLines } from '../../shared/training/insight';
 import { TrainEventSchema, type BackendReport, type TrainEvent } from '../../shared/training/events';
 import { loadBestBackend } from './backend-loader';
 import { activationView, createInsightProbe, createRunInsight, layerActivations } from './layer-insight';
@@ -192,7 +192,7 @@ describe('live decision grid', () => {
 });
 
 describe('runTraining with insight', () => {
-  it('emits insight after each epoch and live grids during training, writes insight.json and leaks no tensor', { timeout: 60_000 }, async () => {
+  it('emits insight after each epoch and live grids during training, writes insight.jsonl and leaks no tensor', { timeout: 60_000 }, async () => {
     const before = tf.memory().numTensors;
     const events: TrainEvent[] = [];
     const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nw-insight-'));
@@ -221,7 +221,10 @@ describe('runTraining with insight', () => {
     expect(types.lastIndexOf('grid')).toBeLessThan(types.indexOf('evaluating'));
     expect(JSON.stringify(grids[0]?.grid.positive)).not.toEqual(JSON.stringify(grids.at(-1)?.grid.positive));
 
-    const file = InsightFileSchema.parse(JSON.parse(fs.readFileSync(path.join(runDir, INSIGHT_FILE), 'utf8')));
+    const text = fs.readFileSync(path.join(runDir, INSIGHT_FILE), 'utf8');
+    // A header and one line per epoch.
+    expect(text.trim().split('\n')).toHaveLength(4);
+    const file = parseInsightLines(text);
     expect(file.epochs.map((e) => e.epoch)).toEqual([0, 1, 2]);
     expect(file.probeSamples).toBe(32);
     expect(file.epochs[2]).toEqual({ epoch: 2, layers: insight[2]?.layers });

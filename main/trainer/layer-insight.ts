@@ -4,12 +4,13 @@ import * as tf from '@tensorflow/tfjs';
 import {
   histogram,
   INSIGHT_FILE,
+  insightEpochLine,
+  insightHeaderLine,
   MAX_FEATURE_MAPS,
   MAX_MAP_SIDE,
   MAX_VECTOR_VALUES,
   PROBE_SAMPLES,
   type EpochInsight,
-  type InsightFile,
   type LayerInsight,
 } from '../../shared/training/insight';
 import type { SampleSet } from './datasets/mnist';
@@ -97,8 +98,8 @@ export function createInsightProbe(model: tf.LayersModel, x: Float32Array | Int3
 
 /**
  * A run's insight: after each epoch, the histograms over the first 32 samples of
- * `probeSet` (validation, else test), also written to `<runDir>/insight.json` so a
- * finished run shows them. Null where there is nothing to probe. Insight is an
+ * `probeSet` (validation, else test), also written to `<runDir>/insight.jsonl` so a
+ * finished run shows them (a line per epoch, appended). Null where there is nothing to probe. Insight is an
  * extra: where it cannot be computed or written, `record` gives null from then on
  * and training goes on.
  */
@@ -117,15 +118,20 @@ export function createRunInsight(
   } catch {
     return null;
   }
-  const file: InsightFile = { version: 1, probeSamples: n, epochs: [] };
+  const file = path.join(runDir, INSIGHT_FILE);
+  let started = false;
   return {
     record(epoch) {
       if (!probe) return null;
       try {
         const insight = probe.compute(epoch);
-        file.epochs.push(insight);
-        fs.mkdirSync(runDir, { recursive: true });
-        writeFileAtomic(path.join(runDir, INSIGHT_FILE), JSON.stringify(file));
+        if (started) {
+          fs.appendFileSync(file, insightEpochLine(insight));
+        } else {
+          fs.mkdirSync(runDir, { recursive: true });
+          writeFileAtomic(file, insightHeaderLine(n) + insightEpochLine(insight));
+          started = true;
+        }
         return insight;
       } catch {
         probe.dispose();

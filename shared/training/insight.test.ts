@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CALLS } from '../api/contract';
 import { ActivationsSchema } from './activations';
 import { TrainEventSchema } from './events';
-import { InsightFileSchema } from './insight';
+import { insightEpochLine, InsightFileSchema, insightHeaderLine, parseInsightLines } from './insight';
 import { FromTrainerSchema, ToTrainerSchema } from './protocol';
 
 const hist = { min: -1, max: 1, mean: 0, std: 0.5, count: 4, counts: [1, 2, 1] };
@@ -32,6 +32,24 @@ describe('insight and grid events', () => {
   it('the insight file is versioned', () => {
     expect(InsightFileSchema.safeParse({ version: 1, probeSamples: 32, epochs: [{ epoch: 0, layers: [layer] }] }).success).toBe(true);
     expect(InsightFileSchema.safeParse({ version: 2, probeSamples: 32, epochs: [] }).success).toBe(false);
+  });
+});
+
+describe('insight.jsonl', () => {
+  const e0 = { epoch: 0, layers: [layer] };
+  const e1 = { epoch: 1, layers: [] };
+
+  it('reads a header and one line per epoch', () => {
+    expect(parseInsightLines(insightHeaderLine(32) + insightEpochLine(e0) + insightEpochLine(e1))).toEqual({ version: 1, probeSamples: 32, epochs: [e0, e1] });
+    expect(parseInsightLines(insightHeaderLine(8))).toEqual({ version: 1, probeSamples: 8, epochs: [] });
+  });
+
+  it('leaves out a last line cut short, refuses a damaged line before it, a missing header or another version', () => {
+    const cut = insightEpochLine(e1).slice(0, 10);
+    expect(parseInsightLines(insightHeaderLine(32) + insightEpochLine(e0) + cut).epochs).toEqual([e0]);
+    expect(() => parseInsightLines(insightHeaderLine(32) + cut + '\n' + insightEpochLine(e0))).toThrow(/line 2 is damaged/);
+    expect(() => parseInsightLines(insightEpochLine(e0))).toThrow(/header/);
+    expect(() => parseInsightLines(insightHeaderLine(32).replace('"version":1', '"version":2'))).toThrow(/header/);
   });
 });
 

@@ -65,7 +65,7 @@ export const EpochInsightSchema = z.object({
 });
 export type EpochInsight = z.infer<typeof EpochInsightSchema>;
 
-/** What `insight.json` in a run folder holds: every epoch's insight so far. */
+/** A run's insight as `runs.insight` answers it: every epoch's so far. */
 export const InsightFileSchema = z.object({
   version: z.literal(1),
   /** Samples the activation histograms were computed over. */
@@ -73,7 +73,48 @@ export const InsightFileSchema = z.object({
   epochs: z.array(EpochInsightSchema),
 });
 export type InsightFile = z.infer<typeof InsightFileSchema>;
-export const INSIGHT_FILE = 'insight.json';
+
+/**
+ * In the run folder, `insight.jsonl`: a header line, then one line per epoch,
+ * appended as training goes (a long run never rewrites what it wrote).
+ */
+export const INSIGHT_FILE = 'insight.jsonl';
+export const InsightHeaderSchema = z.object({ format: z.literal('netwright-insight'), version: z.literal(1), probeSamples: z.number().int() });
+
+export function insightHeaderLine(probeSamples: number): string {
+  return `${JSON.stringify({ format: 'netwright-insight', version: 1, probeSamples })}\n`;
+}
+
+export function insightEpochLine(epoch: EpochInsight): string {
+  return `${JSON.stringify(epoch)}\n`;
+}
+
+/**
+ * Reads `insight.jsonl`. A last line cut short (the trainer was killed while
+ * appending) is left out; any other bad line throws.
+ */
+export function parseInsightLines(text: string): InsightFile {
+  const lines = text.split('\n');
+  const complete = text.endsWith('\n');
+  if (complete) lines.pop();
+  const parse = (line: string): unknown => {
+    try {
+      return JSON.parse(line) as unknown;
+    } catch {
+      return undefined;
+    }
+  };
+  const header = InsightHeaderSchema.safeParse(parse(lines[0] ?? ''));
+  if (!header.success) throw new Error('its header line is missing or not version 1');
+  const epochs: EpochInsight[] = [];
+  for (let i = 1; i < lines.length; i++) {
+    const parsed = EpochInsightSchema.safeParse(parse(lines[i] as string));
+    if (parsed.success) epochs.push(parsed.data);
+    else if (i === lines.length - 1 && !complete) break;
+    else throw new Error(`line ${i + 1} is damaged`);
+  }
+  return { version: 1, probeSamples: header.data.probeSamples, epochs };
+}
 
 /** Histogram of the finite values in `values`: count, min, max, mean, population std and `bins` equal bins. */
 export function histogram(values: ArrayLike<number>, bins: number = HISTOGRAM_BINS): Histogram {
