@@ -6,7 +6,7 @@ import type { TrainEvent } from '../../shared/training/events';
 import { CALLS } from '../../shared/api/contract';
 import { createBackend } from './backend';
 import type { TrainerLauncher } from './launcher';
-import { MAX_LOGGED_BATCHES, RunEventLog } from './training-manager';
+import { MAX_LOGGED_BATCHES, MAX_LOGGED_INSIGHT, RunEventLog } from './training-manager';
 import { exampleDoc } from '../trainer/test-helpers';
 
 const batch = (runId: string, step: number, epoch: number): TrainEvent => ({
@@ -62,6 +62,21 @@ describe('RunEventLog', () => {
     const events = log.events();
     expect(events.map((e) => e.type)).toEqual(['epoch', 'grid']);
     expect(events[1]).toMatchObject({ step: 49 });
+  });
+
+  it('keeps the newest MAX_LOGGED_INSIGHT epochs of layer insight, with the epochs around them', () => {
+    const log = new RunEventLog(10);
+    const epochs = MAX_LOGGED_INSIGHT + 50;
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      log.add(epochEvent('r', epoch, epoch));
+      log.add({ type: 'insight', runId: 'r', epoch, layers: [] });
+    }
+    const events = log.events();
+    const kept = events.flatMap((e) => (e.type === 'insight' ? [e.epoch] : []));
+    expect(kept).toHaveLength(MAX_LOGGED_INSIGHT);
+    expect(kept[0]).toBe(50);
+    expect(kept.at(-1)).toBe(epochs - 1);
+    expect(events.filter((e) => e.type === 'epoch')).toHaveLength(epochs);
   });
 
   it('is bounded by MAX_LOGGED_BATCHES for a long run', () => {

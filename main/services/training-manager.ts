@@ -20,16 +20,19 @@ const STOP_GRACE_MS = 30_000;
 
 /** Batch events kept per run for a UI that reattaches (every other event is kept). */
 export const MAX_LOGGED_BATCHES = 2000;
+/** Epochs of layer insight kept per run for a UI that reattaches (bounded so the answer stays under the message limit). */
+export const MAX_LOGGED_INSIGHT = 200;
 
 /**
  * A run's events so far, for a UI that reloads mid-run: every event except
- * batches and decision grids, the last `maxBatches` batch events and the
- * latest grid, in the order they came.
+ * batches, decision grids and layer insight, the last `maxBatches` batch
+ * events, the latest grid and the last 200 epochs' insight, in the order they came.
  */
 export class RunEventLog {
   private readonly others: { seq: number; event: TrainEvent }[] = [];
   private batches: { seq: number; event: TrainEvent }[] = [];
   private seq = 0;
+  private insights = 0;
 
   constructor(private readonly maxBatches = MAX_LOGGED_BATCHES) {}
 
@@ -39,6 +42,12 @@ export class RunEventLog {
       // Only the latest decision grid matters to a UI that reattaches.
       const previous = this.others.findLastIndex((e) => e.event.type === 'grid');
       if (previous >= 0) this.others.splice(previous, 1);
+    }
+    if (event.type === 'insight' && ++this.insights > MAX_LOGGED_INSIGHT) {
+      // A very long run keeps its newest epochs' histograms (all of them are in insight.jsonl).
+      const oldest = this.others.findIndex((e) => e.event.type === 'insight');
+      if (oldest >= 0) this.others.splice(oldest, 1);
+      this.insights--;
     }
     if (event.type !== 'batch') {
       this.others.push(entry);
