@@ -14,7 +14,7 @@ async function painted(canvas: Locator): Promise<{ levels: number; lit: boolean 
   });
 }
 
-test('layer insight: a small CNN’s histograms per epoch and a test example’s feature maps', async ({ page, server }) => {
+test('layer insight: a small CNN’s histograms per epoch, a test example’s feature maps, and the same after a reload', async ({ page, server }) => {
   await page.goto(server.url);
   await page.getByRole('button', { name: 'Templates' }).click();
   await page.getByRole('dialog', { name: 'Templates' }).getByRole('button', { name: 'Open template CNN on MNIST' }).click();
@@ -70,7 +70,7 @@ test('layer insight: a small CNN’s histograms per epoch and a test example’s
   const example = panel.getByRole('spinbutton', { name: 'Test example' });
   await example.fill('7');
   await panel.getByRole('button', { name: 'Show activations' }).click();
-  await expect(page.getByTestId('activations-example')).toHaveText(/Example 7 of 200 · class \d/, { timeout: 60_000 });
+  await expect(page.getByTestId('activations-example')).toHaveText(/Example 7 of 200 · class \d/, { timeout: 120_000 });
   await expect(panel.getByRole('img', { name: /^Test example 7, class \d$/ })).toBeVisible();
   const maps = panel.getByRole('list', { name: `Feature maps of ${convName}` }).getByRole('listitem');
   await expect(maps).toHaveCount(16);
@@ -87,8 +87,23 @@ test('layer insight: a small CNN’s histograms per epoch and a test example’s
   // Enter in the index field asks again.
   await example.fill('8');
   await example.press('Enter');
-  await expect(page.getByTestId('activations-example')).toHaveText(/Example 8 of 200/, { timeout: 60_000 });
+  await expect(page.getByTestId('activations-example')).toHaveText(/Example 8 of 200/, { timeout: 120_000 });
 
   const shot = process.env['NETWRIGHT_SCREENSHOTS'] ? path.join(process.cwd(), 'docs', 'screenshots', 'dashboard-insight.png') : test.info().outputPath('insight.png');
   await page.getByLabel('Training dashboard').screenshot({ path: shot });
+
+  // Reopened: after a reload the run's histograms come back from its folder (insight.jsonl).
+  await page.reload();
+  await page.getByRole('tab', { name: 'Layer insight' }).click();
+  const reopened = page.getByRole('tabpanel', { name: 'Layer insight' });
+  await expect(reopened.getByRole('combobox', { name: 'Run' })).toHaveValue(/\d{8}-\d{6}-/);
+  await reopened.getByRole('combobox', { name: 'Layer', exact: true }).selectOption({ label: conv });
+  await expect(page.getByTestId('insight-epoch')).toHaveText('2 / 2');
+  await expect(reopened.getByRole('img', { name: new RegExp(`^Histogram of ${convName} kernel`) })).toHaveAttribute('data-counts', last ?? '');
+  await reopened.getByRole('slider', { name: 'Epoch' }).focus();
+  await page.keyboard.press('Home');
+  await expect(page.getByTestId('insight-epoch')).toHaveText('1 / 2');
+  await expect(reopened.getByRole('button', { name: 'Show activations' })).toBeEnabled();
+  await page.keyboard.press('End');
+  await expect(page.getByTestId('insight-epoch')).toHaveText('2 / 2');
 });
