@@ -33,7 +33,7 @@ describe('createForkLauncher (real child process)', () => {
     const events = messages.flatMap((m) => (m.type === 'event' ? [m.event] : []));
     expect(events[0]).toMatchObject({ type: 'started', backend: { backend: 'wasm' } });
     expect(events.at(-1)).toMatchObject({ type: 'done', stopped: false });
-    expect(fs.readdirSync(runDir).sort()).toEqual(['model.json', 'run.json', 'weights.bin']);
+    expect(fs.readdirSync(runDir).sort()).toEqual(['insight.jsonl', 'model.json', 'run.json', 'weights.bin']);
   });
 
   it('receives stop while training and exits after done with stopped: true', async () => {
