@@ -5,6 +5,7 @@ import { TrainingSettingsSchema, type ProjectDoc } from '../../shared/graph/docu
 import type { TrainEvent } from '../../shared/training/events';
 import { assertNever } from '../../shared/layers/params';
 import { createBackend, type BackendService } from '../services/backend';
+import { quietCpuBanner } from '../trainer/backend-loader';
 import { createForkLauncher } from '../services/fork-launcher';
 import { formatSummaryTable, summarizeModel } from '../services/model-summary';
 import { openProject } from '../services/project-files';
@@ -71,6 +72,8 @@ export async function main(argv: string[], ioOverrides: Partial<CliIo> = {}): Pr
   const io: CliIo = { ...defaultIo(), ...ioOverrides };
   const [command, ...rest] = argv;
   try {
+    // Imports, exports and the host use tfjs in this process; our backend report replaces its banner.
+    if (command !== undefined && !['--help', '-h', 'help'].includes(command)) await quietCpuBanner();
     switch (command) {
       case undefined:
         io.stderr(`${USAGE}\n`);
