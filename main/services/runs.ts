@@ -22,10 +22,15 @@ export function runsRoot(dataDir: string, projectPath: string | null | undefined
   return path.join(path.dirname(full), `${path.basename(full).replace(/\.nwproj$/i, '')}.runs`);
 }
 
-/** A sortable, unique id: `20261126-225400-1a2b3c`. */
+/**
+ * A sortable, unique id: `20261126-225400-1f41a2`, the UTC second, then its milliseconds as three
+ * hex digits (so two runs started in the same second sort in the order they started: "latest"
+ * and the runs table rely on it), then three random hex digits.
+ */
 export function newRunId(now: Date = new Date()): string {
   const stamp = now.toISOString().replace(/\.\d+Z$/, '').replace(/[-:]/g, '').replace('T', '-');
-  return `${stamp}-${Math.random().toString(16).slice(2, 8).padEnd(6, '0')}`;
+  const ms = now.getUTCMilliseconds().toString(16).padStart(3, '0');
+  return `${stamp}-${ms}${Math.random().toString(16).slice(2, 5).padEnd(3, '0')}`;
 }
 
 /** The folder of a run; refuses ids that could point outside the runs folder. */
