@@ -5,7 +5,7 @@ import type { ProjectDoc } from '../../shared/graph/document';
 import type { RunOrigin, RunRecordData } from '../../shared/training/runs';
 import { buildModelFromDoc } from '../trainer/build-model';
 import { saveModelToDir } from '../trainer/save-model';
-import { graphHash } from '../trainer/graph-hash';
+import { newRunRecord, writeRun } from '../services/runs';
 import { ImportError } from './keras-json';
 
 /**
@@ -204,33 +204,15 @@ export async function saveImportedRun(options: {
     const files = await saveModelToDir(model, runDir);
     const now = new Date().toISOString();
     const record: RunRecordData = {
-      runId,
+      ...newRunRecord(runId, options.doc, options.projectPath, now),
       name: `${options.doc.name} (imported from ${path.basename(options.origin.file)})`,
       status: 'done',
-      projectPath: options.projectPath,
-      settings: options.doc.training,
-      graph: options.doc.graph,
-      graphHash: graphHash(options.doc.graph),
-      backend: null,
-      startedAt: now,
       finishedAt: now,
-      seconds: 0,
-      trainSeconds: 0,
-      samplesPerSec: 0,
-      stopped: false,
-      earlyStoppedAt: null,
-      bestEpoch: null,
-      epochs: [],
-      test: null,
-      evaluation: null,
-      preprocessing: null,
       totalParams: model.countParams(),
       modelFiles: files.map((f) => path.basename(f)),
-      bestModelFiles: [],
-      error: null,
       origin: options.origin,
     };
-    fs.writeFileSync(path.join(runDir, 'run.json'), `${JSON.stringify(record, null, 2)}\n`);
+    writeRun(runDir, record);
     return { runId, runDir, totalParams: record.totalParams };
   } finally {
     model.dispose();

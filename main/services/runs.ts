@@ -2,7 +2,9 @@ import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { ApiError } from '../../shared/api/contract';
-import type { GraphNode } from '../../shared/graph/document';
+import type { GraphNode, ProjectDoc } from '../../shared/graph/document';
+import { modelGraph } from '../../shared/graph/analyze-blocks';
+import { graphHash } from '../trainer/graph-hash';
 import { RunRecordSchema, type RunComparison, type RunRecordData, type RunSummary } from '../../shared/training/runs';
 import { INSIGHT_FILE, parseInsightLines, type InsightFile } from '../../shared/training/insight';
 import { fileError } from './project-files';
@@ -84,6 +86,41 @@ export function readInsight(dataDir: string, projectPath: string | null, runId: 
 }
 
 /** Writes run.json (whole, via a rename). */
+/**
+ * The record of a run of `doc` before anything is measured: the graph that trains (blocks
+ * inlined, so exports and comparisons need no block definitions), no epochs, no results.
+ * Callers override what they know (status, finish time, files, origin).
+ */
+export function newRunRecord(runId: string, doc: ProjectDoc, projectPath: string | null, startedAt: string): RunRecordData {
+  const graph = modelGraph(doc);
+  return {
+    runId,
+    name: doc.name,
+    status: 'running',
+    projectPath,
+    settings: doc.training,
+    graph,
+    graphHash: graphHash(graph),
+    backend: null,
+    startedAt,
+    finishedAt: null,
+    seconds: 0,
+    trainSeconds: 0,
+    samplesPerSec: 0,
+    stopped: false,
+    earlyStoppedAt: null,
+    bestEpoch: null,
+    epochs: [],
+    test: null,
+    evaluation: null,
+    preprocessing: null,
+    totalParams: 0,
+    modelFiles: [],
+    bestModelFiles: [],
+    error: null,
+  };
+}
+
 export function writeRun(dir: string, record: RunRecordData): void {
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, 'run.json');

@@ -1,15 +1,14 @@
 import * as fs from 'node:fs/promises';
 import { ApiError } from '../../shared/api/contract';
 import type { ProjectDoc } from '../../shared/graph/document';
-import { analyzeWithBlocks, foldIssues, modelGraph } from '../../shared/graph/analyze-blocks';
+import { analyzeWithBlocks, foldIssues } from '../../shared/graph/analyze-blocks';
 import { checkTrainable } from '../../shared/training/trainable';
 import { inspectDataset } from '../trainer/datasets/load-dataset';
-import { graphHash } from '../trainer/graph-hash';
 import { FromTrainerSchema } from '../../shared/training/protocol';
 import { TrainEventSchema, type TrainEvent } from '../../shared/training/events';
 import { assertNever } from '../../shared/layers/params';
 import type { TrainerLauncher, TrainerProcess } from './launcher';
-import { newRunId, readRun, runDirOf, writeRun } from './runs';
+import { newRunId, newRunRecord, readRun, runDirOf, writeRun } from './runs';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { RunRecordData } from '../../shared/training/runs';
@@ -146,31 +145,7 @@ export class TrainingManager {
     const runId = newRunId();
     const runDir = runDirOf(this.dataDir, runId, projectPath);
     const record: RunRecordData = {
-      runId,
-      name: doc.name,
-      status: 'running',
-      projectPath,
-      settings: doc.training,
-      // What trains: blocks inlined, so exports and comparisons of the run need no block definitions.
-      graph: modelGraph(doc),
-      graphHash: graphHash(modelGraph(doc)),
-      backend: null,
-      startedAt: new Date().toISOString(),
-      finishedAt: null,
-      seconds: 0,
-      trainSeconds: 0,
-      samplesPerSec: 0,
-      stopped: false,
-      earlyStoppedAt: null,
-      bestEpoch: null,
-      epochs: [],
-      test: null,
-      evaluation: null,
-      preprocessing: null,
-      totalParams: 0,
-      modelFiles: [],
-      bestModelFiles: [],
-      error: null,
+      ...newRunRecord(runId, doc, projectPath, new Date().toISOString()),
       ...(from ? { origin: { kind: from.evaluateOnly ? ('evaluated' as const) : ('fineTuned' as const), runId: from.runId } } : {}),
     };
     try {
