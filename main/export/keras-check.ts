@@ -1,11 +1,8 @@
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import type { ExportCheck } from '../../shared/export/result';
 import { failed, passed, predictionCheck, skipped } from './context';
 import { maxDifference, type ExampleBatch } from './examples';
-import { examplesNpz } from './pytorch';
-import { lastLine, runPython } from './python';
+import { runPredictScript } from './pytorch';
+import { runPython } from './python';
 
 /**
  * Runs an exported Keras model.py in real Keras 3 where a Python with Keras is found.
@@ -71,27 +68,17 @@ export async function kerasPredictionChecks(
 ): Promise<{ checks: ExportCheck[]; params: number | null }> {
   const runtime = await findKerasRuntime();
   if (typeof runtime === 'string') return { checks: [skipped('Keras predictions', runtime)], params: null };
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'netwright-keras-run-'));
-  try {
-    const inputs = path.join(tmp, 'inputs.npz');
-    fs.writeFileSync(inputs, examplesNpz(examples));
-    const r = await runPython(['-c', PREDICT_SCRIPT, dir, inputs, JSON.stringify(examples.map((e) => e.name))], {
-      cwd: tmp,
-      timeoutMs: 300_000,
-      env: { NETWRIGHT_PYTHON: runtime.python, KERAS_BACKEND: runtime.backend, PYTHONPYCACHEPREFIX: tmp },
-    });
-    if (r.code !== 0) {
-      return { checks: [failed('Keras predictions', `Keras (${runtime.backend} backend) failed: ${lastLine(r.stderr) || `exit code ${String(r.code)}`}`)], params: null };
-    }
-    const got = JSON.parse(lastLine(r.stdout)) as { params: number; outputs: { shape: number[]; data: number[] }[] };
-    const check = predictionCheck('Keras predictions', maxDifference(expected, got.outputs), examples[0]?.shape[0] ?? 0);
-    const withBackend: ExportCheck = { ...check, detail: `${check.detail}; Keras with the ${runtime.backend} backend` };
-    const count =
-      got.params === totalParams
-        ? passed('Keras parameter count', `${got.params.toLocaleString('en-US')}, as Netwright counts`)
-        : failed('Keras parameter count', `${got.params} in Keras, ${totalParams} in Netwright`);
-    return { checks: [withBackend, count], params: got.params };
-  } finally {
-    fs.rmSync(tmp, { recursive: true, force: true });
-  }
+  const got = await runPredictScript(PREDICT_SCRIPT, dir, examples, {
+    extraArgs: [JSON.stringify(examples.map((e) => e.name))],
+    env: { NETWRIGHT_PYTHON: runtime.python, KERAS_BACKEND: runtime.backend },
+    label: `Keras (${runtime.backend} backend)`,
+  });
+  if ('error' in got) return { checks: [failed('Keras predictions', got.error)], params: null };
+  const check = predictionCheck('Keras predictions', maxDifference(expected, got.outputs), examples[0]?.shape[0] ?? 0);
+  const withBackend: ExportCheck = { ...check, detail: `${check.detail}; Keras with the ${runtime.backend} backend` };
+  const count =
+    got.params === totalParams
+      ? passed('Keras parameter count', `${got.params.toLocaleString('en-US')}, as Netwright counts`)
+      : failed('Keras parameter count', `${got.params} in Keras, ${totalParams} in Netwright`);
+  return { checks: [withBackend, count], params: got.params };
 }

@@ -23,7 +23,8 @@ export function runPython(args: readonly string[], options: { cwd?: string; time
     let stderr = '';
     let proc;
     try {
-      proc = spawn(pythonPath(options.env), [...args], {
+      // A caller's env adds to this process's: $NETWRIGHT_PYTHON set by the user still applies.
+      proc = spawn(pythonPath({ ...process.env, ...options.env }), [...args], {
         cwd: options.cwd,
         env: { ...process.env, ...options.env, OMP_NUM_THREADS: '1', PYTHONDONTWRITEBYTECODE: '1' },
         stdio: ['ignore', 'pipe', 'pipe'],

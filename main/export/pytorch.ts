@@ -516,18 +516,38 @@ ys = ys if isinstance(ys, tuple) else (ys,)
 print(json.dumps({"params": count_params(model), "outputs": [{"shape": list(y.shape), "data": y.reshape(-1).tolist()} for y in ys]}))
 `;
 
-/** Runs an exported model.py on the examples with the check Python; the outputs and its parameter count. */
-export async function runPytorchExport(dir: string, examples: readonly ExampleBatch[]): Promise<{ params: number; outputs: { shape: number[]; data: number[] }[] } | { error: string }> {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'netwright-torch-'));
+/** What a predict script prints as its last line: the model's parameter count and its outputs. */
+export interface ScriptPrediction {
+  readonly params: number;
+  readonly outputs: { shape: number[]; data: number[] }[];
+}
+
+/**
+ * Runs a predict script with `python -c script dir inputs.npz ...extraArgs` on the examples (saved
+ * as inputs.npz in a temporary folder) and parses its last line; or the error, in one line.
+ */
+export async function runPredictScript(
+  script: string,
+  dir: string,
+  examples: readonly ExampleBatch[],
+  options: { extraArgs?: readonly string[]; env?: NodeJS.ProcessEnv; label?: string } = {},
+): Promise<ScriptPrediction | { error: string }> {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'netwright-predict-'));
   try {
     const inputs = path.join(tmp, 'inputs.npz');
     fs.writeFileSync(inputs, examplesNpz(examples));
-    const r = await runPython(['-c', PREDICT_SCRIPT, dir, inputs], { cwd: tmp, timeoutMs: 300_000 });
-    if (r.code !== 0) return { error: `${pythonPath()} failed: ${lastLine(r.stderr) || `exit code ${String(r.code)}`}` };
-    return JSON.parse(lastLine(r.stdout)) as { params: number; outputs: { shape: number[]; data: number[] }[] };
+    const env = { PYTHONPYCACHEPREFIX: tmp, ...options.env };
+    const r = await runPython(['-c', script, dir, inputs, ...(options.extraArgs ?? [])], { cwd: tmp, timeoutMs: 300_000, env });
+    if (r.code !== 0) return { error: `${options.label ?? pythonPath({ ...process.env, ...env })} failed: ${lastLine(r.stderr) || `exit code ${String(r.code)}`}` };
+    return JSON.parse(lastLine(r.stdout)) as ScriptPrediction;
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/** Runs an exported model.py on the examples with the check Python; the outputs and its parameter count. */
+export function runPytorchExport(dir: string, examples: readonly ExampleBatch[]): Promise<ScriptPrediction | { error: string }> {
+  return runPredictScript(PREDICT_SCRIPT, dir, examples);
 }
 
 export async function writePytorch(ctx: ExportContext): Promise<FormatOutput> {
