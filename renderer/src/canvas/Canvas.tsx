@@ -6,7 +6,6 @@ import {
   MiniMap,
   ReactFlow,
   useReactFlow,
-  useStore as useFlowStore,
   type Connection as FlowConnection,
   type Edge,
   type EdgeChange,
@@ -26,6 +25,7 @@ import { nodeInputPorts } from '../graph/ports';
 import { segmentAt, type Segment } from '../graph/hit';
 import { LayerNode, HANDLE_TOP, PORT_GAP, type LayerFlowNode } from './LayerNode';
 import { NoteNode, type NoteFlowNode } from './NoteNode';
+import { ShapeEdge } from './ShapeEdge';
 import { BLOCK_NODE_TYPE } from '../../../shared/graph/block-schema';
 import { blockFromDrop, isLayerDrag, layerFromDrop } from './dnd';
 import { NODE_SIZE } from './placement';
@@ -34,12 +34,14 @@ import { CanvasToolbar } from './CanvasToolbar';
 import { QuickAdd } from './QuickAdd';
 import { GroupDialog } from './GroupDialog';
 import { useCanvasKeys } from './useCanvasKeys';
+import { useFarZoomClass } from './useFarZoomClass';
 
 const nodeTypes = { layer: LayerNode, note: NoteNode };
+const edgeTypes = { shape: ShapeEdge };
 // Object props of <ReactFlow> are constants: a new object on every render (a drag frame re-renders
 // the canvas) is copied into React Flow's store, and every edge subscribes to defaultEdgeOptions,
 // so a literal here re-rendered all connections on every mouse move.
-const DEFAULT_EDGE_OPTIONS = { interactionWidth: 16 } as const;
+const DEFAULT_EDGE_OPTIONS = { interactionWidth: 16, type: 'shape' } as const;
 const FIT_VIEW_OPTIONS = { maxZoom: 1 } as const;
 const PRO_OPTIONS = { hideAttribution: true } as const;
 type CanvasFlowNode = LayerFlowNode | NoteFlowNode;
@@ -97,9 +99,7 @@ export function Canvas() {
   analysisRef.current = analysis;
 
   useCanvasKeys(section, pointer);
-  // Zoomed far out, cards drop their small print and edges their shape labels: unreadable
-  // there anyway, and most of the paint work on a large graph.
-  const far = useFlowStore((s) => s.transform[2] < 0.5);
+  useFarZoomClass(section);
 
   // A project just opened (or a new one): show all of it.
   const firstRev = useRef(baseRev);
@@ -186,8 +186,6 @@ export function Canvas() {
               className,
               animated: training,
               ariaLabel: `Connection ${e.source} to ${e.target}`,
-              labelBgPadding: [4, 2] as [number, number],
-              labelBgBorderRadius: 3,
             };
       next.set(e.id, flow);
       return flow;
@@ -376,7 +374,7 @@ export function Canvas() {
 
   return (
     <section
-      className={`canvas${far ? ' is-far' : ''}`}
+      className="canvas"
       aria-label="Canvas"
       ref={section}
       onDragOver={onDragOver}
@@ -389,6 +387,7 @@ export function Canvas() {
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onNodeDragStart={onNodeDragStart}
@@ -408,7 +407,7 @@ export function Canvas() {
         fitViewOptions={FIT_VIEW_OPTIONS}
         proOptions={PRO_OPTIONS}
         defaultEdgeOptions={DEFAULT_EDGE_OPTIONS}
-        onlyRenderVisibleElements
+        onlyRenderVisibleElements={false}
       >
         <Background variant={BackgroundVariant.Dots} gap={16} size={1} />
         <Controls showInteractive={false} />
