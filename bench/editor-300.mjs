@@ -170,20 +170,28 @@ async function main() {
       await page.mouse.up();
     });
 
-    // Zoom in and out with the wheel over the canvas.
+    // Zoom in and out with the wheel over the canvas, in small steps (about 6% each, as a
+    // touchpad sends them) so that every step changes the zoom: from the whole graph in view
+    // (~20%) in to ~180%, out to the 10% floor, and back in to ~30%, crossing the 50% detail
+    // threshold twice. The three gestures are 400 ms apart, and those pauses are measured too:
+    // the canvas switches its small print on or off once a zoom rests.
     const pane = await page.locator('.react-flow__pane').boundingBox();
     if (!pane) throw new Error('no pane');
     await page.mouse.move(pane.x + pane.width / 2, pane.y + pane.height / 2);
+    const zoomLevel = () => page.evaluate(() => Number(/scale\(([\d.e-]+)\)/.exec(document.querySelector('.react-flow__viewport')?.style.transform ?? '')?.[1] ?? NaN));
+    const zoomFrom = await zoomLevel();
+    let zoomSteps = 0;
     const zoom = await frameTimes(page, async () => {
-      for (let i = 0; i < 30; i++) {
-        await page.mouse.wheel(0, -120);
-        await page.waitForTimeout(16);
-      }
-      for (let i = 0; i < 30; i++) {
-        await page.mouse.wheel(0, 120);
-        await page.waitForTimeout(16);
+      for (const [count, dy] of [[40, -40], [55, 40], [20, -40]]) {
+        for (let i = 0; i < count; i++) {
+          await page.mouse.wheel(0, dy);
+          zoomSteps++;
+          await page.waitForTimeout(16);
+        }
+        await page.waitForTimeout(400);
       }
     });
+    const zoomTo = await zoomLevel();
 
     // Edit -> updated counts: type a new unit count; time from the key to the header's new total.
     await page.keyboard.press('f');
@@ -223,13 +231,14 @@ async function main() {
       renderedNodes: rendered,
       openMs,
       drag: stats(drag),
-      zoom: stats(zoom),
+      zoom: { ...stats(zoom), steps: zoomSteps, from: +zoomFrom.toFixed(3), to: +zoomTo.toFixed(3) },
       editToCountsMs: stats(edits),
     };
     if (JSON_OUT) console.log(JSON.stringify(result));
     else {
       console.log(`Editor bench: ${NODES} layers (${rendered} rendered), Chromium ${result.machine.chromium}, ${result.machine.cpus} CPUs (${result.machine.model})`);
       console.log(`  open + first analysis: ${openMs} ms`);
+      console.log(`  wheel zoom: ${zoomSteps} steps of ~6%, zoom ${result.zoom.from} -> ~1.8 -> 0.1 -> ${result.zoom.to}`);
       for (const [name, s] of [['drag a layer', result.drag], ['wheel zoom', result.zoom]]) {
         console.log(`  ${name}: ${s.frames} frames, mean ${s.meanMs} ms (${s.fps} fps), p50 ${s.p50Ms}, p95 ${s.p95Ms}, max ${s.maxMs} ms, ${s.over33ms} frames > 33 ms`);
       }

@@ -30,9 +30,9 @@ function ShapeEdgeView({ id, sourceX, sourceY, targetX, targetY, sourcePosition,
     <>
       <BaseEdge id={id} path={path} style={style} markerEnd={markerEnd} interactionWidth={interactionWidth} />
       {text && box ? (
-        <g className="react-flow__edge-textwrapper" transform={`translate(${labelX} ${labelY})`}>
-          <rect className="react-flow__edge-textbg" x={-box.width / 2 - PAD_X} y={-box.height / 2 - PAD_Y} width={box.width + 2 * PAD_X} height={box.height + 2 * PAD_Y} rx={3} ry={3} />
-          <text className="react-flow__edge-text" textAnchor="middle" dominantBaseline="central">
+        <g className="react-flow__edge-textwrapper">
+          <rect className="react-flow__edge-textbg" x={labelX - box.width / 2 - PAD_X} y={labelY - box.height / 2 - PAD_Y} width={box.width + 2 * PAD_X} height={box.height + 2 * PAD_Y} rx={3} ry={3} />
+          <text className="react-flow__edge-text" x={labelX} y={labelY} textAnchor="middle" dominantBaseline="central">
             {text}
           </text>
         </g>
