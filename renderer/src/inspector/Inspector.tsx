@@ -17,9 +17,14 @@ export function Inspector() {
   const name = useEditor((s) => findSel(s)?.name);
   const params = useEditor((s) => findSel(s)?.params);
   const panel = useRef<HTMLElement>(null);
-  // Another layer (or none): start at the top of its fields.
+  // Another layer (or none): start at the top of its fields. In the next frame, not in this
+  // commit: setting scrollTop forces a layout, and here it forced one of the whole canvas in the
+  // middle of the click that starts a drag (then React Flow's own update laid it out again).
   useEffect(() => {
-    if (panel.current) panel.current.scrollTop = 0;
+    const frame = requestAnimationFrame(() => {
+      if (panel.current && panel.current.scrollTop !== 0) panel.current.scrollTop = 0;
+    });
+    return () => cancelAnimationFrame(frame);
   }, [selId]);
   const selected = useMemo(() => (selId !== null && type !== undefined && params ? { id: selId, type, name, params } : null), [selId, type, name, params]);
   const edges = useEditor((s) => s.doc.graph.edges);
