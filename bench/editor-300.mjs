@@ -94,6 +94,8 @@ const stats = (xs) => {
     p50Ms: +q(0.5).toFixed(1),
     p95Ms: +q(0.95).toFixed(1),
     maxMs: +(s[s.length - 1] ?? NaN).toFixed(1),
+    // A frame longer than 1.5 vsyncs (25 ms at 60 Hz) showed at least one screen refresh late.
+    missedVsync: s.filter((x) => x > 25).length,
     over33ms: s.filter((x) => x > 33.4).length,
     fps: +(1000 / mean).toFixed(0),
   };
@@ -240,7 +242,7 @@ async function main() {
       console.log(`  open + first analysis: ${openMs} ms`);
       console.log(`  wheel zoom: ${zoomSteps} steps of ~6%, zoom ${result.zoom.from} -> ~1.8 -> 0.1 -> ${result.zoom.to}`);
       for (const [name, s] of [['drag a layer', result.drag], ['wheel zoom', result.zoom]]) {
-        console.log(`  ${name}: ${s.frames} frames, mean ${s.meanMs} ms (${s.fps} fps), p50 ${s.p50Ms}, p95 ${s.p95Ms}, max ${s.maxMs} ms, ${s.over33ms} frames > 33 ms`);
+        console.log(`  ${name}: ${s.frames} frames, mean ${s.meanMs} ms (${s.fps} fps), p50 ${s.p50Ms}, p95 ${s.p95Ms}, max ${s.maxMs} ms, ${s.missedVsync} frames late by a refresh or more (> 25 ms), ${s.over33ms} by two or more (> 33.4 ms)`);
       }
       const e = result.editToCountsMs;
       console.log(`  key -> new parameter count painted: mean ${e.meanMs} ms, p50 ${e.p50Ms}, p95 ${e.p95Ms}, max ${e.maxMs} ms (${e.frames} edits)`);
