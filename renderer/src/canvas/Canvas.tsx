@@ -35,6 +35,7 @@ import { QuickAdd } from './QuickAdd';
 import { GroupDialog } from './GroupDialog';
 import { useCanvasKeys } from './useCanvasKeys';
 import { useFarZoomClass } from './useFarZoomClass';
+import { FIT_VIEW } from './fit';
 
 const nodeTypes = { layer: LayerNode, note: NoteNode };
 const edgeTypes = { shape: ShapeEdge };
@@ -42,7 +43,6 @@ const edgeTypes = { shape: ShapeEdge };
 // the canvas) is copied into React Flow's store, and every edge subscribes to defaultEdgeOptions,
 // so a literal here re-rendered all connections on every mouse move.
 const DEFAULT_EDGE_OPTIONS = { interactionWidth: 16, type: 'shape' } as const;
-const FIT_VIEW_OPTIONS = { maxZoom: 1 } as const;
 const PRO_OPTIONS = { hideAttribution: true } as const;
 type CanvasFlowNode = LayerFlowNode | NoteFlowNode;
 const NO_NOTES: readonly never[] = [];
@@ -105,7 +105,7 @@ export function Canvas() {
   const firstRev = useRef(baseRev);
   useEffect(() => {
     if (baseRev === firstRev.current) return;
-    void fitView({ padding: 0.15, maxZoom: 1, duration: 0 });
+    void fitView(FIT_VIEW);
   }, [baseRev, fitView]);
 
   // One flow node object per layer, kept while nothing it shows changed, so an
@@ -404,7 +404,7 @@ export function Canvas() {
         connectionRadius={30}
         minZoom={0.1}
         maxZoom={2}
-        fitViewOptions={FIT_VIEW_OPTIONS}
+        fitViewOptions={FIT_VIEW}
         proOptions={PRO_OPTIONS}
         defaultEdgeOptions={DEFAULT_EDGE_OPTIONS}
         onlyRenderVisibleElements={false}

@@ -1,4 +1,5 @@
 import { Panel, useReactFlow } from '@xyflow/react';
+import { FIT_VIEW_ANIMATED } from './fit';
 import { useEditor, useEditorStore } from '../state/context';
 import { useCanvasUi } from '../state/canvas-ui';
 import { autoLayout, copySelection, pasteLayers, ungroupSelection } from './actions';
@@ -64,7 +65,7 @@ export function CanvasToolbar() {
         <button type="button" className="btn btn--small" disabled={empty} onClick={() => autoLayout(store, flow)} title="Arrange the graph left to right (Shift+L)">
           Auto-layout
         </button>
-        <button type="button" className="btn btn--small" disabled={empty} onClick={() => void flow.fitView({ padding: 0.15, maxZoom: 1, duration: 200 })} title="Zoom to fit (F)">
+        <button type="button" className="btn btn--small" disabled={empty} onClick={() => void flow.fitView(FIT_VIEW_ANIMATED)} title="Zoom to fit (F)">
           Zoom to fit
         </button>
         <button type="button" className="btn btn--small" onClick={() => useCanvasUi.getState().setCheatSheet(true)} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">

@@ -1,4 +1,5 @@
 import type { ReactFlowInstance } from '@xyflow/react';
+import { FIT_VIEW_ANIMATED } from './fit';
 import type { EditorStore } from '../state/store';
 import { layoutLeftToRight } from '../graph/layout';
 import { rememberClip, recalledClip } from '../state/canvas-ui';
@@ -25,7 +26,7 @@ export function autoLayout(store: EditorStore, flow: Flow): void {
     origin,
   );
   store.getState().setPositions(positions, 'auto-layout');
-  window.requestAnimationFrame(() => void flow.fitView({ padding: 0.15, maxZoom: 1, duration: 200 }));
+  window.requestAnimationFrame(() => void flow.fitView(FIT_VIEW_ANIMATED));
 }
 
 /** Copies the selected layers: to the system clipboard where allowed, and always to the in-app one. */

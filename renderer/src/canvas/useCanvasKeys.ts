@@ -1,4 +1,5 @@
 import { useEffect, type RefObject } from 'react';
+import { FIT_VIEW_ANIMATED } from './fit';
 import { useReactFlow } from '@xyflow/react';
 import { useEditorStore } from '../state/context';
 import { useCanvasUi, rememberClip, recalledClip } from '../state/canvas-ui';
@@ -72,7 +73,7 @@ export function useCanvasKeys(section: RefObject<HTMLElement | null>, pointer: R
       } else if (e.key === 'f' || e.key === 'F') {
         if (e.shiftKey) return;
         e.preventDefault();
-        void flow.fitView({ padding: 0.15, maxZoom: 1, duration: 200 });
+        void flow.fitView(FIT_VIEW_ANIMATED);
       } else if (e.key === 'L' && e.shiftKey) {
         e.preventDefault();
         autoLayout(store, flow);

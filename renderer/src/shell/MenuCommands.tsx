@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { FIT_VIEW_ANIMATED } from '../canvas/fit';
 import { useReactFlow } from '@xyflow/react';
 import { getApi, isPicking } from '../platform';
 import { useEditorStore } from '../state/context';
@@ -48,7 +49,7 @@ export function MenuCommands() {
         const { graph } = store.getState().doc;
         store.getState().select({ nodes: graph.nodes.map((n) => n.id), edges: graph.edges.map((e) => e.id) });
       },
-      zoomToFit: () => void flow.fitView({ padding: 0.15, maxZoom: 1, duration: 200 }),
+      zoomToFit: () => void flow.fitView(FIT_VIEW_ANIMATED),
       autoLayout: () => autoLayout(store, flow),
       startTraining: () => void startTraining(store),
       togglePause: () => void togglePause(store),
