@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { test, expect } from './fixtures';
 import { choosePath, clickEmptyCanvas } from './support/canvas';
+import { batchesDone } from './support/training';
 
 test('pause and resume, evaluation after training, try it by drawing, run history and comparison', async ({ page, server }) => {
   await page.goto(server.url);
@@ -12,11 +13,12 @@ test('pause and resume, evaluation after training, try it by drawing, run histor
 
   // A long run: pause, nothing moves; resume, it moves on; stop.
   await clickEmptyCanvas(page);
-  await page.getByLabel('Epochs', { exact: true }).fill('1');
+  // More epochs than the test waits for (it stops the run), so a fast backend cannot finish first.
+  await page.getByLabel('Epochs', { exact: true }).fill('100');
   await page.getByLabel('Test samples', { exact: true }).fill('500');
   await page.getByRole('button', { name: 'Train' }).click();
   const progress = page.getByRole('progressbar', { name: 'Training progress' });
-  const step = async () => Number((await page.getByTestId('progress-batch').textContent())?.match(/Batch (\d+)/)?.[1] ?? 0);
+  const step = () => batchesDone(page);
   await expect.poll(step, { timeout: 60_000 }).toBeGreaterThan(0);
   await page.getByRole('button', { name: 'Pause' }).click();
   await expect(page.getByTestId('training-status')).toHaveText('Paused');
@@ -33,6 +35,7 @@ test('pause and resume, evaluation after training, try it by drawing, run histor
 
   // A short run that finishes: the evaluation tab shows the confusion matrix and the mistakes.
   await clickEmptyCanvas(page);
+  await page.getByLabel('Epochs', { exact: true }).fill('1');
   await page.getByLabel('Training samples', { exact: true }).fill('3000');
   await page.getByRole('button', { name: 'Train' }).click();
   await expect(page.getByTestId('training-status')).toHaveText(/Finished/, { timeout: 120_000 });
