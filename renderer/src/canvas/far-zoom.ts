@@ -11,7 +11,7 @@ export const SETTLE_MS = 150;
  * rendering), so it waits for a wheel or pinch gesture to end instead of landing on one of its
  * frames; the view keeps the detail it had while it moves.
  */
-export function farZoomSwitch(apply: (far: boolean) => void, settleMs = SETTLE_MS, timers: { set: typeof setTimeout; clear: typeof clearTimeout } = { set: setTimeout, clear: clearTimeout }) {
+export function farZoomSwitch(apply: (far: boolean) => void, settleMs = SETTLE_MS) {
   let shown: boolean | null = null;
   let timer: ReturnType<typeof setTimeout> | null = null;
   const show = (far: boolean) => {
@@ -24,11 +24,11 @@ export function farZoomSwitch(apply: (far: boolean) => void, settleMs = SETTLE_M
     zoom(level: number) {
       const far = level < FAR_ZOOM;
       if (shown === null) return show(far);
-      if (timer !== null) timers.clear(timer);
-      timer = far === shown ? null : timers.set(() => ((timer = null), show(far)), settleMs);
+      if (timer !== null) clearTimeout(timer);
+      timer = far === shown ? null : setTimeout(() => ((timer = null), show(far)), settleMs);
     },
     dispose() {
-      if (timer !== null) timers.clear(timer);
+      if (timer !== null) clearTimeout(timer);
       timer = null;
     },
   };
