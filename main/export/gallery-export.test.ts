@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import type { ExportFormat } from '../../shared/export/result';
 import { exportFromSource } from './export';
-import { loadExportSource, type ExportSource } from './source';
-import { galleryProjects, randomizedRun } from './test-support';
+import { loadExportSource } from './source';
+import { expectExportReloads, galleryProjects, randomizedExportSource } from './test-support';
 
 const FORMATS = (process.env['NETWRIGHT_EXPORT_FORMATS'] ?? 'tfjs,pytorch,onnx,keras').split(',') as ExportFormat[];
 const ONLY = process.env['NETWRIGHT_EXPORT_ONLY'];
@@ -19,25 +19,11 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'netwright-export-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 describe.each(galleryProjects().filter((p) => !ONLY || p.file.includes(ONLY)))('export of $file', ({ file, doc }) => {
-  let source: ExportSource;
-  let runDir: string;
-  beforeAll(async () => {
-    runDir = await randomizedRun(doc);
-    source = await loadExportSource(doc, runDir);
-  }, 120_000);
-  afterAll(() => {
-    source.model.dispose();
-    fs.rmSync(runDir, { recursive: true, force: true });
-  });
+  const source = randomizedExportSource(doc);
 
   it.each(FORMATS)('%s: reloads in its runtime with the same predictions (1e-4) and parameter count', async (format) => {
     const out = path.join(tmp, `${path.basename(file, '.nwproj')}-${format}`);
-    const result = await exportFromSource(source, { format, outDir: out });
-    const report = result.checks.map((c) => `${c.status} ${c.name}: ${c.detail}`).join('\n');
-    console.log(`${file} ${format}:\n${report}`);
-    expect(result.ok, report).toBe(true);
-    for (const c of result.checks) if (c.maxDifference !== null) expect(c.maxDifference).toBeLessThanOrEqual(1e-4);
-    if (result.params.exported !== null) expect(result.params.exported).toBe(source.info.totalParams);
+    const result = await expectExportReloads(source(), format, out, file);
     expect(result.checks.filter((c) => c.status === 'passed').length + result.checks.filter((c) => c.status === 'skipped').length).toBeGreaterThan(0);
     for (const f of result.files) expect(fs.existsSync(f), f).toBe(true);
   }, 300_000);

@@ -2,12 +2,16 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, expect } from 'vitest';
+import type { ExportFormat, ExportResult } from '../../shared/export/result';
 import type { ProjectDoc } from '../../shared/graph/document';
 import { parseProject } from '../../shared/graph/migrations';
 import { buildModelFromDoc } from '../trainer/build-model';
 import { saveModelToDir } from '../trainer/save-model';
 import { modelGraph } from '../../shared/graph/analyze-blocks';
 import { seededRandom } from './examples';
+import { exportFromSource } from './export';
+import { loadExportSource, type ExportSource } from './source';
 
 /** Every example and gallery template project, by file name. */
 export function galleryProjects(): { file: string; doc: ProjectDoc }[] {
@@ -54,4 +58,40 @@ export async function randomizedRun(doc: ProjectDoc, seed = 7, preprocessing: un
   } finally {
     model.dispose();
   }
+}
+
+/**
+ * For a describe block: a randomized run of `doc` (see randomizedRun) loaded as an export source
+ * before its tests, and disposed with its run folder after them. The getter throws if asked
+ * before the block's beforeAll ran.
+ */
+export function randomizedExportSource(doc: ProjectDoc): () => ExportSource {
+  let source: ExportSource | undefined;
+  let runDir: string | undefined;
+  beforeAll(async () => {
+    runDir = await randomizedRun(doc);
+    source = await loadExportSource(doc, runDir);
+  }, 120_000);
+  afterAll(() => {
+    source?.model.dispose();
+    if (runDir) fs.rmSync(runDir, { recursive: true, force: true });
+  });
+  return () => {
+    if (!source) throw new Error('the export source is made in beforeAll');
+    return source;
+  };
+}
+
+/**
+ * Exports `source` to `outDir` and expects the export's own checks to pass: it reloads in its
+ * runtime, predicts within 1e-4 of Netwright, and has the same parameter count. Logs the report.
+ */
+export async function expectExportReloads(source: ExportSource, format: ExportFormat, outDir: string, tag: string): Promise<ExportResult> {
+  const result = await exportFromSource(source, { format, outDir });
+  const report = result.checks.map((c) => `${c.status} ${c.name}: ${c.detail}`).join('\n');
+  console.log(`${tag} ${format}:\n${report}`);
+  expect(result.ok, report).toBe(true);
+  for (const c of result.checks) if (c.maxDifference !== null) expect(c.maxDifference).toBeLessThanOrEqual(1e-4);
+  if (result.params.exported !== null) expect(result.params.exported).toBe(source.info.totalParams);
+  return result;
 }

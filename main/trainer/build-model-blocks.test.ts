@@ -1,38 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import type { GraphEdge, GraphNode } from '../../shared/graph/document';
 import { analyzeGraph } from '../../shared/graph/analyze';
 import { analyzeWithBlocks } from '../../shared/graph/analyze-blocks';
 import { compileGraph } from '../../shared/graph/compile';
-import { RESIDUAL_BLOCK, TRANSFORMER_BLOCK_SIZES, TRANSFORMER_ENCODER_BLOCK } from '../../shared/graph/builtin-blocks';
+import { TRANSFORMER_BLOCK_SIZES, TRANSFORMER_ENCODER_BLOCK } from '../../shared/graph/builtin-blocks';
 import { buildModel, buildModelFromDoc } from './build-model';
-import { docWithGraph } from './test-helpers';
+import { docWithGraph, edge, node, residualCnnDoc } from './test-helpers';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-const at = { x: 0, y: 0 };
-const node = (id: string, type: string, params: GraphNode['params'] = {}): GraphNode => ({ id, type, position: at, params });
-const edge = (source: string, target: string, targetPort = 'in'): GraphEdge => ({ id: `${source}-${target}-${targetPort}`, source, target, targetPort });
 
 describe('models with blocks (tfjs)', () => {
   const models: tf.LayersModel[] = [];
   afterAll(() => models.forEach((m) => m.dispose()));
 
   it('two ResidualBlocks in a CNN build with separate weights; tfjs counts what the analysis counts', () => {
-    const graph = {
-      nodes: [
-        node('in', 'Input', { shape: [8, 8, 1] }),
-        node('stem', 'Conv2D', { filters: 32, kernelSize: [3, 3], padding: 'same' }),
-        node('r1', 'Block', { block: RESIDUAL_BLOCK.id, inputs: 1 }),
-        node('r2', 'Block', { block: RESIDUAL_BLOCK.id, inputs: 1 }),
-        node('pool', 'GlobalAveragePooling2D'),
-        node('out', 'Dense', { units: 10, activation: 'softmax' }),
-      ],
-      edges: [edge('in', 'stem'), edge('stem', 'r1', 'in1'), edge('r1', 'r2', 'in1'), edge('r2', 'pool'), edge('pool', 'out')],
-    };
-    const doc = { ...docWithGraph(graph), blocks: [RESIDUAL_BLOCK] };
+    const doc = residualCnnDoc();
+    const graph = doc.graph;
     const { outer } = analyzeWithBlocks(graph, doc.blocks);
     const { model } = buildModelFromDoc(doc);
     models.push(model);
