@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test, expect } from './fixtures';
-import { choosePath } from './support/canvas';
+import { cardPoint, choosePath, zoomLevel } from './support/canvas';
+import { residualProject } from './support/projects';
 
 /**
  * Dragging one layer re-renders O(1) components, not O(graph): counted with a
@@ -13,30 +14,6 @@ declare global {
   interface Window {
     __counts: { commits: number; layers: number; edges: number } | null;
   }
-}
-
-/** Input -> residual blocks of Dense, Dense, Add(skip) -> Dense(10). */
-function residualProject(n: number) {
-  const nodes: { id: string; type: string; position: { x: number; y: number }; params: Record<string, unknown> }[] = [];
-  const edges: { id: string; source: string; target: string; targetPort: string }[] = [];
-  const place = (i: number) => ({ x: (i % 12) * 240, y: Math.floor(i / 12) * 150 });
-  const add = (id: string, type: string, params: Record<string, unknown>) => nodes.push({ id, type, position: place(nodes.length), params });
-  const link = (source: string, target: string, targetPort = 'in') => edges.push({ id: `e${edges.length + 1}`, source, target, targetPort });
-  add('input', 'Input', { shape: [16] });
-  let prev = 'input';
-  for (let b = 1; nodes.length + 3 <= n - 1; b++) {
-    add(`d${b}a`, 'Dense', { units: 16, activation: 'relu' });
-    add(`d${b}b`, 'Dense', { units: 16 });
-    add(`add${b}`, 'Add', { inputs: 2 });
-    link(prev, `d${b}a`);
-    link(`d${b}a`, `d${b}b`);
-    link(prev, `add${b}`, 'in1');
-    link(`d${b}b`, `add${b}`, 'in2');
-    prev = `add${b}`;
-  }
-  add('output', 'Dense', { units: 10, activation: 'softmax' });
-  link(prev, 'output');
-  return { project: { format: 'netwright-project', version: 1, name: 'Render count', graph: { nodes, edges }, training: { dataset: 'mnist', epochs: 1, batchSize: 32, optimizer: 'adam', learningRate: 0.001, validationSplit: 0.1, trainLimit: null, testLimit: null } }, edges: edges.length };
 }
 
 test('dragging one layer of 120 re-renders that card and its two connections, not the graph', async ({ page, server }) => {
@@ -82,6 +59,15 @@ test('dragging one layer of 120 re-renders that card and its two connections, no
   await choosePath(page, file);
   await expect(page.locator('.react-flow__edge')).toHaveCount(edges);
   await expect(page.getByTestId('total-params')).not.toHaveText(/^0 params/);
+
+  // This test is about the cards: zoom in to the layer at 100% (select it, Shift+F), whether the
+  // fitted view shows cards or the overview (editor-overview.spec.ts), then clear the selection.
+  const spot = await cardPoint(page, 'd20a');
+  await page.mouse.click(spot.x, spot.y);
+  await page.keyboard.press('Shift+F');
+  await expect.poll(() => zoomLevel(page)).toBeCloseTo(1, 2);
+  await page.keyboard.press('Escape');
+  await expect(page.locator('section.canvas')).not.toHaveClass(/is-overview/);
 
   // The hook sees renders: selecting a card renders it.
   const card = page.locator('.react-flow__node[data-id="d20a"]');

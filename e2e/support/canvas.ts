@@ -46,3 +46,29 @@ export async function choosePath(page: Page, path: string): Promise<void> {
   await dialog.getByRole('button', { name: 'OK' }).click();
   await expect(dialog).toBeHidden();
 }
+
+/** The canvas's zoom, from React Flow's viewport transform. */
+export async function zoomLevel(page: Page): Promise<number> {
+  const transform = await page.locator('.react-flow__viewport').evaluate((el) => (el as HTMLElement).style.transform);
+  return Number(/scale\(([\d.e-]+)\)/.exec(transform)?.[1] ?? NaN);
+}
+
+/**
+ * Where a card's title row is on screen, from its flow position and the viewport: in the overview
+ * (zoomed far out) the cards are drawn on a canvas and their elements have no box to ask for.
+ */
+export async function cardPoint(page: Page, nodeId: string, offset = { x: 60, y: 19 }): Promise<{ x: number; y: number }> {
+  const p = await page.evaluate(
+    ({ id, offset }) => {
+      const flow = document.querySelector('.react-flow')?.getBoundingClientRect();
+      const view = /translate\(([-\d.e]+)px, ?([-\d.e]+)px\) scale\(([\d.e-]+)\)/.exec((document.querySelector('.react-flow__viewport') as HTMLElement | null)?.style.transform ?? '');
+      const at = /translate\(([-\d.e]+)px, ?([-\d.e]+)px\)/.exec((document.querySelector(`.react-flow__node[data-id="${id}"]`) as HTMLElement | null)?.style.transform ?? '');
+      if (!flow || !view || !at) return null;
+      const [tx, ty, zoom] = view.slice(1, 4).map(Number) as [number, number, number];
+      return { x: flow.left + tx + (Number(at[1]) + offset.x) * zoom, y: flow.top + ty + (Number(at[2]) + offset.y) * zoom };
+    },
+    { id: nodeId, offset },
+  );
+  if (!p) throw new Error(`card ${nodeId} is not on the canvas`);
+  return p;
+}

@@ -35,6 +35,7 @@ import { QuickAdd } from './QuickAdd';
 import { GroupDialog } from './GroupDialog';
 import { useCanvasKeys } from './useCanvasKeys';
 import { useFarZoomClass } from './useFarZoomClass';
+import { useOverview } from './useOverview';
 import { FIT_VIEW } from './fit';
 
 const nodeTypes = { layer: LayerNode, note: NoteNode };
@@ -94,6 +95,7 @@ export function Canvas() {
   const connectHint = useCanvasUi((s) => s.connectHint);
   const insertTarget = useCanvasUi((s) => s.insertTarget);
   const section = useRef<HTMLElement>(null);
+  const overview = useRef<HTMLCanvasElement>(null);
   const pointer = useRef<XY | null>(null);
   const analysisRef = useRef(analysis);
   analysisRef.current = analysis;
@@ -268,6 +270,8 @@ export function Canvas() {
     [segments, store],
   );
 
+  useOverview(section, overview, edgeUnder);
+
   const cardCentre = (n: CanvasFlowNode): XY => ({
     x: n.position.x + (n.measured?.width ?? NODE_SIZE.width) / 2,
     y: n.position.y + (n.measured?.height ?? NODE_SIZE.height) / 2,
@@ -410,6 +414,7 @@ export function Canvas() {
         onlyRenderVisibleElements={false}
       >
         <Background variant={BackgroundVariant.Dots} gap={16} size={1} />
+        <canvas ref={overview} className="canvas__overview" hidden role="img" aria-label={`Overview of ${docNodes.length} layers: zoom in to read and connect them`} />
         <Controls showInteractive={false} />
         <MiniMap position="top-right" pannable zoomable ariaLabel="Minimap" className="minimap" nodeStrokeWidth={3} bgColor="var(--bg-panel)" maskColor="var(--minimap-mask)" nodeColor="var(--minimap-node)" />
         <CanvasToolbar />

@@ -71,9 +71,11 @@ export function useCanvasKeys(section: RefObject<HTMLElement | null>, pointer: R
         e.preventDefault();
         useCanvasUi.getState().setCheatSheet(true);
       } else if (e.key === 'f' || e.key === 'F') {
-        if (e.shiftKey) return;
         e.preventDefault();
-        void flow.fitView(FIT_VIEW_ANIMATED);
+        const selected = store.getState().selection.nodes;
+        // Shift+F: the selected cards (from the overview, zoomed far out, a click and Shift+F reads one).
+        if (e.shiftKey && selected.length > 0) void flow.fitView({ ...FIT_VIEW_ANIMATED, nodes: selected.map((id) => ({ id })) });
+        else if (!e.shiftKey) void flow.fitView(FIT_VIEW_ANIMATED);
       } else if (e.key === 'L' && e.shiftKey) {
         e.preventDefault();
         autoLayout(store, flow);

@@ -32,6 +32,8 @@ export const SHORTCUTS: readonly { readonly group: string; readonly items: reado
       ['Ctrl+A', 'Select everything'],
       ['Escape', 'Clear the selection'],
       ['F', 'Zoom to fit'],
+      ['Shift+F', 'Zoom to the selection (100% at most)'],
+      ['Double-click a card, zoomed far out', 'Zoom in to it'],
       ['Shift+L', 'Auto-layout left to right'],
       ['?', 'This cheat sheet'],
     ],

@@ -1,0 +1,184 @@
+import { SETTLE_MS } from './far-zoom';
+
+/**
+ * Below this zoom the canvas shows the graph as an overview: React Flow's cards and connections
+ * stay mounted but are skipped by the browser (`content-visibility: hidden`), and one `<canvas>`
+ * draws them instead (overview-draw.ts). With 300 cards in the DOM a zoom step costs more than a
+ * refresh in software rendering whatever the cards show; drawn on a canvas it costs about a
+ * millisecond. At this zoom a card's title is under 4 px high, so nothing readable is lost.
+ */
+export const OVERVIEW_ZOOM = 0.3;
+
+export type XY = { x: number; y: number };
+export type Rect = { x: number; y: number; width: number; height: number };
+
+export type OverviewCard = Rect & {
+  id: string;
+  kind: 'layer' | 'note';
+  title: string;
+  selected: boolean;
+  issue: 'error' | 'warning' | null;
+};
+
+export type OverviewLink = {
+  id: string;
+  from: XY;
+  to: XY;
+  selected: boolean;
+  error: boolean;
+  /** The connection a dragged layer would be inserted into. */
+  insert: boolean;
+};
+
+/** What the overview draws, in flow coordinates, cards in drawing order (last on top). */
+export type OverviewScene = { cards: OverviewCard[]; links: OverviewLink[] };
+
+/** The parts of React Flow's internal node the overview reads. */
+export type FlowNodeLike = {
+  id: string;
+  type?: string | undefined;
+  selected?: boolean | undefined;
+  hidden?: boolean | undefined;
+  data: unknown;
+  measured?: { width?: number | undefined; height?: number | undefined } | undefined;
+  internals: {
+    positionAbsolute: XY;
+    z?: number | undefined;
+    handleBounds?: { source?: readonly HandleLike[] | null | undefined; target?: readonly HandleLike[] | null | undefined } | null | undefined;
+  };
+};
+export type HandleLike = { id?: string | null | undefined; x: number; y: number; width: number; height: number };
+export type FlowEdgeLike = {
+  id: string;
+  source: string;
+  target: string;
+  sourceHandle?: string | null | undefined;
+  targetHandle?: string | null | undefined;
+  selected?: boolean | undefined;
+  hidden?: boolean | undefined;
+  className?: string | undefined;
+};
+
+/** Where a handle sits when React Flow has not measured the card (it is hidden in the overview). */
+export type HandleFallback = { size: { width: number; height: number }; handleTop: number; portGap: number; inputIndex(node: FlowNodeLike, port: string): number };
+
+/** A card's title and its worst issue, read from the node's data. */
+export type Describe = (node: FlowNodeLike) => { kind: OverviewCard['kind']; title: string; issue: OverviewCard['issue'] };
+
+function handleCentre(node: FlowNodeLike, side: 'source' | 'target', id: string, fallback: HandleFallback): XY {
+  const p = node.internals.positionAbsolute;
+  const bounds = node.internals.handleBounds?.[side];
+  const h = bounds?.find((b) => (b.id ?? null) === id) ?? (bounds?.length === 1 ? bounds[0] : undefined);
+  if (h) return { x: p.x + h.x + h.width / 2, y: p.y + h.y + h.height / 2 };
+  const width = node.measured?.width ?? fallback.size.width;
+  if (side === 'source') return { x: p.x + width, y: p.y + fallback.handleTop };
+  return { x: p.x, y: p.y + fallback.handleTop + Math.max(0, fallback.inputIndex(node, id)) * fallback.portGap };
+}
+
+/** The overview's scene from React Flow's nodes and edges (hidden ones left out). */
+export function overviewScene(nodes: Iterable<FlowNodeLike>, edges: readonly FlowEdgeLike[], describe: Describe, fallback: HandleFallback): OverviewScene {
+  const byId = new Map<string, FlowNodeLike>();
+  const cards: (OverviewCard & { z: number; order: number })[] = [];
+  let order = 0;
+  for (const n of nodes) {
+    if (n.hidden) continue;
+    byId.set(n.id, n);
+    const d = describe(n);
+    const p = n.internals.positionAbsolute;
+    cards.push({
+      id: n.id,
+      kind: d.kind,
+      title: d.title,
+      issue: d.issue,
+      selected: n.selected ?? false,
+      x: p.x,
+      y: p.y,
+      width: n.measured?.width ?? fallback.size.width,
+      height: n.measured?.height ?? fallback.size.height,
+      z: n.internals.z ?? 0,
+      order: order++,
+    });
+  }
+  // React Flow stacks by z (selected cards are raised), then by order.
+  cards.sort((a, b) => a.z - b.z || a.order - b.order);
+  const links: OverviewLink[] = [];
+  for (const e of edges) {
+    const s = byId.get(e.source);
+    const t = byId.get(e.target);
+    if (e.hidden || !s || !t) continue;
+    const classes = (e.className ?? '').split(/\s+/);
+    links.push({
+      id: e.id,
+      from: handleCentre(s, 'source', e.sourceHandle ?? 'out', fallback),
+      to: handleCentre(t, 'target', e.targetHandle ?? 'in', fallback),
+      selected: e.selected ?? false,
+      error: classes.includes('is-error'),
+      insert: classes.includes('is-insert-target'),
+    });
+  }
+  return { cards: cards.map(({ z: _z, order: _o, ...c }) => c), links };
+}
+
+/**
+ * The two control points of React Flow's bezier from a right-hand handle to a left-hand one
+ * (`getBezierPath`, curvature 0.25), so a connection in the overview follows the same curve.
+ */
+export function bezierControls(from: XY, to: XY, curvature = 0.25): [XY, XY] {
+  const offset = (distance: number) => (distance >= 0 ? 0.5 * distance : curvature * 25 * Math.sqrt(-distance));
+  return [
+    { x: from.x + offset(to.x - from.x), y: from.y },
+    { x: to.x - offset(to.x - from.x), y: to.y },
+  ];
+}
+
+/** The topmost card under a point in flow coordinates. */
+export function cardAt(cards: readonly OverviewCard[], p: XY): OverviewCard | null {
+  for (let i = cards.length - 1; i >= 0; i--) {
+    const c = cards[i]!;
+    if (p.x >= c.x && p.x <= c.x + c.width && p.y >= c.y && p.y <= c.y + c.height) return c;
+  }
+  return null;
+}
+
+/**
+ * When the canvas enters and leaves the overview. Entering is cheap (the cards are skipped, one
+ * canvas is drawn), so it happens on the zoom step that crosses OVERVIEW_ZOOM. Leaving paints every
+ * card on screen at once, so it waits until the zoom has rested for `settleMs`; in the meantime the
+ * overview goes on drawing at the new zoom. A card that React Flow has not measured yet (one added
+ * while zoomed out) must be rendered to be measured: `ready` false leaves the overview at once.
+ */
+export function overviewSwitch(apply: (on: boolean) => void, settleMs = SETTLE_MS) {
+  let shown = false;
+  let lastZoom: number | null = null;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const cancel = () => {
+    if (timer !== null) clearTimeout(timer);
+    timer = null;
+  };
+  const show = (on: boolean) => {
+    cancel();
+    if (on === shown) return;
+    shown = on;
+    apply(on);
+  };
+  return {
+    /** React Flow's state changed: its zoom, and whether every card has been measured. */
+    update(zoom: number, ready: boolean) {
+      const moved = zoom !== lastZoom;
+      lastZoom = zoom;
+      if (!ready) return show(false);
+      if (zoom < OVERVIEW_ZOOM) return show(true);
+      if (!shown) return;
+      if (moved || timer === null) {
+        cancel();
+        timer = setTimeout(() => show(false), settleMs);
+      }
+    },
+    get on() {
+      return shown;
+    },
+    dispose() {
+      cancel();
+    },
+  };
+}
