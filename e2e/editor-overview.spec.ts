@@ -4,6 +4,7 @@ import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures';
 import { cardPoint, choosePath, zoomLevel } from './support/canvas';
 import { residualProject } from './support/projects';
+import { OVERVIEW_MIN_CARDS, OVERVIEW_ZOOM } from '../renderer/src/canvas/overview';
 
 /** A card's flow position, from its element's transform (kept current in the overview too). */
 async function flowPosition(page: Page, id: string): Promise<{ x: number; y: number }> {
@@ -34,10 +35,11 @@ test('zoomed far out, a 149-layer graph is an overview whose cards still select,
   await expect(page.locator('.react-flow__edge')).toHaveCount(edges);
   await expect(page.getByTestId('total-params')).not.toHaveText(/^0 params/);
 
-  // Opening fits the whole graph: far below 30%, so the canvas draws it.
+  // Opening fits the whole graph: far below 50%, so the canvas draws it.
+  expect(project.graph.nodes.length).toBeGreaterThanOrEqual(OVERVIEW_MIN_CARDS);
   const canvas = page.locator('section.canvas');
   await expect(canvas).toHaveClass(/is-overview/);
-  expect(await zoomLevel(page)).toBeLessThan(0.3);
+  expect(await zoomLevel(page)).toBeLessThan(OVERVIEW_ZOOM);
   const drawing = page.getByRole('img', { name: `Overview of ${project.graph.nodes.length} layers: zoom in to read and connect them` });
   await expect(drawing).toBeVisible();
   expect(await inkedPixels(page)).toBeGreaterThan(20_000);
@@ -91,11 +93,11 @@ test('zoomed far out, a 149-layer graph is an overview whose cards still select,
   await card.locator('.layer-node__head').click();
   await expect(card.locator('.layer-node')).toHaveClass(/is-selected/);
 
-  // Zooming out with the wheel crosses 30% and brings the overview back, before the wheel rests.
+  // Zooming out with the wheel crosses 50% and brings the overview back, before the wheel rests.
   const pane = await page.locator('.react-flow__pane').boundingBox();
   if (!pane) throw new Error('no pane');
   await page.mouse.move(pane.x + pane.width / 2, pane.y + pane.height / 2);
-  while ((await zoomLevel(page)) >= 0.3) await page.mouse.wheel(0, 120);
+  while ((await zoomLevel(page)) >= OVERVIEW_ZOOM) await page.mouse.wheel(0, 120);
   await expect(canvas).toHaveClass(/is-overview/, { timeout: 100 });
 
   // Shift+F zooms to the selection, F back to the whole graph.
@@ -103,6 +105,26 @@ test('zoomed far out, a 149-layer graph is an overview whose cards still select,
   await expect.poll(() => zoomLevel(page)).toBeCloseTo(1, 2);
   await expect(canvas).not.toHaveClass(/is-overview/);
   await page.keyboard.press('f');
-  await expect.poll(() => zoomLevel(page)).toBeLessThan(0.3);
+  await expect.poll(() => zoomLevel(page)).toBeLessThan(OVERVIEW_ZOOM);
   await expect(canvas).toHaveClass(/is-overview/);
+});
+
+test('a graph under the overview’s size keeps its cards, however far out it is zoomed', async ({ page, server }) => {
+  const { project } = residualProject(OVERVIEW_MIN_CARDS - 5);
+  const file = path.join(server.scratch, 'small.nwproj');
+  writeFileSync(file, JSON.stringify(project));
+  await page.goto(server.url);
+  await page.getByRole('button', { name: 'Open' }).click();
+  await choosePath(page, file);
+  await expect(page.getByTestId('total-params')).not.toHaveText(/^0 params/);
+  const pane = await page.locator('.react-flow__pane').boundingBox();
+  if (!pane) throw new Error('no pane');
+  await page.mouse.move(pane.x + pane.width / 2, pane.y + pane.height / 2);
+  // Out to React Flow's 10% floor.
+  for (let i = 0; i < 60 && (await zoomLevel(page)) > 0.1001; i++) await page.mouse.wheel(0, 120);
+  expect(await zoomLevel(page)).toBeLessThan(0.11);
+  await page.waitForTimeout(300);
+  await expect(page.locator('section.canvas')).not.toHaveClass(/is-overview/);
+  await expect(page.locator('canvas.canvas__overview')).toBeHidden();
+  await expect(page.locator('.react-flow__node[data-id="output"] .layer-node')).toBeVisible();
 });

@@ -414,7 +414,7 @@ export function Canvas() {
         onlyRenderVisibleElements={false}
       >
         <Background variant={BackgroundVariant.Dots} gap={16} size={1} />
-        <canvas ref={overview} className="canvas__overview" hidden role="img" aria-label={`Overview of ${docNodes.length} layers: zoom in to read and connect them`} />
+        <canvas ref={overview} className="canvas__overview" role="img" aria-label={`Overview of ${docNodes.length} layers: zoom in to read and connect them`} />
         <Controls showInteractive={false} />
         <MiniMap position="top-right" pannable zoomable ariaLabel="Minimap" className="minimap" nodeStrokeWidth={3} bgColor="var(--bg-panel)" maskColor="var(--minimap-mask)" nodeColor="var(--minimap-node)" />
         <CanvasToolbar />

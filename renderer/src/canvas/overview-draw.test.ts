@@ -27,7 +27,7 @@ function recorder() {
   return { ctx, calls };
 }
 
-const card = (id: string, x: number, extra: Partial<OverviewCard> = {}): OverviewCard => ({ id, kind: 'layer', title: id, selected: false, issue: null, x, y: 0, width: 180, height: 60, ...extra });
+const card = (id: string, x: number, extra: Partial<OverviewCard> = {}): OverviewCard => ({ id, kind: 'layer', title: id, detail: '[?, 16]', selected: false, issue: null, x, y: 0, width: 180, height: 60, ...extra });
 const size = { width: 800, height: 600, dpr: 2 };
 
 describe('drawOverview', () => {
@@ -47,14 +47,25 @@ describe('drawOverview', () => {
     for (const c of calls.filter((k) => k.op === 'stroke')) expect(c.lineWidth * 0.2).toBeGreaterThanOrEqual(1);
   });
 
-  it('draws titles only once they are big enough to read', () => {
-    const scene: OverviewScene = { cards: [card('Dense', 0)], links: [] };
+  it('draws the title and output shape only once they are big enough to read', () => {
+    const scene: OverviewScene = { cards: [card('Dense', 0, { height: 70 })], links: [] };
     const small = recorder();
     drawOverview(small.ctx, scene, { x: 0, y: 0, zoom: (TITLE_MIN_PX - 0.5) / 13 }, size, colours);
     expect(small.calls.some((c) => c.op === 'fillText')).toBe(false);
     const big = recorder();
-    drawOverview(big.ctx, scene, { x: 0, y: 0, zoom: 0.28 }, size, colours);
-    expect(big.calls.find((c) => c.op === 'fillText')).toMatchObject({ args: ['Dense', 12, 24, 156], fillStyle: 'text' });
+    drawOverview(big.ctx, scene, { x: 0, y: 0, zoom: 0.4 }, size, colours);
+    const texts = big.calls.filter((c) => c.op === 'fillText');
+    expect(texts.map((c) => c.args)).toEqual([
+      ['Dense', 12, 24, 156],
+      ['[?, 16]', 12, 56, 156],
+    ]);
+    expect(texts.every((c) => c.fillStyle === 'text')).toBe(true);
+  });
+
+  it('leaves the output shape out of a card too short to hold it', () => {
+    const { ctx, calls } = recorder();
+    drawOverview(ctx, { cards: [card('Dense', 0, { height: 40 })], links: [] }, { x: 0, y: 0, zoom: 0.4 }, size, colours);
+    expect(calls.filter((c) => c.op === 'fillText').map((c) => c.args[0])).toEqual(['Dense']);
   });
 
   it('skips cards and connections off screen', () => {

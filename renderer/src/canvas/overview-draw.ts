@@ -28,6 +28,8 @@ const HEAD = 38;
 const TITLE_PX = 13;
 const TITLE_X = 12;
 const TITLE_Y = 24;
+const DETAIL_PX = 12;
+const DETAIL_Y = 56;
 /** Titles are drawn once they are at least this many pixels high. */
 export const TITLE_MIN_PX = 3;
 
@@ -45,11 +47,19 @@ function borderColour(c: OverviewCard, colours: OverviewColours): string {
 }
 
 /**
- * Draws the overview: connections as React Flow's beziers, then each card as its body, title row
- * and border, in flow coordinates scaled to the view. Widths stay at least a device pixel so that
- * lines and borders do not vanish when zoomed far out. Cards and connections off screen are skipped.
+ * Draws the overview: connections as React Flow's beziers, then each card as its body, title row,
+ * border, title and output shape, in flow coordinates scaled to the view. Widths stay at least a
+ * device pixel so that lines and borders do not vanish when zoomed far out. Cards and connections
+ * off screen are skipped.
  */
-export function drawOverview(ctx: OverviewContext, scene: OverviewScene, view: View, size: { width: number; height: number; dpr: number }, colours: OverviewColours): void {
+export function drawOverview(
+  ctx: OverviewContext,
+  scene: OverviewScene,
+  view: View,
+  size: { width: number; height: number; dpr: number },
+  colours: OverviewColours,
+  fonts: { sans: string; mono: string } = { sans: 'system-ui, sans-serif', mono: 'monospace' },
+): void {
   const { zoom, x, y } = view;
   ctx.setTransform(1, 0, 0, 1, 0, 0);
   ctx.clearRect(0, 0, size.width * size.dpr, size.height * size.dpr);
@@ -81,7 +91,8 @@ export function drawOverview(ctx: OverviewContext, scene: OverviewScene, view: V
   }
 
   const titles = TITLE_PX * zoom >= TITLE_MIN_PX;
-  ctx.font = `600 ${TITLE_PX}px system-ui, sans-serif`;
+  const titleFont = `600 ${TITLE_PX}px ${fonts.sans}`;
+  const detailFont = `${DETAIL_PX}px ${fonts.mono}`;
   ctx.textBaseline = 'alphabetic';
   for (const c of scene.cards) {
     if (c.x > vis.x1 || c.x + c.width < vis.x0 || c.y > vis.y1 || c.y + c.height < vis.y0) continue;
@@ -100,10 +111,17 @@ export function drawOverview(ctx: OverviewContext, scene: OverviewScene, view: V
     ctx.strokeStyle = borderColour(c, colours);
     ctx.lineWidth = Math.max(c.selected || c.issue ? 3 : 1.5, (c.selected ? 2 : 1) * px);
     ctx.stroke();
-    if (titles && c.title) {
-      // A long title is narrowed to the card rather than cut (no clip per card).
+    if (titles) {
+      // Long text is narrowed to the card rather than cut (no clip per card).
       ctx.fillStyle = colours.text;
-      ctx.fillText(c.title, c.x + TITLE_X, c.y + TITLE_Y, c.width - 2 * TITLE_X);
+      if (c.title) {
+        ctx.font = titleFont;
+        ctx.fillText(c.title, c.x + TITLE_X, c.y + TITLE_Y, c.width - 2 * TITLE_X);
+      }
+      if (c.detail && c.height >= DETAIL_Y + 4) {
+        ctx.font = detailFont;
+        ctx.fillText(c.detail, c.x + TITLE_X, c.y + DETAIL_Y, c.width - 2 * TITLE_X);
+      }
     }
   }
 }

@@ -10,7 +10,7 @@ describe('overviewSwitch', () => {
   it('enters on the zoom step that crosses the threshold, without waiting', () => {
     const apply = vi.fn();
     const s = overviewSwitch(apply);
-    for (const z of [0.6, 0.45, OVERVIEW_ZOOM + 0.01]) s.update(z, true);
+    for (const z of [1, 0.8, OVERVIEW_ZOOM + 0.01]) s.update(z, true);
     expect(apply).not.toHaveBeenCalled();
     s.update(OVERVIEW_ZOOM - 0.01, true);
     expect(apply).toHaveBeenCalledExactlyOnceWith(true);
@@ -23,7 +23,7 @@ describe('overviewSwitch', () => {
     s.update(0.1, true);
     apply.mockClear();
     // Zooming in: a step every 16 ms, across the threshold and on.
-    for (const z of [0.2, 0.28, 0.32, 0.4, 0.5]) {
+    for (const z of [0.2, 0.8, 0.95, 1.05, 1.2].map((f) => f * OVERVIEW_ZOOM)) {
       vi.advanceTimersByTime(16);
       s.update(z, true);
     }
@@ -38,11 +38,11 @@ describe('overviewSwitch', () => {
   it('stays when a gesture goes above the threshold and comes back before resting', () => {
     const apply = vi.fn();
     const s = overviewSwitch(apply);
-    s.update(0.2, true);
+    s.update(0.5 * OVERVIEW_ZOOM, true);
     apply.mockClear();
-    s.update(0.35, true);
+    s.update(1.2 * OVERVIEW_ZOOM, true);
     vi.advanceTimersByTime(SETTLE_MS / 2);
-    s.update(0.25, true);
+    s.update(0.9 * OVERVIEW_ZOOM, true);
     vi.advanceTimersByTime(SETTLE_MS * 2);
     expect(apply).not.toHaveBeenCalled();
   });
@@ -50,15 +50,15 @@ describe('overviewSwitch', () => {
   it('a store update that does not move the zoom keeps the pending exit on time', () => {
     const apply = vi.fn();
     const s = overviewSwitch(apply);
-    s.update(0.2, true);
-    s.update(0.5, true);
+    s.update(0.5 * OVERVIEW_ZOOM, true);
+    s.update(2 * OVERVIEW_ZOOM, true);
     vi.advanceTimersByTime(SETTLE_MS - 10);
-    s.update(0.5, true); // e.g. a selection change
+    s.update(2 * OVERVIEW_ZOOM, true); // e.g. a selection change
     vi.advanceTimersByTime(10);
     expect(apply).toHaveBeenLastCalledWith(false);
   });
 
-  it('leaves at once while a card is unmeasured, and comes back when it is measured', () => {
+  it('leaves at once when it is not allowed (a card to measure, a graph now small), and comes back', () => {
     const apply = vi.fn();
     const s = overviewSwitch(apply);
     s.update(0.2, true);
@@ -68,7 +68,7 @@ describe('overviewSwitch', () => {
     expect(apply.mock.calls).toEqual([[true], [false], [true]]);
   });
 
-  it('never enters before the cards are measured', () => {
+  it('never enters while it is not allowed', () => {
     const apply = vi.fn();
     const s = overviewSwitch(apply);
     s.update(0.15, false);
@@ -95,7 +95,7 @@ describe('bezierControls', () => {
   }
 });
 
-const describeNode: Describe = (n) => ({ kind: n.type === 'note' ? 'note' : 'layer', title: `T-${n.id}`, issue: n.id === 'bad' ? 'error' : null });
+const describeNode: Describe = (n) => ({ kind: n.type === 'note' ? 'note' : 'layer', title: `T-${n.id}`, detail: `D-${n.id}`, issue: n.id === 'bad' ? 'error' : null });
 const fallback: HandleFallback = { size: { width: 180, height: 86 }, handleTop: 19, portGap: 18, inputIndex: (_n, port) => (port === 'in2' ? 1 : 0) };
 const node = (id: string, x: number, y: number, extra: Partial<FlowNodeLike> = {}): FlowNodeLike => ({
   id,
@@ -110,8 +110,8 @@ describe('overviewScene', () => {
   it('places cards at their flow positions and sizes, with unmeasured ones at the default size', () => {
     const scene = overviewScene([node('a', 10, 20), node('b', 300, 20, { measured: undefined })], [], describeNode, fallback);
     expect(scene.cards).toEqual([
-      { id: 'a', kind: 'layer', title: 'T-a', issue: null, selected: false, x: 10, y: 20, width: 180, height: 60 },
-      { id: 'b', kind: 'layer', title: 'T-b', issue: null, selected: false, x: 300, y: 20, width: 180, height: 86 },
+      { id: 'a', kind: 'layer', title: 'T-a', detail: 'D-a', issue: null, selected: false, x: 10, y: 20, width: 180, height: 60 },
+      { id: 'b', kind: 'layer', title: 'T-b', detail: 'D-b', issue: null, selected: false, x: 300, y: 20, width: 180, height: 86 },
     ]);
   });
 

@@ -1,13 +1,17 @@
 import { SETTLE_MS } from './far-zoom';
 
 /**
- * Below this zoom the canvas shows the graph as an overview: React Flow's cards and connections
- * stay mounted but are skipped by the browser (`content-visibility: hidden`), and one `<canvas>`
- * draws them instead (overview-draw.ts). With 300 cards in the DOM a zoom step costs more than a
- * refresh in software rendering whatever the cards show; drawn on a canvas it costs about a
- * millisecond. At this zoom a card's title is under 4 px high, so nothing readable is lost.
+ * Below this zoom a large graph is shown as an overview: React Flow's cards and connections stay
+ * mounted but are skipped by the browser (`content-visibility: hidden`), and one `<canvas>` draws
+ * them instead (overview-draw.ts). With a few hundred cards in the DOM a zoomed-out step costs more
+ * than a refresh in software rendering whatever the cards show; drawn on a canvas it costs about a
+ * millisecond. At this zoom a card's small print is already hidden (far-zoom.ts); the overview
+ * draws what is left, the title and the output shape.
  */
-export const OVERVIEW_ZOOM = 0.3;
+export const OVERVIEW_ZOOM = 0.5;
+
+/** Smaller graphs keep their cards at every zoom: they are cheap enough to draw as they are. */
+export const OVERVIEW_MIN_CARDS = 80;
 
 export type XY = { x: number; y: number };
 export type Rect = { x: number; y: number; width: number; height: number };
@@ -16,6 +20,8 @@ export type OverviewCard = Rect & {
   id: string;
   kind: 'layer' | 'note';
   title: string;
+  /** The second line: a layer's output shape. */
+  detail: string;
   selected: boolean;
   issue: 'error' | 'warning' | null;
 };
@@ -63,7 +69,7 @@ export type FlowEdgeLike = {
 export type HandleFallback = { size: { width: number; height: number }; handleTop: number; portGap: number; inputIndex(node: FlowNodeLike, port: string): number };
 
 /** A card's title and its worst issue, read from the node's data. */
-export type Describe = (node: FlowNodeLike) => { kind: OverviewCard['kind']; title: string; issue: OverviewCard['issue'] };
+export type Describe = (node: FlowNodeLike) => Pick<OverviewCard, 'kind' | 'title' | 'detail' | 'issue'>;
 
 function handleCentre(node: FlowNodeLike, side: 'source' | 'target', id: string, fallback: HandleFallback): XY {
   const p = node.internals.positionAbsolute;
@@ -89,6 +95,7 @@ export function overviewScene(nodes: Iterable<FlowNodeLike>, edges: readonly Flo
       id: n.id,
       kind: d.kind,
       title: d.title,
+      detail: d.detail,
       issue: d.issue,
       selected: n.selected ?? false,
       x: p.x,
@@ -144,8 +151,9 @@ export function cardAt(cards: readonly OverviewCard[], p: XY): OverviewCard | nu
  * When the canvas enters and leaves the overview. Entering is cheap (the cards are skipped, one
  * canvas is drawn), so it happens on the zoom step that crosses OVERVIEW_ZOOM. Leaving paints every
  * card on screen at once, so it waits until the zoom has rested for `settleMs`; in the meantime the
- * overview goes on drawing at the new zoom. A card that React Flow has not measured yet (one added
- * while zoomed out) must be rendered to be measured: `ready` false leaves the overview at once.
+ * overview goes on drawing at the new zoom. `allowed` is false for a graph under
+ * OVERVIEW_MIN_CARDS, and while a card is not measured yet (one added while zoomed out must be
+ * rendered to be measured): then the overview is left at once.
  */
 export function overviewSwitch(apply: (on: boolean) => void, settleMs = SETTLE_MS) {
   let shown = false;
@@ -162,11 +170,11 @@ export function overviewSwitch(apply: (on: boolean) => void, settleMs = SETTLE_M
     apply(on);
   };
   return {
-    /** React Flow's state changed: its zoom, and whether every card has been measured. */
-    update(zoom: number, ready: boolean) {
+    /** React Flow's state changed: its zoom, and whether the overview may show (see above). */
+    update(zoom: number, allowed: boolean) {
       const moved = zoom !== lastZoom;
       lastZoom = zoom;
-      if (!ready) return show(false);
+      if (!allowed) return show(false);
       if (zoom < OVERVIEW_ZOOM) return show(true);
       if (!shown) return;
       if (moved || timer === null) {

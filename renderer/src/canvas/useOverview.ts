@@ -6,26 +6,27 @@ import type { LayerNodeData } from './LayerNode';
 import type { NoteNodeData } from './NoteNode';
 import { HANDLE_TOP, PORT_GAP } from './LayerNode';
 import { NODE_SIZE } from './placement';
+import { shapeText } from './format';
 import { nodeInputPorts } from '../graph/ports';
 import { useEditorStore } from '../state/context';
 import { useCanvasUi } from '../state/canvas-ui';
 import type { XY } from '../state/history';
-import { cardAt, overviewScene, overviewSwitch, type Describe, type FlowNodeLike, type HandleFallback, type OverviewCard, type OverviewScene } from './overview';
+import { cardAt, OVERVIEW_MIN_CARDS, overviewScene, overviewSwitch, type Describe, type FlowNodeLike, type HandleFallback, type OverviewCard, type OverviewScene } from './overview';
 import { drawOverview, type OverviewColours } from './overview-draw';
 
-/** A drag starts once the pointer has moved this far (React Flow's default is 0; a click should stay a click). */
+/** A drag starts once the pointer has moved this far, so that a click stays a click. */
 const DRAG_THRESHOLD_PX = 3;
 
 const describe: Describe = (n) => {
   if (n.type === 'note') {
     const text = (n.data as NoteNodeData).note.text;
-    return { kind: 'note', title: text.split('\n')[0] ?? '', issue: null };
+    return { kind: 'note', title: text.split('\n')[0] ?? '', detail: '', issue: null };
   }
   const { node, analysis, block } = n.data as LayerNodeData;
   const title = node.type === BLOCK_NODE_TYPE ? (node.name ?? block?.name ?? 'Block') : (node.name ?? getLayerSpec(node.type)?.label ?? node.type);
   const issues = analysis?.issues ?? [];
   const issue = issues.some((i) => i.severity === 'error') ? 'error' : issues.length > 0 ? 'warning' : null;
-  return { kind: 'layer', title, issue };
+  return { kind: 'layer', title, detail: shapeText(analysis?.outputShape), issue };
 };
 
 const fallback: HandleFallback = {
@@ -35,10 +36,12 @@ const fallback: HandleFallback = {
   inputIndex: (n, port) => (n.type === 'note' ? 0 : nodeInputPorts((n.data as LayerNodeData).node).findIndex((p) => p.name === port)),
 };
 
-function readColours(el: Element): OverviewColours {
+type Theme = { colours: OverviewColours; fonts: { sans: string; mono: string } };
+
+function readTheme(el: Element): Theme {
   const css = getComputedStyle(el);
   const v = (name: string, def: string) => css.getPropertyValue(name).trim() || def;
-  return {
+  const colours = {
     card: v('--node-bg', '#ffffff'),
     head: v('--node-head', '#f6f7f9'),
     border: v('--border-strong', '#b9bfc7'),
@@ -50,11 +53,13 @@ function readColours(el: Element): OverviewColours {
     note: v('--note-bg', '#fff8c5'),
     noteBorder: v('--note-border', '#e3d27a'),
   };
+  return { colours, fonts: { sans: v('--font', 'system-ui, sans-serif'), mono: v('--mono', 'monospace') } };
 }
 
 /**
- * The overview (overview.ts): below OVERVIEW_ZOOM the canvas gets `is-overview`, which makes the
- * browser skip React Flow's cards and connections, and `canvas` draws the graph instead. Cards are
+ * The overview (overview.ts): a graph of OVERVIEW_MIN_CARDS cards or more, below OVERVIEW_ZOOM,
+ * gets `is-overview`, which makes the browser skip React Flow's cards and connections, and
+ * `canvas` draws the graph instead. Cards are
  * hit-tested here, so a card can still be selected (click, Shift/Ctrl/Cmd-click), dragged (with
  * the selection, inserted into a connection it is dropped on, one undo step) and double-clicked
  * to zoom in to it. Empty canvas is left to React Flow (pan, box selection, click to deselect).
@@ -72,7 +77,7 @@ export function useOverview(section: RefObject<HTMLElement | null>, canvasRef: R
 
     let scene: OverviewScene | null = null;
     let sceneOf: { nodes: unknown; edges: unknown } = { nodes: null, edges: null };
-    let colours: OverviewColours | null = null;
+    let theme: Theme | null = null;
     let size = { width: 0, height: 0, dpr: 1 };
     let frame = 0;
 
@@ -87,28 +92,29 @@ export function useOverview(section: RefObject<HTMLElement | null>, canvasRef: R
     const draw = () => {
       frame = 0;
       if (!sw.on || size.width === 0) return;
-      colours ??= readColours(el);
+      theme ??= readTheme(el);
       const [x, y, zoom] = flow.getState().transform;
-      drawOverview(ctx, currentScene(), { x, y, zoom }, size, colours);
+      drawOverview(ctx, currentScene(), { x, y, zoom }, size, theme.colours, theme.fonts);
     };
     const schedule = () => {
       if (frame === 0) frame = requestAnimationFrame(draw);
     };
 
     const sw = overviewSwitch((on) => {
+      // The class also shows the canvas (editor.css): it keeps its size and buffer while hidden.
       el.classList.toggle('is-overview', on);
       if (!on) el.classList.remove('is-over-card');
-      canvas.hidden = !on;
       if (on) draw();
       else ctx.clearRect(0, 0, canvas.width, canvas.height);
     });
-    const ready = () => {
+    /** A large graph, every card measured. */
+    const allowed = () => {
       const s = flow.getState();
-      return s.nodesInitialized || s.nodes.length === 0;
+      return s.nodes.length >= OVERVIEW_MIN_CARDS && s.nodesInitialized;
     };
-    sw.update(flow.getState().transform[2], ready());
+    sw.update(flow.getState().transform[2], allowed());
     const unsubscribe = flow.subscribe((s, prev) => {
-      sw.update(s.transform[2], ready());
+      sw.update(s.transform[2], allowed());
       if (sw.on && (s.transform !== prev.transform || s.nodes !== prev.nodes || s.edges !== prev.edges)) schedule();
     });
 
@@ -121,12 +127,12 @@ export function useOverview(section: RefObject<HTMLElement | null>, canvasRef: R
       draw();
     });
     resize.observe(canvas);
-    const theme = window.matchMedia('(prefers-color-scheme: dark)');
+    const scheme = window.matchMedia('(prefers-color-scheme: dark)');
     const onTheme = () => {
-      colours = null;
+      theme = null;
       schedule();
     };
-    theme.addEventListener('change', onTheme);
+    scheme.addEventListener('change', onTheme);
 
     /** The card under a pointer event on the empty pane, in the overview. */
     const hit = (e: MouseEvent): OverviewCard | null => {
@@ -219,7 +225,7 @@ export function useOverview(section: RefObject<HTMLElement | null>, canvasRef: R
       unsubscribe();
       sw.dispose();
       resize.disconnect();
-      theme.removeEventListener('change', onTheme);
+      scheme.removeEventListener('change', onTheme);
       window.removeEventListener('pointerdown', onPointerDown, true);
       el.removeEventListener('click', onClick, true);
       el.removeEventListener('dblclick', onDoubleClick, true);
