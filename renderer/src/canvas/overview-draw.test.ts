@@ -74,8 +74,8 @@ describe('drawOverview', () => {
     const scene: OverviewScene = {
       cards: [card('on', 0), card('off', far)],
       links: [
-        { id: 'on', from: { x: 180, y: 19 }, to: { x: 400, y: 19 }, selected: false, error: false, insert: false },
-        { id: 'off', from: { x: far, y: 19 }, to: { x: far + 200, y: 19 }, selected: false, error: false, insert: false },
+        { id: 'on', source: 'on', target: 'x', from: { x: 180, y: 19 }, to: { x: 400, y: 19 }, selected: false, error: false, insert: false },
+        { id: 'off', source: 'off', target: 'y', from: { x: far, y: 19 }, to: { x: far + 200, y: 19 }, selected: false, error: false, insert: false },
       ],
     };
     drawOverview(ctx, scene, { x: 0, y: 0, zoom: 0.2 }, size, colours);
@@ -86,7 +86,7 @@ describe('drawOverview', () => {
 
   it('strokes connections in one path per colour: plain, error, selected or insert target', () => {
     const { ctx, calls } = recorder();
-    const link = (id: string, extra: object) => ({ id, from: { x: 0, y: 0 }, to: { x: 100, y: 10 }, selected: false, error: false, insert: false, ...extra });
+    const link = (id: string, extra: object) => ({ id, source: 'a', target: 'b', from: { x: 0, y: 0 }, to: { x: 100, y: 10 }, selected: false, error: false, insert: false, ...extra });
     drawOverview(ctx, { cards: [], links: [link('a', {}), link('b', {}), link('c', { error: true }), link('d', { insert: true })] }, { x: 0, y: 0, zoom: 0.2 }, size, colours);
     expect(calls.filter((c) => c.op === 'stroke').map((c) => c.strokeStyle)).toEqual(['link', 'danger', 'accent']);
     expect(calls.filter((c) => c.op === 'bezierCurveTo')).toHaveLength(4);

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { getBezierPath, Position } from '@xyflow/react';
 import { SETTLE_MS } from './far-zoom';
-import { bezierControls, cardAt, OVERVIEW_ZOOM, overviewScene, overviewSwitch, type Describe, type FlowNodeLike, type HandleFallback } from './overview';
+import { bezierControls, cardAt, OVERVIEW_ZOOM, overviewScene, overviewSwitch, shiftScene, type Describe, type FlowNodeLike, type HandleFallback } from './overview';
 
 describe('overviewSwitch', () => {
   beforeEach(() => vi.useFakeTimers());
@@ -138,7 +138,7 @@ describe('overviewScene', () => {
       describeNode,
       fallback,
     );
-    expect(scene.links).toEqual([{ id: 'e1', from: { x: 180, y: 19 }, to: { x: 400, y: 100 + 19 + 18 }, selected: false, error: true, insert: true }]);
+    expect(scene.links).toEqual([{ id: 'e1', source: 'a', target: 'b', from: { x: 180, y: 19 }, to: { x: 400, y: 100 + 19 + 18 }, selected: false, error: true, insert: true }]);
   });
 });
 
@@ -151,5 +151,31 @@ describe('cardAt', () => {
   it('finds nothing between cards', () => {
     expect(cardAt(scene.cards, { x: 50, y: 70 })).toBeNull();
     expect(cardAt(scene.cards, { x: -1, y: 10 })).toBeNull();
+  });
+});
+
+describe('shiftScene', () => {
+  it('moves the dragged cards and the ends of their connections, and nothing else', () => {
+    const scene = overviewScene(
+      [node('a', 0, 0), node('b', 300, 0), node('c', 600, 0)],
+      [
+        { id: 'ab', source: 'a', target: 'b' },
+        { id: 'bc', source: 'b', target: 'c' },
+      ],
+      describeNode,
+      fallback,
+    );
+    const moved = shiftScene(scene, new Set(['b']), { x: 10, y: -5 });
+    expect(moved.cards.map((c) => [c.id, c.x, c.y])).toEqual([
+      ['a', 0, 0],
+      ['b', 310, -5],
+      ['c', 600, 0],
+    ]);
+    expect(moved.links.map((l) => [l.id, l.from, l.to])).toEqual([
+      ['ab', { x: 180, y: 19 }, { x: 310, y: 14 }],
+      ['bc', { x: 490, y: 14 }, { x: 600, y: 19 }],
+    ]);
+    // The scene it came from is unchanged (it is cached between frames).
+    expect(scene.cards[1]?.x).toBe(300);
   });
 });

@@ -28,6 +28,8 @@ export type OverviewCard = Rect & {
 
 export type OverviewLink = {
   id: string;
+  source: string;
+  target: string;
   from: XY;
   to: XY;
   selected: boolean;
@@ -116,6 +118,8 @@ export function overviewScene(nodes: Iterable<FlowNodeLike>, edges: readonly Flo
     const classes = (e.className ?? '').split(/\s+/);
     links.push({
       id: e.id,
+      source: e.source,
+      target: e.target,
       from: handleCentre(s, 'source', e.sourceHandle ?? 'out', fallback),
       to: handleCentre(t, 'target', e.targetHandle ?? 'in', fallback),
       selected: e.selected ?? false,
@@ -124,6 +128,18 @@ export function overviewScene(nodes: Iterable<FlowNodeLike>, edges: readonly Flo
     });
   }
   return { cards: cards.map(({ z: _z, order: _o, ...c }) => c), links };
+}
+
+/**
+ * The scene with the cards `ids` moved by `delta` and their connections' ends with them: a drag
+ * in the overview is drawn from this alone, and the document changes once, when the drag ends.
+ */
+export function shiftScene(scene: OverviewScene, ids: ReadonlySet<string>, delta: XY): OverviewScene {
+  const by = (p: XY): XY => ({ x: p.x + delta.x, y: p.y + delta.y });
+  return {
+    cards: scene.cards.map((c) => (ids.has(c.id) ? { ...c, x: c.x + delta.x, y: c.y + delta.y } : c)),
+    links: scene.links.map((l) => (ids.has(l.source) || ids.has(l.target) ? { ...l, from: ids.has(l.source) ? by(l.from) : l.from, to: ids.has(l.target) ? by(l.to) : l.to } : l)),
+  };
 }
 
 /**

@@ -11,7 +11,7 @@ import { nodeInputPorts } from '../graph/ports';
 import { useEditorStore } from '../state/context';
 import { useCanvasUi } from '../state/canvas-ui';
 import type { XY } from '../state/history';
-import { cardAt, OVERVIEW_MIN_CARDS, overviewScene, overviewSwitch, type Describe, type FlowNodeLike, type HandleFallback, type OverviewCard, type OverviewScene } from './overview';
+import { cardAt, OVERVIEW_MIN_CARDS, overviewScene, overviewSwitch, shiftScene, type Describe, type FlowNodeLike, type HandleFallback, type OverviewCard, type OverviewScene } from './overview';
 import { drawOverview, type OverviewColours } from './overview-draw';
 
 /** A drag starts once the pointer has moved this far, so that a click stays a click. */
@@ -59,10 +59,9 @@ function readTheme(el: Element): Theme {
 /**
  * The overview (overview.ts): a graph of OVERVIEW_MIN_CARDS cards or more, below OVERVIEW_ZOOM,
  * gets `is-overview`, which makes the browser skip React Flow's cards and connections, and
- * `canvas` draws the graph instead. Cards are
- * hit-tested here, so a card can still be selected (click, Shift/Ctrl/Cmd-click), dragged (with
- * the selection, inserted into a connection it is dropped on, one undo step) and double-clicked
- * to zoom in to it. Empty canvas is left to React Flow (pan, box selection, click to deselect).
+ * `canvas` draws the graph instead. Cards are hit-tested here, so a card can still be selected
+ * (click, Shift/Ctrl/Cmd-click), dragged (with the selection, inserted into a connection it is
+ * dropped on, one undo step) and double-clicked to zoom in to it. Empty canvas is left to React Flow (pan, box selection, click to deselect).
  */
 export function useOverview(section: RefObject<HTMLElement | null>, canvasRef: RefObject<HTMLCanvasElement | null>, edgeUnder: (centre: XY, nodeId: string) => string | null): void {
   const flow = useStoreApi();
@@ -80,6 +79,8 @@ export function useOverview(section: RefObject<HTMLElement | null>, canvasRef: R
     let theme: Theme | null = null;
     let size = { width: 0, height: 0, dpr: 1 };
     let frame = 0;
+    /** A drag in progress: the cards it moves and by how much, drawn without touching the document. */
+    let preview: { ids: ReadonlySet<string>; delta: XY } | null = null;
 
     const currentScene = (): OverviewScene => {
       const s = flow.getState();
@@ -94,7 +95,8 @@ export function useOverview(section: RefObject<HTMLElement | null>, canvasRef: R
       if (!sw.on || size.width === 0) return;
       theme ??= readTheme(el);
       const [x, y, zoom] = flow.getState().transform;
-      drawOverview(ctx, currentScene(), { x, y, zoom }, size, theme.colours, theme.fonts);
+      const scene = preview ? shiftScene(currentScene(), preview.ids, preview.delta) : currentScene();
+      drawOverview(ctx, scene, { x, y, zoom }, size, theme.colours, theme.fonts);
     };
     const schedule = () => {
       if (frame === 0) frame = requestAnimationFrame(draw);
@@ -169,26 +171,33 @@ export function useOverview(section: RefObject<HTMLElement | null>, canvasRef: R
       for (const n of [...doc.graph.nodes, ...(doc.notes ?? [])]) if (moving.has(n.id)) from.set(n.id, { x: n.position.x, y: n.position.y });
       const zoom = flow.getState().transform[2];
       const single = from.size === 1 && card.kind === 'layer' ? card : null;
-      const centre = (p: XY): XY => ({ x: p.x + card.width / 2, y: p.y + card.height / 2 });
       let dragging = false;
-      let last: XY = from.get(card.id) ?? { x: card.x, y: card.y };
+      let delta: XY = { x: 0, y: 0 };
+      const at = from.get(card.id) ?? { x: card.x, y: card.y };
+      const centre = (): XY => ({ x: at.x + delta.x + card.width / 2, y: at.y + delta.y + card.height / 2 });
+      // The cards move on the canvas only (React Flow's cards are skipped here anyway); the
+      // document takes the new positions once, on release, as one undo step.
       const move = (m: PointerEvent) => {
         const dx = m.clientX - e.clientX;
         const dy = m.clientY - e.clientY;
         if (!dragging && Math.hypot(dx, dy) < DRAG_THRESHOLD_PX) return;
         dragging = true;
-        const live = new Map<string, XY>();
-        for (const [id, p] of from) live.set(id, { x: p.x + dx / zoom, y: p.y + dy / zoom });
-        last = live.get(card.id) ?? last;
-        editor.getState().dragNodes(live);
-        if (single) useCanvasUi.getState().setInsertTarget(edgeUnder(centre(last), single.id));
+        delta = { x: dx / zoom, y: dy / zoom };
+        preview = { ids: moving, delta };
+        schedule();
+        if (single) useCanvasUi.getState().setInsertTarget(edgeUnder(centre(), single.id));
       };
       const up = () => {
         endDrag?.();
         if (!dragging) return;
-        const into = single ? edgeUnder(centre(last), single.id) : null;
+        const into = single ? edgeUnder(centre(), single.id) : null;
+        preview = null;
         useCanvasUi.getState().setInsertTarget(null);
+        const to = new Map<string, XY>();
+        for (const [id, p] of from) to.set(id, { x: p.x + delta.x, y: p.y + delta.y });
+        editor.getState().dragNodes(to);
         editor.getState().endMove(from, into ?? undefined);
+        schedule();
       };
       endDrag = () => {
         window.removeEventListener('pointermove', move);
@@ -231,6 +240,7 @@ export function useOverview(section: RefObject<HTMLElement | null>, canvasRef: R
       el.removeEventListener('dblclick', onDoubleClick, true);
       el.removeEventListener('pointermove', onHover);
       endDrag?.();
+      preview = null;
       if (frame !== 0) cancelAnimationFrame(frame);
       el.classList.remove('is-overview', 'is-over-card');
     };

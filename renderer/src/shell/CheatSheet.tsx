@@ -33,7 +33,7 @@ export const SHORTCUTS: readonly { readonly group: string; readonly items: reado
       ['Escape', 'Clear the selection'],
       ['F', 'Zoom to fit'],
       ['Shift+F', 'Zoom to the selection (100% at most)'],
-      ['Double-click a card, zoomed far out', 'Zoom in to it'],
+      ['Double-click a card (large graph, zoomed out)', 'Zoom in to it'],
       ['Shift+L', 'Auto-layout left to right'],
       ['?', 'This cheat sheet'],
     ],
