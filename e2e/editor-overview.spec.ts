@@ -1,9 +1,8 @@
-import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures';
-import { cardPoint, choosePath, zoomLevel } from './support/canvas';
-import { residualProject } from './support/projects';
+import { cardPoint, zoomLevel } from './support/canvas';
+import { openGenerated, residualProject } from './support/projects';
 import { OVERVIEW_MIN_CARDS, OVERVIEW_ZOOM } from '../renderer/src/canvas/overview';
 
 /** A card's flow position, from its element's transform (kept current in the overview too). */
@@ -26,14 +25,9 @@ function inkedPixels(page: Page): Promise<number> {
 }
 
 test('zoomed far out, a 149-layer graph is an overview whose cards still select, drag (one undo step) and zoom in', async ({ page, server }) => {
-  const { project, edges } = residualProject(150);
-  const file = path.join(server.scratch, 'overview.nwproj');
-  writeFileSync(file, JSON.stringify(project));
-  await page.goto(server.url);
-  await page.getByRole('button', { name: 'Open' }).click();
-  await choosePath(page, file);
-  await expect(page.locator('.react-flow__edge')).toHaveCount(edges);
-  await expect(page.getByTestId('total-params')).not.toHaveText(/^0 params/);
+  const generated = residualProject(150);
+  const { project } = generated;
+  await openGenerated(page, server, 'overview', generated);
 
   // Opening fits the whole graph: far below 50%, so the canvas draws it.
   expect(project.graph.nodes.length).toBeGreaterThanOrEqual(OVERVIEW_MIN_CARDS);
@@ -43,6 +37,7 @@ test('zoomed far out, a 149-layer graph is an overview whose cards still select,
   const drawing = page.getByRole('img', { name: `Overview of ${project.graph.nodes.length} layers: zoom in to read and connect them` });
   await expect(drawing).toBeVisible();
   expect(await inkedPixels(page)).toBeGreaterThan(20_000);
+  if (process.env['NETWRIGHT_SCREENSHOTS']) await canvas.screenshot({ path: path.join(process.cwd(), 'docs', 'screenshots', 'canvas-overview.png') });
 
   // Click a card: it is selected and the inspector shows it.
   const a = await cardPoint(page, 'd10a');
@@ -110,13 +105,7 @@ test('zoomed far out, a 149-layer graph is an overview whose cards still select,
 });
 
 test('a graph under the overview’s size keeps its cards, however far out it is zoomed', async ({ page, server }) => {
-  const { project } = residualProject(OVERVIEW_MIN_CARDS - 5);
-  const file = path.join(server.scratch, 'small.nwproj');
-  writeFileSync(file, JSON.stringify(project));
-  await page.goto(server.url);
-  await page.getByRole('button', { name: 'Open' }).click();
-  await choosePath(page, file);
-  await expect(page.getByTestId('total-params')).not.toHaveText(/^0 params/);
+  await openGenerated(page, server, 'small', residualProject(OVERVIEW_MIN_CARDS - 5));
   const pane = await page.locator('.react-flow__pane').boundingBox();
   if (!pane) throw new Error('no pane');
   await page.mouse.move(pane.x + pane.width / 2, pane.y + pane.height / 2);

@@ -1,8 +1,6 @@
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { test, expect } from './fixtures';
-import { cardPoint, choosePath, zoomLevel } from './support/canvas';
-import { residualProject } from './support/projects';
+import { cardPoint, zoomLevel } from './support/canvas';
+import { openGenerated, residualProject } from './support/projects';
 
 /**
  * Dragging one layer re-renders O(1) components, not O(graph): counted with a
@@ -51,14 +49,9 @@ test('dragging one layer of 120 re-renders that card and its two connections, no
     };
   });
 
-  const { project, edges } = residualProject(120);
-  const file = path.join(server.scratch, 'render-count.nwproj');
-  writeFileSync(file, JSON.stringify(project));
-  await page.goto(server.url);
-  await page.getByRole('button', { name: 'Open' }).click();
-  await choosePath(page, file);
-  await expect(page.locator('.react-flow__edge')).toHaveCount(edges);
-  await expect(page.getByTestId('total-params')).not.toHaveText(/^0 params/);
+  const generated = residualProject(120);
+  const { edges } = generated;
+  await openGenerated(page, server, 'render-count', generated);
 
   // This test is about the cards: zoom in to the layer at 100% (select it, Shift+F), whether the
   // fitted view shows cards or the overview (editor-overview.spec.ts), then clear the selection.

@@ -1,3 +1,9 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { expect, type Page } from '@playwright/test';
+import type { NetwrightServer } from '../fixtures';
+import { choosePath } from './canvas';
+
 /** Generated projects for the editor tests. */
 
 /** Input -> residual blocks of Dense, Dense, Add(skip) -> Dense(10). */
@@ -22,4 +28,18 @@ export function residualProject(n: number) {
   add('output', 'Dense', { units: 10, activation: 'softmax' });
   link(prev, 'output');
   return { project: { format: 'netwright-project', version: 1, name: 'Render count', graph: { nodes, edges }, training: { dataset: 'mnist', epochs: 1, batchSize: 32, optimizer: 'adam', learningRate: 0.001, validationSplit: 0.1, trainLimit: null, testLimit: null } }, edges: edges.length };
+}
+
+/**
+ * Writes a generated project to the server's scratch folder and opens it from the menu, the way
+ * a user would; resolves once its connections are drawn and its counts are in.
+ */
+export async function openGenerated(page: Page, server: NetwrightServer, name: string, generated: ReturnType<typeof residualProject>): Promise<void> {
+  const file = path.join(server.scratch, `${name}.nwproj`);
+  writeFileSync(file, JSON.stringify(generated.project));
+  await page.goto(server.url);
+  await page.getByRole('button', { name: 'Open' }).click();
+  await choosePath(page, file);
+  await expect(page.locator('.react-flow__edge')).toHaveCount(generated.edges);
+  await expect(page.getByTestId('total-params')).not.toHaveText(/^0 params/);
 }
