@@ -39,10 +39,11 @@ describe('drawOverview', () => {
     expect(calls[2]).toMatchObject({ op: 'setTransform', args: [0.5, 0, 0, 0.5, 80, 60] });
   });
 
-  it('borders a selected card in the accent colour and a card with an error in the danger colour', () => {
+  it('borders a selected card in the accent colour, with a ring, and a card with an error in the danger colour', () => {
     const { ctx, calls } = recorder();
-    drawOverview(ctx, { cards: [card('plain', 0), card('sel', 200, { selected: true }), card('bad', 400, { issue: 'error' })], links: [] }, { x: 0, y: 0, zoom: 0.2 }, size, colours);
-    expect(calls.filter((c) => c.op === 'stroke').map((c) => c.strokeStyle)).toEqual(['border', 'accent', 'danger']);
+    const cards = [card('plain', 0), card('sel', 200, { selected: true }), card('bad', 400, { issue: 'error' }), card('both', 600, { issue: 'error', selected: true })];
+    drawOverview(ctx, { cards, links: [] }, { x: 0, y: 0, zoom: 0.2 }, size, colours);
+    expect(calls.filter((c) => c.op === 'stroke').map((c) => c.strokeStyle)).toEqual(['border', 'accent', 'accent', 'danger', 'danger', 'accent']);
     // Borders stay at least a screen pixel wide however far out the view is.
     for (const c of calls.filter((k) => k.op === 'stroke')) expect(c.lineWidth * 0.2).toBeGreaterThanOrEqual(1);
   });

@@ -111,6 +111,15 @@ export function drawOverview(
     ctx.strokeStyle = borderColour(c, colours);
     ctx.lineWidth = Math.max(c.selected || c.issue ? 3 : 1.5, (c.selected ? 2 : 1) * px);
     ctx.stroke();
+    if (c.selected) {
+      // A ring outside the border, so that a selected card with an error shows both.
+      const gap = Math.max(5, 3 * px);
+      ctx.beginPath();
+      ctx.rect(c.x - gap, c.y - gap, c.width + 2 * gap, c.height + 2 * gap);
+      ctx.strokeStyle = colours.accent;
+      ctx.lineWidth = Math.max(2, 2 * px);
+      ctx.stroke();
+    }
     if (titles) {
       // Long text is narrowed to the card rather than cut (no clip per card).
       ctx.fillStyle = colours.text;
