@@ -284,11 +284,38 @@ export async function runTorchrun(dir: string, dataDir: string, checkpointDir: s
     { cwd: dir, timeoutMs: 300_000 },
   );
   if (r.code !== 0) return { error: lastLine(r.stderr) || `exit code ${String(r.code)}` };
-  return r.stdout
-    .split('\n')
-    .map((l) => l.replace(/^\[default\d+\]:/, ''))
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as Event);
+  return torchrunEvents(r.stdout);
+}
+
+/**
+ * The JSON event lines in torchrun's `--tee` output. torchrun copies each process's log to its
+ * own stdout in chunks, each chunk prefixed `[defaultN]:`, and a chunk can end inside a line (it
+ * read the log while a line was half written): `[default0]:{"event": ...}[default0]:` and the
+ * newline. So each process's text is put back together from its chunks before it is split into
+ * lines.
+ */
+export function torchrunEvents(stdout: string): Event[] | { error: string } {
+  const streams = new Map<string, string>();
+  let rank = '';
+  let at = 0;
+  for (const m of stdout.matchAll(/\[default(\d+)\]:/g)) {
+    streams.set(rank, (streams.get(rank) ?? '') + stdout.slice(at, m.index));
+    rank = m[1] ?? '';
+    at = m.index + m[0].length;
+  }
+  streams.set(rank, (streams.get(rank) ?? '') + stdout.slice(at));
+  const events: Event[] = [];
+  for (const text of streams.values()) {
+    for (const line of text.split('\n')) {
+      if (!line.startsWith('{')) continue;
+      try {
+        events.push(JSON.parse(line) as Event);
+      } catch {
+        return { error: `torchrun printed an event line that is not JSON: ${line.slice(0, 200)}` };
+      }
+    }
+  }
+  return events;
 }
 
 export async function writeTorchrun(ctx: ExportContext): Promise<FormatOutput> {
