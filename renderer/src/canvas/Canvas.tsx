@@ -23,7 +23,7 @@ import type { XY } from '../state/history';
 import { connectionProblem } from '../graph/connect-rules';
 import { nodeInputPorts } from '../graph/ports';
 import { segmentAt, type Segment } from '../graph/hit';
-import { LayerNode, HANDLE_TOP, PORT_GAP, type LayerFlowNode } from './LayerNode';
+import { LayerNode, type LayerFlowNode } from './LayerNode';
 import { NoteNode, type NoteFlowNode } from './NoteNode';
 import { ShapeEdge } from './ShapeEdge';
 import { BLOCK_NODE_TYPE } from '../../../shared/graph/block-schema';
@@ -36,6 +36,8 @@ import { GroupDialog } from './GroupDialog';
 import { useCanvasKeys } from './useCanvasKeys';
 import { useFarZoomClass } from './useFarZoomClass';
 import { useOverview } from './useOverview';
+import { handleCentre } from './overview';
+import { CARD_HANDLES } from './card-handles';
 import { FIT_VIEW } from './fit';
 
 const nodeTypes = { layer: LayerNode, note: NoteNode };
@@ -240,22 +242,12 @@ export function Canvas() {
 
   /** Connections as straight segments from output handle to input handle, in flow coordinates. */
   const segments = useCallback((): Segment[] => {
-    const { graph } = store.getState().doc;
-    const byId = new Map(graph.nodes.map((n) => [n.id, n]));
     const out: Segment[] = [];
-    for (const e of graph.edges) {
+    for (const e of store.getState().doc.graph.edges) {
       const s = getInternalNode(e.source);
       const t = getInternalNode(e.target);
-      const tn = byId.get(e.target);
-      if (!s || !t || !tn) continue;
-      const port = Math.max(0, nodeInputPorts(tn).findIndex((p) => p.name === e.targetPort));
-      const sp = s.internals.positionAbsolute;
-      const tp = t.internals.positionAbsolute;
-      out.push({
-        id: e.id,
-        a: { x: sp.x + (s.measured.width ?? NODE_SIZE.width), y: sp.y + HANDLE_TOP },
-        b: { x: tp.x, y: tp.y + HANDLE_TOP + port * PORT_GAP },
-      });
+      if (!s || !t) continue;
+      out.push({ id: e.id, a: handleCentre(s, 'source', 'out', CARD_HANDLES), b: handleCentre(t, 'target', e.targetPort, CARD_HANDLES) });
     }
     return out;
   }, [getInternalNode, store]);

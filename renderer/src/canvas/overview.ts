@@ -73,7 +73,8 @@ export type HandleFallback = { size: { width: number; height: number }; handleTo
 /** A card's title and its worst issue, read from the node's data. */
 export type Describe = (node: FlowNodeLike) => Pick<OverviewCard, 'kind' | 'title' | 'detail' | 'issue'>;
 
-function handleCentre(node: FlowNodeLike, side: 'source' | 'target', id: string, fallback: HandleFallback): XY {
+/** A handle's centre in flow coordinates: measured where React Flow has measured it. */
+export function handleCentre(node: FlowNodeLike, side: 'source' | 'target', id: string, fallback: HandleFallback): XY {
   const p = node.internals.positionAbsolute;
   const bounds = node.internals.handleBounds?.[side];
   const h = bounds?.find((b) => (b.id ?? null) === id) ?? (bounds?.length === 1 ? bounds[0] : undefined);

@@ -4,14 +4,12 @@ import { getLayerSpec } from '../../../shared/layers/registry';
 import { BLOCK_NODE_TYPE } from '../../../shared/graph/block-schema';
 import type { LayerNodeData } from './LayerNode';
 import type { NoteNodeData } from './NoteNode';
-import { HANDLE_TOP, PORT_GAP } from './LayerNode';
-import { NODE_SIZE } from './placement';
 import { shapeText } from './format';
-import { nodeInputPorts } from '../graph/ports';
+import { CARD_HANDLES } from './card-handles';
 import { useEditorStore } from '../state/context';
 import { useCanvasUi } from '../state/canvas-ui';
 import type { XY } from '../state/history';
-import { cardAt, OVERVIEW_MIN_CARDS, overviewScene, overviewSwitch, shiftScene, type Describe, type FlowNodeLike, type HandleFallback, type OverviewCard, type OverviewScene } from './overview';
+import { cardAt, OVERVIEW_MIN_CARDS, overviewScene, overviewSwitch, shiftScene, type Describe, type FlowNodeLike, type OverviewCard, type OverviewScene } from './overview';
 import { drawOverview, type OverviewColours } from './overview-draw';
 
 /** A drag starts once the pointer has moved this far, so that a click stays a click. */
@@ -27,13 +25,6 @@ const describe: Describe = (n) => {
   const issues = analysis?.issues ?? [];
   const issue = issues.some((i) => i.severity === 'error') ? 'error' : issues.length > 0 ? 'warning' : null;
   return { kind: 'layer', title, detail: shapeText(analysis?.outputShape), issue };
-};
-
-const fallback: HandleFallback = {
-  size: NODE_SIZE,
-  handleTop: HANDLE_TOP,
-  portGap: PORT_GAP,
-  inputIndex: (n, port) => (n.type === 'note' ? 0 : nodeInputPorts((n.data as LayerNodeData).node).findIndex((p) => p.name === port)),
 };
 
 type Theme = { colours: OverviewColours; fonts: { sans: string; mono: string } };
@@ -85,7 +76,7 @@ export function useOverview(section: RefObject<HTMLElement | null>, canvasRef: R
     const currentScene = (): OverviewScene => {
       const s = flow.getState();
       if (!scene || sceneOf.nodes !== s.nodes || sceneOf.edges !== s.edges) {
-        scene = overviewScene(s.nodeLookup.values() as Iterable<FlowNodeLike>, s.edges, describe, fallback);
+        scene = overviewScene(s.nodeLookup.values() as Iterable<FlowNodeLike>, s.edges, describe, CARD_HANDLES);
         sceneOf = { nodes: s.nodes, edges: s.edges };
       }
       return scene;
