@@ -1,17 +1,9 @@
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures';
-import { cardPoint, zoomLevel } from './support/canvas';
+import { cardPoint, flowPosition, zoomLevel } from './support/canvas';
 import { openGenerated, residualProject } from './support/projects';
 import { OVERVIEW_MIN_CARDS, OVERVIEW_ZOOM } from '../renderer/src/canvas/overview';
-
-/** A card's flow position, from its element's transform (kept current in the overview too). */
-async function flowPosition(page: Page, id: string): Promise<{ x: number; y: number }> {
-  const transform = await page.locator(`.react-flow__node[data-id="${id}"]`).evaluate((el) => (el as HTMLElement).style.transform);
-  const m = /translate\(([-\d.e]+)px, ?([-\d.e]+)px\)/.exec(transform);
-  if (!m) throw new Error(`no position in "${transform}"`);
-  return { x: Number(m[1]), y: Number(m[2]) };
-}
 
 /** Pixels drawn (not transparent) on the overview canvas. */
 function inkedPixels(page: Page): Promise<number> {

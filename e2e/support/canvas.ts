@@ -47,10 +47,26 @@ export async function choosePath(page: Page, path: string): Promise<void> {
   await expect(dialog).toBeHidden();
 }
 
-/** The canvas's zoom, from React Flow's viewport transform. */
-export async function zoomLevel(page: Page): Promise<number> {
+const TRANSLATE = /translate\(([-\d.e]+)px, ?([-\d.e]+)px\)/;
+
+/** React Flow's viewport: its pan (x, y) and zoom, from the viewport's transform. */
+export async function viewport(page: Page): Promise<{ x: number; y: number; zoom: number }> {
   const transform = await page.locator('.react-flow__viewport').evaluate((el) => (el as HTMLElement).style.transform);
-  return Number(/scale\(([\d.e-]+)\)/.exec(transform)?.[1] ?? NaN);
+  const at = TRANSLATE.exec(transform);
+  return { x: Number(at?.[1] ?? NaN), y: Number(at?.[2] ?? NaN), zoom: Number(/scale\(([\d.e-]+)\)/.exec(transform)?.[1] ?? NaN) };
+}
+
+/** The canvas's zoom. */
+export async function zoomLevel(page: Page): Promise<number> {
+  return (await viewport(page)).zoom;
+}
+
+/** A card's flow position, from its element's transform (kept current in the overview too). */
+export async function flowPosition(page: Page, id: string): Promise<{ x: number; y: number }> {
+  const transform = await page.locator(`.react-flow__node[data-id="${id}"]`).evaluate((el) => (el as HTMLElement).style.transform);
+  const m = TRANSLATE.exec(transform);
+  if (!m) throw new Error(`no position in "${transform}"`);
+  return { x: Number(m[1]), y: Number(m[2]) };
 }
 
 /**
@@ -58,17 +74,9 @@ export async function zoomLevel(page: Page): Promise<number> {
  * (zoomed far out) the cards are drawn on a canvas and their elements have no box to ask for.
  */
 export async function cardPoint(page: Page, nodeId: string, offset = { x: 60, y: 19 }): Promise<{ x: number; y: number }> {
-  const p = await page.evaluate(
-    ({ id, offset }) => {
-      const flow = document.querySelector('.react-flow')?.getBoundingClientRect();
-      const view = /translate\(([-\d.e]+)px, ?([-\d.e]+)px\) scale\(([\d.e-]+)\)/.exec((document.querySelector('.react-flow__viewport') as HTMLElement | null)?.style.transform ?? '');
-      const at = /translate\(([-\d.e]+)px, ?([-\d.e]+)px\)/.exec((document.querySelector(`.react-flow__node[data-id="${id}"]`) as HTMLElement | null)?.style.transform ?? '');
-      if (!flow || !view || !at) return null;
-      const [tx, ty, zoom] = view.slice(1, 4).map(Number) as [number, number, number];
-      return { x: flow.left + tx + (Number(at[1]) + offset.x) * zoom, y: flow.top + ty + (Number(at[2]) + offset.y) * zoom };
-    },
-    { id: nodeId, offset },
-  );
-  if (!p) throw new Error(`card ${nodeId} is not on the canvas`);
-  return p;
+  const flow = await page.locator('.react-flow').boundingBox();
+  if (!flow) throw new Error('no canvas');
+  const view = await viewport(page);
+  const at = await flowPosition(page, nodeId);
+  return { x: flow.x + view.x + (at.x + offset.x) * view.zoom, y: flow.y + view.y + (at.y + offset.y) * view.zoom };
 }

@@ -72,10 +72,12 @@ export function useCanvasKeys(section: RefObject<HTMLElement | null>, pointer: R
         useCanvasUi.getState().setCheatSheet(true);
       } else if (e.key === 'f' || e.key === 'F') {
         e.preventDefault();
-        const selected = store.getState().selection.nodes;
-        // Shift+F: the selected cards (from the overview, zoomed far out, a click and Shift+F reads one).
-        if (e.shiftKey && selected.length > 0) void flow.fitView({ ...FIT_VIEW_ANIMATED, nodes: selected.map((id) => ({ id })) });
-        else if (!e.shiftKey) void flow.fitView(FIT_VIEW_ANIMATED);
+        if (!e.shiftKey) void flow.fitView(FIT_VIEW_ANIMATED);
+        else {
+          // Shift+F: the selected cards (in the overview, a click and Shift+F make one readable).
+          const selected = store.getState().selection.nodes;
+          if (selected.length > 0) void flow.fitView({ ...FIT_VIEW_ANIMATED, nodes: selected.map((id) => ({ id })) });
+        }
       } else if (e.key === 'L' && e.shiftKey) {
         e.preventDefault();
         autoLayout(store, flow);
