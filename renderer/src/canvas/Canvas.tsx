@@ -36,6 +36,7 @@ import { GroupDialog } from './GroupDialog';
 import { useCanvasKeys } from './useCanvasKeys';
 import { useFarZoomClass } from './useFarZoomClass';
 import { useOverview } from './useOverview';
+import { useRemeasureLostHandles } from './lost-handles';
 import { handleCentre } from './overview';
 import { CARD_HANDLES } from './card-handles';
 import { FIT_VIEW } from './fit';
@@ -162,6 +163,7 @@ export function Canvas() {
     }));
     return [...notes, ...layerNodes];
   }, [docNotes, layerNodes, selection.nodes, measured]);
+  useRemeasureLostHandles(nodes);
 
   const badEdges = useMemo(() => new Set(analysis.issues.flatMap((i) => (i.edgeId && i.severity === 'error' ? [i.edgeId] : []))), [analysis]);
 
