@@ -2,19 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createBackend } from './backend';
-import { createScriptedLauncher } from './test-launchers';
+import { testBackend } from './test-backend';
 import { exampleDoc } from '../trainer/test-helpers';
 
 describe('export.model', () => {
   const base = mkdtempSync(path.join(os.tmpdir(), 'nw-backend-export-'));
-  const backend = createBackend({
-    mode: 'browser',
-    version: 't',
-    launcher: createScriptedLauncher(() => [], 0),
-    dataDir: path.join(base, 'data'),
-    defaultDir: base,
-  });
+  const { backend } = testBackend({ dataDir: path.join(base, 'data'), defaultDir: base });
 
   it('writes the architecture with fresh weights and reports its self-check', async () => {
     const outDir = path.join(base, 'fresh');

@@ -2,8 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createBackend } from './backend';
-import { createScriptedLauncher } from './test-launchers';
+import { testBackend } from './test-backend';
 import { rootedPaths } from './path-policy';
 import { exampleDoc } from '../trainer/test-helpers';
 import { randomizedRun } from '../export/test-support';
@@ -16,14 +15,7 @@ describe('project.import', () => {
   const outside = path.join(base, 'outside');
   mkdirSync(root);
   mkdirSync(outside);
-  const backend = createBackend({
-    mode: 'browser',
-    version: 't',
-    launcher: createScriptedLauncher(() => [], 0),
-    dataDir: path.join(base, 'data'),
-    defaultDir: root,
-    paths: rootedPaths([root]),
-  });
+  const { backend } = testBackend({ dataDir: path.join(base, 'data'), defaultDir: root, paths: rootedPaths([root]) });
 
   it('writes model.nwproj beside the model (model-2.nwproj the second time) with an imported run listed by runs.list', async () => {
     const run = await randomizedRun(exampleDoc(), 2);

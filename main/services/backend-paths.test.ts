@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, mkdirSync, existsSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createBackend } from './backend';
-import { createScriptedLauncher } from './test-launchers';
+import { testBackend } from './test-backend';
 import { rootedPaths } from './path-policy';
 import { exampleDoc } from '../trainer/test-helpers';
 
@@ -15,14 +14,7 @@ describe('backend path policy', () => {
   mkdirSync(root);
   mkdirSync(outside);
   writeFileSync(path.join(outside, 'other.nwproj'), JSON.stringify(exampleDoc()));
-  const backend = createBackend({
-    mode: 'browser',
-    version: 't',
-    launcher: createScriptedLauncher(() => [], 0),
-    dataDir: path.join(base, 'data'),
-    defaultDir: root,
-    paths: rootedPaths([root]),
-  });
+  const { backend } = testBackend({ dataDir: path.join(base, 'data'), defaultDir: root, paths: rootedPaths([root]) });
 
   it('saves, lists and opens inside the allowed folder', async () => {
     const file = path.join(root, 'a.nwproj');

@@ -1,23 +1,18 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ApiError, CALLS, type EventName } from '../../shared/api/contract';
 import type { TrainEvent } from '../../shared/training/events';
 import { DATASET_IDS, type ProjectDoc } from '../../shared/graph/document';
-import { createBackend, type BackendService } from './backend';
+import type { BackendDeps, BackendService } from './backend';
 import type { TrainerLauncher } from './launcher';
 import { createInProcessLauncher, createScriptedLauncher } from './test-launchers';
 import { docWithGraph, exampleDoc, chain } from '../trainer/test-helpers';
+import { tempDir as tmp, testBackend } from './test-backend';
 
-function tmp(prefix = 'nw-svc-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-}
-
-function backendWith(launcher: TrainerLauncher = createInProcessLauncher(), extra: { dialogs?: Parameters<typeof createBackend>[0]['dialogs'] } = {}) {
-  const dataDir = tmp('nw-data-');
-  const backend = createBackend({ mode: 'browser', version: '1.2.3', launcher, dataDir, defaultDir: '/home/x', ...extra });
-  return { backend, dataDir };
+function backendWith(launcher: TrainerLauncher = createInProcessLauncher(), extra: Pick<BackendDeps, 'dialogs'> = {}) {
+  const { backend, home } = testBackend({ version: '1.2.3', launcher, defaultDir: '/home/x', ...extra });
+  return { backend, dataDir: home };
 }
 
 async function apiError(p: Promise<unknown>): Promise<ApiError> {
@@ -202,7 +197,7 @@ describe('backend service: training', () => {
 describe('backend service: data sets and training controls', () => {
   it('datasets.inspect describes an import, or answers BAD_DATA naming the file and line', async () => {
     const { backend } = backendWith(createScriptedLauncher(() => [], 0));
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nw-inspect-'));
+    const dir = tmp('nw-inspect-');
     const good = path.join(dir, 'good.csv');
     fs.writeFileSync(good, 'a,b,label\n1,2,x\n3,4,y\n5,,x\n7,8,y\n');
     const settings = { ...exampleDoc().training, dataset: 'csv' as const, data: { ...exampleDoc().training.data, path: good } };
@@ -245,7 +240,7 @@ describe('app.recentFiles', () => {
   it('hands the UI\'s recent files to the desktop app (its menu), and is a no-op without it', async () => {
     const seen: (readonly string[])[] = [];
     const launcher = createScriptedLauncher(() => [], 0);
-    const electron = createBackend({ mode: 'electron', version: '1', launcher, dataDir: tmp(), defaultDir: '/', onRecentFiles: (p) => seen.push(p) });
+    const { backend: electron } = testBackend({ mode: 'electron', version: '1', launcher, defaultDir: '/', onRecentFiles: (p) => seen.push(p) });
     await expect(electron.handle('app.recentFiles', { paths: ['/a.nwproj', '/b/c.nwproj'] })).resolves.toEqual({});
     expect(seen).toEqual([['/a.nwproj', '/b/c.nwproj']]);
     const err = await apiError(electron.handle('app.recentFiles', { paths: Array.from({ length: 21 }, (_, i) => `/${i}.nwproj`) }));

@@ -2,9 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TrainEvent } from '../../shared/training/events';
 import type { RunComparison, RunRecordData, RunSummary } from '../../shared/training/runs';
-import { createBackend, type BackendService } from './backend';
+import { testBackend, untilEvent } from './test-backend';
 import { createForkLauncher } from './fork-launcher';
 import { buildTrainerForTests } from './build-trainer-for-tests';
 import type { TrainerLauncher, TrainerProcess } from './launcher';
@@ -31,25 +30,12 @@ function recordingLauncher(): TrainerLauncher & { procs: TrainerProcess[] } {
   };
 }
 
-function untilEvent(backend: BackendService, runId: () => string | undefined, pred: (e: TrainEvent) => boolean): Promise<TrainEvent> {
-  return new Promise((resolve) => {
-    const off = backend.onEvent((name, payload) => {
-      const e = payload as TrainEvent;
-      if (name === 'training.event' && e.runId === runId() && pred(e)) {
-        off();
-        resolve(e);
-      }
-    });
-  });
-}
-
 describe('a trainer that crashes (killed for real) leaves the app running; training starts again; runs are kept beside the project', () => {
   it('SIGKILL mid-run: readable crash event, run.json marked error; a second run finishes; list/get/compare/delete', async () => {
-    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'nw-home-'));
     const projectDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nw-proj-'));
     const projectPath = path.join(projectDir, 'digits.nwproj');
     const launcher = recordingLauncher();
-    const backend = createBackend({ mode: 'browser', version: 't', launcher, dataDir: home, defaultDir: home });
+    const { backend, home } = testBackend({ launcher });
     try {
       const doc = exampleDoc();
       doc.training = { ...doc.training, epochs: 50, trainLimit: 2000, testLimit: 100 };
@@ -112,8 +98,7 @@ describe('a trainer that crashes (killed for real) leaves the app running; train
   }, 240_000);
 
   it('backend.report: the doctor report of the trainer process', async () => {
-    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'nw-home-'));
-    const backend = createBackend({ mode: 'browser', version: 't', launcher: createForkLauncher(entry), dataDir: home, defaultDir: home });
+    const { backend } = testBackend({ launcher: createForkLauncher(entry) });
     try {
       const report = (await backend.handle('backend.report', {})) as { backend: string; tried: { name: string; ok: boolean; fix: string | null }[]; threads: number };
       expect(report.backend).toBe('wasm');

@@ -1,12 +1,11 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TrainEvent } from '../../shared/training/events';
 import type { Activations } from '../../shared/training/activations';
 import type { InsightFile } from '../../shared/training/insight';
 import { parseProject } from '../../shared/graph/migrations';
-import { createBackend } from './backend';
+import { testBackend, trainToEnd } from './test-backend';
 import { createForkLauncher } from './fork-launcher';
 import { buildTrainerForTests } from './build-trainer-for-tests';
 
@@ -20,26 +19,11 @@ const template = (name: string) => parseProject(fs.readFileSync(path.join(__dirn
 
 describe('runs.insight and runs.activations through the back end', () => {
   it('keeps a small CNN run’s per-epoch histograms and shows a test example’s feature maps; refuses bad requests', async () => {
-    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'nw-home-'));
-    const backend = createBackend({ mode: 'browser', version: 't', launcher: createForkLauncher(entry), dataDir: home, defaultDir: home });
+    const { backend, home } = testBackend({ launcher: createForkLauncher(entry) });
     try {
       const doc = template('mnist-cnn');
       doc.training = { ...doc.training, epochs: 2, trainLimit: 256, testLimit: 40, batchSize: 64, seed: 3 };
-      let runId = '';
-      const events: TrainEvent[] = [];
-      const end = new Promise<void>((resolve) => {
-        const off = backend.onEvent((name, payload) => {
-          const e = payload as TrainEvent;
-          if (name !== 'training.event' || e.runId !== runId) return;
-          events.push(e);
-          if (e.type === 'done' || e.type === 'error') {
-            off();
-            resolve();
-          }
-        });
-      });
-      runId = ((await backend.handle('training.start', { doc, projectPath: null })) as { runId: string }).runId;
-      await end;
+      const { runId, events } = await trainToEnd(backend, doc);
       expect(events.at(-1)).toMatchObject({ type: 'done' });
       const live = events.filter((e): e is Extract<TrainEvent, { type: 'insight' }> => e.type === 'insight');
       expect(live.map((e) => e.epoch)).toEqual([0, 1]);

@@ -1,11 +1,9 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TrainEvent } from '../../shared/training/events';
 import type { DecisionGrid, Prediction } from '../../shared/training/runs';
 import { parseProject } from '../../shared/graph/migrations';
-import { createBackend } from './backend';
+import { testBackend, trainToEnd } from './test-backend';
 import { createForkLauncher } from './fork-launcher';
 import { buildTrainerForTests } from './build-trainer-for-tests';
 import { exampleDoc } from '../trainer/test-helpers';
@@ -20,21 +18,10 @@ const spirals = () => parseProject(fs.readFileSync(path.join(__dirname, '../../r
 
 describe('runs.predictGrid: the decision boundary of a two-feature run', () => {
   it('predicts a grid with a tiny spirals run (one batch in the trainer process), with its training points; refuses other data sets and bad grids', async () => {
-    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'nw-home-'));
-    const backend = createBackend({ mode: 'browser', version: 't', launcher: createForkLauncher(entry), dataDir: home, defaultDir: home });
+    const { backend } = testBackend({ launcher: createForkLauncher(entry) });
     const train = async (doc: ReturnType<typeof exampleDoc>): Promise<string> => {
-      let runId = '';
-      const end = new Promise<TrainEvent>((resolve) => {
-        const off = backend.onEvent((name, payload) => {
-          const e = payload as TrainEvent;
-          if (name === 'training.event' && e.runId === runId && (e.type === 'done' || e.type === 'error')) {
-            off();
-            resolve(e);
-          }
-        });
-      });
-      runId = ((await backend.handle('training.start', { doc, projectPath: null })) as { runId: string }).runId;
-      expect(await end).toMatchObject({ type: 'done' });
+      const { runId, events } = await trainToEnd(backend, doc);
+      expect(events.at(-1)).toMatchObject({ type: 'done' });
       return runId;
     };
     try {

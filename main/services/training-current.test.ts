@@ -1,10 +1,7 @@
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { TrainEvent } from '../../shared/training/events';
 import { CALLS } from '../../shared/api/contract';
-import { createBackend } from './backend';
+import { testBackend } from './test-backend';
 import type { TrainerLauncher } from './launcher';
 import { MAX_LOGGED_BATCHES, MAX_LOGGED_INSIGHT, RunEventLog } from './training-manager';
 import { exampleDoc } from '../trainer/test-helpers';
@@ -104,8 +101,7 @@ describe('training.current', () => {
         kill: () => undefined,
       }),
     };
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nw-current-'));
-    const backend = createBackend({ mode: 'browser', version: '1', launcher, dataDir, defaultDir: dataDir });
+    const { backend } = testBackend({ version: '1', launcher });
     expect(await backend.handle('training.current', {})).toEqual({ run: null });
     const { runId } = (await backend.handle('training.start', { doc: exampleDoc() })) as { runId: string };
     deliver({ type: 'event', event: batch(runId, 0, 0) });
