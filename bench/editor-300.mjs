@@ -13,6 +13,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { residualProject } from '../e2e/support/residual-project.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const arg = (name, def) => {
@@ -22,44 +23,8 @@ const arg = (name, def) => {
 const NODES = Number(arg('--nodes', '300'));
 const JSON_OUT = process.argv.includes('--json');
 
-/** Input -> blocks of Dense, Dense, Add(skip) -> Dense(10): `n` layers in rows of 15. */
-function generateProject(n) {
-  const nodes = [];
-  const edges = [];
-  let e = 0;
-  const place = (i) => ({ x: (i % 15) * 240, y: Math.floor(i / 15) * 150 });
-  const add = (id, type, params) => nodes.push({ id, type, position: place(nodes.length), params });
-  const link = (source, target, targetPort = 'in') => edges.push({ id: `e${++e}`, source, target, targetPort });
-  add('input', 'Input', { shape: [64] });
-  let prev = 'input';
-  let b = 0;
-  while (nodes.length + 3 <= n - 1) {
-    b++;
-    add(`d${b}a`, 'Dense', { units: 64, activation: 'relu' });
-    add(`d${b}b`, 'Dense', { units: 64 });
-    add(`add${b}`, 'Add', { inputs: 2 });
-    link(prev, `d${b}a`);
-    link(`d${b}a`, `d${b}b`);
-    link(prev, `add${b}`, 'in1');
-    link(`d${b}b`, `add${b}`, 'in2');
-    prev = `add${b}`;
-  }
-  while (nodes.length < n - 1) {
-    const id = `drop${nodes.length}`;
-    add(id, 'Dropout', { rate: 0.1 });
-    link(prev, id);
-    prev = id;
-  }
-  add('output', 'Dense', { units: 10, activation: 'softmax' });
-  link(prev, 'output');
-  return {
-    format: 'netwright-project',
-    version: 1,
-    name: `Bench ${n}`,
-    graph: { nodes, edges },
-    training: { dataset: 'mnist', epochs: 1, batchSize: 32, optimizer: 'adam', learningRate: 0.001, validationSplit: 0.1, trainLimit: null, testLimit: null },
-  };
-}
+/** Input -> blocks of Dense(64), Dense(64), Add(skip) -> Dense(10), Dropouts to make `n` layers, in rows of 15. */
+const generateProject = (n) => residualProject(n, { name: `Bench ${n}`, perRow: 15, units: 64, pad: true });
 
 function startServer(home, dir) {
   const child = spawn(process.execPath, [path.join(root, 'bin', 'netwright.cjs'), 'serve', '--port', '0', '--root', dir], {

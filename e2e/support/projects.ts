@@ -3,31 +3,14 @@ import path from 'node:path';
 import { expect, type Page } from '@playwright/test';
 import type { NetwrightServer } from '../fixtures';
 import { choosePath } from './canvas';
+import { residualProject as generate } from './residual-project.mjs';
 
 /** Generated projects for the editor tests. */
 
-/** Input -> residual blocks of Dense, Dense, Add(skip) -> Dense(10). */
+/** Input -> residual blocks of Dense(16), Dense(16), Add(skip) -> Dense(10), in rows of 12; its number of connections. */
 export function residualProject(n: number) {
-  const nodes: { id: string; type: string; position: { x: number; y: number }; params: Record<string, unknown> }[] = [];
-  const edges: { id: string; source: string; target: string; targetPort: string }[] = [];
-  const place = (i: number) => ({ x: (i % 12) * 240, y: Math.floor(i / 12) * 150 });
-  const add = (id: string, type: string, params: Record<string, unknown>) => nodes.push({ id, type, position: place(nodes.length), params });
-  const link = (source: string, target: string, targetPort = 'in') => edges.push({ id: `e${edges.length + 1}`, source, target, targetPort });
-  add('input', 'Input', { shape: [16] });
-  let prev = 'input';
-  for (let b = 1; nodes.length + 3 <= n - 1; b++) {
-    add(`d${b}a`, 'Dense', { units: 16, activation: 'relu' });
-    add(`d${b}b`, 'Dense', { units: 16 });
-    add(`add${b}`, 'Add', { inputs: 2 });
-    link(prev, `d${b}a`);
-    link(`d${b}a`, `d${b}b`);
-    link(prev, `add${b}`, 'in1');
-    link(`d${b}b`, `add${b}`, 'in2');
-    prev = `add${b}`;
-  }
-  add('output', 'Dense', { units: 10, activation: 'softmax' });
-  link(prev, 'output');
-  return { project: { format: 'netwright-project', version: 1, name: 'Render count', graph: { nodes, edges }, training: { dataset: 'mnist', epochs: 1, batchSize: 32, optimizer: 'adam', learningRate: 0.001, validationSplit: 0.1, trainLimit: null, testLimit: null } }, edges: edges.length };
+  const project = generate(n, { name: 'Render count', perRow: 12, units: 16, pad: false });
+  return { project, edges: project.graph.edges.length };
 }
 
 /**
