@@ -4,6 +4,7 @@ import { useEditorStore } from '../state/context';
 import { useCanvasUi } from '../state/canvas-ui';
 import { errorText, useUi } from '../state/ui';
 import { confirmDiscard } from '../shell/file-actions';
+import { describeGoal } from '../../../shared/training/template-goal';
 import { TEMPLATES, datasetName, openTemplate, type Template } from './templates';
 
 /** The gallery: ready-made projects to start from. */
@@ -65,6 +66,7 @@ function Gallery() {
                 <p className="template-card__desc">{t.description}</p>
                 <p className="template-card__meta muted">
                   {datasetName(t.dataset)} · {t.layers} layers
+                  {t.goal && !note ? ` · ${describeGoal(t.goal)}` : ''}
                 </p>
                 {note ? <p className="template-card__note">{note}</p> : null}
                 <button type="button" className="btn btn--small btn--primary" ref={i === 0 ? first : undefined} onClick={() => void choose(t)} aria-label={`Open template ${t.name}`}>

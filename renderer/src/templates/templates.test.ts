@@ -4,7 +4,7 @@ import { getLayerSpec } from '../../../shared/layers/registry';
 import { TEMPLATES, openTemplate } from './templates';
 
 describe('templates', () => {
-  it('has the ten templates of the gallery', () => {
+  it('has the templates of the gallery, in order', () => {
     expect(TEMPLATES.map((t) => t.id)).toEqual([
       'mnist-mlp',
       'mnist-cnn',
@@ -15,6 +15,9 @@ describe('templates', () => {
       'imdb-gru',
       'imdb-transformer',
       'diabetes-regression',
+      'iris-classifier',
+      'xor-classifier',
+      'circles-classifier',
       'spirals-classifier',
     ]);
   });

@@ -1,6 +1,7 @@
 import { DATASET_IDS, type ProjectDoc } from '../../../shared/graph/document';
 import { upgradeProject } from '../../../shared/graph/migrations';
 import { getDataset } from '../../../shared/training/datasets';
+import { templateGoal, type TemplateGoal } from '../../../shared/training/template-goal';
 
 /** The gallery's project files, bundled with the UI (resources/templates/*.nwproj). */
 const FILES = import.meta.glob('../../../resources/templates/*.nwproj', { query: '?raw', import: 'default', eager: true }) as Record<string, string>;
@@ -16,6 +17,9 @@ const ORDER = [
   'imdb-gru',
   'imdb-transformer',
   'diabetes-regression',
+  'iris-classifier',
+  'xor-classifier',
+  'circles-classifier',
   'spirals-classifier',
 ];
 
@@ -25,6 +29,8 @@ export interface Template {
   readonly description: string;
   readonly dataset: string;
   readonly layers: number;
+  /** What it reaches with its own settings (measured; the README's table), or null. */
+  readonly goal: TemplateGoal | null;
   /** The file's JSON, parsed. */
   readonly raw: Record<string, unknown>;
 }
@@ -57,6 +63,7 @@ function parse(id: string, text: string): Template | null {
       description: typeof raw['description'] === 'string' ? raw['description'] : '',
       dataset: typeof training?.dataset === 'string' ? training.dataset : 'mnist',
       layers: Array.isArray(graph?.nodes) ? graph.nodes.length : 0,
+      goal: templateGoal(raw),
       raw,
     };
   } catch {

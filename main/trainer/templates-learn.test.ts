@@ -1,0 +1,52 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BackendReport, TrainEvent } from '../../shared/training/events';
+import { parseProject } from '../../shared/graph/migrations';
+import { goalMet, reached, templateGoal } from '../../shared/training/template-goal';
+import { loadBestBackend } from './backend-loader';
+import { runTraining } from './train';
+
+/**
+ * Every cheap template reaches the goal its file states (and the README's table lists),
+ * trained with its own settings exactly as a user who opens it and presses Train: no seed,
+ * no fewer epochs. Measured on 8-10 seeds each before stating the goals (see the README).
+ */
+const TEMPLATES = path.resolve(__dirname, '../../resources/templates');
+const CHEAP = ['spirals-classifier', 'circles-classifier', 'xor-classifier', 'iris-classifier', 'diabetes-regression'];
+
+let backend: BackendReport;
+let home: string;
+
+beforeAll(async () => {
+  backend = await loadBestBackend();
+  home = fs.mkdtempSync(path.join(os.tmpdir(), 'nw-templates-'));
+});
+
+afterAll(() => {
+  fs.rmSync(home, { recursive: true, force: true });
+});
+
+describe('templates learn with their own settings', () => {
+  for (const id of CHEAP) {
+    // A few seconds each on a quiet machine; the limit allows for a loaded one.
+    it(`${id} reaches its stated goal`, { timeout: 240_000 }, async () => {
+      const raw = JSON.parse(fs.readFileSync(path.join(TEMPLATES, `${id}.nwproj`), 'utf8')) as Record<string, unknown>;
+      const goal = templateGoal(raw);
+      expect(goal, 'the template states a goal').not.toBeNull();
+      if (!goal) return;
+      const doc = parseProject(JSON.stringify(raw));
+      expect(doc.training.seed).toBeNull();
+      const events: TrainEvent[] = [];
+      await runTraining({ runId: id, doc, runDir: path.join(home, id), backend, shouldStop: () => false, emit: (e) => events.push(e) });
+      const last = events.at(-1);
+      if (last?.type === 'error') throw new Error(last.message);
+      expect(last?.type).toBe('done');
+      const done = last as Extract<TrainEvent, { type: 'done' }>;
+      const value = reached(goal, done.test, done.evaluation ?? null);
+      expect(value, `${id}: test ${goal.metric} ${String(value)}, goal ${goal.atLeast}`).not.toBeNull();
+      expect(goalMet(goal, value), `${id}: test ${goal.metric} ${String(value)}, goal ${goal.atLeast}`).toBe(true);
+    });
+  }
+});
