@@ -8,6 +8,7 @@ import { failed, passed, skipped, writeOut, type ExportContext, type FormatOutpu
 import { ExportError, ident, type ExportLayer, type ModelInfo } from './model-info';
 import { kerasPredictionChecks } from './keras-check';
 import { lastLine, pythonModuleMissing, runPython } from './python';
+import { pyDocstring, pyLiteral } from './python-literal';
 
 /**
  * Keras export: model.py builds the same graph with Keras 3 layers (MultiHeadAttention included;
@@ -17,13 +18,8 @@ import { lastLine, pythonModuleMissing, runPython } from './python';
  * arrays are written as they are.
  */
 
-const py = (v: unknown): string => {
-  if (typeof v === 'boolean') return v ? 'True' : 'False';
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (Array.isArray(v)) return `(${v.map(py).join(', ')}${v.length === 1 ? ',' : ''})`;
-  if (v === null || v === undefined) return 'None';
-  return String(v);
-};
+/** Every value written into model.py, names included, goes through pyLiteral (python-literal.ts). */
+const py = (v: unknown): string => pyLiteral(v);
 
 const KERAS_ACTIVATIONS: Record<string, string> = {
   linear: '"linear"',
@@ -259,14 +255,17 @@ export function kerasSource(info: ModelInfo, title: string): string {
   }
   const ins = info.inputs.map((i) => v.get(i.name) as string);
   const outs = info.outputs.map((o) => v.get(o) as string);
-  return `"""${title}: a Keras 3 model exported from Netwright.
-
-build_model() creates the layers and loads weights.h5 (Keras's HDF5 weight layout).
-
-    from model import build_model
-    model = build_model()
-    model.predict(x)
-"""
+  const doc = pyDocstring([
+    `${title}: a Keras 3 model exported from Netwright.`,
+    '',
+    "build_model() creates the layers and loads weights.h5 (Keras's HDF5 weight layout).",
+    '',
+    '    from model import build_model',
+    '    model = build_model()',
+    '    model.predict(x)',
+    '',
+  ]);
+  return `${doc}
 import os
 
 import keras

@@ -150,8 +150,14 @@ export function permute(data: Float32Array, shape: readonly number[], perm: read
   return { data: out, shape: outShape };
 }
 
-/** A safe Python / JS identifier from a layer name. */
+const PYTHON_KEYWORDS = new Set(
+  'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield'.split(' '),
+);
+
+/** A safe Python / JS identifier from a layer name: ASCII letters, digits and `_`, never empty, a keyword or starting with a digit. */
 export function ident(name: string): string {
   const s = name.replace(/[^A-Za-z0-9_]/g, '_');
+  if (s === '') return '_';
+  if (PYTHON_KEYWORDS.has(s)) return `${s}_`;
   return /^[0-9]/.test(s) ? `l_${s}` : s;
 }

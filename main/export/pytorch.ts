@@ -9,6 +9,7 @@ import { lastLine, pythonModuleMissing, pythonPath, runPython } from './python';
 import type { NpyArray } from './npy';
 import { ExportError, ident, maybeWeight, permute, transpose2d, weightOf, type ExportLayer, type ModelInfo, type NamedWeight } from './model-info';
 import { helperCode } from './pytorch-helpers';
+import { pyDocstring, pyLiteral } from './python-literal';
 import { bool, intsParam, num, str } from '../../shared/layers/params';
 import { pair } from '../../shared/layers/common';
 
@@ -25,13 +26,8 @@ interface LayerCode {
   readonly state: [string, NamedWeight | { shape: readonly number[]; data: Float32Array }][];
 }
 
-const py = (v: unknown): string => {
-  if (typeof v === 'boolean') return v ? 'True' : 'False';
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (Array.isArray(v)) return `(${v.map(py).join(', ')}${v.length === 1 ? ',' : ''})`;
-  if (v === null || v === undefined) return 'None';
-  return String(v);
-};
+/** Every value written into model.py, names included, goes through pyLiteral (python-literal.ts). */
+const py = (v: unknown): string => pyLiteral(v);
 
 /** A Python expression applying a Keras activation to `x`. */
 export function pyActivation(name: string, x: string, nodeId: string | null = null): string {
@@ -396,17 +392,19 @@ function layerCode(layer: ExportLayer, x: readonly string[]): LayerCode {
   }
 }
 
-const PY_HEADER = (title: string) => `"""${title}: a PyTorch model exported from Netwright.
-
-Tensors are channels-last, as in Keras and Netwright ([batch, height, width, channels]),
-so every layer sees its values in the same order as in the app. Weights are in
-weights.npz (the state dict as NumPy arrays); needs only torch and numpy.
-
-    import torch
-    from model import load_model
-    model = load_model()              # weights loaded, eval mode
-    y = model(torch.zeros(1, ...))    # see INPUTS for the input shapes
-"""
+const PY_HEADER = (title: string) => `${pyDocstring([
+  `${title}: a PyTorch model exported from Netwright.`,
+  '',
+  'Tensors are channels-last, as in Keras and Netwright ([batch, height, width, channels]),',
+  'so every layer sees its values in the same order as in the app. Weights are in',
+  'weights.npz (the state dict as NumPy arrays); needs only torch and numpy.',
+  '',
+  '    import torch',
+  '    from model import load_model',
+  '    model = load_model()              # weights loaded, eval mode',
+  '    y = model(torch.zeros(1, ...))    # see INPUTS for the input shapes',
+  '',
+])}
 import math
 import os
 import sys
@@ -446,7 +444,7 @@ ${helperCode(helpers)}
 
 
 class NetwrightModel(nn.Module):
-    """${title.replace(/"/g, "'")}: ${info.layers.length} layers, ${info.totalParams.toLocaleString('en-US')} parameters (as Keras counts them)."""
+    ${pyDocstring([`${title}: ${info.layers.length} layers, ${info.totalParams.toLocaleString('en-US')} parameters (as Keras counts them).`])}
 
     def __init__(self):
         super().__init__()

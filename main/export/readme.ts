@@ -1,5 +1,17 @@
 import type { ExportFormat } from '../../shared/export/result';
 import type { ModelInfo } from './model-info';
+import { pyString } from './python-literal';
+import { jsLiteral } from './js-literal';
+
+/**
+ * Project text in the README's prose: one line (no line break, control or format character can
+ * start a heading or a code block of its own), at most 200 characters. Code blocks take names
+ * through pyString / jsLiteral.
+ */
+export function markdownLine(s: string): string {
+  const line = s.replace(/[^\p{L}\p{M}\p{N}\p{P}\p{S}\p{Zs}]+/gu, ' ');
+  return line.length > 200 ? `${line.slice(0, 200)}…` : line;
+}
 
 const shapeText = (s: readonly (number | null)[]) => `[${s.map((d) => (d === null ? 'batch' : d)).join(', ')}]`;
 
@@ -8,7 +20,7 @@ export function preprocessingText(p: Record<string, unknown> | null): string {
   if (!p) {
     return 'No preprocessing was recorded (the model was exported without a training run, or the run predates records): feed inputs as the Input layers describe them.';
   }
-  const classes = Array.isArray(p['classNames']) && p['classNames'].length ? `Class names, in output order: ${(p['classNames'] as unknown[]).join(', ')}.` : '';
+  const classes = Array.isArray(p['classNames']) && p['classNames'].length ? `Class names, in output order: ${markdownLine((p['classNames'] as unknown[]).map(String).join(', '))}.` : '';
   switch (p['kind']) {
     case 'image':
       return `Images of ${String(p['height'])} x ${String(p['width'])} pixels with ${String(p['channels'])} channel(s); pixel values are divided by ${String(p['scale'])} before they enter the model. ${classes}`;
@@ -35,7 +47,7 @@ const tf = require('@tensorflow/tfjs');           // or @tensorflow/tfjs-node
 require('./netwright-layers.js')(tf);             // Netwright's custom layers, if the model uses any
 const model = await tf.loadLayersModel(tf.io.fromMemory(/* model.json + weights.bin */));
 // in a browser: await tf.loadLayersModel('model.json')
-const x = tf.zeros([1, ${info.inputs[0]?.shape.slice(1).map((d) => d ?? 16).join(', ') ?? ''}]${info.inputs[0]?.dtype === 'int32' ? ", 'int32'" : ''});
+const x = tf.zeros(${jsLiteral([1, ...(info.inputs[0]?.shape.slice(1).map((d) => d ?? 16) ?? [])])}${info.inputs[0]?.dtype === 'int32' ? `, ${jsLiteral('int32')}` : ''});
 model.predict(x).print();
 \`\`\`
 With tfjs-node, \`tf.loadLayersModel('file://./model.json')\` reads the files directly.`,
@@ -43,7 +55,7 @@ With tfjs-node, \`tf.loadLayersModel('file://./model.json')\` reads the files di
 import numpy as np, onnxruntime as ort
 session = ort.InferenceSession("model.onnx")
 x = np.zeros((1, ${info.inputs[0]?.shape.slice(1).map((d) => d ?? 16).join(', ') ?? ''}), dtype=np.${info.inputs[0]?.dtype === 'int32' ? 'int32' : 'float32'})
-print(session.run(None, {"${info.inputs[0]?.name ?? 'input'}": x})[0])
+print(session.run(None, {${pyString(info.inputs[0]?.name ?? 'input')}: x})[0])
 \`\`\`
 In Node: \`const ort = require('onnxruntime-node'); const s = await ort.InferenceSession.create('model.onnx');\`.
 Tensors are channels-last as in Keras ([batch, height, width, channels]).`,
@@ -51,7 +63,7 @@ Tensors are channels-last as in Keras ([batch, height, width, channels]).`,
 import numpy as np
 from model import build_model
 model = build_model()          # the layers, with weights.h5 loaded
-x = np.zeros((1, ${info.inputs[0]?.shape.slice(1).map((d) => d ?? 16).join(', ') ?? ''}), dtype="${info.inputs[0]?.dtype ?? 'float32'}")
+x = np.zeros((1, ${info.inputs[0]?.shape.slice(1).map((d) => d ?? 16).join(', ') ?? ''}), dtype=${pyString(info.inputs[0]?.dtype ?? 'float32')})
 print(model.predict(x))
 \`\`\`
 Written for Keras 3 (\`pip install keras\` with a backend such as TensorFlow, JAX or PyTorch).
@@ -86,7 +98,7 @@ export function readme(format: ExportFormat, title: string, info: ModelInfo, run
     pytorch: 'a PyTorch nn.Module (Python source + NumPy weights)',
     torchrun: 'a PyTorch DistributedDataParallel training script',
   };
-  return `# ${title}: ${what[format]}
+  return `# ${markdownLine(title)}: ${what[format]}
 
 Exported from Netwright ${runId ? `with the trained weights of run \`${runId}\`` : 'with fresh (untrained) weights'}.
 ${info.layers.length} layers, ${info.totalParams.toLocaleString('en-US')} parameters (as Keras counts them).

@@ -7,6 +7,7 @@ import type { ExportCheck } from '../../shared/export/result';
 import { passed, failed, skipped, writeOut, type ExportContext, type FormatOutput } from './context';
 import { writePytorch } from './pytorch';
 import { lastLine, pythonModuleMissing, runPython } from './python';
+import { pyDocstring, pyLiteral } from './python-literal';
 
 /**
  * torchrun export: the PyTorch model (model.py + weights.npz as the pytorch export writes them)
@@ -37,19 +38,22 @@ export function trainScript(training: Record<string, unknown>, title: string): s
     weight_decay: num(o['weightDecay'], 0.004),
     rho: num(o['rho'], 0.9),
   };
-  return `"""Distributed training of ${title.replace(/"/g, "'")} (exported from Netwright) with PyTorch DistributedDataParallel.
-
-    torchrun --nproc_per_node=2 train.py --data /path/to/mnist --epochs 2
-    python3 -m torch.distributed.run --nproc_per_node=2 train.py --data ...   (same, where torchrun is not on PATH)
-
-Backend: nccl when there is a CUDA GPU for every process, else gloo on the CPU (--cpu forces it). A checkpoint is written
-after every epoch (and every --checkpoint-every steps); running the command again resumes from it.
-Metrics are printed by rank 0 as one JSON line per epoch, as \`netwright train --json\` does.
-
---data: a folder with MNIST-style idx files (train-images-idx3-ubyte, train-labels-idx1-ubyte,
-t10k-..., optionally .gz; MNIST and Fashion-MNIST), or an .npz with x_train, y_train, x_test, y_test
-already preprocessed as the model's input (see preprocessing.json for what Netwright did).
-"""
+  const doc = pyDocstring([
+    `Distributed training of ${title} (exported from Netwright) with PyTorch DistributedDataParallel.`,
+    '',
+    '    torchrun --nproc_per_node=2 train.py --data /path/to/mnist --epochs 2',
+    '    python3 -m torch.distributed.run --nproc_per_node=2 train.py --data ...   (same, where torchrun is not on PATH)',
+    '',
+    'Backend: nccl when there is a CUDA GPU for every process, else gloo on the CPU (--cpu forces it). A checkpoint is written',
+    'after every epoch (and every --checkpoint-every steps); running the command again resumes from it.',
+    'Metrics are printed by rank 0 as one JSON line per epoch, as `netwright train --json` does.',
+    '',
+    '--data: a folder with MNIST-style idx files (train-images-idx3-ubyte, train-labels-idx1-ubyte,',
+    't10k-..., optionally .gz; MNIST and Fashion-MNIST), or an .npz with x_train, y_train, x_test, y_test',
+    "already preprocessed as the model's input (see preprocessing.json for what Netwright did).",
+    '',
+  ]);
+  return `${doc}
 import argparse
 import gzip
 import json
@@ -66,7 +70,7 @@ from torch.utils.data import DataLoader, DistributedSampler, TensorDataset
 from model import INPUTS, NetwrightModel, load_model
 
 # The project's training settings, as Netwright had them.
-SETTINGS = ${JSON.stringify(settings, null, 4).replace(/\btrue\b/g, 'True').replace(/\bfalse\b/g, 'False').replace(/\bnull\b/g, 'None')}
+SETTINGS = ${pyLiteral(settings, 4)}
 
 
 def read_idx(path):
