@@ -18,6 +18,7 @@ import tseslint from 'typescript-eslint';
 import { defineConfig } from 'eslint/config';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 const ROOT = import.meta.dirname;
 
@@ -111,16 +112,6 @@ const importBoundaries = {
 
 const netwright = { rules: { 'import-boundaries': importBoundaries } };
 
-/**
- * eslint-plugin-react-hooks is not installed, but renderer code carries
- * `eslint-disable-next-line react-hooks/exhaustive-deps` comments, and ESLint
- * fails on a directive naming an unknown rule. These placeholders check
- * nothing; they only let those names resolve (the directives then show as
- * unused-directive warnings). Replace with the real plugin when it is added.
- */
-/** @type {import('eslint').Rule.RuleModule} */
-const placeholderRule = { meta: { type: 'suggestion', schema: false, docs: { description: 'placeholder: eslint-plugin-react-hooks is not installed' } }, create: () => ({}) };
-const reactHooksPlaceholder = { rules: { 'exhaustive-deps': placeholderRule, 'rules-of-hooks': placeholderRule } };
 
 // ---------------------------------------------------------------------------
 // Globals for plain JS files (scripts/, bin/): whatever this Node defines.
@@ -154,7 +145,7 @@ export default defineConfig([
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    plugins: { netwright, 'react-hooks': reactHooksPlaceholder },
+    plugins: { netwright },
     linterOptions: { reportUnusedDisableDirectives: 'warn' },
     rules: {
       // Noisy rules: visible, not blocking. Architecture rules below stay errors.
@@ -183,6 +174,15 @@ export default defineConfig([
       'no-restricted-globals': ['error', ...SHARED_GLOBALS],
       'netwright/import-boundaries': ['error', { folders: ['main', 'renderer'], modules: [NODE, ELECTRON, REACT, XYFLOW, TFJS, WS] }],
     },
+  },
+
+  // React's rules of hooks (eslint-plugin-react-hooks): hooks called unconditionally, effect
+  // dependencies complete. The plugin's React Compiler rules (refs, set-state-in-effect...) are not
+  // turned on yet: they report patterns the canvas and dashboards use on purpose (latest-value refs).
+  {
+    files: ['renderer/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'warn' },
   },
 
   // renderer/: the browser.

@@ -207,6 +207,24 @@ describe('main/ outside main/electron/ does not import electron', () => {
   });
 });
 
+describe('React hooks (eslint-plugin-react-hooks) in the renderer', () => {
+  it('refuses a hook called under a condition', async () => {
+    await expectViolation([
+      'renderer/src/x.tsx',
+      "import { useState } from 'react';\nexport function X({ on }: { on: boolean }) {\n  if (on) {\n    const [v] = useState(0);\n    return <b>{v}</b>;\n  }\n  return null;\n}",
+      'react-hooks/rules-of-hooks',
+    ]);
+  });
+
+  it('warns about an effect that reads a value it does not list', async () => {
+    const messages = await lint(
+      'renderer/src/x.tsx',
+      "import { useEffect } from 'react';\nexport function X({ n }: { n: number }) {\n  useEffect(() => {\n    document.title = String(n);\n  }, []);\n  return null;\n}",
+    );
+    expect(messages.map((m) => m.ruleId)).toContain('react-hooks/exhaustive-deps');
+  });
+});
+
 describe('ignored paths', () => {
   it.each(['dist/main/cli.cjs', 'node_modules/zod/index.js', 'test-results/x/trace.js', 'playwright-report/index.js'])('%s is ignored', async (file) => {
     expect(await eslint.isPathIgnored(path.join(ROOT, file))).toBe(true);

@@ -73,6 +73,7 @@ export function TextCommitField<T>(props: TextCommitProps<T>) {
     if (p.ok && same(p.value, value)) return;
     setText(format(value));
     setError(null);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only an outside change of the value re-syncs the text; typing must not
   }, [value]);
 
   const onChange = (next: string) => {

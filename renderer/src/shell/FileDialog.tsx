@@ -56,6 +56,7 @@ function FileDialogView({ request }: { request: PickRequest }) {
       if (defaultDir) await go(defaultDir, !start);
     })();
     input.current?.focus();
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the first listing, once when the dialog opens
   }, []);
 
   const ok = (value = path) => {

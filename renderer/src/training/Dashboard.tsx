@@ -129,6 +129,7 @@ export function Dashboard() {
     if (canExport) void onExport();
     else useUi.getState().notify('info', exporting ? 'An export is already running.' : 'Finish a training run first: Export writes the trained model of the last run.');
     // Only a new request runs this; canExport and onExport are this render's.
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- see above
   }, [exportRequests]);
 
   return (

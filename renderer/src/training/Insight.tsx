@@ -31,7 +31,7 @@ export function HistogramBars({ histogram, label, log = false }: { histogram: Hi
     });
     ctx.fillStyle = cssVar(canvas, '--border-strong', '#999');
     ctx.fillRect(0, height - 1, width, 1);
-  }, [histogram]);
+  }, [histogram, log]);
   const summary = `${histogram.count.toLocaleString('en-US')} values from ${formatValue(histogram.min)} to ${formatValue(histogram.max)}, mean ${formatValue(histogram.mean)}, std ${formatValue(histogram.std)}`;
   return (
     <figure className="insight__hist">

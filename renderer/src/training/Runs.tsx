@@ -18,11 +18,10 @@ const ORIGIN_TEXT: Record<NonNullable<RunSummary['origin']>['kind'], string> = {
 };
 
 function OverlayChart({ cmp }: { cmp: RunComparison }) {
-  const names = new Map(cmp.runs.map((r) => [r.runId, r.name]));
-  const series = useMemo<SeriesDef[]>(
-    () => cmp.curves.map((c, i) => ({ label: names.get(c.runId) ?? c.runId, colorVar: COLOURS[i % COLOURS.length] as string, points: true, dash: i >= 4 ? [4, 3] : undefined })),
-    [cmp],
-  );
+  const series = useMemo<SeriesDef[]>(() => {
+    const names = new Map(cmp.runs.map((r) => [r.runId, r.name]));
+    return cmp.curves.map((c, i) => ({ label: names.get(c.runId) ?? c.runId, colorVar: COLOURS[i % COLOURS.length] as string, points: true, dash: i >= 4 ? [4, 3] : undefined }));
+  }, [cmp]);
   const data = useMemo<uPlot.AlignedData>(() => {
     const n = Math.max(0, ...cmp.curves.map((c) => c.epochs.length));
     const x = Array.from({ length: n }, (_, i) => i + 1);

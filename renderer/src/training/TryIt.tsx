@@ -17,6 +17,7 @@ function DrawPad({ width, height, onChange }: { width: number; height: number; o
     ctx.fillRect(0, 0, SIZE, SIZE);
     onChange(null);
   };
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- a black canvas once, when it mounts
   useEffect(clear, []);
   /**
    * Like MNIST: the drawing's bounding box is scaled to fit 20x20 (keeping its

@@ -151,6 +151,7 @@ function UPlotChartView({
       chart.current = null;
     };
     // The chart's structure is fixed for the component's life.
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- see above
   }, []);
 
   useEffect(() => {
