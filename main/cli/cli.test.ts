@@ -58,10 +58,29 @@ describe('netwright summary', () => {
     expect(parsed.layers).toEqual(
       analysis.order.map((id) => {
         const n = analysis.nodes.get(id);
-        return { id, type: n?.type, outputShape: n?.outputShape, params: n?.params };
+        return { id, type: n?.type, outputShape: n?.outputShape, params: n?.params, trainable: true };
       }),
     );
     expect(parsed.layers[0].outputShape).toEqual([null, 28, 28]);
+    expect([parsed.trainableParams, parsed.nonTrainableParams]).toEqual([101_770, 0]);
+  });
+
+  it('counts a frozen layer (params.trainable: false) as Keras\'s summary() does', async () => {
+    const doc = exampleDoc();
+    const first = doc.graph.nodes.find((n) => n.type === 'Dense');
+    if (!first) throw new Error('the example has a Dense layer');
+    const frozen = { ...doc, graph: { ...doc.graph, nodes: doc.graph.nodes.map((n) => (n === first ? { ...n, params: { ...n.params, trainable: false } } : n)) } };
+    const r = await run(['summary', writeDoc(frozen), '--json']);
+    expect(r.code).toBe(0);
+    const parsed = JSON.parse(r.out);
+    const frozenParams = analyzeGraph(frozen.graph).nodes.get(first.id)?.params ?? 0;
+    expect(frozenParams).toBeGreaterThan(0);
+    expect(parsed.nonTrainableParams).toBe(frozenParams);
+    expect(parsed.trainableParams).toBe(101_770 - frozenParams);
+    expect(parsed.layers.filter((l: { trainable: boolean }) => !l.trainable).map((l: { id: string }) => l.id)).toEqual([first.id]);
+    const table = await run(['summary', writeDoc(frozen)]);
+    expect(table.out).toMatch(/Trainable params: [\d,]+\nNon-trainable params: [\d,]+/);
+    expect(table.out).toMatch(/\(frozen\)/);
   });
 
   it('prints a readable table', async () => {

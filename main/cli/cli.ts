@@ -171,8 +171,9 @@ async function summaryCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(args, { json: { type: 'boolean' } }, 1);
   const summary = summarizeModel(await loadDoc(positionals[0] as string));
   if (values['json']) {
-    const layers = summary.layers.map(({ id, type, outputShape, params }) => ({ id, type, outputShape, params }));
-    io.stdout(`${JSON.stringify({ layers, totalParams: summary.totalParams })}\n`);
+    const layers = summary.layers.map(({ id, type, outputShape, params, trainable }) => ({ id, type, outputShape, params, trainable }));
+    const { totalParams, trainableParams, nonTrainableParams } = summary;
+    io.stdout(`${JSON.stringify({ layers, totalParams, trainableParams, nonTrainableParams })}\n`);
   } else {
     io.stdout(`${formatSummaryTable(summary)}\n`);
   }

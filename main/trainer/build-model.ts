@@ -5,6 +5,7 @@ import { analyzeGraph } from '../../shared/graph/analyze';
 import { compileGraph } from '../../shared/graph/compile';
 import { customFactoryFor, registerCustomLayers } from './custom-layers';
 import { fastRecurrentFactory } from './custom-layers/fast-rnn-layers';
+import { freezeLayer } from './custom-layers/frozen';
 import { modelGraph } from '../../shared/graph/analyze-blocks';
 
 type LayerFactory = (config: Record<string, unknown>) => tf.layers.Layer;
@@ -46,6 +47,7 @@ export function buildModel(plan: ModelPlan): tf.LayersModel {
     const fusedBackend = tf.getBackend() === 'wasm' || tf.getBackend() === 'cpu';
     const fast = fusedBackend && !inner && !inputMasked ? fastRecurrentFactory(layer.factory, config) : undefined;
     const built = (fast ?? layerFactory(layer.factory, config))({ ...config, name: layer.name });
+    if (config['trainable'] === false) freezeLayer(built);
     const out = built.apply(args.length === 1 ? (args[0] as tf.SymbolicTensor) : args);
     if (Array.isArray(out)) throw new Error(`Layer ${layer.name} has more than one output.`);
     tensors.set(layer.nodeId, out as tf.SymbolicTensor);

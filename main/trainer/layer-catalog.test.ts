@@ -174,6 +174,24 @@ describe('every layer type alone: shapes and parameter counts equal tfjs', () =>
   }
 });
 
+describe('every layer type with weights, frozen: trainable and non-trainable counts equal tfjs', () => {
+  const weighted = LAYER_SPECS.filter((s) => s.params.some((p) => p.name === 'trainable') && s.type in CASES);
+  it('covers the layers with weights', () => {
+    expect(weighted.map((s) => s.type)).toEqual(expect.arrayContaining(['Dense', 'Conv2D', 'BatchNormalization', 'LSTM', 'Bidirectional', 'TimeDistributed', 'Embedding']));
+  });
+  for (const spec of weighted) {
+    const c = (CASES[spec.type] as readonly Case[])[0] as Case;
+    it(`${spec.type} frozen`, () => {
+      const graph = single(spec.type, { ...c, params: { ...(c.params ?? {}), trainable: false } });
+      const analysis = analyzeGraph(graph);
+      expect(analysis.trainableParams).toBe(0);
+      expect(analysis.nonTrainableParams).toBe(analysis.totalParams);
+      expect(analysis.totalParams).toBeGreaterThan(0);
+      expectTfjsAgrees(graph);
+    });
+  }
+});
+
 const FIXTURE_DIR = path.resolve(__dirname, '../../shared/graph/fixtures');
 
 interface FixtureFile {

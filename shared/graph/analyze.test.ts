@@ -28,9 +28,21 @@ describe('analyzeGraph: a valid chain', () => {
     expect(a.order).toEqual(['in', 'flat', 'out']);
     expect(a.inputs).toEqual(['in']);
     expect(a.outputs).toEqual(['out']);
-    expect(a.nodes.get('out')).toEqual({ id: 'out', type: 'Dense', outputShape: [null, 10], params: 7850, macs: 7840, activationBytes: 40, dtype: 'float32', issues: [] });
+    expect(a.nodes.get('out')).toEqual({ id: 'out', type: 'Dense', outputShape: [null, 10], params: 7850, trainableParams: 7850, nonTrainableParams: 0, trainable: true, macs: 7840, activationBytes: 40, dtype: 'float32', issues: [] });
     expect(a.totalParams).toBe(7850);
+    expect([a.trainableParams, a.nonTrainableParams]).toEqual([7850, 0]);
     expect(a.edgeShapes.get('flat->out')).toEqual([null, 784]);
+  });
+
+  it('counts a frozen layer\'s weights as non-trainable, and BatchNormalization\'s moving statistics always (Keras\'s summary)', () => {
+    const bn = { id: 'bn', type: 'BatchNormalization', position: { x: 0, y: 0 }, params: {} };
+    const g = graph([input('in', [784]), { ...dense('d'), params: { units: 4, trainable: false } }, bn], [edge('in', 'd'), edge('d', 'bn')]);
+    const a = analyzeGraph(g);
+    expect(a.issues).toEqual([]);
+    // Dense 784x4 + 4 frozen; BatchNormalization 4 channels: gamma, beta trainable, moving mean and variance not.
+    expect(a.nodes.get('d')).toMatchObject({ params: 3140, trainableParams: 0, nonTrainableParams: 3140, trainable: false });
+    expect(a.nodes.get('bn')).toMatchObject({ params: 16, trainableParams: 8, nonTrainableParams: 8, trainable: true });
+    expect([a.totalParams, a.trainableParams, a.nonTrainableParams]).toEqual([3156, 8, 3148]);
   });
 
   it('does not mutate the graph it is given', () => {

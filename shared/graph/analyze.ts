@@ -14,6 +14,12 @@ export interface NodeAnalysis {
   /** Output shape with batch dimension, or null when it cannot be inferred. */
   readonly outputShape: Shape | null;
   readonly params: number;
+  /** Of `params`, those the optimizer updates (Keras's "Trainable params"); 0 for a frozen layer. */
+  readonly trainableParams: number;
+  /** Of `params`, the rest: a frozen layer's weights, BatchNormalization's moving statistics. */
+  readonly nonTrainableParams: number;
+  /** False for a layer the user froze (`params.trainable: false`); true otherwise, layers without weights included. */
+  readonly trainable: boolean;
   /** Multiply-accumulates per sample (see LayerSpec.countMacs); null when unknown or not inferred. */
   readonly macs: number | null;
   /** Bytes of this node's output for one sample; null when a size is unknown or not inferred. */
@@ -33,6 +39,9 @@ export interface GraphAnalysis {
   readonly inputs: readonly string[];
   readonly outputs: readonly string[];
   readonly totalParams: number;
+  /** Keras's summary(): `trainableParams + nonTrainableParams === totalParams`. */
+  readonly trainableParams: number;
+  readonly nonTrainableParams: number;
   /**
    * Sum of the MACs of every node whose shape was inferred; null when one of
    * them depends on an unknown size (a `?` sequence length).
@@ -144,6 +153,7 @@ export function analyzeGraph(graph: Graph): GraphAnalysis {
   const shapes = new Map<string, Shape | null>();
   const dtypes = new Map<string, DType>();
   const paramCounts = new Map<string, number>();
+  const nonTrainableCounts = new Map<string, number>();
   const macCounts = new Map<string, number | null>();
   for (const id of order) {
     const node = nodesById.get(id) as GraphNode;
@@ -222,7 +232,9 @@ export function analyzeGraph(graph: Graph): GraphAnalysis {
     }
     shapes.set(id, result.shape);
     dtypes.set(id, outputDtype(spec, params, inputDtypes));
-    paramCounts.set(id, spec.countParams(inputShapes, params));
+    const count = spec.countParams(inputShapes, params);
+    paramCounts.set(id, count);
+    nonTrainableCounts.set(id, isFrozen(params) ? count : (spec.countNonTrainableParams?.(inputShapes, params) ?? 0));
     macCounts.set(id, spec.countMacs ? spec.countMacs(inputShapes, params, result.shape) : 0);
   }
 
@@ -253,11 +265,14 @@ export function analyzeGraph(graph: Graph): GraphAnalysis {
 
   const nodes = new Map<string, NodeAnalysis>();
   let totalParams = 0;
+  let nonTrainableParams = 0;
   let totalMacs: number | null = 0;
   let activationBytesPerSample: number | null = 0;
   for (const n of graph.nodes) {
     const params = paramCounts.get(n.id) ?? 0;
     totalParams += params;
+    const frozenCount = nonTrainableCounts.get(n.id) ?? 0;
+    nonTrainableParams += frozenCount;
     const shape = shapes.get(n.id) ?? null;
     const macs = shape ? (macCounts.get(n.id) ?? null) : null;
     const elements = shape ? perSampleElements(shape) : null;
@@ -271,6 +286,9 @@ export function analyzeGraph(graph: Graph): GraphAnalysis {
       type: n.type,
       outputShape: shape,
       params,
+      trainableParams: params - frozenCount,
+      nonTrainableParams: frozenCount,
+      trainable: n.params['trainable'] !== false,
       macs,
       activationBytes,
       dtype: dtypes.get(n.id) ?? null,
@@ -287,11 +305,18 @@ export function analyzeGraph(graph: Graph): GraphAnalysis {
     inputs,
     outputs,
     totalParams,
+    trainableParams: totalParams - nonTrainableParams,
+    nonTrainableParams,
     totalMacs,
     activationBytesPerSample,
     issues,
     valid: graph.nodes.length > 0 && !issues.some((i) => i.severity === 'error'),
   };
+}
+
+/** A layer the user froze: `params.trainable: false` (absent means trainable). */
+export function isFrozen(params: Params): boolean {
+  return params['trainable'] === false;
 }
 
 function outputDtype(spec: LayerSpec, params: Params, inputDtypes: readonly DType[]): DType {

@@ -1,5 +1,5 @@
 import type { Graph, GraphNode } from './document';
-import type { GraphAnalysis } from './analyze';
+import { isFrozen, type GraphAnalysis } from './analyze';
 import type { DType, Shape, TfjsLayerCall } from '../layers/types';
 import { getLayerSpec } from '../layers/registry';
 import { withDefaults, shapeParam } from '../layers/params';
@@ -77,7 +77,10 @@ export function compileGraph(graph: Graph, analysis: GraphAnalysis): ModelPlan {
       if (edge) feeding.push(edge.source);
       else if (!port.optional) throw new CompileError(`${node.type} has nothing connected to its ${port.label}.`);
     }
-    layers.push({ nodeId: id, name, factory: call.factory, config: call.config, inputs: feeding, ...(call.wrapped ? { wrapped: call.wrapped } : {}) });
+    // A frozen layer: tfjs (like Keras) leaves its weights out of the optimizer's; build-model also
+    // runs a frozen BatchNormalization in inference mode.
+    const config = isFrozen(params) ? { ...call.config, trainable: false } : call.config;
+    layers.push({ nodeId: id, name, factory: call.factory, config, inputs: feeding, ...(call.wrapped ? { wrapped: call.wrapped } : {}) });
   }
   return {
     inputs,

@@ -62,7 +62,10 @@ export function expandBlocks(graph: Graph, blocks: readonly BlockDefinition[] = 
       }
       const def = defs.get(node.params['block'] as string) as BlockDefinition;
       const top = owner(node.id);
-      const inner = inline(def.graph, `${prefix}${node.id}/`, [...stack, def.id], () => top);
+      // A frozen Block node freezes every layer inside it.
+      const frozen = node.params['trainable'] === false;
+      const defGraph = frozen ? { ...def.graph, nodes: def.graph.nodes.map((n) => ({ ...n, params: { ...n.params, trainable: false } })) } : def.graph;
+      const inner = inline(defGraph, `${prefix}${node.id}/`, [...stack, def.id], () => top);
       const resolve = (p: Port): readonly Port[] => {
         const nested = inner.get(p.node);
         return nested ? (nested.entries.get(p.port) ?? []) : [{ node: `${prefix}${node.id}/${p.node}`, port: p.port }];

@@ -57,6 +57,18 @@ export function activationParam(def: string = 'linear', help = 'Function applied
   return { name: 'activation', label: 'Activation', kind: 'enum', default: def, options: ACTIVATIONS, help };
 }
 
+/**
+ * Every layer with weights has it: false freezes the layer (its weights stay as they are while
+ * training, Keras's `trainable=False`; a frozen BatchNormalization also uses its moving statistics).
+ */
+export const trainableParam: ParamSpec = {
+  name: 'trainable',
+  label: 'Trainable',
+  kind: 'bool',
+  default: true,
+  help: 'Off: frozen, the weights stay as they are while training (a frozen BatchNormalization uses its moving statistics).',
+};
+
 export const useBiasParam: ParamSpec = { name: 'useBias', label: 'Use bias', kind: 'bool', default: true, help: 'Add a learned bias to each output.' };
 
 /** Initializer names as tfjs spells them. */

@@ -120,6 +120,12 @@ export interface LayerSpec {
   /** Trainable plus non-trainable weights, as Keras' `model.summary()` counts them. */
   countParams(inputShapes: readonly Shape[], params: Params): number;
   /**
+   * Of `countParams`, the weights Keras counts as non-trainable even while the layer trains
+   * (BatchNormalization's moving mean and variance). Absent: none. A frozen layer
+   * (`trainable: false`) has all its weights non-trainable.
+   */
+  countNonTrainableParams?(inputShapes: readonly Shape[], params: Params): number;
+  /**
    * Multiply-accumulates for one sample (batch dimension excluded) in weight
    * products (Dense, convolutions, recurrent kernels, Dot, attention). Element-wise
    * work (activations, pooling, normalization, adds) counts zero. `null` when a

@@ -6,6 +6,7 @@ import type { BlockDefinition } from '../../../shared/graph/block-schema';
 import { nodeInputPorts } from '../graph/ports';
 import { useEditorStore } from '../state/context';
 import { formatCount, shapeText } from './format';
+import { CardMenuButton } from './LayerNode';
 
 interface Props {
   readonly id: string;
@@ -30,7 +31,8 @@ export function BlockCard({ id, node, block, inShapes, analysis, selected, handl
   const issues = analysis?.issues ?? [];
   const errors = issues.filter((i) => i.severity === 'error');
   const title = node.name ?? block?.name ?? 'Block';
-  const cls = ['layer-node', 'block-node', selected ? 'is-selected' : '', errors.length > 0 ? 'has-error' : ''].filter(Boolean).join(' ');
+  const frozen = node.params['trainable'] === false;
+  const cls = ['layer-node', 'block-node', selected ? 'is-selected' : '', frozen ? 'is-frozen' : '', errors.length > 0 ? 'has-error' : ''].filter(Boolean).join(' ');
   const tooltip = issues.map((i) => `${i.severity === 'error' ? 'Error' : 'Warning'}: ${i.message} ${i.fix}`).join('\n');
   return (
     <div className={cls} data-testid="node-Block" data-nodeid={id} title={tooltip || undefined} aria-label={`${title} block`}>
@@ -54,7 +56,13 @@ export function BlockCard({ id, node, block, inShapes, analysis, selected, handl
         <span className="layer-node__count" title="Parameters of the layers inside" data-testid="block-params">
           {formatCount(analysis?.params ?? 0)} params
         </span>
+        <CardMenuButton nodeId={id} title={title} />
       </div>
+      {frozen ? (
+        <div className="layer-node__frozen" data-testid="node-frozen" title="Frozen: the weights inside stay as they are while training">
+          ❄ frozen
+        </div>
+      ) : null}
       <div className="layer-node__body">
         <span className="layer-node__summary" data-testid="block-in-shapes" title="Shapes at the block's inputs">
           in {inShapes}

@@ -33,6 +33,7 @@ import { shapeText } from './format';
 import { CanvasToolbar } from './CanvasToolbar';
 import { QuickAdd } from './QuickAdd';
 import { GroupDialog } from './GroupDialog';
+import { CardMenu } from './CardMenu';
 import { useCanvasKeys } from './useCanvasKeys';
 import { useFarZoomClass } from './useFarZoomClass';
 import { useOverview } from './useOverview';
@@ -366,6 +367,14 @@ export function Canvas() {
     [screenToFlowPosition],
   );
 
+  const onNodeContextMenu = useCallback((e: ReactMouseEvent, node: CanvasFlowNode) => {
+    if (node.type !== 'layer') return;
+    e.preventDefault();
+    const rect = section.current?.getBoundingClientRect();
+    if (!rect) return;
+    useCanvasUi.getState().openCardMenu(node.id, { x: e.clientX - rect.left, y: e.clientY - rect.top });
+  }, []);
+
   const onMouseMove = useCallback((e: ReactMouseEvent) => {
     pointer.current = { x: e.clientX, y: e.clientY };
   }, []);
@@ -391,6 +400,7 @@ export function Canvas() {
         onNodeDragStart={onNodeDragStart}
         onNodeDrag={onNodeDrag}
         onNodeDragStop={onNodeDragStop}
+        onNodeContextMenu={onNodeContextMenu}
         onConnect={onConnect}
         onConnectStart={onConnectStart}
         onConnectEnd={onConnectEnd}
@@ -415,6 +425,7 @@ export function Canvas() {
       </ReactFlow>
       <QuickAdd />
       <GroupDialog />
+      <CardMenu />
       {connectHint ? (
         <div className="connect-hint" role="status" data-testid="connect-hint">
           Can’t connect: {connectHint}

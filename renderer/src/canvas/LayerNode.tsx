@@ -7,6 +7,7 @@ import { nodeInputPorts } from '../graph/ports';
 import { formatCount, paramText, shapeText } from './format';
 import { BLOCK_NODE_TYPE, type BlockDefinition } from '../../../shared/graph/block-schema';
 import { BlockCard } from './BlockNode';
+import { useCanvasUi } from '../state/canvas-ui';
 
 export type LayerNodeData = {
   node: GraphNode;
@@ -33,7 +34,8 @@ function LayerNodeView({ id, data, selected }: NodeProps<LayerFlowNode>) {
   const title = node.name ? `${node.name}` : (spec?.label ?? node.type);
   const summary = spec?.params.filter((p) => p.kind !== 'bool').slice(0, 3).map((p) => paramText(p, node.params[p.name])).join(' · ');
   const tooltip = issues.map((i) => `${i.severity === 'error' ? 'Error' : 'Warning'}: ${i.message} ${i.fix}`).join('\n');
-  const cls = ['layer-node', selected ? 'is-selected' : '', errors.length > 0 ? 'has-error' : warnings.length > 0 ? 'has-warning' : '']
+  const frozen = node.params['trainable'] === false;
+  const cls = ['layer-node', selected ? 'is-selected' : '', frozen ? 'is-frozen' : '', errors.length > 0 ? 'has-error' : warnings.length > 0 ? 'has-warning' : '']
     .filter(Boolean)
     .join(' ');
   return (
@@ -52,10 +54,16 @@ function LayerNodeView({ id, data, selected }: NodeProps<LayerFlowNode>) {
       <div className="layer-node__head">
         <span className="layer-node__type">{spec?.label ?? node.type}</span>
         {node.name ? <span className="layer-node__name">{node.name}</span> : null}
-        <span className="layer-node__count" title="Parameters">
+        <span className="layer-node__count" title={frozen ? 'Parameters, all frozen (not trained)' : 'Parameters'}>
           {formatCount(analysis?.params ?? 0)} params
         </span>
+        <CardMenuButton nodeId={id} title={title} />
       </div>
+      {frozen ? (
+        <div className="layer-node__frozen" data-testid="node-frozen" title="Frozen: its weights stay as they are while training (Trainable off)">
+          ❄ frozen
+        </div>
+      ) : null}
       <div className="layer-node__body">
         <span className="layer-node__shape" data-testid="node-shape">
           {shapeText(analysis?.outputShape)}
@@ -74,6 +82,26 @@ function LayerNodeView({ id, data, selected }: NodeProps<LayerFlowNode>) {
       ) : null}
       <Handle type="source" position={Position.Right} id="out" style={{ top: HANDLE_TOP }} aria-label={`${title} output`} title="Output: drag to another layer's input" />
     </div>
+  );
+}
+
+/** The card's ⋯ button: opens the card menu (also on right-click) below it. */
+export function CardMenuButton({ nodeId, title }: { nodeId: string; title: string }) {
+  return (
+    <button
+      type="button"
+      className="layer-node__menu nodrag"
+      aria-label={`${title} menu`}
+      title="Layer menu (or right-click the card)"
+      onClick={(e) => {
+        e.stopPropagation();
+        const card = e.currentTarget.getBoundingClientRect();
+        const canvas = e.currentTarget.closest('.canvas')?.getBoundingClientRect();
+        useCanvasUi.getState().openCardMenu(nodeId, { x: card.left - (canvas?.left ?? 0), y: card.bottom - (canvas?.top ?? 0) + 2 });
+      }}
+    >
+      ⋯
+    </button>
   );
 }
 

@@ -10,6 +10,7 @@ import { macCounter, nodeInputPorts } from '../graph/ports';
 import { ParamField } from './ParamField';
 import { BLOCK_NODE_TYPE } from '../../../shared/graph/block-schema';
 import { IssueList } from './IssueList';
+import { canFreeze } from '../../../shared/graph/freeze';
 
 /** What the inspector shows of a layer (not its position, which changes on every drag). */
 export type InspectedNode = Pick<GraphNode, 'id' | 'type' | 'name' | 'params'>;
@@ -95,6 +96,38 @@ function BlockFacts({ node }: { node: InspectedNode }) {
   );
 }
 
+/** The layer's Trainable setting as a switch at the top of its fields (Block nodes: every layer inside). */
+function TrainableSwitch({ node }: { node: InspectedNode }) {
+  const store = useEditorStore();
+  const id = useId();
+  const trainable = node.params['trainable'] !== false;
+  return (
+    <div className="field field--switch">
+      <label htmlFor={id} className="field__label">
+        Trainable
+      </label>
+      <button
+        id={id}
+        type="button"
+        role="switch"
+        aria-checked={trainable}
+        className={`switch${trainable ? ' is-on' : ''}`}
+        aria-describedby={`${id}-help`}
+        onClick={() => store.getState().setParam(node.id, 'trainable', !trainable)}
+      >
+        <span className="switch__knob" />
+      </button>
+      <span className="switch__state">{trainable ? 'on' : 'frozen'}</span>
+      <p className="field__help" id={`${id}-help`}>
+        {node.type === BLOCK_NODE_TYPE
+          ? 'Off: every layer inside keeps its weights while training (frozen).'
+          : 'Off: the weights stay as they are while training (frozen); a frozen BatchNormalization uses its moving statistics.'}{' '}
+        Right-click the card to freeze every layer before it.
+      </p>
+    </div>
+  );
+}
+
 /** Fields and facts of one selected layer. */
 export function NodeInspector({ node }: { node: InspectedNode }) {
   const store = useEditorStore();
@@ -117,6 +150,14 @@ export function NodeInspector({ node }: { node: InspectedNode }) {
         <dd data-testid="inspector-output-shape">{shapeText(info?.outputShape)}</dd>
         <dt>Parameters</dt>
         <dd data-testid="inspector-params">{formatCount(info?.params ?? 0)}</dd>
+        {info && info.params > 0 ? (
+          <>
+            <dt title="As Keras's summary() counts them">Trainable · non-trainable</dt>
+            <dd data-testid="inspector-trainable-params">
+              {formatCount(info.trainableParams)} · {formatCount(info.nonTrainableParams)}
+            </dd>
+          </>
+        ) : null}
         {macs !== undefined ? (
           <>
             <dt title="Multiply-accumulate operations for one sample">Multiply-adds</dt>
@@ -126,7 +167,8 @@ export function NodeInspector({ node }: { node: InspectedNode }) {
       </dl>
       <form className="fields" onSubmit={(e) => e.preventDefault()} aria-label="Layer parameters">
         <NameField node={node} />
-        {spec?.params.map((p) => (
+        {canFreeze(node) ? <TrainableSwitch node={node} /> : null}
+        {spec?.params.filter((p) => p.name !== 'trainable').map((p) => (
           <ParamField
             key={`${node.id}:${p.name}`}
             spec={p}

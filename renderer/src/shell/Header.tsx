@@ -154,6 +154,13 @@ export function Header() {
       <div className="header__summary">
         <span data-testid="total-params">{formatCount(graph.totalParams)} params</span>
         <span
+          className="header__trainable"
+          data-testid="trainable-params"
+          title={`As Keras's summary(): ${graph.trainableParams.toLocaleString('en-US')} trainable, ${graph.nonTrainableParams.toLocaleString('en-US')} non-trainable (frozen layers and BatchNormalization's moving statistics)`}
+        >
+          {formatCount(graph.trainableParams)} trainable · {formatCount(graph.nonTrainableParams)} non-trainable
+        </span>
+        <span
           className={`validity ${empty ? '' : errors > 0 ? 'is-error' : warnings > 0 ? 'is-warning' : 'is-ok'}`}
           data-testid="validity"
           title={[...graph.issues, ...trainIssues].map((i) => i.message).join('\n') || undefined}

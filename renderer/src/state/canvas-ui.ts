@@ -13,6 +13,10 @@ interface CanvasUiState {
   readonly groupDialog: boolean;
   /** The connection a dragged layer would be spliced into. */
   readonly insertTarget: string | null;
+  /** A card's menu (right-click or its ⋯ button), open at a point of the canvas section. */
+  readonly cardMenu: { readonly nodeId: string; readonly at: XY } | null;
+  openCardMenu(nodeId: string, at: XY): void;
+  closeCardMenu(): void;
   openQuickAdd(screen: XY, flow: XY): void;
   closeQuickAdd(): void;
   setConnectHint(hint: string | null): void;
@@ -30,6 +34,11 @@ export const useCanvasUi = create<CanvasUiState>()((set, get) => ({
   templates: false,
   groupDialog: false,
   insertTarget: null,
+  cardMenu: null,
+  openCardMenu: (nodeId, at) => set({ cardMenu: { nodeId, at } }),
+  closeCardMenu: () => {
+    if (get().cardMenu !== null) set({ cardMenu: null });
+  },
   openQuickAdd: (screen, flow) => set({ quickAdd: { screen, flow } }),
   closeQuickAdd: () => set({ quickAdd: null }),
   setConnectHint: (hint) => {

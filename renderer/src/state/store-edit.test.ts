@@ -36,6 +36,27 @@ describe('editing beyond add/connect', () => {
     expect(other.getState().doc.graph.nodes).toHaveLength(0);
   });
 
+  it('freezes every layer with weights before a layer in one undo step, and unfreezes them', () => {
+    const { s, input, out } = chain();
+    const hidden = s().addNode('Dense', { x: 450, y: 0 }) as string;
+    const flatten = s().doc.graph.nodes.find((n) => n.type === 'Flatten')?.id as string;
+    s().connect({ source: flatten, target: hidden, targetPort: 'in' });
+    s().connect({ source: hidden, target: out, targetPort: 'in' });
+    const total = analyzeGraph(s().doc.graph).totalParams;
+    expect(s().freezeBefore(out, true)).toBe(1);
+    const frozen = analyzeGraph(s().doc.graph);
+    expect(frozen.nodes.get(hidden)?.trainable).toBe(false);
+    expect(frozen.nodes.get(out)?.trainable).toBe(true);
+    expect(frozen.nonTrainableParams).toBe(frozen.nodes.get(hidden)?.params);
+    expect(s().freezeBefore(out, true)).toBe(0); // already frozen: no empty undo step
+    s().undo();
+    expect(analyzeGraph(s().doc.graph).nonTrainableParams).toBe(0);
+    s().redo();
+    expect(s().freezeBefore(out, false)).toBe(1);
+    expect(analyzeGraph(s().doc.graph).trainableParams).toBe(total);
+    expect(s().doc.graph.nodes.find((n) => n.id === input)?.params['trainable']).toBeUndefined();
+  });
+
   it('refuses text that is not Netwright layers', () => {
     const store = createEditorStore();
     expect(store.getState().paste('hello')).toBeNull();

@@ -12,6 +12,7 @@ import { clipText, instantiateClip, parseClip, pastedBlocks } from '../graph/cli
 import { BUILTIN_BLOCKS } from '../../../shared/graph/builtin-blocks';
 import { BLOCK_NODE_TYPE } from '../../../shared/graph/block-schema';
 import { groupNodes, ungroupNode } from '../../../shared/graph/group-blocks';
+import { freezableBefore } from '../../../shared/graph/freeze';
 import { idleTraining, isActive, reattachedTraining, reduceTraining, startingTraining, type TrainingState } from './training';
 
 export interface Selection {
@@ -94,6 +95,11 @@ export interface EditorActions {
   connect(c: Connection): boolean;
   canConnect(c: Connection): boolean;
   setParam(nodeId: string, name: string, value: ParamValue, mergeKey?: string): void;
+  /**
+   * Freezes (or unfreezes) every layer with weights before `nodeId` in one undo step; returns
+   * how many layers changed.
+   */
+  freezeBefore(nodeId: string, frozen: boolean): number;
   setTraining(patch: Partial<TrainingSettings>, mergeKey?: string): void;
   select(selection: Selection): void;
   undo(): void;
@@ -427,6 +433,17 @@ export function createEditorStore(initial: ProjectDoc = emptyProject()): EditorS
         if (JSON.stringify(before) === JSON.stringify(value)) return;
         const after = (Array.isArray(value) ? [...value] : value) as GraphNode['params'][string];
         commit({ kind: 'param', nodeId, name, before, after, mergeKey });
+      },
+
+      freezeBefore(nodeId, frozen) {
+        const { graph } = get().doc;
+        const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+        const entries: HistoryEntry[] = freezableBefore(graph, nodeId).flatMap((id) => {
+          const before = byId.get(id)?.params['trainable'];
+          return (before !== false) === !frozen ? [] : [{ kind: 'param' as const, nodeId: id, name: 'trainable', before, after: !frozen }];
+        });
+        if (entries.length > 0) commit({ kind: 'batch', label: frozen ? 'freeze layers' : 'unfreeze layers', entries });
+        return entries.length;
       },
 
       setTraining(patch, mergeKey) {

@@ -16,6 +16,7 @@ import {
   useBiasParam,
   weightConfig,
   weightParams,
+  trainableParam,
 } from '../common';
 
 /** Convolutions, channels last as in Keras: [batch, steps, channels] and [batch, height, width, channels]. */
@@ -125,6 +126,7 @@ export const conv1dSpec: LayerSpec = {
     activationParam('linear'),
     useBiasParam,
     ...weightParams(KERNEL_BIAS),
+    trainableParam,
   ],
   inputs: [{ name: 'in', label: 'input', minRank: 3, maxRank: 3 }],
   inferShape: ([input], params) => shapeOf(conv1dGeometry('Conv1D', input, params, () => num(params, 'filters'))),
@@ -161,6 +163,7 @@ export const conv2dSpec: LayerSpec = {
     activationParam('linear'),
     useBiasParam,
     ...weightParams(KERNEL_BIAS),
+    trainableParam,
   ],
   inputs: [{ name: 'in', label: 'input', minRank: 4, maxRank: 4 }],
   inferShape: ([input], params) => shapeOf(conv2dGeometry('Conv2D', input, params, () => num(params, 'filters'))),
@@ -200,6 +203,7 @@ export const conv2dTransposeSpec: LayerSpec = {
     activationParam('linear'),
     useBiasParam,
     ...weightParams(KERNEL_BIAS),
+    trainableParam,
   ],
   inputs: [{ name: 'in', label: 'input', minRank: 4, maxRank: 4 }],
   inferShape: ([input], params) => {
@@ -256,6 +260,7 @@ export const separableConv2dSpec: LayerSpec = {
     activationParam('linear'),
     useBiasParam,
     ...weightParams(SEPARABLE_WEIGHTS),
+    trainableParam,
   ],
   inputs: [{ name: 'in', label: 'input', minRank: 4, maxRank: 4 }],
   inferShape: ([input], params) => shapeOf(conv2dGeometry('SeparableConv2D', input, params, () => num(params, 'filters'))),
@@ -306,6 +311,7 @@ export const depthwiseConv2dSpec: LayerSpec = {
     activationParam('linear'),
     useBiasParam,
     ...weightParams(DEPTHWISE_WEIGHTS),
+    trainableParam,
   ],
   inputs: [{ name: 'in', label: 'input', minRank: 4, maxRank: 4 }],
   inferShape: ([input], params) => shapeOf(conv2dGeometry('DepthwiseConv2D', input, params, (cin) => cin * num(params, 'depthMultiplier'))),

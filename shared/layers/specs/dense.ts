@@ -1,6 +1,6 @@
 import type { LayerSpec } from '../types';
 import { bool, num, str } from '../params';
-import { KERNEL_BIAS, activationParam, useBiasParam, weightConfig, weightParams } from '../common';
+import { KERNEL_BIAS, activationParam, useBiasParam, weightConfig, weightParams, trainableParam } from '../common';
 
 export const denseSpec: LayerSpec = {
   type: 'Dense',
@@ -12,6 +12,7 @@ export const denseSpec: LayerSpec = {
     activationParam('linear'),
     useBiasParam,
     ...weightParams(KERNEL_BIAS),
+    trainableParam,
   ],
   inputs: [{ name: 'in', label: 'input', minRank: 2 }],
   inferShape: ([input], params) => {

@@ -1,6 +1,6 @@
 import type { LayerSpec } from '../types';
 import { bool, num } from '../params';
-import { checkRank, isFail, knownLast, missingInput, ok } from '../common';
+import { checkRank, isFail, knownLast, missingInput, ok, trainableParam } from '../common';
 
 /** Normalization and noise/dropout regularizers. */
 
@@ -16,6 +16,7 @@ export const batchNormalizationSpec: LayerSpec = {
     { name: 'epsilon', label: 'Epsilon', kind: 'float', default: 0.001, min: 0, max: 1, help: 'Added to the variance to avoid dividing by zero.' },
     { name: 'center', label: 'Center (beta)', kind: 'bool', default: true, help: 'Learn an offset per channel.' },
     { name: 'scale', label: 'Scale (gamma)', kind: 'bool', default: true, help: 'Learn a factor per channel.' },
+    trainableParam,
   ],
   inputs: [{ name: 'in', label: 'input', minRank: 2 }],
   inferShape: ([input]) => {
@@ -26,6 +27,8 @@ export const batchNormalizationSpec: LayerSpec = {
   },
   // Keras counts the moving mean and variance too (non-trainable): 4 x channels with center and scale.
   countParams: ([input], params) => lastDim(input) * (2 + (bool(params, 'center') ? 1 : 0) + (bool(params, 'scale') ? 1 : 0)),
+  // The moving mean and variance are updated by the layer, never by the optimizer.
+  countNonTrainableParams: ([input]) => 2 * lastDim(input),
   countMacs: () => 0,
   tfjs: (params) => ({
     factory: 'batchNormalization',
@@ -42,6 +45,7 @@ export const layerNormalizationSpec: LayerSpec = {
     { name: 'epsilon', label: 'Epsilon', kind: 'float', default: 0.001, min: 0, max: 1, help: 'Added to the variance to avoid dividing by zero.' },
     { name: 'center', label: 'Center (beta)', kind: 'bool', default: true, help: 'Learn an offset per feature.' },
     { name: 'scale', label: 'Scale (gamma)', kind: 'bool', default: true, help: 'Learn a factor per feature.' },
+    trainableParam,
   ],
   inputs: [{ name: 'in', label: 'input', minRank: 2 }],
   inferShape: ([input]) => {

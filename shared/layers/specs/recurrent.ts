@@ -1,6 +1,6 @@
 import type { LayerSpec, ParamSpec, Params, Shape, ShapeResult, TfjsLayerCall } from '../types';
 import { bool, num, str } from '../params';
-import { activationParam, checkRank, isFail, knownLast, missingInput, mul, ok, weightConfig, weightParams } from '../common';
+import { activationParam, checkRank, isFail, knownLast, missingInput, mul, ok, weightConfig, weightParams, trainableParam } from '../common';
 import { denseConfig, denseMacs, denseSpec } from './dense';
 
 /** Embedding, recurrent layers and the wrappers around them. */
@@ -15,6 +15,7 @@ export const embeddingSpec: LayerSpec = {
     { name: 'outputDim', label: 'Vector size', kind: 'int', default: 64, min: 1, max: 100_000, help: 'Length of each token\'s vector.' },
     { name: 'maskZero', label: 'Mask zero', kind: 'bool', default: false, help: 'Treat id 0 as padding that recurrent layers skip.' },
     ...weightParams([{ weight: 'embeddings', init: 'randomUniform' }]),
+    trainableParam,
   ],
   inputs: [{ name: 'in', label: 'token ids', minRank: 2, dtype: 'int32' }],
   inferShape: ([input], params) => {
@@ -80,6 +81,7 @@ function rnnParams(kind: RnnKind): ParamSpec[] {
     recurrentDropoutParam,
     ...(kind === 'GRU' ? [resetAfterParam] : []),
     ...weightParams(RNN_WEIGHTS),
+    trainableParam,
   ];
 }
 
@@ -182,6 +184,7 @@ export const bidirectionalSpec: LayerSpec = {
     recurrentDropoutParam,
     resetAfterParam,
     ...weightParams(RNN_WEIGHTS),
+    trainableParam,
   ],
   inputs: [{ name: 'in', label: 'sequence', minRank: 3, maxRank: 3 }],
   inferShape: ([input], params) => {

@@ -1,6 +1,6 @@
 import type { LayerSpec, Params, Shape, ShapeResult } from '../../types';
 import { bool, formatShape, num } from '../../params';
-import { checkRank, fail, isFail, knownLast, missingInput, mul, ok, useBiasParam } from '../../common';
+import { checkRank, fail, isFail, knownLast, missingInput, mul, ok, trainableParam, useBiasParam } from '../../common';
 
 /** keyDim, valueDim (0: keyDim) and output size (0: the query's last dimension) of a node. */
 export function attentionDims(params: Params, queryDim: number): { heads: number; keyDim: number; valueDim: number; out: number } {
@@ -81,6 +81,7 @@ export const multiHeadAttentionSpec: LayerSpec = {
     { name: 'dropout', label: 'Dropout', kind: 'float', default: 0, min: 0, max: 0.99, help: 'Dropout on the attention weights while training.' },
     useBiasParam,
     { name: 'outputShape', label: 'Output size', kind: 'int', default: 0, min: 0, max: 1_000_000, help: 'Features of the output (0: those of the query).' },
+    trainableParam,
   ],
   inputs: [
     { name: 'query', label: 'query', minRank: 3, maxRank: 3 },

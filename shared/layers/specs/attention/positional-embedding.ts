@@ -1,6 +1,6 @@
 import type { LayerSpec } from '../../types';
 import { bool, formatShape, num } from '../../params';
-import { checkRank, fail, missingInput, ok } from '../../common';
+import { checkRank, fail, missingInput, ok, trainableParam } from '../../common';
 
 export const positionalEmbeddingSpec: LayerSpec = {
   type: 'PositionalEmbedding',
@@ -13,6 +13,7 @@ export const positionalEmbeddingSpec: LayerSpec = {
     { name: 'outputDim', label: 'Vector size', kind: 'int', default: 64, min: 1, max: 100_000, help: 'Length of each token\'s (and position\'s) vector.' },
     { name: 'sequenceLength', label: 'Max length', kind: 'int', default: 128, min: 1, max: 1_000_000, help: 'Longest sequence; one learned vector per position.' },
     { name: 'maskZero', label: 'Mask zero', kind: 'bool', default: false, help: 'Treat id 0 as padding that attention and recurrent layers skip.' },
+    trainableParam,
   ],
   inputs: [{ name: 'in', label: 'token ids', minRank: 2, maxRank: 2, dtype: 'int32' }],
   inferShape: ([input], params) => {

@@ -1,6 +1,6 @@
 import type { LayerSpec, Params, Shape, ShapeResult } from '../../types';
 import { bool, num, str } from '../../params';
-import { activationParam, checkRank, fail, isFail, knownLast, missingInput, mul, ok } from '../../common';
+import { activationParam, checkRank, fail, isFail, knownLast, missingInput, mul, ok, trainableParam } from '../../common';
 import { attentionMacs, attentionParamCount } from './multi-head-attention';
 
 /** keras-hub's key size: hidden / heads, rounded down. */
@@ -30,6 +30,7 @@ export const transformerEncoderSpec: LayerSpec = {
     activationParam('relu', 'Activation of the feed-forward network (keras-hub: relu).'),
     { name: 'layerNormEpsilon', label: 'Norm epsilon', kind: 'float', default: 1e-5, min: 0, max: 1, help: 'Added to the variance in the layer norms.' },
     { name: 'normalizeFirst', label: 'Normalize first', kind: 'bool', default: false, help: 'Pre-norm: normalize before attention and feed-forward instead of after.' },
+    trainableParam,
   ],
   inputs: [{ name: 'in', label: 'sequence', minRank: 3, maxRank: 3 }],
   inferShape: ([input], params) => {
