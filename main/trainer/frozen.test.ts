@@ -16,7 +16,7 @@ const made: tf.LayersModel[] = [];
 afterEach(() => made.splice(0).forEach((m) => m.dispose()));
 
 function build(frozen: boolean) {
-  const f = frozen ? { trainable: false } : {};
+  const f: Record<string, boolean> = frozen ? { trainable: false } : {};
   const doc = docWithGraph(
     chain(['in', 'Input', { shape: [6] }], ['d1', 'Dense', { units: 5, activation: 'relu', ...f }], ['bn', 'BatchNormalization', f], ['out', 'Dense', { units: 3, activation: 'softmax' }]),
   );
