@@ -150,6 +150,29 @@ export function createBackend(deps: BackendDeps): BackendService {
         'ACTIVATIONS_FAILED',
       );
     },
+    'runs.explain': (p) => {
+      const { projectPath, runId, sampleIndex, input, ...options } = p;
+      if ((sampleIndex === undefined) === (input === undefined)) throw new ApiError('BAD_PARAMS', 'runs.explain needs either sampleIndex or input.');
+      const runDir = runDirOf(deps.dataDir, runId, projectPath);
+      readRun(deps.dataDir, projectPath, runId);
+      return trainerRequest(
+        deps.launcher,
+        { type: 'explain', runDir, ...(input ? { input } : { sampleIndex }), options },
+        (r) => (r.type === 'explained' ? r.explanation : undefined),
+        'EXPLAIN_FAILED',
+      );
+    },
+    'runs.trace': (p) => {
+      if ((p.sampleIndex === undefined) === (p.input === undefined)) throw new ApiError('BAD_PARAMS', 'runs.trace needs either sampleIndex or input.');
+      const runDir = runDirOf(deps.dataDir, p.runId, p.projectPath);
+      readRun(deps.dataDir, p.projectPath, p.runId);
+      return trainerRequest(
+        deps.launcher,
+        { type: 'trace', runDir, ...(p.input ? { input: p.input } : { sampleIndex: p.sampleIndex }) },
+        (r) => (r.type === 'traced' ? r.trace : undefined),
+        'TRACE_FAILED',
+      );
+    },
     'project.open': (p) => openProject(p.path),
     'project.save': (p) => saveProject(p.path, p.doc),
     'files.list': (p) => listDirectory(p.path),

@@ -196,6 +196,8 @@ export class TrainingManager {
         case 'grid':
         case 'doctor':
         case 'activations':
+        case 'explained':
+        case 'traced':
           return;
         default:
           assertNever(msg);

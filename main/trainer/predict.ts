@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { RunRecordSchema, type PredictInput, type Prediction, type Preprocessing } from '../../shared/training/runs';
+import { RunRecordSchema, type PredictInput, type Prediction, type Preprocessing, type RunRecordData } from '../../shared/training/runs';
 import { assertNever } from '../../shared/layers/params';
 import { loadModelFromDir } from './save-model';
 import { encodeFeatures } from './datasets/csv';
@@ -66,19 +66,24 @@ export async function predictWithRun(runDir: string, input: PredictInput, weight
     const x = encodeInput(input, record.preprocessing, size);
     const dtype = model.inputs[0]?.dtype === 'int32' ? 'int32' : 'float32';
     const values = tf.tidy(() => Array.from((model.predict(tf.tensor(x, [1, ...shape], dtype)) as tf.Tensor).dataSync()));
-    const classNames = record.evaluation?.task === 'classification' ? record.evaluation.classNames : (record.preprocessing?.classNames ?? []);
-    const regression = record.evaluation?.task === 'regression' || (record.preprocessing?.kind === 'tabular' && record.preprocessing.target !== null);
-    if (regression) {
-      const t = record.preprocessing?.kind === 'tabular' ? record.preprocessing.target : null;
-      return { task: 'regression', values: values.map((v) => (t ? v * t.std + t.mean : v)) };
-    }
-    const probabilities = values.length === 1 ? [1 - (values[0] as number), values[0] as number] : values;
-    let predicted = 0;
-    probabilities.forEach((p, i) => {
-      if (p > (probabilities[predicted] as number)) predicted = i;
-    });
-    return { task: 'classification', classNames: classNames.length === probabilities.length ? classNames : probabilities.map((_, i) => String(i)), probabilities, predicted };
+    return predictionOf(values, record);
   } finally {
     model.dispose();
   }
+}
+
+/** A run's model output for one example as a prediction: class probabilities (one sigmoid unit: [1 - p, p]), or regression values in the data's units. */
+export function predictionOf(values: readonly number[], record: RunRecordData): Prediction {
+  const classNames = record.evaluation?.task === 'classification' ? record.evaluation.classNames : (record.preprocessing?.classNames ?? []);
+  const regression = record.evaluation?.task === 'regression' || (record.preprocessing?.kind === 'tabular' && record.preprocessing.target !== null);
+  if (regression) {
+    const t = record.preprocessing?.kind === 'tabular' ? record.preprocessing.target : null;
+    return { task: 'regression', values: values.map((v) => (t ? v * t.std + t.mean : v)) };
+  }
+  const probabilities = values.length === 1 ? [1 - (values[0] as number), values[0] as number] : [...values];
+  let predicted = 0;
+  probabilities.forEach((p, i) => {
+    if (p > (probabilities[predicted] as number)) predicted = i;
+  });
+  return { task: 'classification', classNames: classNames.length === probabilities.length ? classNames : probabilities.map((_, i) => String(i)), probabilities, predicted };
 }

@@ -7,6 +7,8 @@ import { predictWithRun } from './predict';
 import { predictGridWithRun } from './predict-grid';
 import { doctorReport } from './doctor';
 import { activationsWithRun } from './activations';
+import { explainWithRun } from './explain';
+import { traceWithRun } from './trace';
 
 export interface TrainerDeps {
   readonly send: (msg: FromTrainer) => void;
@@ -99,6 +101,26 @@ export function createTrainerJob(deps: TrainerDeps): { handle(data: unknown): vo
           deps.send({ type: 'activations', activations: await activationsWithRun(msg.runDir, request) });
         } catch (error) {
           deps.send({ type: 'failed', message: readableError(error).replace(/^Training failed: /, 'Activations failed: ') });
+        }
+        return;
+      }
+      case 'explain': {
+        try {
+          await deps.loadBackend();
+          const request = msg.input ? { input: msg.input } : { sampleIndex: msg.sampleIndex ?? 0 };
+          deps.send({ type: 'explained', explanation: await explainWithRun(msg.runDir, request, msg.options) });
+        } catch (error) {
+          deps.send({ type: 'failed', message: readableError(error).replace(/^Training failed: /, 'Explanation failed: ') });
+        }
+        return;
+      }
+      case 'trace': {
+        try {
+          await deps.loadBackend();
+          const request = msg.input ? { input: msg.input } : { sampleIndex: msg.sampleIndex ?? 0 };
+          deps.send({ type: 'traced', trace: await traceWithRun(msg.runDir, request) });
+        } catch (error) {
+          deps.send({ type: 'failed', message: readableError(error).replace(/^Training failed: /, 'Stepping through failed: ') });
         }
         return;
       }

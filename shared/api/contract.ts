@@ -14,6 +14,7 @@ import {
 import { TrainEventSchema } from '../training/events';
 import { InsightFileSchema } from '../training/insight';
 import { ActivationsSchema } from '../training/activations';
+import { ExplainOptionsSchema, ExplanationSchema, TraceSchema } from '../training/explain';
 
 /**
  * The one typed contract between the UI and the back end. Every call has a
@@ -234,6 +235,32 @@ export const CALLS = {
       input: PredictInputSchema.optional(),
     }),
     result: ActivationsSchema,
+  },
+  /**
+   * Why a run's model predicts what it does for one example (a test example by index, or an input):
+   * saliency and Grad-CAM for images, gradient × input per token or per feature; computed in the trainer.
+   */
+  'runs.explain': {
+    /** Exactly one of `sampleIndex` and `input`, as for `runs.activations`. */
+    params: z
+      .object({
+        projectPath: PathSchema.nullable(),
+        runId: z.string(),
+        sampleIndex: z.number().int().min(0).max(10_000_000).optional(),
+        input: PredictInputSchema.optional(),
+      })
+      .extend(ExplainOptionsSchema.shape),
+    result: ExplanationSchema,
+  },
+  /** One test example stepped through a run's model: each layer's output (forward) and the loss's gradient norms at each layer (backward). */
+  'runs.trace': {
+    params: z.object({
+      projectPath: PathSchema.nullable(),
+      runId: z.string(),
+      sampleIndex: z.number().int().min(0).max(10_000_000).optional(),
+      input: PredictInputSchema.optional(),
+    }),
+    result: TraceSchema,
   },
   'export.tfjs': {
     params: z.object({ runId: z.string(), outDir: PathSchema, projectPath: PathSchema.nullable().optional() }),

@@ -91,7 +91,7 @@ export function compileGraph(graph: Graph, analysis: GraphAnalysis): ModelPlan {
 }
 
 /** tfjs layer names must be unique and simple: `dense_1`, or the user's name made safe. */
-function layerNames(nodes: readonly GraphNode[]): Map<string, string> {
+export function layerNames(nodes: readonly GraphNode[]): Map<string, string> {
   const used = new Set<string>();
   const out = new Map<string, string>();
   for (const n of nodes) {

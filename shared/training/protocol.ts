@@ -4,6 +4,7 @@ import { TrainEventSchema } from './events';
 import { DoctorReportSchema } from './doctor';
 import { DecisionGridSchema, GridRequestSchema, PredictInputSchema, PredictionSchema } from './runs';
 import { ActivationsSchema } from './activations';
+import { ExplainOptionsSchema, ExplanationSchema, TraceSchema } from './explain';
 
 /** Messages between the back-end service and its trainer process. */
 export const ToTrainerSchema = z.discriminatedUnion('type', [
@@ -32,6 +33,21 @@ export const ToTrainerSchema = z.discriminatedUnion('type', [
     sampleIndex: z.number().int().min(0).optional(),
     input: PredictInputSchema.optional(),
   }),
+  /** Why the model saved in `runDir` predicts what it does for one example (a test example by index, or an input). */
+  z.object({
+    type: z.literal('explain'),
+    runDir: z.string(),
+    sampleIndex: z.number().int().min(0).optional(),
+    input: PredictInputSchema.optional(),
+    options: ExplainOptionsSchema,
+  }),
+  /** One example stepped through the model saved in `runDir`: every layer's output, and the loss's gradient norms at each layer. */
+  z.object({
+    type: z.literal('trace'),
+    runDir: z.string(),
+    sampleIndex: z.number().int().min(0).optional(),
+    input: PredictInputSchema.optional(),
+  }),
   /** Load the best backend and describe it. */
   z.object({ type: z.literal('doctor') }),
   /** Build the graph with fresh weights and write it as a TF.js LayersModel. */
@@ -47,5 +63,7 @@ export const FromTrainerSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('grid'), grid: DecisionGridSchema }),
   z.object({ type: z.literal('doctor'), report: DoctorReportSchema }),
   z.object({ type: z.literal('activations'), activations: ActivationsSchema }),
+  z.object({ type: z.literal('explained'), explanation: ExplanationSchema }),
+  z.object({ type: z.literal('traced'), trace: TraceSchema }),
 ]);
 export type FromTrainer = z.infer<typeof FromTrainerSchema>;

@@ -35,11 +35,17 @@ export interface SequenceOptions {
   readonly padding: 'pre' | 'post';
 }
 
+/** The words a sequence keeps (truncated at one end) and the position of the first (after any padding in front). */
+export function sequencePlacement(words: readonly string[], options: SequenceOptions): { kept: readonly string[]; start: number } {
+  const L = options.sequenceLength;
+  const kept = words.length <= L ? words : options.truncate === 'pre' ? words.slice(words.length - L) : words.slice(0, L);
+  return { kept, start: options.padding === 'pre' ? L - kept.length : 0 };
+}
+
 /** Word ids of exactly `sequenceLength` entries, written into `out` at `offset`. */
 export function encodeTokens(words: readonly string[], index: ReadonlyMap<string, number>, options: SequenceOptions, out: Float32Array, offset: number): void {
   const L = options.sequenceLength;
-  const kept = words.length <= L ? words : options.truncate === 'pre' ? words.slice(words.length - L) : words.slice(0, L);
-  const start = options.padding === 'pre' ? L - kept.length : 0;
+  const { kept, start } = sequencePlacement(words, options);
   for (let i = 0; i < L; i++) out[offset + i] = PAD_ID;
   kept.forEach((w, i) => {
     out[offset + start + i] = index.get(w) ?? UNK_ID;
