@@ -1,7 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
-import { FastGRU, FastLSTM } from '../main/trainer/custom-layers/fast-rnn-layers';
+import { FastLSTM } from '../main/trainer/custom-layers/fast-rnn-layers';
+import { NetwrightGRU } from '../main/trainer/custom-layers/gru';
 
-/** The benchmark models. `family` names the PyTorch model a variant is compared with. */
+/**
+ * The benchmark models. `family` names the peer model (bench/peers.py) a variant is compared with.
+ * `lstm` and `gru` are the layers Netwright builds for the catalog's LSTM and GRU with their
+ * defaults (recurrentActivation sigmoid; GRU resetAfter true, as Keras and PyTorch): FastLSTM
+ * and NetwrightGRU, fused on every backend. `lstm-stock` / `gru-stock` are tfjs-layers' own.
+ */
 export interface BenchModel {
   readonly id: string;
   readonly family: string;
@@ -58,28 +64,28 @@ export const BENCH_MODELS: readonly BenchModel[] = [
   {
     id: 'lstm',
     family: 'lstm',
-    build: () => textModel(tf.layers.lstm({ units: 32 })),
+    build: () => textModel(new FastLSTM({ units: 32, recurrentActivation: 'sigmoid', unitForgetBias: true })),
+    data: textData,
+  },
+  {
+    id: 'gru',
+    family: 'gru',
+    build: () => textModel(new NetwrightGRU({ units: 32, recurrentActivation: 'sigmoid', resetAfter: true })),
+    data: textData,
+  },
+  {
+    id: 'lstm-stock',
+    family: 'lstm',
+    build: () => textModel(tf.layers.lstm({ units: 32, recurrentActivation: 'sigmoid' })),
     data: textData,
     // Stock cpu runs the unrolled LSTM as ~4,000 JS kernels per step: seconds per batch.
     skip: (backend) => backend === 'cpu',
   },
   {
-    id: 'gru',
+    id: 'gru-stock',
     family: 'gru',
-    build: () => textModel(tf.layers.gru({ units: 32 })),
+    build: () => textModel(tf.layers.gru({ units: 32, recurrentActivation: 'sigmoid' })),
     data: textData,
     skip: (backend) => backend === 'cpu',
-  },
-  {
-    id: 'lstm-fast',
-    family: 'lstm',
-    build: () => textModel(new FastLSTM({ units: 32 })),
-    data: textData,
-  },
-  {
-    id: 'gru-fast',
-    family: 'gru',
-    build: () => textModel(new FastGRU({ units: 32 })),
-    data: textData,
   },
 ];

@@ -4,19 +4,22 @@
  *
  *   npx esbuild bench/profile-step.ts --bundle --platform=node --format=cjs \
  *     --external:@tensorflow/* --outfile=dist/bench/profile-step.cjs
- *   node dist/bench/profile-step.cjs [model=cnn] [backend=wasm] [batch=64]
+ *   node dist/bench/profile-step.cjs [model=cnn] [backend=wasm|tensorflow|cpu] [batch=64]
+ *   (tensorflow: the add-on `netwright setup native` built)
  */
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { wasmBinaryDir } from '../main/trainer/backend-loader';
 import { registerNetwrightKernels } from '../main/trainer/kernels';
+import { loadNativeAddon } from '../main/trainer/native/native-addon';
 import { BENCH_MODELS } from './models';
 
 async function main(): Promise<void> {
   const [modelId = 'cnn', backend = 'wasm', batchArg = '64'] = process.argv.slice(2);
   const batch = Number(batchArg);
   setWasmPaths(wasmBinaryDir() + path.sep);
+  if (backend === 'tensorflow') loadNativeAddon();
   await tf.setBackend(backend);
   await tf.ready();
   registerNetwrightKernels(backend);

@@ -1,14 +1,19 @@
 /**
- * Training throughput (samples/s) of four reference models on every tfjs backend that loads,
- * next to Debian's PyTorch (one thread) on the same models where it is installed.
+ * Training throughput (samples/s) of four reference models on every tfjs backend that loads
+ * (native TensorFlow where `netwright setup native` built it, WebAssembly, plain JS), next to the
+ * speed peers users would pick instead, measured in the same run: pip PyTorch (1 and 2 threads)
+ * and Keras 3 on TensorFlow (2 threads), and Debian's PyTorch 1.13 as an extra row.
  *
- *   npm run bench -- [--backends wasm,cpu] [--models mlp,cnn,lstm,gru] [--batches 64,128]
- *                    [--repeats 3] [--seconds 2] [--no-torch] [--json out.json]
+ *   npm run bench -- [--backends tensorflow,wasm,cpu] [--models mlp,cnn,lstm,gru] [--batches 64]
+ *                    [--repeats 3] [--seconds 2] [--python PATH] [--no-peers] [--json out.json]
  *
- * Each number is the median of `repeats` timed runs; a run trains on fixed random data for at
- * least `seconds` (and at least 3 steps) after 2 warm-up steps. Machine load is printed with
- * each row, since this machine is shared; samples per CPU-second of the process (user + system)
- * are printed too, as they suffer much less from other processes than wall-clock time.
+ * Each number is the median of `repeats` timed runs; a run trains on a fixed random batch for at
+ * least `seconds` (and at least 3 steps) after 2 warm-up steps, with Adam (lr 1e-3). The peers
+ * (bench/peers.py) run the same way in a Python found from --python, NETWRIGHT_BENCH_PYTHON, the
+ * Python whose TensorFlow the native add-on was built against, or python3. Machine load is printed
+ * with each row, since this machine may be shared; samples per CPU-second of the process are
+ * printed too (much less affected by other processes than wall-clock time, but blind to threads
+ * waiting for a core).
  */
 import * as os from 'node:os';
 import * as fs from 'node:fs';
@@ -18,6 +23,7 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { wasmBinaryDir } from '../main/trainer/backend-loader';
 import { registerNetwrightKernels } from '../main/trainer/kernels';
+import { loadNativeAddon, nativeDir, readManifest } from '../main/trainer/native/native-addon';
 import { BENCH_MODELS, type BenchModel } from './models';
 
 interface Options {
@@ -26,12 +32,15 @@ interface Options {
   batches: number[];
   repeats: number;
   seconds: number;
-  torch: boolean;
+  peers: boolean;
+  python: string | null;
   json: string | null;
 }
 
+const FAMILIES = ['mlp', 'cnn', 'lstm', 'gru'];
+
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { backends: ['wasm', 'cpu'], models: BENCH_MODELS.map((m) => m.id), batches: [64, 128], repeats: 3, seconds: 2, torch: true, json: null };
+  const opts: Options = { backends: ['tensorflow', 'wasm', 'cpu'], models: [...FAMILIES], batches: [64], repeats: 3, seconds: 2, peers: true, python: null, json: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = (): string => {
@@ -44,7 +53,8 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--batches') opts.batches = next().split(',').map(Number);
     else if (a === '--repeats') opts.repeats = Number(next());
     else if (a === '--seconds') opts.seconds = Number(next());
-    else if (a === '--no-torch') opts.torch = false;
+    else if (a === '--no-peers' || a === '--no-torch') opts.peers = false;
+    else if (a === '--python') opts.python = next();
     else if (a === '--json') opts.json = next();
     else throw new Error(`unknown option ${a}`);
   }
@@ -57,10 +67,13 @@ export interface Row {
   readonly batch: number;
   /** Median over runs of samples per wall-clock second. */
   readonly samplesPerSec: number;
-  /** Median over runs of samples per second of this process's CPU time (robust to a busy machine). */
+  /** Median over runs of samples per second of this process's CPU time. */
   readonly samplesPerCpuSec: number;
   readonly runs: number[];
+  /** 1-minute load average when the row started. */
   readonly load: number;
+  readonly version?: string;
+  readonly threads?: number;
 }
 
 const median = (xs: number[]): number => {
@@ -107,25 +120,53 @@ async function measure(spec: BenchModel, batch: number, opts: Options): Promise<
   }
 }
 
-function torchRows(opts: Options): Row[] {
-  const python = '/usr/bin/python3';
-  if (!fs.existsSync(python)) return [];
-  const script = path.resolve(__dirname, '../../bench/torch_reference.py');
-  const scriptPath = fs.existsSync(script) ? script : path.resolve('bench/torch_reference.py');
-  const res = spawnSync(python, [scriptPath, '--models', opts.models.join(','), '--batches', opts.batches.join(','), '--repeats', String(opts.repeats), '--seconds', String(opts.seconds)], {
-    encoding: 'utf8',
-    maxBuffer: 16 << 20,
-  });
+/** Makes a backend current; for `tensorflow`, loads the add-on `netwright setup native` built. */
+async function useBackend(backend: string): Promise<string | null> {
+  try {
+    if (backend === 'tensorflow') loadNativeAddon();
+    const ok = await tf.setBackend(backend);
+    if (!ok) return 'does not initialize here';
+    await tf.ready();
+    registerNetwrightKernels(backend);
+    return null;
+  } catch (error) {
+    return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? 'failed';
+  }
+}
+
+function peersScript(): string {
+  const beside = path.resolve(__dirname, '../../bench/peers.py');
+  return fs.existsSync(beside) ? beside : path.resolve('bench/peers.py');
+}
+
+/** The Python with the peers: --python, NETWRIGHT_BENCH_PYTHON, the native add-on's TensorFlow's Python, python3. */
+function peersPython(opts: Options): string {
+  if (opts.python) return opts.python;
+  const env = process.env['NETWRIGHT_BENCH_PYTHON'];
+  if (env) return env;
+  try {
+    const python = readManifest(nativeDir()).tensorflow.python;
+    if (python) return python;
+  } catch {
+    // No native set-up: python3.
+  }
+  return 'python3';
+}
+
+function peerRows(python: string, engine: 'torch' | 'keras', threads: number, opts: Options): Row[] {
+  const args = [peersScript(), '--engine', engine, '--threads', String(threads), '--models', opts.models.filter((m) => FAMILIES.includes(m)).join(','), '--batches', opts.batches.join(','), '--repeats', String(opts.repeats), '--seconds', String(opts.seconds)];
+  const res = spawnSync(python, args, { encoding: 'utf8', maxBuffer: 16 << 20, env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' } });
   if (res.status !== 0) {
-    process.stdout.write(`PyTorch reference skipped: ${(res.stderr || res.stdout || 'failed').trim().split('\n').pop() ?? ''}\n`);
+    const why = (res.stderr || res.stdout || res.error?.message || 'failed').trim().split('\n').pop() ?? '';
+    process.stdout.write(`${engine} (${threads} thread${threads > 1 ? 's' : ''}) with ${python}: skipped (${why.slice(0, 200)})\n`);
     return [];
   }
-  return JSON.parse(res.stdout) as Row[];
+  return JSON.parse(res.stdout.trim().split('\n').pop() ?? '[]') as Row[];
 }
 
 function printRow(row: Row): void {
   process.stdout.write(
-    `${row.engine.padEnd(12)} ${row.model.padEnd(10)} batch ${String(row.batch).padStart(3)}  ${fmt(row.samplesPerSec).padStart(8)} samples/s  ${fmt(row.samplesPerCpuSec).padStart(8)} per CPU-s  (runs ${row.runs.map(fmt).join(', ')}; load ${row.load.toFixed(2)})\n`,
+    `${row.engine.padEnd(30)} ${row.model.padEnd(10)} batch ${String(row.batch).padStart(3)}  ${fmt(row.samplesPerSec).padStart(8)} samples/s  ${fmt(row.samplesPerCpuSec).padStart(8)} per CPU-s  (runs ${row.runs.map(fmt).join(', ')}; load ${row.load.toFixed(2)})\n`,
   );
 }
 
@@ -133,21 +174,55 @@ function fmt(n: number): string {
   return Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '-';
 }
 
+const familyOf = (model: string): string => BENCH_MODELS.find((m) => m.id === model)?.family ?? model;
+
+/** Per model family and batch: Netwright's best engine against the best peer. */
+function ratioTable(rows: readonly Row[]): string {
+  const ours = rows.filter((r) => r.engine.startsWith('tfjs-'));
+  const peers = rows.filter((r) => !r.engine.startsWith('tfjs-'));
+  const best = (rs: readonly Row[]): Row | undefined => [...rs].sort((a, b) => b.samplesPerSec - a.samplesPerSec)[0];
+  const lines = ['| model | batch | Netwright best (engine) | best peer (engine) | ratio |', '|---|---|---|---|---|'];
+  for (const family of FAMILIES) {
+    for (const batch of [...new Set(rows.map((r) => r.batch))]) {
+      const o = best(ours.filter((r) => familyOf(r.model) === family && r.batch === batch));
+      const p = best(peers.filter((r) => r.model === family && r.batch === batch));
+      if (!o || !p) continue;
+      lines.push(`| ${family} | ${batch} | ${fmt(o.samplesPerSec)} (${o.engine} ${o.model}) | ${fmt(p.samplesPerSec)} (${p.engine}) | ${(o.samplesPerSec / p.samplesPerSec).toFixed(2)}x |`);
+    }
+  }
+  return lines.join('\n');
+}
+
+/** One markdown table: a row per model, a column per engine (samples/s, wall-clock). */
+function markdownTable(rows: readonly Row[]): string {
+  const engines = [...new Set(rows.map((r) => r.engine))];
+  const models = [...new Set(rows.map((r) => `${r.model}@${r.batch}`))];
+  const lines = [`| model | batch | ${engines.join(' | ')} |`, `|---|---|${engines.map(() => '---|').join('')}`];
+  for (const key of models) {
+    const [model, batch] = key.split('@') as [string, string];
+    const cells = engines.map((e) => {
+      const r = rows.find((x) => x.engine === e && x.model === model && String(x.batch) === batch);
+      return r ? fmt(r.samplesPerSec) : '';
+    });
+    lines.push(`| ${model} | ${batch} | ${cells.join(' | ')} |`);
+  }
+  return lines.join('\n');
+}
+
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
   setWasmPaths(wasmBinaryDir() + path.sep);
   const rows: Row[] = [];
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-  process.stdout.write(`Machine: ${os.cpus().length} cores, ${cpu}, Node ${process.version}, tfjs ${tf.version_core}\n`);
+  const startLoad = os.loadavg();
+  process.stdout.write(`Machine: ${os.cpus().length} cores, ${cpu}, Node ${process.version}, tfjs ${tf.version_core}; load ${startLoad.map((l) => l.toFixed(2)).join(' ')}\n`);
   for (const backend of opts.backends) {
-    const ok = await tf.setBackend(backend).catch(() => false);
-    if (!ok) {
-      process.stdout.write(`${backend}: does not load here, skipped\n`);
+    const why = await useBackend(backend);
+    if (why) {
+      process.stdout.write(`tfjs-${backend}: not measured (${why})\n`);
       continue;
     }
-    await tf.ready();
-    registerNetwrightKernels(backend);
-    for (const spec of BENCH_MODELS.filter((m) => opts.models.includes(m.id) || opts.models.includes(m.family))) {
+    for (const spec of BENCH_MODELS.filter((m) => opts.models.includes(m.id))) {
       if (spec.skip?.(backend)) continue;
       for (const batch of opts.batches) {
         const { runs, cpuRuns, load } = await measure(spec, batch, opts);
@@ -157,26 +232,30 @@ async function main(): Promise<void> {
       }
     }
   }
-  if (opts.torch) {
-    const torch = torchRows(opts);
-    for (const row of torch) {
-      rows.push(row);
-      printRow(row);
-    }
-    if (torch.length > 0) {
-      process.stdout.write('\nRatio to PyTorch (1 thread), same model family and batch:\n');
-      for (const row of rows.filter((r) => r.engine.startsWith('tfjs-'))) {
-        const family = BENCH_MODELS.find((m) => m.id === row.model)?.family ?? row.model;
-        const ref = torch.find((t) => t.model === family && t.batch === row.batch);
-        if (ref) {
-          const wall = (row.samplesPerSec / ref.samplesPerSec).toFixed(2);
-          const cpu = (row.samplesPerCpuSec / ref.samplesPerCpuSec).toFixed(2);
-          process.stdout.write(`  ${row.engine.padEnd(12)} ${row.model.padEnd(10)} batch ${String(row.batch).padStart(3)}  ${wall}x wall-clock, ${cpu}x per CPU-second\n`);
-        }
+  if (opts.peers) {
+    const python = peersPython(opts);
+    const runs: [string, 'torch' | 'keras', number][] = [
+      [python, 'torch', 1],
+      [python, 'torch', 2],
+      [python, 'keras', 2],
+    ];
+    // Debian's PyTorch 1.13, where installed, as an extra row.
+    if (fs.existsSync('/usr/bin/python3') && path.resolve(python) !== '/usr/bin/python3') runs.push(['/usr/bin/python3', 'torch', 1]);
+    for (const [py, engine, threads] of runs) {
+      for (const row of peerRows(py, engine, threads, opts)) {
+        const named = py === '/usr/bin/python3' && py !== python ? { ...row, engine: `debian-${row.engine}` } : row;
+        rows.push(named);
+        printRow(named);
       }
     }
   }
-  if (opts.json) fs.writeFileSync(opts.json, `${JSON.stringify({ machine: { cores: os.cpus().length, cpu, node: process.version }, rows }, null, 2)}\n`);
+  process.stdout.write(`\nSamples/s (wall-clock), batch as given:\n\n${markdownTable(rows)}\n`);
+  process.stdout.write(`\nNetwright's best engine against the best peer:\n\n${ratioTable(rows)}\n`);
+  const endLoad = os.loadavg();
+  process.stdout.write(`\nLoad average at the end: ${endLoad.map((l) => l.toFixed(2)).join(' ')}\n`);
+  if (opts.json) {
+    fs.writeFileSync(opts.json, `${JSON.stringify({ machine: { cores: os.cpus().length, cpu, node: process.version, loadStart: startLoad, loadEnd: endLoad }, rows }, null, 2)}\n`);
+  }
 }
 
 main().catch((e: unknown) => {

@@ -6,6 +6,9 @@ import { main, type CliIo } from './cli';
 import { analyzeGraph } from '../../shared/graph/analyze';
 import { buildTrainerForTests } from '../services/build-trainer-for-tests';
 import { EXAMPLE_PATH, chain, docWithGraph, exampleDoc } from '../trainer/test-helpers';
+import { TRAINING_BACKEND } from '../trainer/native/native-for-tests';
+
+const NATIVE = TRAINING_BACKEND === 'tensorflow';
 
 let trainerEntry: string;
 beforeAll(async () => {
@@ -133,7 +136,7 @@ describe('netwright train', () => {
     expect(r.code).toBe(0);
     const events = r.out.trim().split('\n').map((l) => JSON.parse(l));
     expect(events[0]).toMatchObject({ event: 'started', trainSamples: 270, validationSamples: 30, testSamples: 100, epochs: 2 });
-    expect(events[0].backend.backend).toBe('wasm');
+    expect(events[0].backend.backend).toBe(TRAINING_BACKEND);
     expect(events.filter((e) => e.event === 'epoch')).toHaveLength(2);
     const done = events.at(-1);
     expect(done.event).toBe('done');
@@ -148,8 +151,8 @@ describe('netwright train', () => {
   it('prints the backend, an epoch line and test metrics in text mode', async () => {
     const r = await run(['train', projectCopy(), '--limit', '200', '--test-limit', '50']);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^Backend: WebAssembly/);
-    expect(r.out).toMatch(/not used: @tensorflow\/tfjs-node: not installed/);
+    expect(r.out).toMatch(NATIVE ? /^Backend: TensorFlow 2\.\d+\.\d+ native/ : /^Backend: WebAssembly/);
+    expect(r.out).toMatch(NATIVE ? /not used: @tensorflow\/tfjs-node-gpu: not installed/ : /not used: .*netwright-native: not set up.*@tensorflow\/tfjs-node: not installed/);
     expect(r.out).toMatch(/Epoch 1\/1: loss \d+\.\d+, accuracy \d+\.\d+% \| validation loss/);
     expect(r.out).toMatch(/Test: loss \d+\.\d+, accuracy \d+\.\d+%/);
   });
@@ -165,20 +168,50 @@ describe('netwright doctor', () => {
     const r = await run(['doctor', '--json']);
     expect(r.code).toBe(0);
     const report = JSON.parse(r.out);
-    expect(report.backend).toBe('wasm');
-    expect(report.tried.map((t: { name: string }) => t.name)).toEqual(['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node', '@tensorflow/tfjs-backend-wasm']);
-    expect(report.tried[0]).toMatchObject({ ok: false, reason: expect.stringMatching(/not installed/), fix: expect.stringMatching(/CUDA 11\.2 and cuDNN 8\.1/) });
-    expect(report.tried[2]).toMatchObject({ ok: true, reason: 'loaded', fix: null });
-    expect(report.threads).toBe(1);
+    expect(report.backend).toBe(TRAINING_BACKEND);
+    const names = ['@tensorflow/tfjs-node-gpu', 'netwright-native', ...(NATIVE ? [] : ['@tensorflow/tfjs-node', '@tensorflow/tfjs-backend-wasm'])];
+    expect(report.tried.map((t: { name: string }) => t.name)).toEqual(names);
+    expect(report.tried[0]).toMatchObject({ ok: false, reason: expect.stringMatching(/not installed/), fix: expect.stringMatching(/setup native .*tensorflow\[and-cuda\].*CUDA 11\.2 and cuDNN 8\.1/) });
+    if (NATIVE) {
+      expect(report.tried[1]).toMatchObject({ ok: true, reason: 'loaded', fix: null });
+      expect(report.threads).toBe(os.cpus().length);
+    } else {
+      // Without the add-on, the doctor says exactly what to run.
+      expect(report.tried[1]).toMatchObject({ ok: false, reason: expect.stringMatching(/^not set up/), fix: expect.stringMatching(/pip install tensorflow-cpu.*npx netwright setup native/) });
+      expect(report.tried[3]).toMatchObject({ ok: true, reason: 'loaded', fix: null });
+      expect(report.threads).toBe(1);
+    }
     expect(typeof report.device).toBe('string');
   });
 
   it('prints the same for people', async () => {
     const r = await run(['doctor']);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^Training backend: WebAssembly \(SIMD, 1 thread\) \[wasm\]/);
-    expect(r.out).toMatch(/failed @tensorflow\/tfjs-node: not installed/);
-    expect(r.out).toMatch(/To get a faster backend:/);
+    if (NATIVE) {
+      expect(r.out).toMatch(/^Training backend: TensorFlow 2\.\d+\.\d+ native on the CPU \(built by netwright setup native\) \[tensorflow\]/m);
+      expect(r.out).toMatch(/ok {5}netwright-native: loaded/);
+    } else {
+      expect(r.out).toMatch(/^Training backend: WebAssembly \(SIMD, 1 thread\) \[wasm\]/);
+      expect(r.out).toMatch(/failed @tensorflow\/tfjs-node: not installed/);
+      expect(r.out).toMatch(/To get a faster backend:\n(.*\n)* {2}- netwright-native: Install TensorFlow for Python .*npx netwright setup native/);
+    }
+  });
+});
+
+describe('netwright setup', () => {
+  it('refuses what it cannot set up, in one line', async () => {
+    expectOneLineError(await run(['setup']), /what to set up\? The one thing is "netwright setup native"/);
+    expectOneLineError(await run(['setup', 'gpu']), /what to set up\?/);
+    expectOneLineError(await run(['setup', 'native', '--python', 'a', '--tensorflow', 'b']), /give --python or --tensorflow, not both/);
+    expectOneLineError(await run(['setup', 'native', '--bogus']), /Unknown option '--bogus'/);
+  });
+
+  it('says there is no TensorFlow at a folder given, and changes nothing', async () => {
+    const home = tmp('nw-home-');
+    const r = await run(['setup', 'native', '--tensorflow', path.join(home, 'no-such-tf')], home);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^netwright setup native: No TensorFlow to build against: .*no-such-tf does not exist\.$/m);
+    expect(fs.existsSync(path.join(home, 'native'))).toBe(false);
   });
 });
 

@@ -36,6 +36,10 @@ Commands:
   export <file.nwproj> --format tfjs|onnx|keras|pytorch|torchrun --out <dir> [--run <id>|latest] [--no-check] [--json]
                                  Export the model (fresh weights, or a run's trained ones) and check it:
                                  it is run in its target runtime on held-out examples (fails above 1e-4)
+  setup native [--python PATH | --tensorflow DIR] [--force] [--json]
+                                 Build the native TensorFlow backend (all cores; a GPU with
+                                 tensorflow[and-cuda]) against the pip TensorFlow of python3 (or PATH),
+                                 or a libtensorflow folder; kept in $NETWRIGHT_HOME/native
   import <model.json|model.onnx> --out <file.nwproj>
                                  Turn a Keras/TF.js model.json (or Keras's to_json()) or an ONNX model
                                  into a project; weights (TF.js shards beside the model.json, ONNX
@@ -96,6 +100,8 @@ export async function main(argv: string[], ioOverrides: Partial<CliIo> = {}): Pr
         return await doctorCommand(rest, io);
       case 'runs':
         return await runsCommand(rest, io);
+      case 'setup':
+        return await setupCommand(rest, io);
       case 'import':
         return await importCommand(rest, io);
       case 'serve': {
@@ -465,6 +471,31 @@ async function doctorCommand(args: string[], io: CliIo): Promise<number> {
     );
   }
   return 0;
+}
+
+async function setupCommand(args: string[], io: CliIo): Promise<number> {
+  if (args[0] !== 'native') throw new CliError('what to set up? The one thing is "netwright setup native".', 2);
+  const { values } = parse(args.slice(1), { python: { type: 'string' }, tensorflow: { type: 'string' }, force: { type: 'boolean' }, json: { type: 'boolean' } }, 0);
+  if (values['python'] && values['tensorflow']) throw new CliError('give --python or --tensorflow, not both.', 2);
+  const { setupNativeCommand } = await import('./setup-native');
+  const { NativeSetupError } = await import('../trainer/native/native-setup');
+  try {
+    return await setupNativeCommand({
+      python: values['python'] as string | undefined,
+      tensorflow: values['tensorflow'] as string | undefined,
+      force: values['force'] === true,
+      json: values['json'] === true,
+      env: io.env,
+      cliEntry: path.join(path.dirname(io.trainerEntry), 'cli.cjs'),
+      stdout: io.stdout,
+    });
+  } catch (error) {
+    if (error instanceof NativeSetupError) {
+      io.stderr(`netwright setup native: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
 }
 
 async function runsCommand(args: string[], io: CliIo): Promise<number> {

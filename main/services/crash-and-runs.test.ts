@@ -9,6 +9,7 @@ import { buildTrainerForTests } from './build-trainer-for-tests';
 import type { TrainerLauncher, TrainerProcess } from './launcher';
 import { exampleDoc } from '../trainer/test-helpers';
 import { runsRoot } from './runs';
+import { TRAINING_BACKEND } from '../trainer/native/native-for-tests';
 
 let entry: string;
 beforeAll(async () => {
@@ -73,7 +74,7 @@ describe('a trainer that crashes (killed for real) leaves the app running; train
       expect(crashed.error).toMatch(/SIGKILL/);
       const done = (await backend.handle('runs.get', { projectPath, runId: ids.second as string })) as RunRecordData;
       expect(done.epochs).toHaveLength(1);
-      expect(done.backend?.backend).toBe('wasm');
+      expect(done.backend?.backend).toBe(TRAINING_BACKEND);
 
       const cmp = (await backend.handle('runs.compare', { projectPath, runIds: [ids.first as string, ids.second as string] })) as RunComparison;
       expect(cmp.settings.map((s) => s.path).sort()).toEqual(['batchSize', 'epochs', 'trainLimit']);
@@ -101,11 +102,18 @@ describe('a trainer that crashes (killed for real) leaves the app running; train
     const { backend } = testBackend({ launcher: createForkLauncher(entry) });
     try {
       const report = (await backend.handle('backend.report', {})) as { backend: string; tried: { name: string; ok: boolean; fix: string | null }[]; threads: number };
-      expect(report.backend).toBe('wasm');
-      expect(report.threads).toBe(1);
-      const node = report.tried.find((t) => t.name === '@tensorflow/tfjs-node');
-      expect(node).toMatchObject({ ok: false });
-      expect(node?.fix).toMatch(/npm install @tensorflow\/tfjs-node/);
+      expect(report.backend).toBe(TRAINING_BACKEND);
+      expect(report.threads).toBe(TRAINING_BACKEND === 'wasm' ? 1 : os.cpus().length);
+      if (TRAINING_BACKEND === 'wasm') {
+        const native = report.tried.find((t) => t.name === 'netwright-native');
+        expect(native).toMatchObject({ ok: false });
+        expect(native?.fix).toMatch(/npx netwright setup native/);
+        const node = report.tried.find((t) => t.name === '@tensorflow/tfjs-node');
+        expect(node).toMatchObject({ ok: false });
+        expect(node?.fix).toMatch(/npm install @tensorflow\/tfjs-node/);
+      } else {
+        expect(report.tried.find((t) => t.ok)?.name).toBe('netwright-native');
+      }
       expect(report.tried.find((t) => t.name === '@tensorflow/tfjs-node-gpu')?.fix).toMatch(/CUDA 11\.2 and cuDNN 8\.1/);
     } finally {
       await backend.dispose();

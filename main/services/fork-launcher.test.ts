@@ -7,6 +7,7 @@ import { createForkLauncher } from './fork-launcher';
 import { buildTrainerForTests } from './build-trainer-for-tests';
 import { exportFreshModel } from './export-fresh';
 import { exampleDoc } from '../trainer/test-helpers';
+import { TRAINING_BACKEND } from '../trainer/native/native-for-tests';
 
 let entry: string;
 beforeAll(async () => {
@@ -22,7 +23,7 @@ function collect(proc: ReturnType<ReturnType<typeof createForkLauncher>['launch'
 }
 
 describe('createForkLauncher (real child process)', () => {
-  it('trains in a child process on WebAssembly and exits when done', async () => {
+  it('trains in a child process (on WebAssembly, or native TensorFlow where set up) and exits when done', async () => {
     const proc = createForkLauncher(entry).launch();
     const { messages, exited } = collect(proc);
     const doc = exampleDoc();
@@ -31,7 +32,7 @@ describe('createForkLauncher (real child process)', () => {
     proc.send({ type: 'train', runId: 'fork1', doc, runDir });
     expect(await exited).toBe(0);
     const events = messages.flatMap((m) => (m.type === 'event' ? [m.event] : []));
-    expect(events[0]).toMatchObject({ type: 'started', backend: { backend: 'wasm' } });
+    expect(events[0]).toMatchObject({ type: 'started', backend: { backend: TRAINING_BACKEND } });
     expect(events.at(-1)).toMatchObject({ type: 'done', stopped: false });
     expect(fs.readdirSync(runDir).sort()).toEqual(['insight.jsonl', 'model.json', 'run.json', 'weights.bin']);
   });

@@ -4,6 +4,7 @@ import type { BackendReport } from '../../shared/training/events';
 import { registerNetwrightKernels } from './kernels';
 import { describeNativeError } from './native-errors';
 import { asarUnpackedPath } from '../app-paths';
+import { loadNativeAddon, NativeAddonError, nativeLabel, readManifest, nativeDir } from './native/native-addon';
 
 /** One backend the loader can try, best first. */
 export interface BackendCandidate {
@@ -63,6 +64,27 @@ const wasmCandidate: BackendCandidate = {
   },
 };
 
+/** Name in reports of the add-on `netwright setup native` builds. */
+export const NATIVE_SETUP_NAME = 'netwright-native';
+
+/** The add-on `netwright setup native` built against the user's TensorFlow (see native/native-addon.ts). */
+export function setupNativeCandidate(env: NodeJS.ProcessEnv = process.env): BackendCandidate {
+  return {
+    name: NATIVE_SETUP_NAME,
+    backend: 'tensorflow',
+    prepare: () => {
+      loadNativeAddon(env);
+    },
+    label: () => {
+      try {
+        return nativeLabel(readManifest(nativeDir(env)));
+      } catch {
+        return 'TensorFlow native (built by netwright setup native)';
+      }
+    },
+  };
+}
+
 const cpuCandidate: BackendCandidate = {
   name: 'cpu',
   backend: 'cpu',
@@ -70,18 +92,30 @@ const cpuCandidate: BackendCandidate = {
   label: () => 'plain JavaScript (cpu, slow)',
 };
 
-export const DEFAULT_CANDIDATES: readonly BackendCandidate[] = [
-  nativeCandidate('@tensorflow/tfjs-node-gpu', 'TensorFlow native with CUDA (tfjs-node-gpu)'),
-  nativeCandidate('@tensorflow/tfjs-node', 'TensorFlow native on the CPU (tfjs-node)'),
-  wasmCandidate,
-  cpuCandidate,
-];
+/**
+ * Best first: the npm tfjs-node-gpu (libtensorflow 2.9 with CUDA 11.2), the add-on that
+ * `netwright setup native` built against the user's own TensorFlow (CPU, or CUDA with
+ * tensorflow[and-cuda]), the npm tfjs-node, WebAssembly, plain JavaScript.
+ */
+export function defaultCandidates(env: NodeJS.ProcessEnv = process.env): readonly BackendCandidate[] {
+  return [
+    nativeCandidate('@tensorflow/tfjs-node-gpu', 'TensorFlow native with CUDA (tfjs-node-gpu)'),
+    setupNativeCandidate(env),
+    nativeCandidate('@tensorflow/tfjs-node', 'TensorFlow native on the CPU (tfjs-node)'),
+    wasmCandidate,
+    cpuCandidate,
+  ];
+}
+
+export const DEFAULT_CANDIDATES: readonly BackendCandidate[] = defaultCandidates();
 
 /** Turns a load failure into one readable line. */
 export function describeLoadError(name: string, error: unknown): string {
   const e = error as { code?: unknown; message?: unknown } | null;
   const code = typeof e?.code === 'string' ? e.code : '';
   const message = typeof e?.message === 'string' ? e.message : String(error);
+  if (error instanceof NativeAddonError) return error.message;
+  if (name === NATIVE_SETUP_NAME) return `its add-on failed to load (${firstLine(message)})`;
   if (code === 'MODULE_NOT_FOUND' && message.includes(name)) {
     return name.includes('tfjs-node')
       ? 'not installed (its install needs to download libtensorflow)'

@@ -8,6 +8,9 @@ import { fastRecurrentFactory } from './custom-layers/fast-rnn-layers';
 import { freezeLayer } from './custom-layers/frozen';
 import { modelGraph } from '../../shared/graph/analyze-blocks';
 
+/** Backends the fused recurrent kernels (kernels/fused-rnn.ts) run on. */
+export const FUSED_RNN_BACKENDS: ReadonlySet<string> = new Set(['wasm', 'cpu', 'tensorflow']);
+
 type LayerFactory = (config: Record<string, unknown>) => tf.layers.Layer;
 
 /** Netwright's custom layers (custom-layers/) first, then `tf.layers[name]`. */
@@ -43,8 +46,8 @@ export function buildModel(plan: ModelPlan): tf.LayersModel {
     const config = inner ? { ...layer.config, layer: inner } : layer.config;
     // LSTM/GRU run as fused layers (same weights, same saved format) where those can stand in:
     // not wrapped, and no mask arriving (the fused layers do not support masking).
-    // The fused kernels drive wasm/cpu buffers directly; other backends (tfjs-node) keep the stock layers.
-    const fusedBackend = tf.getBackend() === 'wasm' || tf.getBackend() === 'cpu';
+    // The fused kernels drive wasm/cpu buffers directly, and TensorFlow through tfjs-node's binding.
+    const fusedBackend = FUSED_RNN_BACKENDS.has(tf.getBackend());
     const fast = fusedBackend && !inner && !inputMasked ? fastRecurrentFactory(layer.factory, config) : undefined;
     const built = (fast ?? layerFactory(layer.factory, config))({ ...config, name: layer.name });
     if (config['trainable'] === false) freezeLayer(built);

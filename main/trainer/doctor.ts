@@ -4,6 +4,7 @@ import type { BackendReport } from '../../shared/training/events';
 import type { DoctorReport } from '../../shared/training/doctor';
 import { runSelfCheck } from './kernels/self-check';
 import { fixFor } from './native-errors';
+import { bindingOf } from './kernels/native-binding';
 
 /** The doctor report for the backend that loaded. */
 export function doctorReport(report: BackendReport): DoctorReport {
@@ -11,7 +12,9 @@ export function doctorReport(report: BackendReport): DoctorReport {
   const backend = report.backend;
   const simd = backend === 'wasm' ? tf.env().getBool('WASM_HAS_SIMD_SUPPORT') : null;
   const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
-  const gpu = tried.find((t) => t.ok && t.name.includes('gpu'));
+  // tfjs-node-gpu, or the add-on `setup native` built against a CUDA TensorFlow, when it found a GPU.
+  const binding = backend === 'tensorflow' ? bindingOf(tf.backend()) : null;
+  const gpu = binding ? binding.isUsingGpuDevice() : tried.some((t) => t.ok && t.name.includes('gpu'));
   const threads = backend === 'wasm' ? 1 : backend === 'tensorflow' ? os.cpus().length : 1;
   const fixes = tried.filter((t) => !t.ok && t.fix !== null && tried.findIndex((u) => u.ok) > tried.indexOf(t)).map((t) => `${t.name}: ${t.fix}`);
   if (backend === 'wasm') fixes.push('WebAssembly in Node computes on one thread (tfjs turns threads off in Node); run two trainings at once to use two cores.');

@@ -11,6 +11,7 @@ import { loadModelFromDir } from './save-model';
 import { runTraining, type TrainJob } from './train';
 import { chain, docWithGraph, exampleDoc } from './test-helpers';
 import type { BackendReport } from '../../shared/training/events';
+import { TRAINING_BACKEND } from './native/native-for-tests';
 
 let backend: BackendReport;
 let data: SplitData;
@@ -56,7 +57,7 @@ describe('runTraining', () => {
 
     const runJson = JSON.parse(fs.readFileSync(path.join(j.runDir, 'run.json'), 'utf8'));
     expect(runJson).toMatchObject({ runId: 'r1', stopped: false, totalParams: 101_770, modelFiles: ['model.json', 'weights.bin'] });
-    expect(runJson.backend.backend).toBe('wasm');
+    expect(runJson.backend.backend).toBe(TRAINING_BACKEND);
     const reloaded = await loadModelFromDir(j.runDir);
     expect(reloaded.countParams()).toBe(101_770);
     const x = tf.tensor(data.test.x.subarray(0, 784 * 4), [4, 28, 28]);

@@ -187,12 +187,12 @@ export class NetwrightGRU extends tf.layers.Layer {
 
   /**
    * The whole sequence in one fused kernel (kernels/fused-rnn.ts), about 10x faster than the
-   * per-step ops below on wasm/cpu. Used for resetAfter with tanh, no mask and no dropout while
+   * per-step ops below on wasm/cpu (and on TensorFlow, where each step's product is one native MatMul). Used for resetAfter with tanh, no mask and no dropout while
    * training; null otherwise (then the per-step path runs).
    */
   private fusedCall(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor | null {
     const backend = tf.getBackend();
-    if (!this.resetAfter || (backend !== 'wasm' && backend !== 'cpu')) return null;
+    if (!this.resetAfter || (backend !== 'wasm' && backend !== 'cpu' && backend !== 'tensorflow')) return null;
     if (this.activation !== 'tanh' || (this.recurrentActivation !== 'sigmoid' && this.recurrentActivation !== 'hardSigmoid')) return null;
     if (singleMask(kwargs['mask'])) return null;
     if (isTraining(kwargs) && (this.dropout > 0 || this.recurrentDropout > 0)) return null;

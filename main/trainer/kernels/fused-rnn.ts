@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { allocate, floatView, release, runKernel } from './access';
+import { bindingOf, NativeStepProduct, nodeBackend, runNativeOp } from './native-binding';
 
 /**
  * Whole-sequence LSTM and GRU with a hand-written gradient (tf.customGrad).
@@ -64,7 +65,7 @@ function outputTensor(hs: Float32Array, B: number, T: number, H: number, returnS
  * own BatchMatMul kernel (XNNPACK on wasm) on buffers allocated once, without creating tensors:
  * a JS loop ran at ~0.2-0.5 GFLOP/s, and a tf.matMul per step paid the engine's overhead.
  */
-class StepProduct {
+class BackendStepProduct {
   private readonly backend = tf.backend();
   private readonly w: tf.TensorInfo;
   private readonly a: tf.TensorInfo;
@@ -96,6 +97,17 @@ class StepProduct {
   }
 }
 
+interface StepProductLike {
+  addInto(a: Float32Array, out: Float32Array, outOff: number, outStride: number): void;
+  dispose(): void;
+}
+
+/** The per-step product on the active backend: its BatchMatMul kernel, or TensorFlow's MatMul through tfjs-node's binding. */
+function stepProduct(weights: Float32Array, B: number, K: number, n: number): StepProductLike {
+  const binding = bindingOf();
+  return binding ? new NativeStepProduct(binding, weights, B, K, n) : new BackendStepProduct(weights, B, K, n);
+}
+
 /** Columns [col, col + n) of a row-major [rows, stride] matrix, optionally transposed to [n, rows]. */
 function columns(m: Float32Array, rows: number, stride: number, col: number, n: number, transpose: boolean): Float32Array {
   const out = new Float32Array(rows * n);
@@ -118,6 +130,7 @@ function block(d: Float32Array, offset: number, B: number, stride: number, col: 
  * Returns [B,H] (last state) or [B,T,H].
  */
 export function fusedLstm(x: tf.Tensor, kernel: tf.Tensor, recurrentKernel: tf.Tensor, bias: tf.Tensor, opts: FusedRnnOptions): tf.Tensor {
+  if (opts.recurrentActivation === 'sigmoid' && nodeBackend()) return blockLstm(x, kernel, recurrentKernel, bias, opts);
   const [B, T] = x.shape as [number, number, number];
   const H = opts.units;
   const G = 4 * H;
@@ -130,7 +143,7 @@ export function fusedLstm(x: tf.Tensor, kernel: tf.Tensor, recurrentKernel: tf.T
     save([xs, k]);
     const gates = tf.tidy(() => tf.add(tf.matMul(xs, k), bt)).dataSync() as Float32Array; // [T·B, 4H] pre-activations, then activations in place
     const U = rk.dataSync() as Float32Array;
-    const hU = new StepProduct(U, B, H, G);
+    const hU = stepProduct(U, B, H, G);
     const hs = new Float32Array((T + 1) * B * H);
     const cs = new Float32Array((T + 1) * B * H);
     for (let s = 0; s < T; s++) {
@@ -163,7 +176,7 @@ export function fusedLstm(x: tf.Tensor, kernel: tf.Tensor, recurrentKernel: tf.T
       const dZ = new Float32Array(T * B * G);
       const dh = new Float32Array(B * H);
       const dc = new Float32Array(B * H);
-      const dzUT = new StepProduct(columns(U, H, G, 0, G, true), B, G, H);
+      const dzUT = stepProduct(columns(U, H, G, 0, G, true), B, G, H);
       for (let s = T - 1; s >= 0; s--) {
         const zOff = s * B * G;
         const prev = s * B * H;
@@ -203,6 +216,45 @@ export function fusedLstm(x: tf.Tensor, kernel: tf.Tensor, recurrentKernel: tf.T
 }
 
 /**
+ * LSTM on native TensorFlow: its fused BlockLSTMV2 / BlockLSTMGradV2 kernels (the gate layout
+ * i, f, c, o is Keras's and tfjs's; no peephole, no cell clip). The whole sequence, forward and
+ * backward, is one op each, computed in C++ on every core. Sigmoid gates only (the op's own).
+ */
+function blockLstm(x: tf.Tensor, kernel: tf.Tensor, recurrentKernel: tf.Tensor, bias: tf.Tensor, opts: FusedRnnOptions): tf.Tensor {
+  const [B, T, F] = x.shape as [number, number, number];
+  const H = opts.units;
+  const node = nodeBackend();
+  if (!node) throw new Error('blockLstm needs the native backend.');
+  const { binding } = node;
+  const type = { name: 'T', type: binding.TF_ATTR_TYPE, value: binding.TF_FLOAT };
+  const peephole = { name: 'use_peephole', type: binding.TF_ATTR_BOOL, value: false };
+  const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [xt, k, rk, bt, save] = args as [tf.Tensor, tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
+    const xs = tf.transpose(opts.goBackwards ? tf.reverse(xt, 1) : xt, [1, 0, 2]); // [T, B, F]
+    const w = tf.concat([k, rk], 0);
+    const zeros = tf.zeros([B, H]);
+    const noPeep = tf.zeros([H]);
+    const inputs = [xs, zeros, zeros, w, noPeep, noPeep, noPeep, bt];
+    const outs = runNativeOp('BlockLSTMV2', [{ name: 'cell_clip', type: binding.TF_ATTR_FLOAT, value: 0 }, peephole, type], inputs, 7, T);
+    const h = outs[6] as tf.Tensor3D; // [T, B, H]
+    save([...inputs, ...outs]);
+    const value = opts.returnSequences ? tf.transpose(h, [1, 0, 2]) : tf.reshape(tf.slice(h, [T - 1, 0, 0], [1, B, H]), [B, H]);
+    const gradFunc = (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]): tf.Tensor[] => {
+      const d = dy as tf.Tensor;
+      const hGrad = opts.returnSequences ? tf.transpose(d, [1, 0, 2]) : tf.concat([tf.zeros([T - 1, B, H]), tf.reshape(d, [1, B, H])], 0);
+      const csGrad = tf.zeros([T, B, H]);
+      const grads = runNativeOp('BlockLSTMGradV2', [peephole, type], [...saved, csGrad, hGrad], 8, T);
+      const [dxs, , , dw, , , , db] = grads as [tf.Tensor3D, tf.Tensor, tf.Tensor, tf.Tensor2D, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor1D];
+      const dxBt = tf.transpose(dxs, [1, 0, 2]);
+      const dx = opts.goBackwards ? tf.reverse(dxBt, 1) : dxBt;
+      return [dx, tf.slice(dw, [0, 0], [F, 4 * H]), tf.slice(dw, [F, 0], [H, 4 * H]), db];
+    };
+    return { value, gradFunc };
+  });
+  return f(x, kernel, recurrentKernel, bias);
+}
+
+/**
  * GRU (resetAfter = false) over a whole sequence. kernel [F,3H], recurrentKernel [H,3H], bias [3H].
  */
 export function fusedGru(x: tf.Tensor, kernel: tf.Tensor, recurrentKernel: tf.Tensor, bias: tf.Tensor, opts: FusedRnnOptions): tf.Tensor {
@@ -218,8 +270,8 @@ export function fusedGru(x: tf.Tensor, kernel: tf.Tensor, recurrentKernel: tf.Te
     save([xs, k]);
     const gates = tf.tidy(() => tf.add(tf.matMul(xs, k), bt)).dataSync() as Float32Array; // becomes z, r, hh
     const U = rk.dataSync() as Float32Array;
-    const hUzr = new StepProduct(columns(U, H, G, 0, 2 * H, false), B, H, 2 * H);
-    const rhUh = new StepProduct(columns(U, H, G, 2 * H, H, false), B, H, H);
+    const hUzr = stepProduct(columns(U, H, G, 0, 2 * H, false), B, H, 2 * H);
+    const rhUh = stepProduct(columns(U, H, G, 2 * H, H, false), B, H, H);
     const hs = new Float32Array((T + 1) * B * H);
     const rh = new Float32Array(T * B * H);
     for (let s = 0; s < T; s++) {
@@ -255,8 +307,8 @@ export function fusedGru(x: tf.Tensor, kernel: tf.Tensor, recurrentKernel: tf.Te
     const gradFunc = (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]): tf.Tensor[] => {
       const [xsSaved, kSaved] = saved as [tf.Tensor2D, tf.Tensor2D];
       const dyv = outputGrad(dy as tf.Tensor, B, T, H, opts.returnSequences);
-      const uzrT = new StepProduct(columns(U, H, G, 0, 2 * H, true), B, 2 * H, H);
-      const uhT = new StepProduct(columns(U, H, G, 2 * H, H, true), B, H, H);
+      const uzrT = stepProduct(columns(U, H, G, 0, 2 * H, true), B, 2 * H, H);
+      const uhT = stepProduct(columns(U, H, G, 2 * H, H, true), B, H, H);
       const dZ = new Float32Array(T * B * G);
       const dh = new Float32Array(B * H);
       const dprev = new Float32Array(B * H);
@@ -336,7 +388,7 @@ export function fusedGruResetAfter(
     const gates = tf.tidy(() => tf.add(tf.matMul(xs, k), bIn)).dataSync() as Float32Array;
     const U = rk.dataSync() as Float32Array;
     const br = bRec.dataSync() as Float32Array;
-    const recP = new StepProduct(U, B, H, G);
+    const recP = stepProduct(U, B, H, G);
     const rec = new Float32Array(T * B * G); // h_prev·U + recurrent bias, per step
     const hs = new Float32Array((T + 1) * B * H);
     for (let s = 0; s < T; s++) {
@@ -363,7 +415,7 @@ export function fusedGruResetAfter(
     const gradFunc = (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]): tf.Tensor[] => {
       const [xsSaved, kSaved] = saved as [tf.Tensor2D, tf.Tensor2D];
       const dyv = outputGrad(dy as tf.Tensor, B, T, H, opts.returnSequences);
-      const uT = new StepProduct(columns(U, H, G, 0, G, true), B, G, H);
+      const uT = stepProduct(columns(U, H, G, 0, G, true), B, G, H);
       const dX = new Float32Array(T * B * G);
       const dRec = new Float32Array(T * B * G);
       const dh = new Float32Array(B * H);

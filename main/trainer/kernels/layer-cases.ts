@@ -44,6 +44,9 @@ export const LAYER_CASES: readonly LayerCase[] = [
   { id: 'GRU', inputShape: [5, 3], body: seq(() => L.gru({ units: 4 })) },
   { id: 'FastLSTM', inputShape: [5, 3], body: seq(() => new FastLSTM({ units: 4, returnSequences: true })) },
   { id: 'FastGRU', inputShape: [5, 3], body: seq(() => new FastGRU({ units: 4, goBackwards: true })) },
+  // Sigmoid gates (the catalog's default): TensorFlow's fused BlockLSTM on the native backend.
+  { id: 'FastLSTM (sigmoid)', inputShape: [5, 3], body: seq(() => new FastLSTM({ units: 4, recurrentActivation: 'sigmoid', unitForgetBias: true })) },
+  { id: 'FastLSTM (sigmoid, backwards, last state)', inputShape: [5, 3], body: seq(() => new FastLSTM({ units: 4, recurrentActivation: 'sigmoid', goBackwards: true })) },
   { id: 'Bidirectional(LSTM)', inputShape: [5, 3], body: seq(() => L.bidirectional({ layer: L.lstm({ units: 3 }) as tf.RNN })) },
   { id: 'UpSampling2D', inputShape: [3, 3, 2], body: seq(() => L.conv2d({ filters: 2, kernelSize: 1 }), () => L.upSampling2d({ size: [2, 2] })) },
   { id: 'ZeroPadding2D', inputShape: [4, 4, 2], body: seq(() => L.zeroPadding2d({ padding: 1 }), () => L.conv2d({ filters: 2, kernelSize: 3 })) },

@@ -1,21 +1,20 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { LAYER_CASES, compareCase } from './layer-cases';
-import { prepareBackends } from './test-support';
+import { testBackends } from './test-support';
 import { notTrainableReason } from '../../../shared/training/backend-limits';
 
-beforeAll(async () => {
-  await prepareBackends();
-});
+const BACKENDS = await testBackends();
 
 /**
- * Every trainable layer type in a small model: two SGD steps from the same weights on `wasm` and
- * on `cpu` (with Netwright's kernels), each against stock tfjs `cpu`. Losses, first gradients and
+ * Every trainable layer type in a small model: two SGD steps from the same weights on `wasm`, on
+ * `cpu` (with Netwright's kernels) and on native TensorFlow where `netwright setup native` built it,
+ * each against stock tfjs `cpu`. Losses, first gradients and
  * final weights agree within 1e-4 relative to each tensor's scale.
  */
 describe('layer matrix: two training steps agree across backends', () => {
   for (const c of LAYER_CASES) {
-    for (const backend of ['wasm', 'cpu']) {
+    for (const backend of BACKENDS) {
       it(`${c.id} on ${backend}`, () => {
         const before = tf.memory().numTensors;
         const result = compareCase(c, backend, 2, 1e-4);

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { LAYER_CASES, compareCase, type CaseComparison } from './layer-cases';
 import { netwrightKernelNames } from './index';
+import { loadedNative } from '../native/native-addon';
 
 /**
  * Start-up self-check: for the backend in use, each layer type's loss, gradients and weights
@@ -15,7 +16,7 @@ import { netwrightKernelNames } from './index';
 
 export const SELF_CHECK_TOLERANCE = 1e-4;
 /** Bump when a kernel or a case changes, so cached results are redone. */
-export const SELF_CHECK_VERSION = 3;
+export const SELF_CHECK_VERSION = 4;
 
 export interface SelfCheckReport {
   readonly version: number;
@@ -34,7 +35,9 @@ export function dataDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 function cacheKey(backend: string): string {
-  return [backend, `tfjs ${tf.version_core}`, `kernels ${netwrightKernelNames(backend).join(',')}`, `v${SELF_CHECK_VERSION}`, `node ${process.versions.node}`].join('; ');
+  const native = loadedNative();
+  const build = backend === 'tensorflow' ? [native ? `native ${native.manifest.build} tf ${native.manifest.tensorflow.version}` : 'tfjs-node'] : [];
+  return [backend, ...build, `tfjs ${tf.version_core}`, `kernels ${netwrightKernelNames(backend).join(',')}`, `v${SELF_CHECK_VERSION}`, `node ${process.versions.node}`].join('; ');
 }
 
 export interface SelfCheckOptions {

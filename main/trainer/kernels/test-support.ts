@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { wasmBinaryDir } from '../backend-loader';
 import { registerNetwrightKernels } from './index';
+import { loadNativeAddon } from '../native/native-addon';
 
 /** Tests: makes `wasm` and `cpu` available with Netwright's kernels registered on both. */
 export async function prepareBackends(): Promise<void> {
@@ -13,6 +14,32 @@ export async function prepareBackends(): Promise<void> {
     await tf.ready();
     registerNetwrightKernels(name);
   }
+}
+
+/**
+ * Tests: loads the native TensorFlow backend (`tensorflow`) where `netwright setup native` was run
+ * (see nativeDir: NETWRIGHT_NATIVE_DIR or $NETWRIGHT_HOME/native). Returns whether it loaded, and
+ * leaves `wasm` active. Where CI set the add-on up it sets NETWRIGHT_NATIVE_REQUIRED=1, and a
+ * failed load throws instead of skipping the native cases.
+ */
+export async function prepareNativeBackend(): Promise<boolean> {
+  let loaded = false;
+  try {
+    loadNativeAddon();
+    loaded = await tf.setBackend('tensorflow');
+    registerNetwrightKernels('tensorflow');
+  } catch (error) {
+    if (process.env['NETWRIGHT_NATIVE_REQUIRED'] === '1') throw error;
+  }
+  if (!loaded && process.env['NETWRIGHT_NATIVE_REQUIRED'] === '1') throw new Error('The native backend did not initialize.');
+  await prepareBackends();
+  tf.setBackend('wasm');
+  return loaded;
+}
+
+/** The backends a test matrix covers: wasm and cpu, and tensorflow where the native add-on loads. */
+export async function testBackends(): Promise<string[]> {
+  return (await prepareNativeBackend()) ? ['wasm', 'cpu', 'tensorflow'] : ['wasm', 'cpu'];
 }
 
 /** Deterministic pseudo-random numbers (mulberry32). */
