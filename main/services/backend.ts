@@ -133,7 +133,7 @@ export function createBackend(deps: BackendDeps): BackendService {
       readRun(deps.dataDir, p.projectPath, p.runId);
       return trainerRequest(
         deps.launcher,
-        { type: 'predict-grid', runDir, grid: { xRange: p.xRange, yRange: p.yRange, size: p.size } },
+        { type: 'predict-grid', runDir, grid: { xRange: p.xRange, yRange: p.yRange, size: p.size, features: p.features } },
         (r) => (r.type === 'grid' ? r.grid : undefined),
         'PREDICT_FAILED',
       );

@@ -54,6 +54,8 @@ export const DatasetInfoSchema = z.object({
   unavailableReason: z.string().nullable(),
   /** Things worth knowing about an import (missing values filled, rows left out). */
   warnings: z.array(z.string()).optional(),
+  /** Imports from a CSV file: its columns, in order (the label and text column are picked from them). */
+  columns: z.array(z.string()).optional(),
 });
 export type DatasetInfo = z.infer<typeof DatasetInfoSchema>;
 

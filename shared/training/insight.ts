@@ -30,8 +30,22 @@ export const DecisionGridSchema = z.object({
    * row by row from the top (largest y) down, each row from the smallest x.
    */
   positive: z.array(z.number()),
-  /** Up to 500 training points (x, y, class 0 or 1). */
+  /** Up to 500 training points (x, y, class index). */
   points: z.array(z.object({ x: z.number(), y: z.number(), label: z.number().int() })),
+  /** Class names, where the data set has its own (absent: A and B). */
+  classNames: z.array(z.string()).optional(),
+  /** More than two classes: the most likely class per cell and its probability, cells as in `positive`. */
+  predicted: z.array(z.number().int()).optional(),
+  confidence: z.array(z.number()).optional(),
+  /** Tabular data: the features across (x) and up (y), the numeric ones to choose from, and those held at their training means. */
+  axes: z
+    .object({
+      x: z.string(),
+      y: z.string(),
+      numeric: z.array(z.string()),
+      heldAtMean: z.array(z.string()),
+    })
+    .optional(),
 });
 export type DecisionGrid = z.infer<typeof DecisionGridSchema>;
 

@@ -163,17 +163,35 @@ export type Prediction = z.infer<typeof PredictionSchema>;
 
 /** Data sets of two features, where a decision boundary can be drawn over the plane. */
 export const TWO_FEATURE_DATASETS = ['xor', 'circles', 'spirals', 'gaussians'] as const;
+/** Tabular data sets: a decision boundary over two of their numeric features, the others held at their means. */
+export const TABULAR_DATASETS = ['iris', 'wine', 'diabetes', 'csv'] as const;
 export const MAX_GRID_SIZE = 100;
+
+/** Whether the Decision boundary can be drawn for runs on these settings (two-feature sets, tabular classification). */
+export function hasDecisionBoundary(settings: { dataset: string; data: { regression: boolean } }): boolean {
+  if ((TWO_FEATURE_DATASETS as readonly string[]).includes(settings.dataset)) return true;
+  if (settings.dataset === 'iris' || settings.dataset === 'wine') return true;
+  return settings.dataset === 'csv' && !settings.data.regression;
+}
 
 const RangeSchema = z
   .tuple([z.number().finite(), z.number().finite()])
   .refine(([lo, hi]) => hi > lo, { message: 'the range must run from a smaller to a larger number' });
+export type Range = [number, number];
 
-/** A square grid of points over the plane: `size` x `size` cell centres spanning the ranges. */
+/**
+ * A square grid of points over the plane: `size` x `size` cell centres spanning the ranges.
+ * Ranges left out: the synthetic sets' plane, or the training rows' spread of the two features.
+ * `features` (tabular data): the two numeric columns across and up; left out, the first two.
+ */
 export const GridRequestSchema = z.object({
-  xRange: RangeSchema,
-  yRange: RangeSchema,
+  xRange: RangeSchema.optional(),
+  yRange: RangeSchema.optional(),
   size: z.number().int().min(2).max(MAX_GRID_SIZE),
+  features: z
+    .object({ x: z.string().min(1).max(1000), y: z.string().min(1).max(1000) })
+    .refine((f) => f.x !== f.y, { message: 'pick two different features' })
+    .optional(),
 });
 export type GridRequest = z.infer<typeof GridRequestSchema>;
 

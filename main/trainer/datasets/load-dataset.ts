@@ -169,7 +169,8 @@ export function inspectDataset(settings: Settings): DatasetInfo {
       return base;
     case 'csv': {
       const file = requirePath(settings);
-      const t = tabularFromCsv(readCsvFile(file), path.basename(file), { labelColumn: settings.data.labelColumn, regression: settings.data.regression, testSplit: settings.data.testSplit });
+      const table = readCsvFile(file);
+      const t = tabularFromCsv(table, path.basename(file), { labelColumn: settings.data.labelColumn, regression: settings.data.regression, testSplit: settings.data.testSplit });
       const sizes = splitSizes(t.count, settings.data.testSplit);
       return withLoss(
         {
@@ -183,6 +184,7 @@ export function inspectDataset(settings: Settings): DatasetInfo {
           trainSize: sizes.train,
           testSize: sizes.test,
           warnings: t.warnings,
+          columns: table.header,
         },
         settings.loss,
       );

@@ -6,6 +6,7 @@ import { isActive } from '../state/training';
 import { formatCount } from '../canvas/format';
 import { CheckboxField, NumberField, SelectField } from './fields';
 import { IssueList } from './IssueList';
+import { DataFileFields } from './DataFileFields';
 
 type NumericKey = 'epochs' | 'batchSize' | 'learningRate' | 'validationSplit' | 'trainLimit' | 'testLimit';
 
@@ -84,6 +85,7 @@ export function TrainingSettingsForm() {
           help={dataset?.available === false ? (dataset.unavailableReason ?? 'Not installed.') : dataset ? `${formatCount(dataset.trainSize)} training, ${formatCount(dataset.testSize)} test samples of ${dataset.sampleShape.join('×')}` : undefined}
           onCommit={(v) => set({ dataset: v as TrainingSettings['dataset'] })}
         />
+        <DataFileFields training={t} options={dataset?.options ?? []} onData={(d, k) => set({ data: { ...t.data, ...d } }, k)} />
         {num('epochs', 'Epochs', 'Passes over the training samples.', true, { min: 1 })}
         {num('batchSize', 'Batch size', 'Samples per weight update.', true, { min: 1 })}
         <SelectField

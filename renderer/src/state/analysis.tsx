@@ -7,6 +7,7 @@ import type { GraphIssue } from '../../../shared/graph/issues';
 import { checkTrainable } from '../../../shared/training/trainable';
 import type { DatasetInfo } from '../../../shared/api/contract';
 import { configuredDataset, getDataset } from '../../../shared/training/datasets';
+import { inspectKey, useInspectImport } from './inspect-import';
 import { useEditor } from './context';
 import { useUi } from './ui';
 
@@ -42,6 +43,9 @@ export function AnalysisProvider({ children }: { children: ReactNode }) {
   const blocks = useEditor((s) => s.doc.blocks ?? NO_BLOCKS);
   const datasetId = training.dataset;
   const datasets = useUi((s) => s.datasets);
+  const inspected = useUi((s) => s.inspected);
+  useInspectImport(training);
+  const inspectedKey = inspectKey(training);
   const stable = useRef(graph);
   if (!sameLogicalGraph(stable.current, graph)) stable.current = graph;
   const logical = stable.current;
@@ -54,13 +58,15 @@ export function AnalysisProvider({ children }: { children: ReactNode }) {
   const value = useMemo<Analysis>(() => {
     const analysis = full.outer;
     // The listed data set as the settings shape it (IMDB's sequence length, synthetic sizes), as the trainer will load it.
-    const listed = datasets.find((d) => d.id === datasetId) ?? getDataset(datasetId);
+    // An import as the back end read its file, once it has.
+    const read = inspected && inspected.key === inspectedKey ? inspected.info : null;
+    const listed = read ?? datasets.find((d) => d.id === datasetId) ?? getDataset(datasetId);
     const dataset = listed ? configuredDataset(listed, training.data) : undefined;
     // The data-set check reads the layers that train (blocks inlined); its issues are shown on the canvas's nodes.
     const trainIssues = analysis.valid && dataset ? foldIssues(deferred, full.expansion, checkFit(full.model, full.expanded, dataset, training)) : [];
     const blockers = [...analysis.issues, ...trainIssues].filter((i) => i.severity === 'error');
     return { graph: analysis, trainIssues, blockers, dataset };
-  }, [full, deferred, datasetId, datasets, training]);
+  }, [full, deferred, datasetId, datasets, training, inspected, inspectedKey]);
 
   return <AnalysisContext.Provider value={value}>{children}</AnalysisContext.Provider>;
 }

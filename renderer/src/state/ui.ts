@@ -15,17 +15,27 @@ export interface ConfirmRequest {
   readonly answer: (ok: boolean) => void;
 }
 
+/** An imported data set as the back end read it (`key`: what the reading depended on, see inspectKey). */
+export interface InspectedImport {
+  readonly key: string;
+  readonly info: DatasetInfo | null;
+  readonly error: string | null;
+}
+
 interface UiState {
   readonly notices: readonly Notice[];
   readonly confirm: ConfirmRequest | null;
   readonly datasets: readonly DatasetInfo[];
   /** The folder pickers open in first (from app.info). */
   readonly defaultDir: string | null;
+  /** The open project's imported data set, last read. */
+  readonly inspected: InspectedImport | null;
   notify(kind: Notice['kind'], text: string): void;
   dismiss(id: number): void;
   askConfirm(title: string, text: string, confirmLabel: string): Promise<boolean>;
   setDatasets(d: readonly DatasetInfo[]): void;
   setDefaultDir(dir: string): void;
+  setInspected(i: InspectedImport | null): void;
 }
 
 let nextNotice = 1;
@@ -36,6 +46,7 @@ export const useUi = create<UiState>()((set, get) => ({
   confirm: null,
   datasets: DATASETS,
   defaultDir: null,
+  inspected: null,
   notify(kind, text) {
     const notice = { id: nextNotice++, kind, text };
     set({ notices: [...get().notices.slice(-4), notice] });
@@ -63,6 +74,9 @@ export const useUi = create<UiState>()((set, get) => ({
   },
   setDefaultDir(dir) {
     set({ defaultDir: dir });
+  },
+  setInspected(inspected) {
+    set({ inspected });
   },
 }));
 
