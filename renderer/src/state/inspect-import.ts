@@ -33,5 +33,7 @@ export function useInspectImport(training: TrainingSettings): void {
     return () => {
       on = false;
     };
+    // The key holds every setting the reading depends on; other edits (epochs, loss weights) need no new reading.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key]);
 }

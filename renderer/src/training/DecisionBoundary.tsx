@@ -144,7 +144,7 @@ export function DecisionBoundaryPanel() {
     return () => {
       on = false;
     };
-  }, [runId, projectPath, drawable, twoFeature, axes?.x, axes?.y]);
+  }, [runId, projectPath, drawable, twoFeature, axes]);
 
   useEffect(() => {
     if (grid && canvas.current) drawBoundary(canvas.current, grid);
