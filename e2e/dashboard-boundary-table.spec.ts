@@ -5,11 +5,11 @@ import { test, expect } from './fixtures';
 import { clickEmptyCanvas } from './support/canvas';
 
 /**
- * A CSV of four numeric columns and three classes: the class follows weight and length,
+ * A CSV of four numeric columns and three classes: the class follows mass and length,
  * width and height are noise. Deterministic, so every run sees the same file.
  */
 function parcelsCsv(): string {
-  const lines = ['length_mm,width_mm,height_mm,weight_g,size'];
+  const lines = ['length_mm,width_mm,height_mm,mass_g,size'];
   let seed = 11;
   const random = () => {
     seed = (seed * 16807) % 2147483647;
@@ -18,8 +18,8 @@ function parcelsCsv(): string {
   for (let i = 0; i < 240; i++) {
     const kind = i % 3;
     const length = 100 + kind * 60 + random() * 40;
-    const weight = 200 + kind * 300 + random() * 150;
-    lines.push(`${length.toFixed(1)},${(50 + random() * 100).toFixed(1)},${(20 + random() * 30).toFixed(1)},${weight.toFixed(0)},${['small', 'medium', 'large'][kind]}`);
+    const mass = 200 + kind * 300 + random() * 150;
+    lines.push(`${length.toFixed(1)},${(50 + random() * 100).toFixed(1)},${(20 + random() * 30).toFixed(1)},${mass.toFixed(0)},${['small', 'medium', 'large'][kind]}`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -40,7 +40,7 @@ async function classColours(canvas: Locator): Promise<{ orange: number; blue: nu
   });
 }
 
-/** Picks an option of a native select with the keyboard: focus it with the mouse, type the option's start. */
+/** Picks an option of a native select with the keyboard: focus it, type the option's start (one no other option shares: each key selects). */
 async function chooseOption(page: Page, select: Locator, text: string, value: string): Promise<void> {
   await select.focus();
   await page.keyboard.type(text);
@@ -85,27 +85,27 @@ for (const viewport of [
       await expect(boundary).toHaveAttribute('data-source', 'final', { timeout: 30_000 });
       // Unasked: the first two numeric columns; the other two held at their means.
       await expect(boundary).toHaveAttribute('data-axes', 'length_mm,width_mm');
-      await expect(page.getByText('with height_mm, weight_g held at their training means')).toBeVisible();
+      await expect(page.getByText('with height_mm, mass_g held at their training means')).toBeVisible();
       await expect(boundary).toHaveAttribute('data-points', '173'); // 192 training rows less 19 held out for validation
       await expect(page.getByTestId('boundary-x-label')).toContainText('length_mm →');
       await expect(page.getByRole('list', { name: 'Classes' }).getByRole('listitem')).toHaveText(['large', 'medium', 'small']);
 
-      // Weight across: the classes separate along it, so all three colours fill the plane.
+      // Mass across: the classes separate along it, so all three colours fill the plane.
       const across = page.getByRole('group', { name: 'Features on the axes' }).getByRole('combobox', { name: 'Across' });
       const up = page.getByRole('group', { name: 'Features on the axes' }).getByRole('combobox', { name: 'Up' });
-      await chooseOption(page, across, 'weight', 'weight_g');
-      await expect(boundary).toHaveAttribute('data-axes', 'weight_g,width_mm');
+      await chooseOption(page, across, 'mass', 'mass_g');
+      await expect(boundary).toHaveAttribute('data-axes', 'mass_g,width_mm');
       await expect(boundary).toHaveAttribute('data-loading', 'false');
       await expect(page.getByText('with length_mm, height_mm held at their training means')).toBeVisible();
-      await expect(page.getByTestId('boundary-x-label')).toContainText(/weight_g → \d+ – \d+/);
+      await expect(page.getByTestId('boundary-x-label')).toContainText(/mass_g → \d+ – \d+/);
       await expect.poll(async () => {
         const c = await classColours(boundary);
         return Math.min(c.orange, c.blue, c.green);
       }).toBeGreaterThan(500);
 
       // Up = the feature across: the two swap.
-      await chooseOption(page, up, 'weight', 'weight_g');
-      await expect(boundary).toHaveAttribute('data-axes', 'width_mm,weight_g');
+      await chooseOption(page, up, 'mass', 'mass_g');
+      await expect(boundary).toHaveAttribute('data-axes', 'width_mm,mass_g');
       await expect(across).toHaveValue('width_mm');
 
       // Everything of the panel is on screen, nothing cut off at this size.
