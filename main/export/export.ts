@@ -12,6 +12,7 @@ import { writeOnnx } from './onnx';
 import { writeKeras } from './keras';
 import { writeTorchrun } from './torchrun';
 import { quietCpuBanner } from '../trainer/backend-loader';
+import { noConfinement, writeStaged, type Confine } from '../services/staged-dir';
 
 export interface ExportOptions {
   readonly format: ExportFormat;
@@ -22,6 +23,8 @@ export interface ExportOptions {
   readonly examples?: number;
   /** Skip the self-checks (they need the target runtimes). Default: run them. */
   readonly selfCheck?: boolean;
+  /** Checks the export folder's real path where it is written (the browser mode's allowed folders). */
+  readonly confine?: Confine;
 }
 
 const WRITERS: Record<ExportFormat, (ctx: ExportContext) => Promise<FormatOutput>> = {
@@ -32,10 +35,28 @@ const WRITERS: Record<ExportFormat, (ctx: ExportContext) => Promise<FormatOutput
   torchrun: writeTorchrun,
 };
 
-/** Exports an already loaded source (tests reuse one model for several formats). */
+/**
+ * Exports an already loaded source (tests reuse one model for several formats). The files are
+ * written and checked in a staging folder, then renamed into `outDir` (writeStaged): a failed
+ * export leaves the previous one, never a truncated file.
+ */
 export async function exportFromSource(source: ExportSource, options: ExportOptions): Promise<ExportResult> {
-  const outDir = path.resolve(options.outDir);
-  fs.mkdirSync(outDir, { recursive: true });
+  const finalDir = path.resolve(options.outDir);
+  return writeStaged(
+    finalDir,
+    options.confine ?? noConfinement,
+    async (stage) => {
+      const result = await exportInto(source, options, stage);
+      // The report names the export's own folder, not the staging one.
+      const report = { ...result, outDir: finalDir, files: result.files.map((f) => path.relative(stage, f)) };
+      fs.writeFileSync(path.join(stage, 'netwright-export.json'), `${JSON.stringify(report, null, 2)}\n`);
+      return { ...result, files: [...result.files, path.join(stage, 'netwright-export.json')] };
+    },
+    (result, toFinal) => ({ ...result, outDir: finalDir, files: result.files.map(toFinal) }),
+  );
+}
+
+async function exportInto(source: ExportSource, options: ExportOptions, outDir: string): Promise<ExportResult> {
   const examples = heldOutExamples(source.info, options.examples ?? 8);
   const ctx: ExportContext = {
     model: source.model,
@@ -67,8 +88,7 @@ export async function exportFromSource(source: ExportSource, options: ExportOpti
     params: { netwright: source.info.totalParams, exported: out.exportedParams },
     ok: out.checks.every((c) => c.status !== 'failed'),
   };
-  const report = writeOut(ctx, 'netwright-export.json', `${JSON.stringify({ ...result, files: result.files.map((f) => path.relative(outDir, f)) }, null, 2)}\n`);
-  return { ...result, files: [...files, report] };
+  return result;
 }
 
 /**

@@ -1,10 +1,11 @@
 import * as fs from 'node:fs';
-import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import type { ProjectDoc } from '../../shared/graph/document';
 import { analyzeGraph } from '../../shared/graph/analyze';
 import { saveProject } from '../services/project-files';
 import { runsRoot } from '../services/runs';
+import { noConfinement, type Confine } from '../services/staged-dir';
+import { readRegularFile, UnsafeFileError } from '../services/safe-read';
 import { elkLayout } from './elk-layout';
 import { ImportError, importKerasJson } from './keras-json';
 import { importOnnx } from './onnx';
@@ -50,16 +51,18 @@ function isOnnx(file: string, bytes: Buffer): boolean {
  * saved as an `imported` run of that project. Nothing is written when the model or its weights
  * do not fit (ImportError).
  */
-export async function importModelFile(file: string, options: { outPath?: string | null; dataDir: string; name?: string }): Promise<ImportedModel> {
+export async function importModelFile(
+  file: string,
+  options: { outPath?: string | null; dataDir: string; name?: string; /** Checks where the project and its run are written (real paths). */ confine?: Confine },
+): Promise<ImportedModel> {
+  const confine = options.confine ?? noConfinement;
   const source = path.resolve(file);
   let bytes: Buffer;
   try {
-    const info = await fsp.stat(source);
-    if (!info.isFile()) throw new ImportError(`${source} is not a file.`);
-    if (info.size > MAX_IMPORT_BYTES) throw new ImportError(`${path.basename(source)} is ${(info.size / 1e6).toFixed(0)} MB; Netwright imports models of at most ${MAX_IMPORT_BYTES / 1e6} MB.`);
-    bytes = await fsp.readFile(source);
+    bytes = readRegularFile(source, MAX_IMPORT_BYTES);
   } catch (error) {
-    if (error instanceof ImportError) throw error;
+    if (error instanceof UnsafeFileError && error.code === 'TOO_LARGE') throw new ImportError(`${error.message} Netwright imports models of at most ${MAX_IMPORT_BYTES / 1e6} MB.`);
+    if (error instanceof UnsafeFileError) throw new ImportError(error.message);
     throw new ImportError(`Cannot read ${source}: ${error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error)}`);
   }
   const outRaw = options.outPath ? path.resolve(options.outPath) : defaultProjectPath(source);
@@ -95,12 +98,15 @@ export async function importModelFile(file: string, options: { outPath?: string 
   let runDir: string | null = null;
   if (weights) {
     // The weights are checked (and saved) before the project is written, so a misfit writes nothing.
-    const run = await saveImportedRun({ doc, weights, runsRoot: runsRoot(options.dataDir, out), projectPath: out, origin: { kind: 'imported', file: source, format } });
+    const root = runsRoot(options.dataDir, out);
+    confine(root);
+    const run = await saveImportedRun({ doc, weights, runsRoot: root, projectPath: out, origin: { kind: 'imported', file: source, format } });
     runId = run.runId;
     runDir = run.runDir;
   }
   let saved: { path: string };
   try {
+    confine(out);
     saved = await saveProject(out, doc);
   } catch (error) {
     if (runDir) fs.rmSync(runDir, { recursive: true, force: true });

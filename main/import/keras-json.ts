@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Graph, GraphEdge, GraphNode, ProjectDoc } from '../../shared/graph/document';
 import { ProjectDocSchema, emptyProject } from '../../shared/graph/document';
+import { MAX_NODES } from '../../shared/graph/graph-schema';
 import type { LayerSpec, ParamSpec, ParamValue } from '../../shared/layers/types';
 import { getLayerSpec } from '../../shared/layers/registry';
 import { inputPorts } from '../../shared/layers/ports';
@@ -451,6 +452,9 @@ export function importKerasModel(json: unknown, options: { name?: string } = {})
   const kind = className(model);
   const warnings: string[] = [];
   const rawLayers = Array.isArray(model.config) ? model.config : (model.config['layers'] ?? []);
+  if (Array.isArray(rawLayers) && rawLayers.length > MAX_NODES) {
+    throw new ImportError(`The model lists ${rawLayers.length.toLocaleString('en-US')} layers; a project holds at most ${MAX_NODES.toLocaleString('en-US')}. Nothing was imported.`);
+  }
   const parsedLayers = z.array(LayerEntrySchema).safeParse(rawLayers);
   if (!parsedLayers.success || parsedLayers.data.length === 0) throw new ImportError('The model lists no layers.');
   const layers = parsedLayers.data;

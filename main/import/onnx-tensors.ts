@@ -17,6 +17,36 @@ export function toNum(x: unknown): number {
   return Number(x);
 }
 
+/** Largest tensor imported, in values (1 GiB of float32). */
+export const MAX_TENSOR_VALUES = 256 * 1024 * 1024;
+
+function elementBytes(type: number | null | undefined, name: string): number {
+  const T = onnx.TensorProto.DataType;
+  switch (type) {
+    case T.DOUBLE:
+    case T.INT64:
+      return 8;
+    case T.FLOAT:
+    case T.INT32:
+      return 4;
+    case T.FLOAT16:
+    case T.INT16:
+    case T.UINT16:
+      return 2;
+    case T.INT8:
+    case T.UINT8:
+    case T.BOOL:
+      return 1;
+    default:
+      throw new ImportError(`Tensor "${name}" has data type ${String(type)}, which Netwright cannot read.`);
+  }
+}
+
+/** Values held in the typed fields of a TensorProto without raw data. */
+function typedLength(t: onnx.ITensorProto): number {
+  return Math.max(t.floatData?.length ?? 0, t.doubleData?.length ?? 0, t.int32Data?.length ?? 0, t.int64Data?.length ?? 0);
+}
+
 function view(raw: Uint8Array): DataView {
   return new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
 }
@@ -25,12 +55,21 @@ function view(raw: Uint8Array): DataView {
 export function readTensor(t: onnx.ITensorProto): Constant {
   const T = onnx.TensorProto.DataType;
   const dims = (t.dims ?? []).map(toNum);
-  const count = dims.reduce((a, b) => a * b, 1);
-  const name = t.name ?? '?';
+  const name = (t.name ?? '?').slice(0, 200);
   if (t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL) {
     throw new ImportError(`Tensor "${name}" keeps its data in an external file; save the ONNX model with its weights inside (save_as_external_data=False).`);
   }
+  if (!dims.every((d) => Number.isSafeInteger(d) && d >= 0)) throw new ImportError(`Tensor "${name}" has an invalid shape [${dims.slice(0, 8).join(', ')}].`);
+  const count = dims.reduce((a, b) => a * b, 1);
+  if (count > MAX_TENSOR_VALUES) {
+    throw new ImportError(`Tensor "${name}" declares ${count.toLocaleString('en-US')} values; Netwright imports tensors of at most ${MAX_TENSOR_VALUES.toLocaleString('en-US')}.`);
+  }
   const raw = t.rawData && t.rawData.byteLength > 0 ? t.rawData : null;
+  // The declared size is checked against the data the file holds before anything is allocated.
+  const held = raw ? Math.floor(raw.byteLength / elementBytes(t.dataType, name)) : typedLength(t);
+  if (held < count) {
+    throw new ImportError(`Tensor "${name}" declares ${count.toLocaleString('en-US')} values [${dims.join(', ')}] but the file holds ${held.toLocaleString('en-US')}; the file is damaged or forged.`);
+  }
   const dv = raw ? view(raw) : null;
   switch (t.dataType) {
     case T.FLOAT: {

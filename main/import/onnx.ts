@@ -84,10 +84,16 @@ export function decodeOnnx(bytes: Uint8Array): onnx.ModelProto {
 }
 
 /** Converts an ONNX model (protobuf bytes) to a Netwright project and its weights. */
+/** Largest ONNX graph imported, in operations (checked before any is converted). */
+export const MAX_ONNX_NODES = 5000;
+
 export function importOnnx(bytes: Uint8Array, options: { name?: string } = {}): OnnxImportResult {
   const model = decodeOnnx(bytes);
   const graph = model.graph;
   if (!graph || !graph.node) throw new ImportError('This ONNX file has no graph.');
+  if (graph.node.length > MAX_ONNX_NODES) {
+    throw new ImportError(`This ONNX graph has ${graph.node.length.toLocaleString('en-US')} operations; Netwright imports graphs of at most ${MAX_ONNX_NODES.toLocaleString('en-US')} (a canvas that large could not be edited). Nothing was imported.`);
+  }
   const domainOk = (n: onnx.INodeProto) => !n.domain || n.domain === 'ai.onnx';
   const unsupported = graph.node.filter((n) => !SUPPORTED.has(n.opType ?? '') || !domainOk(n));
   if (unsupported.length > 0) {

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { isInside, readRegularFile } from '../services/safe-read';
 import * as tf from '@tensorflow/tfjs';
 import type { ProjectDoc } from '../../shared/graph/document';
 import type { RunOrigin, RunRecordData } from '../../shared/training/runs';
@@ -28,6 +29,18 @@ export type WeightsByNode = ReadonlyMap<string, readonly ImportedWeight[]>;
 
 const fmt = (shape: readonly number[]) => `[${shape.join(', ')}]`;
 
+const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2, string: 0 };
+
+/** Bytes a manifest entry takes in its shard (quantized entries by their stored type); an ImportError for a shape or type that cannot be read. */
+function declaredBytes(w: ManifestEntry & { quantization?: { dtype?: string } }): number {
+  const shape = Array.isArray(w.shape) ? w.shape : null;
+  if (!shape || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw new ImportError(`Weight ${String(w.name).slice(0, 200)} has an invalid shape in the manifest.`);
+  const stored = w.quantization?.dtype ?? w.dtype ?? 'float32';
+  const per = DTYPE_BYTES[stored];
+  if (!per) throw new ImportError(`Weight ${String(w.name).slice(0, 200)} has a type (${String(stored).slice(0, 40)}) Netwright cannot import.`);
+  return shape.reduce((n, d) => n * d, 1) * per;
+}
+
 interface ManifestEntry {
   readonly name: string;
   readonly shape: number[];
@@ -49,10 +62,36 @@ export function weightsManifest(json: unknown): ManifestGroup[] | null {
   return groups as ManifestGroup[];
 }
 
-/** Shard files the manifest names that are not beside the model.json. */
+/** Largest weight shard read (tfjs writes 4 MB shards; a whole model's weights fit in one this size). */
+export const MAX_SHARD_BYTES = 512 * 1024 * 1024;
+
+/**
+ * Where a manifest's shard is: a relative path that stays inside the model.json's folder after
+ * every symbolic link is resolved. An absolute path, a `..` that leaves the folder or a link that
+ * leads out is an ImportError naming the shard (else `../../etc/passwd` would be imported as
+ * weights, then exported and shared).
+ */
+export function shardPath(modelJsonPath: string, shard: unknown): string {
+  if (typeof shard !== 'string' || shard === '' || shard.includes('\0') || path.isAbsolute(shard) || /^[a-z][a-z0-9+.-]*:/i.test(shard)) {
+    throw new ImportError(`Weight shard "${String(shard).slice(0, 200)}" is not a file name beside the model.json; the import was refused.`);
+  }
+  const dir = fs.realpathSync(path.dirname(path.resolve(modelJsonPath)));
+  const file = path.resolve(dir, shard);
+  let real = file;
+  try {
+    real = fs.realpathSync(file);
+  } catch {
+    // Missing: reported as missing, as long as the name itself stays inside the folder.
+  }
+  if (!isInside(dir, file) || !isInside(dir, real)) {
+    throw new ImportError(`Weight shard "${shard.slice(0, 200)}" is outside the model's folder (${dir}); shards must be files beside the model.json, so the import was refused.`);
+  }
+  return real;
+}
+
+/** Shard files the manifest names that are not beside the model.json (one outside its folder is an ImportError). */
 export function missingShards(modelJsonPath: string, manifest: readonly ManifestGroup[]): string[] {
-  const dir = path.dirname(modelJsonPath);
-  return manifest.flatMap((g) => g.paths).filter((p) => !fs.existsSync(path.resolve(dir, p)));
+  return manifest.flatMap((g) => g.paths).filter((p) => !fs.existsSync(shardPath(modelJsonPath, p)));
 }
 
 /**
@@ -61,17 +100,21 @@ export function missingShards(modelJsonPath: string, manifest: readonly Manifest
  * Weights keep the manifest's order and names.
  */
 export function readManifestWeights(modelJsonPath: string, manifest: readonly ManifestGroup[]): ImportedWeight[] {
-  const dir = path.dirname(modelJsonPath);
   const out: ImportedWeight[] = [];
   for (const group of manifest) {
-    const buffers = group.paths.map((p) => {
-      const file = path.resolve(dir, p);
+    const files = group.paths.map((p) => shardPath(modelJsonPath, p));
+    const declared = group.weights.reduce((sum, w) => sum + declaredBytes(w), 0);
+    const buffers = files.map((file, i) => {
       try {
-        return fs.readFileSync(file);
+        return readRegularFile(file, MAX_SHARD_BYTES);
       } catch (error) {
-        throw new ImportError(`Weight shard ${p} cannot be read: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+        throw new ImportError(`Weight shard ${group.paths[i]} cannot be read: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
       }
     });
+    const total = buffers.reduce((sum, b) => sum + b.byteLength, 0);
+    if (declared > total) {
+      throw new ImportError(`The manifest declares ${declared.toLocaleString('en-US')} bytes of weights but its shards (${group.paths.join(', ')}) hold ${total.toLocaleString('en-US')}; the import was refused.`);
+    }
     const all = Buffer.concat(buffers);
     const data = all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength);
     let named: tf.NamedTensorMap;

@@ -1,10 +1,10 @@
 import { z } from 'zod';
+import { pathPolicyIssue, withPathPolicy } from '../../shared/api/client-path';
 import {
   ApiError,
   CALLS,
   EVENTS,
   isCallName,
-  PathSchema,
   type CallName,
   type CallResult,
   type EventName,
@@ -14,7 +14,7 @@ import { DEFAULT_TRAINING } from '../../shared/graph/document';
 import type { TrainerLauncher } from './launcher';
 import type { Dialogs } from './dialogs';
 import { listDirectory, openProject, saveProject } from './project-files';
-import { compareRuns, deleteRun, exportRun, listRuns, readInsight, readRun, runDirOf } from './runs';
+import { compareRuns, deleteRun, exportRun, listRuns, readInsight, readRun, runDirOf, runsRoot } from './runs';
 import { trainerRequest } from './trainer-request';
 import { inspectDataset } from '../trainer/datasets/load-dataset';
 import type { DoctorReport } from '../../shared/training/doctor';
@@ -53,18 +53,6 @@ export interface BackendService {
 
 type Handlers = { [C in CallName]: (params: z.infer<(typeof CALLS)[C]['params']>) => Promise<CallResult<C>> | CallResult<C> };
 
-/** Applies the path policy to every top-level param declared with `PathSchema`. */
-function checkPaths(schema: z.ZodType, params: unknown, policy: PathPolicy): unknown {
-  if (!(schema instanceof z.ZodObject) || typeof params !== 'object' || params === null) return params;
-  const out: Record<string, unknown> = { ...(params as Record<string, unknown>) };
-  for (const [key, field] of Object.entries(schema.shape as Record<string, z.ZodType>)) {
-    let inner: z.ZodType = field;
-    while (inner instanceof z.ZodOptional || inner instanceof z.ZodNullable) inner = inner.unwrap() as z.ZodType;
-    if (inner === PathSchema && typeof out[key] === 'string') out[key] = policy.check(out[key] as string);
-  }
-  return out;
-}
-
 function describeZodError(error: z.ZodError): string {
   const first = error.issues[0];
   if (!first) return 'invalid';
@@ -73,13 +61,29 @@ function describeZodError(error: z.ZodError): string {
 }
 
 export function createBackend(deps: BackendDeps): BackendService {
+  const paths = deps.paths ?? unrestrictedPaths;
   const listeners = new Set<(name: EventName, payload: unknown) => void>();
   const emit = (name: EventName, payload: unknown) => {
     const checked = EVENTS[name].parse(payload);
     for (const l of [...listeners]) l(name, checked);
   };
   let doctor: Promise<DoctorReport> | null = null;
-  const training = new TrainingManager(deps.launcher, deps.dataDir, (event) => emit('training.event', event));
+  /** Checks a path the back end derived (a run folder, an export's files) by its real path where it is used. */
+  const confine = (p: string): string => paths.check(p);
+  /**
+   * The runs of a saved project live beside it (`x.runs/`): that folder, and the run's own, must be
+   * inside the allowed folders by their real paths (a link there may not lead out; a "project" at
+   * an allowed root itself would keep its runs beside the root). Unsaved projects' runs are in the
+   * app's own data folder.
+   */
+  const confineRuns = (projectPath: string | null | undefined, runId?: string): void => {
+    if (!projectPath) return;
+    confine(runsRoot(deps.dataDir, projectPath));
+    if (runId !== undefined) confine(runDirOf(deps.dataDir, runId, projectPath));
+  };
+  const training = new TrainingManager(deps.launcher, deps.dataDir, (event) => emit('training.event', event), (dir, projectPath) => {
+    if (projectPath) confine(dir);
+  });
 
   const dialogs = (): Dialogs => {
     if (!deps.dialogs) throw new ApiError('UNSUPPORTED', 'Native dialogs are only available in the desktop app.');
@@ -111,14 +115,25 @@ export function createBackend(deps: BackendDeps): BackendService {
     'training.pause': (p) => training.pause(p.runId),
     'training.resume': (p) => training.resume(p.runId),
     'training.current': () => ({ run: training.current() }),
-    'runs.list': (p) => listRuns(deps.dataDir, p.projectPath),
-    'runs.get': (p) => readRun(deps.dataDir, p.projectPath, p.runId),
+    'runs.list': (p) => {
+      confineRuns(p.projectPath);
+      return listRuns(deps.dataDir, p.projectPath);
+    },
+    'runs.get': (p) => {
+      confineRuns(p.projectPath, p.runId);
+      return readRun(deps.dataDir, p.projectPath, p.runId);
+    },
     'runs.delete': (p) => {
       if (training.activeRunIds().includes(p.runId)) throw new ApiError('RUN_ACTIVE', 'This run is still training; stop it before deleting it.');
-      return deleteRun(deps.dataDir, p.projectPath, p.runId);
+      confineRuns(p.projectPath);
+      return deleteRun(deps.dataDir, p.projectPath, p.runId, (dir) => (p.projectPath ? confine(dir) : dir));
     },
-    'runs.compare': (p) => compareRuns(deps.dataDir, p.projectPath, p.runIds),
+    'runs.compare': (p) => {
+      for (const id of p.runIds) confineRuns(p.projectPath, id);
+      return compareRuns(deps.dataDir, p.projectPath, p.runIds);
+    },
     'runs.predict': (p) => {
+      confineRuns(p.projectPath, p.runId);
       const runDir = runDirOf(deps.dataDir, p.runId, p.projectPath);
       readRun(deps.dataDir, p.projectPath, p.runId);
       return trainerRequest(
@@ -129,6 +144,7 @@ export function createBackend(deps: BackendDeps): BackendService {
       );
     },
     'runs.predictGrid': (p) => {
+      confineRuns(p.projectPath, p.runId);
       const runDir = runDirOf(deps.dataDir, p.runId, p.projectPath);
       readRun(deps.dataDir, p.projectPath, p.runId);
       return trainerRequest(
@@ -138,9 +154,13 @@ export function createBackend(deps: BackendDeps): BackendService {
         'PREDICT_FAILED',
       );
     },
-    'runs.insight': (p) => readInsight(deps.dataDir, p.projectPath, p.runId),
+    'runs.insight': (p) => {
+      confineRuns(p.projectPath, p.runId);
+      return readInsight(deps.dataDir, p.projectPath, p.runId);
+    },
     'runs.activations': (p) => {
       if ((p.sampleIndex === undefined) === (p.input === undefined)) throw new ApiError('BAD_PARAMS', 'runs.activations needs either sampleIndex or input.');
+      confineRuns(p.projectPath, p.runId);
       const runDir = runDirOf(deps.dataDir, p.runId, p.projectPath);
       readRun(deps.dataDir, p.projectPath, p.runId);
       return trainerRequest(
@@ -178,23 +198,30 @@ export function createBackend(deps: BackendDeps): BackendService {
     'files.list': (p) => listDirectory(p.path),
     'project.import': async (p) => {
       try {
-        const r = await importModelFile(p.path, { outPath: p.outPath ?? null, dataDir: deps.dataDir });
+        const r = await importModelFile(p.path, { outPath: p.outPath ?? null, dataDir: deps.dataDir, confine });
         return { ...r, warnings: [...r.warnings], errors: [...r.errors] };
       } catch (error) {
         if (error instanceof ImportError) throw new ApiError('IMPORT_FAILED', error.message);
         throw error;
       }
     },
-    'training.start': (p) => training.start(p.doc, p.projectPath ?? null, p.initialWeights),
+    'training.start': (p) => {
+      confineRuns(p.projectPath);
+      return training.start(p.doc, p.projectPath ?? null, p.initialWeights);
+    },
     'training.stop': (p) => training.stop(p.runId),
-    'export.tfjs': (p) => exportRun(deps.dataDir, p.runId, p.outDir, p.projectPath ?? null),
+    'export.tfjs': (p) => {
+      confineRuns(p.projectPath, p.runId);
+      return exportRun(deps.dataDir, p.runId, p.outDir, p.projectPath ?? null, confine);
+    },
     'export.model': async (p) => {
+      if (p.runId) confineRuns(p.projectPath, p.runId);
       const runDir = p.runId ? runDirOf(deps.dataDir, p.runId, p.projectPath ?? null) : null;
       if (runDir && !existsSync(path.join(runDir, 'model.json'))) {
         throw new ApiError('NO_MODEL', `Run "${p.runId}" has no saved model: it failed or was stopped before its first batch.`);
       }
       try {
-        return await exportProject(p.doc, { format: p.format, outDir: p.outDir, runDir });
+        return await exportProject(p.doc, { format: p.format, outDir: p.outDir, runDir, confine });
       } catch (error) {
         if (error instanceof ExportError) throw new ApiError('NOT_EXPORTABLE', error.message);
         throw error;
@@ -210,10 +237,15 @@ export function createBackend(deps: BackendDeps): BackendService {
   };
 
   async function dispatch<C extends CallName>(name: C, rawParams: unknown): Promise<CallResult<C>> {
-    const parsed = CALLS[name].params.safeParse(rawParams ?? {});
-    if (!parsed.success) throw new ApiError('BAD_PARAMS', `Invalid parameters for ${name}: ${describeZodError(parsed.error)}.`);
+    // Every client path in the params, at any depth, goes through the path policy as zod meets it.
+    const parsed = withPathPolicy(paths.check, () => CALLS[name].params.safeParse(rawParams ?? {}));
+    if (!parsed.success) {
+      const refused = pathPolicyIssue(parsed.error);
+      if (refused) throw new ApiError(refused.code, refused.where ? `${refused.where}: ${refused.message}` : refused.message);
+      throw new ApiError('BAD_PARAMS', `Invalid parameters for ${name}: ${describeZodError(parsed.error)}.`);
+    }
     const handler = handlers[name] as (p: unknown) => Promise<CallResult<C>> | CallResult<C>;
-    const value = await handler(checkPaths(CALLS[name].params, parsed.data, deps.paths ?? unrestrictedPaths));
+    const value = await handler(parsed.data);
     const checked = CALLS[name].result.safeParse(value);
     if (!checked.success) throw new ApiError('INTERNAL', `The back end produced an invalid result for ${name}: ${describeZodError(checked.error)}.`);
     return checked.data as CallResult<C>;

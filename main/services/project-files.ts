@@ -4,6 +4,7 @@ import { ApiError } from '../../shared/api/contract';
 import type { ProjectDoc } from '../../shared/graph/document';
 import { ProjectFileError, parseProject, serializeProject } from '../../shared/graph/migrations';
 import { atomicWriteFile } from './atomic-write';
+import { readRegularFile, UnsafeFileError } from './safe-read';
 
 /** Larger project files are refused before they are read. */
 const MAX_PROJECT_BYTES = 50 * 1024 * 1024;
@@ -32,13 +33,9 @@ export async function openProject(file: string): Promise<{ path: string; doc: Pr
   const full = path.resolve(file);
   let text: string;
   try {
-    const info = await fs.stat(full);
-    if (info.isFile() && info.size > MAX_PROJECT_BYTES) {
-      throw new ApiError('DAMAGED_FILE', `${path.basename(full)} is ${(info.size / 1e6).toFixed(0)} MB; project files are at most ${MAX_PROJECT_BYTES / 1e6} MB.`);
-    }
-    text = await fs.readFile(full, 'utf8');
+    text = readRegularFile(full, MAX_PROJECT_BYTES).toString('utf8');
   } catch (error) {
-    if (error instanceof ApiError) throw error;
+    if (error instanceof UnsafeFileError) throw new ApiError(error.code === 'TOO_LARGE' ? 'DAMAGED_FILE' : 'NOT_A_FILE', error.code === 'TOO_LARGE' ? `${error.message} Project files are at most ${MAX_PROJECT_BYTES / 1e6} MB.` : error.message);
     throw fileError(error, full);
   }
   try {

@@ -8,6 +8,7 @@ import { graphHash } from '../trainer/graph-hash';
 import { RunRecordSchema, type RunComparison, type RunRecordData, type RunSummary } from '../../shared/training/runs';
 import { INSIGHT_FILE, parseInsightLines, type InsightFile } from '../../shared/training/insight';
 import { fileError } from './project-files';
+import { noConfinement, writeStaged, type Confine } from './staged-dir';
 
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
 export const MODEL_FILES = ['model.json', 'weights.bin'] as const;
@@ -167,9 +168,11 @@ export function listRuns(dataDir: string, projectPath: string | null): RunSummar
   return out;
 }
 
-export async function deleteRun(dataDir: string, projectPath: string | null, runId: string): Promise<{ deleted: boolean }> {
+/** Deletes a run's folder; `confine` checks its real path just before (a link is never followed out). */
+export async function deleteRun(dataDir: string, projectPath: string | null, runId: string, confine: Confine = noConfinement): Promise<{ deleted: boolean }> {
   const dir = runDirOf(dataDir, runId, projectPath);
   if (!fs.existsSync(dir)) return { deleted: false };
+  confine(dir);
   try {
     await fsp.rm(dir, { recursive: true, force: true });
   } catch (error) {
@@ -220,28 +223,21 @@ export function compareRuns(dataDir: string, projectPath: string | null, runIds:
   };
 }
 
-/** Copies a run's model.json + weights.bin to `outDir` (created if needed). */
-export async function exportRun(dataDir: string, runId: string, outDir: string, projectPath: string | null = null): Promise<{ outDir: string; files: string[] }> {
+/**
+ * Copies a run's model.json + weights.bin (and its preprocessing record) to `outDir`, created if
+ * needed, all or nothing (writeStaged: a link already there is replaced, never written through).
+ */
+export async function exportRun(
+  dataDir: string,
+  runId: string,
+  outDir: string,
+  projectPath: string | null = null,
+  confine: Confine = noConfinement,
+): Promise<{ outDir: string; files: string[] }> {
   const runDir = runDirOf(dataDir, runId, projectPath);
   if (!fs.existsSync(runDir)) throw new ApiError('UNKNOWN_RUN', `There is no run "${runId}".`);
   if (!MODEL_FILES.every((f) => fs.existsSync(path.join(runDir, f)))) {
     throw new ApiError('NO_MODEL', `Run "${runId}" has no saved model: it failed or was stopped before its first batch.`);
-  }
-  const out = path.resolve(outDir);
-  try {
-    await fsp.mkdir(out, { recursive: true });
-  } catch (error) {
-    throw fileError(error, out);
-  }
-  const files: string[] = [];
-  for (const f of MODEL_FILES) {
-    const to = path.join(out, f);
-    try {
-      await fsp.copyFile(path.join(runDir, f), to);
-    } catch (error) {
-      throw fileError(error, to);
-    }
-    files.push(to);
   }
   // What training did to the data (normalization, vocabulary, class names, image size) goes with the model.
   let preprocessing = null;
@@ -250,14 +246,24 @@ export async function exportRun(dataDir: string, runId: string, outDir: string, 
   } catch {
     // Runs from before run records carried preprocessing export the model alone.
   }
-  if (preprocessing) {
-    const to = path.join(out, 'preprocessing.json');
-    try {
-      await fsp.writeFile(to, `${JSON.stringify(preprocessing, null, 2)}\n`);
-    } catch (error) {
-      throw fileError(error, to);
+  const out = path.resolve(outDir);
+  const copy = async (stage: string): Promise<string[]> => {
+    const files: string[] = [];
+    for (const f of MODEL_FILES) {
+      await fsp.copyFile(path.join(runDir, f), path.join(stage, f));
+      files.push(path.join(stage, f));
     }
-    files.push(to);
+    if (preprocessing) {
+      await fsp.writeFile(path.join(stage, 'preprocessing.json'), `${JSON.stringify(preprocessing, null, 2)}\n`);
+      files.push(path.join(stage, 'preprocessing.json'));
+    }
+    return files;
+  };
+  try {
+    const files = await writeStaged(out, confine, copy, (written, toFinal) => written.map(toFinal));
+    return { outDir: out, files };
+  } catch (error) {
+    if (error instanceof ApiError) throw error;
+    throw fileError(error, out);
   }
-  return { outDir: out, files };
 }

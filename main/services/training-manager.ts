@@ -128,6 +128,8 @@ export class TrainingManager {
     private readonly launcher: TrainerLauncher,
     private readonly dataDir: string,
     private readonly emit: (event: TrainEvent) => void,
+    /** Checks a new run's folder (its real path) just before it is created; throws to refuse. */
+    private readonly confineRunDir: (dir: string, projectPath: string | null) => void = () => undefined,
   ) {}
 
   /** Starts a run; `initialWeights` starts it from another run's saved model (or only evaluates that). */
@@ -135,6 +137,7 @@ export class TrainingManager {
     assertTrainable(doc);
     let from: { runId: string; runDir: string; evaluateOnly: boolean } | undefined;
     if (initialWeights) {
+      this.confineRunDir(runDirOf(this.dataDir, initialWeights.runId, projectPath), projectPath);
       const fromDir = runDirOf(this.dataDir, initialWeights.runId, projectPath);
       readRun(this.dataDir, projectPath, initialWeights.runId);
       if (!existsSync(path.join(fromDir, 'model.json'))) {
@@ -148,6 +151,7 @@ export class TrainingManager {
       ...newRunRecord(runId, doc, projectPath, new Date().toISOString()),
       ...(from ? { origin: { kind: from.evaluateOnly ? ('evaluated' as const) : ('fineTuned' as const), runId: from.runId } } : {}),
     };
+    this.confineRunDir(runDir, projectPath);
     try {
       await fs.mkdir(runDir, { recursive: true });
       writeRun(runDir, record);

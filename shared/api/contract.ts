@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ClientPathSchema } from './client-path';
 import { EXPORT_FORMATS, ExportResultSchema } from '../export/result';
 import { DATA_OPTION_KEYS, ProjectDocSchema, TrainingSettingsSchema } from '../graph/document';
 import { DoctorReportSchema } from '../training/doctor';
@@ -23,11 +24,10 @@ import { ExplainOptionsSchema, ExplanationSchema, TraceSchema } from '../trainin
  */
 
 /**
- * A file or folder path sent by the UI. The back end checks every top-level
- * param with this schema against its path policy (browser mode: only folders
- * the user allowed), so new calls that take paths must use it.
+ * Every file or folder path the UI sends is a ClientPathSchema (client-path.ts): the back end checks
+ * each one, at any depth, against its path policy, so new fields that take paths must use it.
  */
-export const PathSchema = z.string().min(1).max(4096);
+export { ClientPathSchema };
 
 export const DatasetInfoSchema = z.object({
   id: z.string(),
@@ -90,7 +90,7 @@ export const MenuCommandSchema = z.enum(MENU_COMMANDS);
 export type MenuCommand = z.infer<typeof MenuCommandSchema>;
 /** `file.openPath` carries the project to open (Open Recent, or a .nwproj the system opened the app with). */
 export const MenuCommandEventSchema = z.discriminatedUnion('command', [
-  z.object({ command: z.literal('file.openPath'), path: PathSchema }),
+  z.object({ command: z.literal('file.openPath'), path: ClientPathSchema }),
   z.object({ command: MenuCommandSchema.exclude(['file.openPath']) }),
 ]);
 export type MenuCommandEvent = z.infer<typeof MenuCommandEventSchema>;
@@ -112,11 +112,11 @@ export const CALLS = {
     result: z.array(DatasetInfoSchema),
   },
   'project.open': {
-    params: z.object({ path: PathSchema }),
+    params: z.object({ path: ClientPathSchema }),
     result: z.object({ path: z.string(), doc: ProjectDocSchema }),
   },
   'project.save': {
-    params: z.object({ path: PathSchema, doc: ProjectDocSchema }),
+    params: z.object({ path: ClientPathSchema, doc: ProjectDocSchema }),
     result: z.object({ path: z.string() }),
   },
   /**
@@ -124,7 +124,7 @@ export const CALLS = {
    * new project, laid out, saved at `outPath` (default: beside the model); its weights become a run.
    */
   'project.import': {
-    params: z.object({ path: PathSchema, outPath: PathSchema.nullable().optional() }),
+    params: z.object({ path: ClientPathSchema, outPath: ClientPathSchema.nullable().optional() }),
     result: z.object({
       path: z.string(),
       doc: ProjectDocSchema,
@@ -138,7 +138,7 @@ export const CALLS = {
     }),
   },
   'files.list': {
-    params: z.object({ path: PathSchema }),
+    params: z.object({ path: ClientPathSchema }),
     result: z.object({ path: z.string(), parent: z.string().nullable(), entries: z.array(DirEntrySchema) }),
   },
   /** The data set as the settings configure it; imports read their file or folder (errors name the line or file). */
@@ -155,7 +155,7 @@ export const CALLS = {
     /** `projectPath`: the saved project the run is kept beside (absent or null: the data folder). */
     params: z.object({
       doc: ProjectDocSchema,
-      projectPath: PathSchema.nullable().optional(),
+      projectPath: ClientPathSchema.nullable().optional(),
       /**
        * Start from a run's saved weights instead of fresh ones (fine-tuning); with `evaluateOnly`
        * the weights are only evaluated on the test set. The graph must still fit the weights.
@@ -190,27 +190,27 @@ export const CALLS = {
   },
   /** Runs kept beside a project (null: unsaved projects' runs in the data folder), newest first. */
   'runs.list': {
-    params: z.object({ projectPath: PathSchema.nullable() }),
+    params: z.object({ projectPath: ClientPathSchema.nullable() }),
     result: z.array(RunSummarySchema),
   },
   /** Everything about one run: settings, graph snapshot, curves, test evaluation, preprocessing. */
   'runs.get': {
-    params: z.object({ projectPath: PathSchema.nullable(), runId: z.string() }),
+    params: z.object({ projectPath: ClientPathSchema.nullable(), runId: z.string() }),
     result: RunRecordSchema,
   },
   'runs.delete': {
-    params: z.object({ projectPath: PathSchema.nullable(), runId: z.string() }),
+    params: z.object({ projectPath: ClientPathSchema.nullable(), runId: z.string() }),
     result: z.object({ deleted: z.boolean() }),
   },
   /** Differing settings, graph differences and per-epoch curves of two or more runs. */
   'runs.compare': {
-    params: z.object({ projectPath: PathSchema.nullable(), runIds: z.array(z.string()).min(2).max(10) }),
+    params: z.object({ projectPath: ClientPathSchema.nullable(), runIds: z.array(z.string()).min(2).max(10) }),
     result: RunComparisonSchema,
   },
   /** Predicts one example with a run's model (final weights, or the best epoch's), preprocessed as in training. */
   'runs.predict': {
     params: z.object({
-      projectPath: PathSchema.nullable(),
+      projectPath: ClientPathSchema.nullable(),
       runId: z.string(),
       input: PredictInputSchema,
       weights: z.enum(['final', 'best']).default('final'),
@@ -219,19 +219,19 @@ export const CALLS = {
   },
   /** The decision boundary of a finished run on a two-feature data set: one batched prediction over a grid. */
   'runs.predictGrid': {
-    params: z.object({ projectPath: PathSchema.nullable(), runId: z.string() }).extend(GridRequestSchema.shape),
+    params: z.object({ projectPath: ClientPathSchema.nullable(), runId: z.string() }).extend(GridRequestSchema.shape),
     result: DecisionGridSchema,
   },
   /** A run's per-layer weight and activation histograms of each epoch (empty for runs from before they were kept). */
   'runs.insight': {
-    params: z.object({ projectPath: PathSchema.nullable(), runId: z.string() }),
+    params: z.object({ projectPath: ClientPathSchema.nullable(), runId: z.string() }),
     result: InsightFileSchema,
   },
   /** Every layer's output for one example with a run's saved model: a test example by index, or an input. */
   'runs.activations': {
     /** Exactly one of `sampleIndex` and `input` (a plain object, so that the path policy sees `projectPath`; the back end checks the pair). */
     params: z.object({
-      projectPath: PathSchema.nullable(),
+      projectPath: ClientPathSchema.nullable(),
       runId: z.string(),
       sampleIndex: z.number().int().min(0).max(10_000_000).optional(),
       input: PredictInputSchema.optional(),
@@ -265,7 +265,7 @@ export const CALLS = {
     result: TraceSchema,
   },
   'export.tfjs': {
-    params: z.object({ runId: z.string(), outDir: PathSchema, projectPath: PathSchema.nullable().optional() }),
+    params: z.object({ runId: z.string(), outDir: ClientPathSchema, projectPath: ClientPathSchema.nullable().optional() }),
     result: z.object({ outDir: z.string(), files: z.array(z.string()) }),
   },
   /**
@@ -277,8 +277,8 @@ export const CALLS = {
       format: z.enum(EXPORT_FORMATS),
       doc: ProjectDocSchema,
       runId: z.string().nullable(),
-      projectPath: PathSchema.nullable().optional(),
-      outDir: PathSchema,
+      projectPath: ClientPathSchema.nullable().optional(),
+      outDir: ClientPathSchema,
     }),
     result: ExportResultSchema,
   },
@@ -297,7 +297,7 @@ export const CALLS = {
   },
   /** The UI's recent project files, newest first, for the desktop app's File > Open Recent menu (ignored in the browser). */
   'app.recentFiles': {
-    params: z.object({ paths: z.array(PathSchema).max(MAX_RECENT_FILES) }),
+    params: z.object({ paths: z.array(ClientPathSchema).max(MAX_RECENT_FILES) }),
     result: z.object({}),
   },
 } as const;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { GraphSchema, IdSchema, type GraphNodeSchema, type GraphEdgeSchema } from './graph-schema';
 import { BlockDefinitionSchema, blockNestingCycle, MAX_BLOCKS } from './block-schema';
+import { OptionalClientPathSchema } from '../api/client-path';
 
 export { ParamValueSchema, GraphNodeSchema, GraphEdgeSchema, GraphSchema } from './graph-schema';
 
@@ -59,7 +60,7 @@ export const DataOptionsSchema = z.object({
   /** Synthetic data: noise, 0 (none) to 1 (classes overlap heavily). */
   noise: z.number().min(0).max(1),
   /** Imports: the CSV file or image folder. */
-  path: z.string().max(4096).nullable(),
+  path: OptionalClientPathSchema.nullable(),
   /** CSV imports: the column to predict (null: the last column). */
   labelColumn: z.string().max(200).nullable(),
   /** Text CSV imports: the column holding the text (null: the first non-label column). */

@@ -3,7 +3,7 @@ import { z } from 'zod';
 /** The layers-and-connections part of a project, shared by the top-level graph and block definitions. */
 
 /** Bounds keep a hostile or damaged file from asking for absurd work. */
-const MAX_NODES = 5000;
+export const MAX_NODES = 5000;
 const MAX_EDGES = 20000;
 
 export const ParamValueSchema = z.union([
