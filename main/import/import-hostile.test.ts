@@ -117,7 +117,7 @@ describe('ONNX files that declare what they do not hold', () => {
 
   it('refuses a weight kept in an external file (the path is never opened)', async () => {
     const m = onnx.ModelProto.decode(onnx.ModelProto.encode(model).finish());
-    const t = m.graph?.initializer[weightIndex()] as onnx.TensorProto;
+    const t = m.graph?.initializer?.[weightIndex()] as onnx.TensorProto;
     t.dataLocation = onnx.TensorProto.DataLocation.EXTERNAL;
     t.externalData = [onnx.StringStringEntryProto.create({ key: 'location', value: '../../../../etc/passwd' })];
     t.rawData = new Uint8Array();
@@ -127,7 +127,7 @@ describe('ONNX files that declare what they do not hold', () => {
 
   it('refuses an initializer that declares a huge shape with no data, without allocating it', async () => {
     const m = onnx.ModelProto.decode(onnx.ModelProto.encode(model).finish());
-    const t = m.graph?.initializer[weightIndex()] as onnx.TensorProto;
+    const t = m.graph?.initializer?.[weightIndex()] as onnx.TensorProto;
     t.dims = [100_000, 100_000];
     const e = await importError(write('huge', m));
     expect(e.message).toMatch(/declares 10,000,000,000 values; Netwright imports tensors of at most/);

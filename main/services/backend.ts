@@ -81,6 +81,12 @@ export function createBackend(deps: BackendDeps): BackendService {
     confine(runsRoot(deps.dataDir, projectPath));
     if (runId !== undefined) confine(runDirOf(deps.dataDir, runId, projectPath));
   };
+  /** The folder of an existing run (confined as above); UNKNOWN_RUN or DAMAGED_RUN when it has no readable record. */
+  const savedRun = (projectPath: string | null, runId: string): string => {
+    confineRuns(projectPath, runId);
+    readRun(deps.dataDir, projectPath, runId);
+    return runDirOf(deps.dataDir, runId, projectPath);
+  };
   const training = new TrainingManager(deps.launcher, deps.dataDir, (event) => emit('training.event', event), (dir, projectPath) => {
     if (projectPath) confine(dir);
   });
@@ -133,9 +139,7 @@ export function createBackend(deps: BackendDeps): BackendService {
       return compareRuns(deps.dataDir, p.projectPath, p.runIds);
     },
     'runs.predict': (p) => {
-      confineRuns(p.projectPath, p.runId);
-      const runDir = runDirOf(deps.dataDir, p.runId, p.projectPath);
-      readRun(deps.dataDir, p.projectPath, p.runId);
+      const runDir = savedRun(p.projectPath, p.runId);
       return trainerRequest(
         deps.launcher,
         { type: 'predict', runDir, input: p.input, weights: p.weights },
@@ -144,9 +148,7 @@ export function createBackend(deps: BackendDeps): BackendService {
       );
     },
     'runs.predictGrid': (p) => {
-      confineRuns(p.projectPath, p.runId);
-      const runDir = runDirOf(deps.dataDir, p.runId, p.projectPath);
-      readRun(deps.dataDir, p.projectPath, p.runId);
+      const runDir = savedRun(p.projectPath, p.runId);
       return trainerRequest(
         deps.launcher,
         { type: 'predict-grid', runDir, grid: { xRange: p.xRange, yRange: p.yRange, size: p.size, features: p.features } },
@@ -160,9 +162,7 @@ export function createBackend(deps: BackendDeps): BackendService {
     },
     'runs.activations': (p) => {
       if ((p.sampleIndex === undefined) === (p.input === undefined)) throw new ApiError('BAD_PARAMS', 'runs.activations needs either sampleIndex or input.');
-      confineRuns(p.projectPath, p.runId);
-      const runDir = runDirOf(deps.dataDir, p.runId, p.projectPath);
-      readRun(deps.dataDir, p.projectPath, p.runId);
+      const runDir = savedRun(p.projectPath, p.runId);
       return trainerRequest(
         deps.launcher,
         { type: 'activations', runDir, ...(p.input ? { input: p.input } : { sampleIndex: p.sampleIndex }) },
@@ -173,8 +173,7 @@ export function createBackend(deps: BackendDeps): BackendService {
     'runs.explain': (p) => {
       const { projectPath, runId, sampleIndex, input, ...options } = p;
       if ((sampleIndex === undefined) === (input === undefined)) throw new ApiError('BAD_PARAMS', 'runs.explain needs either sampleIndex or input.');
-      const runDir = runDirOf(deps.dataDir, runId, projectPath);
-      readRun(deps.dataDir, projectPath, runId);
+      const runDir = savedRun(projectPath, runId);
       return trainerRequest(
         deps.launcher,
         { type: 'explain', runDir, ...(input ? { input } : { sampleIndex }), options },
@@ -184,8 +183,7 @@ export function createBackend(deps: BackendDeps): BackendService {
     },
     'runs.trace': (p) => {
       if ((p.sampleIndex === undefined) === (p.input === undefined)) throw new ApiError('BAD_PARAMS', 'runs.trace needs either sampleIndex or input.');
-      const runDir = runDirOf(deps.dataDir, p.runId, p.projectPath);
-      readRun(deps.dataDir, p.projectPath, p.runId);
+      const runDir = savedRun(p.projectPath, p.runId);
       return trainerRequest(
         deps.launcher,
         { type: 'trace', runDir, ...(p.input ? { input: p.input } : { sampleIndex: p.sampleIndex }) },

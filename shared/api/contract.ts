@@ -246,7 +246,7 @@ export const CALLS = {
     /** Exactly one of `sampleIndex` and `input`, as for `runs.activations`. */
     params: z
       .object({
-        projectPath: PathSchema.nullable(),
+        projectPath: ClientPathSchema.nullable(),
         runId: z.string(),
         sampleIndex: z.number().int().min(0).max(10_000_000).optional(),
         input: PredictInputSchema.optional(),
@@ -257,7 +257,7 @@ export const CALLS = {
   /** One test example stepped through a run's model: each layer's output (forward) and the loss's gradient norms at each layer (backward). */
   'runs.trace': {
     params: z.object({
-      projectPath: PathSchema.nullable(),
+      projectPath: ClientPathSchema.nullable(),
       runId: z.string(),
       sampleIndex: z.number().int().min(0).max(10_000_000).optional(),
       input: PredictInputSchema.optional(),
