@@ -10,8 +10,10 @@ import type { BackendService } from '../services/backend';
 
 function fakeBackend() {
   const listeners = new Set<(name: EventName, payload: unknown) => void>();
+  const counts = { handled: 0 };
   const backend: BackendService = {
     async handle(name: string, params: unknown) {
+      counts.handled++;
       if (name === 'app.info') return { version: '1', mode: 'browser', platform: 'test', defaultDir: '/', echo: params };
       throw new ApiError('UNKNOWN_CALL', `Unknown call ${name}.`);
     },
@@ -21,7 +23,7 @@ function fakeBackend() {
     },
     async dispose() {},
   };
-  return { backend, emit: (name: EventName, payload: unknown) => listeners.forEach((l) => l(name, payload)) };
+  return { backend, counts, emit: (name: EventName, payload: unknown) => listeners.forEach((l) => l(name, payload)) };
 }
 
 function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; cookie?: string }> {
@@ -143,4 +145,31 @@ describe('browser-mode host', () => {
     });
     expect(status).toBe(405);
   });
+
+  it('names the cookie after its port, so another server on 127.0.0.1 never receives the token', async () => {
+    const ok = await get(host.url);
+    expect(ok.cookie).toMatch(new RegExp(`^netwright_token_${host.port}=${host.token};`));
+    expect((await get(`${base}/assets/app.js`, { cookie: `netwright_token=${host.token}` })).status).toBe(403);
+  });
+
+  it('stops reading calls from a client that reads no replies, and answers them all once it reads again', async () => {
+    const ws = await openSocket(`ws://127.0.0.1:${host.port}/api/ws?token=${host.token}`);
+    const replies: number[] = [];
+    ws.on('message', (d) => replies.push((JSON.parse(d.toString()) as { id: number }).id));
+    ws.pause(); // reads nothing: the server's unsent replies pile up
+    const calls = 300;
+    const pad = 'x'.repeat(256 * 1024); // each reply echoes it: 75 MB in all
+    for (let id = 1; id <= calls; id++) ws.send(JSON.stringify({ kind: 'call', id, name: 'app.info', params: { pad } }));
+    // Wait until the server stops answering (its count holds still for a second).
+    let last = -1;
+    while (fake.counts.handled !== last || fake.counts.handled === 0) {
+      last = fake.counts.handled;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    expect(fake.counts.handled).toBeLessThan(calls);
+    ws.resume();
+    await expect.poll(() => replies.length, { timeout: 60_000 }).toBe(calls);
+    expect(fake.counts.handled).toBe(calls);
+    ws.close();
+  }, 90_000);
 });

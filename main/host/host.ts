@@ -28,7 +28,18 @@ export interface RunningHost {
   close(): Promise<void>;
 }
 
-const COOKIE = 'netwright_token';
+/**
+ * The auth cookie's name names this server's port: browsers send a 127.0.0.1 cookie to every port
+ * on 127.0.0.1, and another local server would otherwise receive (and could replay) the token.
+ */
+export const tokenCookieName = (port: number): string => `netwright_token_${port}`;
+
+/** Unsent reply bytes beyond which a client's further calls wait unread. */
+export const MAX_UNSENT_BYTES = 8 * 1024 * 1024;
+/** Calls of one client answered at once; more wait unread. */
+export const MAX_CALLS_IN_FLIGHT = 16;
+/** Unsent bytes (events to a client that reads nothing) at which the socket is closed. */
+const MAX_STALLED_BYTES = 256 * 1024 * 1024;
 
 export async function startHost(options: HostOptions): Promise<RunningHost> {
   const hostname = options.hostname ?? '127.0.0.1';
@@ -44,7 +55,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     return [...allowedHosts()].some((h) => origin === `http://${h}`);
   };
   const presentedToken = (req: http.IncomingMessage, url: URL) =>
-    url.searchParams.get('token') ?? readCookie(req.headers.cookie, COOKIE);
+    url.searchParams.get('token') ?? readCookie(req.headers.cookie, tokenCookieName(port));
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -54,7 +65,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       return send(res, 403, 'Netwright needs the token printed when the server started: open the full URL it printed.');
     }
     if (url.searchParams.has('token')) {
-      res.setHeader('Set-Cookie', `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`);
+      res.setHeader('Set-Cookie', `${tokenCookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`);
     }
     res.setHeader(
       'Content-Security-Policy',
@@ -79,14 +90,50 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
 
+  /**
+   * Backpressure: a client's calls are no longer read while its replies wait unsent beyond
+   * MAX_UNSENT_BYTES or MAX_CALLS_IN_FLIGHT of its calls are being answered; reading resumes as
+   * they drain. A client that reads nothing while events pile up past MAX_STALLED_BYTES is cut off.
+   */
+  const flow = new Map<WebSocket, { unsent: number; inFlight: number }>();
+  const adjust = (ws: WebSocket) => {
+    const f = flow.get(ws);
+    if (!f || ws.readyState !== ws.OPEN) return;
+    if (f.unsent > MAX_STALLED_BYTES) return ws.terminate();
+    const busy = f.unsent > MAX_UNSENT_BYTES || f.inFlight >= MAX_CALLS_IN_FLIGHT;
+    if (busy && !ws.isPaused) ws.pause();
+    else if (!busy && ws.isPaused) ws.resume();
+  };
+  const sendTo = (ws: WebSocket, text: string) => {
+    const f = flow.get(ws);
+    if (!f || ws.readyState !== ws.OPEN) return;
+    const bytes = Buffer.byteLength(text);
+    f.unsent += bytes;
+    ws.send(text, () => {
+      f.unsent -= bytes;
+      adjust(ws);
+    });
+    adjust(ws);
+  };
+
   wss.on('connection', (ws: WebSocket) => {
     clients.add(ws);
-    ws.on('close', () => clients.delete(ws));
+    flow.set(ws, { unsent: 0, inFlight: 0 });
+    ws.on('close', () => {
+      clients.delete(ws);
+      flow.delete(ws);
+    });
     // Protocol errors (oversized or malformed frames) end this socket, never the server.
     ws.on('error', () => ws.terminate());
     ws.on('message', (data, isBinary) => {
       if (isBinary) return ws.close(1003, 'text frames only');
-      void handleMessage(ws, data.toString());
+      const f = flow.get(ws);
+      if (f) f.inFlight++;
+      adjust(ws);
+      void handleMessage(ws, data.toString()).finally(() => {
+        if (f) f.inFlight--;
+        adjust(ws);
+      });
     });
   });
 
@@ -107,12 +154,12 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     } catch (err) {
       reply = { kind: 'result', id, ok: false, error: toErrorData(err) };
     }
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(reply));
+    sendTo(ws, JSON.stringify(reply));
   };
 
   const unsubscribe = options.backend.onEvent((name, payload) => {
     const message = JSON.stringify({ kind: 'event', name, payload } satisfies ServerMessage);
-    for (const ws of clients) if (ws.readyState === ws.OPEN) ws.send(message);
+    for (const ws of clients) sendTo(ws, message);
   });
 
   await new Promise<void>((resolve, reject) => {
