@@ -15,10 +15,17 @@ export function nodeIdsByLayer(graph: Graph): Map<string, string> {
   return new Map([...layerNames(graph.nodes)].map(([id, name]) => [name, id]));
 }
 
-/** Layers whose output is a grid of feature maps with more than one cell: what Grad-CAM can look at. */
+/**
+ * Layers whose output is a grid of feature maps with more than one cell, computed by
+ * some weights (a Reshape of the input is the input again): what Grad-CAM can look at.
+ */
 export function convLayers(model: tf.LayersModel, nodeIds: ReadonlyMap<string, string>): ConvLayer[] {
+  const learned = new Set<string>();
+  for (const l of model.layers) {
+    if (l.weights.length > 0 || l.inboundNodes.some((n) => n.inboundLayers.some((i) => learned.has(i.name)))) learned.add(l.name);
+  }
   return model.layers.flatMap((l) => {
-    if (l.getClassName() === 'InputLayer') return [];
+    if (l.getClassName() === 'InputLayer' || !learned.has(l.name)) return [];
     let shape: (number | null)[];
     try {
       shape = l.outputShape as (number | null)[];

@@ -20,6 +20,7 @@ import { Palette } from './canvas/Palette';
 import { Canvas } from './canvas/Canvas';
 import { Inspector } from './inspector/Inspector';
 import { Dashboard } from './training/Dashboard';
+import { StepPanelOr } from './step/StepPanel';
 
 /** Asks the back end for its facts once it is reachable. */
 function useBackendInfo() {
@@ -86,7 +87,9 @@ export function App({ store }: { store: EditorStore }) {
             <main className="workspace">
               <Palette />
               <Canvas />
-              <Inspector />
+              <StepPanelOr>
+                <Inspector />
+              </StepPanelOr>
             </main>
           </ReactFlowProvider>
           <Dashboard />

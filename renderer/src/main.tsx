@@ -8,6 +8,7 @@ import './styles/panels.css';
 import './styles/dashboard.css';
 import './styles/dialogs.css';
 import './styles/editor.css';
+import './styles/explain.css';
 import { App } from './App';
 import { createEditorStore } from './state/store';
 

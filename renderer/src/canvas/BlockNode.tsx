@@ -7,6 +7,7 @@ import { nodeInputPorts } from '../graph/ports';
 import { useEditorStore } from '../state/context';
 import { formatCount, shapeText } from './format';
 import { CardMenuButton } from './LayerNode';
+import { StepCard } from '../step/StepCard';
 
 interface Props {
   readonly id: string;
@@ -89,6 +90,7 @@ export function BlockCard({ id, node, block, inShapes, analysis, selected, handl
           ))}
         </ol>
       ) : null}
+      <StepCard id={id} />
       {errors[0] ? (
         <div className="layer-node__issue is-error" role="note">
           {errors[0].message}

@@ -4,6 +4,8 @@ import { useEditor, useEditorStore } from '../state/context';
 import { useCanvasUi } from '../state/canvas-ui';
 import { autoLayout, copySelection, pasteLayers, ungroupSelection } from './actions';
 import { BLOCK_NODE_TYPE } from '../../../shared/graph/block-schema';
+import { toggleStepMode } from '../step/step-actions';
+import { useStep } from '../step/step-store';
 
 /** Buttons over the canvas for what the keyboard also does (see the cheat sheet). */
 export function CanvasToolbar() {
@@ -11,6 +13,7 @@ export function CanvasToolbar() {
   const flow = useReactFlow();
   const selected = useEditor((s) => s.selection.nodes.length);
   const empty = useEditor((s) => s.doc.graph.nodes.length === 0);
+  const stepping = useStep((s) => s.open);
   const blockSelected = useEditor((s) => s.doc.graph.nodes.some((n) => n.type === BLOCK_NODE_TYPE && s.selection.nodes.includes(n.id)));
 
   const quickAdd = () => {
@@ -67,6 +70,17 @@ export function CanvasToolbar() {
         </button>
         <button type="button" className="btn btn--small" disabled={empty} onClick={() => void flow.fitView(FIT_VIEW_ANIMATED)} title="Zoom to fit (F)">
           Zoom to fit
+        </button>
+        <span className="canvas-toolbar__sep" aria-hidden="true" />
+        <button
+          type="button"
+          className={`btn btn--small${stepping ? ' is-active' : ''}`}
+          aria-pressed={stepping}
+          disabled={empty}
+          onClick={() => toggleStepMode(store)}
+          title="Step one test example through the trained model, forward layer by layer, then backward (Shift+S)"
+        >
+          Step through
         </button>
         <button type="button" className="btn btn--small" onClick={() => useCanvasUi.getState().setCheatSheet(true)} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">
           ?

@@ -8,6 +8,7 @@ import { formatCount, paramText, shapeText } from './format';
 import { BLOCK_NODE_TYPE, type BlockDefinition } from '../../../shared/graph/block-schema';
 import { BlockCard } from './BlockNode';
 import { useCanvasUi } from '../state/canvas-ui';
+import { StepCard } from '../step/StepCard';
 
 export type LayerNodeData = {
   node: GraphNode;
@@ -70,6 +71,7 @@ function LayerNodeView({ id, data, selected }: NodeProps<LayerFlowNode>) {
         </span>
         {summary ? <span className="layer-node__summary">{summary}</span> : null}
       </div>
+      <StepCard id={id} />
       {errors[0] ? (
         <div className="layer-node__issue is-error" role="note">
           {errors[0].message}

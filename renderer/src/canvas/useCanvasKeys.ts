@@ -1,3 +1,4 @@
+import { toggleStepMode } from '../step/step-actions';
 import { useEffect, type RefObject } from 'react';
 import { FIT_VIEW_ANIMATED } from './fit';
 import { useReactFlow } from '@xyflow/react';
@@ -78,6 +79,9 @@ export function useCanvasKeys(section: RefObject<HTMLElement | null>, pointer: R
           const selected = store.getState().selection.nodes;
           if (selected.length > 0) void flow.fitView({ ...FIT_VIEW_ANIMATED, nodes: selected.map((id) => ({ id })) });
         }
+      } else if ((e.key === 'S' || e.key === 's') && e.shiftKey) {
+        e.preventDefault();
+        toggleStepMode(store);
       } else if (e.key === 'L' && e.shiftKey) {
         e.preventDefault();
         autoLayout(store, flow);

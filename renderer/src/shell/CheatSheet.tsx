@@ -35,6 +35,8 @@ export const SHORTCUTS: readonly { readonly group: string; readonly items: reado
       ['Shift+F', 'Zoom to the selection (100% at most)'],
       ['Double-click a card (large graph, zoomed out)', 'Zoom in to it'],
       ['Shift+L', 'Auto-layout left to right'],
+      ['Shift+S', 'Step mode: one test example through the trained model, layer by layer'],
+      ['→ / ← (step mode)', 'Next / previous step; Home / End: first / last; Escape: leave'],
       ['?', 'This cheat sheet'],
     ],
   },

@@ -1,6 +1,7 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { Evaluation as EvaluationData, SampleView } from '../../../shared/training/events';
 import { useEditor } from '../state/context';
+import { WhyPanel } from './Why';
 
 type Classification = Extract<EvaluationData, { task: 'classification' }>;
 type Regression = Extract<EvaluationData, { task: 'regression' }>;
@@ -103,28 +104,49 @@ function PerClass({ ev }: { ev: Classification }) {
   );
 }
 
-function WrongGallery({ ev }: { ev: Classification }) {
+/** The most confidently wrong test examples; with a run's model, each is a button that asks why. */
+function WrongGallery({ ev, picked, onPick }: { ev: Classification; picked: number | null; onPick: ((index: number | null) => void) | null }) {
   if (ev.mostConfidentWrong.length === 0) return <p className="muted small">No wrong predictions on the test samples.</p>;
   return (
-    <ul className="wrong-gallery" aria-label="Most confidently wrong predictions">
-      {ev.mostConfidentWrong.map((w) => {
-        const actual = ev.classNames[w.actual] ?? String(w.actual);
-        const predicted = ev.classNames[w.predicted] ?? String(w.predicted);
-        const caption = `${actual} → ${predicted} (${pct(w.confidence)})`;
-        return (
-          <li key={w.index} className="wrong-gallery__item" title={`Test sample ${w.index}: actually ${actual}, predicted ${predicted} with ${pct(w.confidence)}`}>
-            {w.sample.kind === 'image' ? (
-              <SampleImage sample={w.sample} label={`Sample ${w.index}: actual ${actual}, predicted ${predicted}`} />
-            ) : w.sample.kind === 'text' ? (
-              <q className="wrong-gallery__text">{w.sample.text.slice(0, 160)}</q>
-            ) : (
-              <code className="wrong-gallery__text">{w.sample.values.map((v) => v.toFixed(2)).join(', ')}</code>
-            )}
-            <span className="wrong-gallery__caption">{caption}</span>
-          </li>
-        );
-      })}
-    </ul>
+    <div className="wrong-gallery__wrap">
+      <ul className="wrong-gallery" aria-label="Most confidently wrong predictions">
+        {ev.mostConfidentWrong.map((w) => {
+          const actual = ev.classNames[w.actual] ?? String(w.actual);
+          const predicted = ev.classNames[w.predicted] ?? String(w.predicted);
+          const caption = `${actual} → ${predicted} (${pct(w.confidence)})`;
+          const content = (
+            <>
+              {w.sample.kind === 'image' ? (
+                <SampleImage sample={w.sample} label={`Sample ${w.index}: actual ${actual}, predicted ${predicted}`} />
+              ) : w.sample.kind === 'text' ? (
+                <q className="wrong-gallery__text">{w.sample.text.slice(0, 160)}</q>
+              ) : (
+                <code className="wrong-gallery__text">{w.sample.values.map((v) => v.toFixed(2)).join(', ')}</code>
+              )}
+              <span className="wrong-gallery__caption">{caption}</span>
+            </>
+          );
+          return (
+            <li key={w.index} className="wrong-gallery__item" title={`Test sample ${w.index}: actually ${actual}, predicted ${predicted} with ${pct(w.confidence)}`}>
+              {onPick ? (
+                <button
+                  type="button"
+                  className="wrong-gallery__pick"
+                  aria-pressed={picked === w.index}
+                  aria-label={`Why was test sample ${w.index} (actually ${actual}) predicted ${predicted}?`}
+                  onClick={() => onPick(picked === w.index ? null : w.index)}
+                >
+                  {content}
+                </button>
+              ) : (
+                content
+              )}
+            </li>
+          );
+        })}
+      </ul>
+      {onPick && picked === null ? <p className="muted small">Pick a wrong prediction to see why the model decided so.</p> : null}
+    </div>
   );
 }
 
@@ -164,11 +186,31 @@ export function EvaluationPanel() {
   const ev = useEditor((s) => s.training.done?.evaluation ?? null);
   if (!ev) return <p className="muted small panel-empty">After a finished run, the test set’s confusion matrix, per-class scores and mistakes appear here.</p>;
   if (ev.task === 'regression') return <RegressionScatter ev={ev} />;
+  return <ClassificationEvaluation ev={ev} />;
+}
+
+function ClassificationEvaluation({ ev }: { ev: Classification }) {
+  const runId = useEditor((s) => (s.training.status === 'done' && s.training.done && !s.training.done.stopped ? s.training.runId : null));
+  const projectPath = useEditor((s) => s.training.started?.projectPath ?? s.filePath);
+  const [picked, setPicked] = useState<number | null>(null);
+  useEffect(() => setPicked(null), [runId]);
+  const chosen = ev.mostConfidentWrong.find((w) => w.index === picked);
   return (
     <div className="evaluation">
       <ConfusionMatrix ev={ev} />
       <PerClass ev={ev} />
-      <WrongGallery ev={ev} />
+      <WrongGallery ev={ev} picked={picked} onPick={runId ? setPicked : null} />
+      {runId && chosen ? (
+        <WhyPanel
+          runId={runId}
+          projectPath={projectPath}
+          example={{ sampleIndex: chosen.index }}
+          targets={[
+            { label: `Why ${ev.classNames[chosen.predicted] ?? chosen.predicted}?`, index: chosen.predicted },
+            { label: `Why not ${ev.classNames[chosen.actual] ?? chosen.actual}?`, index: chosen.actual },
+          ]}
+        />
+      ) : null}
     </div>
   );
 }

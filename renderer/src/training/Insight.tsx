@@ -46,7 +46,7 @@ export function HistogramBars({ histogram, label, log = false }: { histogram: Hi
 }
 
 /** One layer's output for the example: small grayscale feature maps, or its values as bars. */
-function ActivationView({ layer, view }: { layer: string; view: LayerActivationView }) {
+export function ActivationView({ layer, view }: { layer: string; view: LayerActivationView }) {
   if (view.kind === 'maps') {
     return (
       <div className="insight__maps">
@@ -62,7 +62,7 @@ function ActivationView({ layer, view }: { layer: string; view: LayerActivationV
   return <ValueBars values={view.values} min={view.min} max={view.max} label={`Values of ${layer}`} total={view.total} />;
 }
 
-function FeatureMap({ values, width, height, label }: { values: readonly number[]; width: number; height: number; label: string }) {
+export function FeatureMap({ values, width, height, label }: { values: readonly number[]; width: number; height: number; label: string }) {
   const ref = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     const ctx = ref.current?.getContext('2d');
@@ -91,7 +91,24 @@ function FeatureMap({ values, width, height, label }: { values: readonly number[
   );
 }
 
-function ValueBars({ values, min, max, label, total }: { values: readonly number[]; min: number; max: number; label: string; total: number }) {
+export function ValueBars({
+  values,
+  min,
+  max,
+  label,
+  total,
+  width,
+  height = 40,
+}: {
+  values: readonly number[];
+  min: number;
+  max: number;
+  label: string;
+  total: number;
+  /** Canvas size (default: 6 pixels per value, 60 to 480 wide, 40 high). */
+  width?: number;
+  height?: number;
+}) {
   const ref = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     const canvas = ref.current;
@@ -112,7 +129,7 @@ function ValueBars({ values, min, max, label, total }: { values: readonly number
   }, [values, min, max]);
   return (
     <div className="insight__values">
-      <canvas ref={ref} width={Math.min(480, Math.max(60, values.length * 6))} height={40} role="img" aria-label={`${label}: ${total} values from ${formatValue(min)} to ${formatValue(max)}`} />
+      <canvas ref={ref} width={width ?? Math.min(480, Math.max(60, values.length * 6))} height={height} role="img" aria-label={`${label}: ${total} values from ${formatValue(min)} to ${formatValue(max)}`} />
       {total > values.length ? <span className="muted small">first {values.length} of {total}</span> : null}
     </div>
   );

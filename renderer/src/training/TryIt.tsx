@@ -3,6 +3,7 @@ import type { Prediction, PredictInput, Preprocessing } from '../../../shared/tr
 import { getApi } from '../platform';
 import { useEditor } from '../state/context';
 import { errorText } from '../state/ui';
+import { WhyPanel } from './Why';
 
 const SIZE = 224;
 
@@ -143,9 +144,13 @@ export function TryItPanel() {
   const [features, setFeatures] = useState<Record<string, string>>({});
   const [result, setResult] = useState<Prediction | null>(null);
   const [error, setError] = useState<string | null>(null);
+  /** The input of the prediction shown, and whether its explanation is open. */
+  const [predicted, setPredicted] = useState<PredictInput | null>(null);
+  const [why, setWhy] = useState(false);
 
   useEffect(() => {
     setPrep(undefined);
+    setPredicted(null);
     setResult(null);
     if (!runId) return;
     getApi()
@@ -163,6 +168,7 @@ export function TryItPanel() {
     if (!what) return;
     try {
       setResult(await getApi().call('runs.predict', { projectPath, runId, input: what, weights: 'final' }));
+      setPredicted(what);
       setError(null);
     } catch (e) {
       setError(`Prediction failed: ${errorText(e)}`);
@@ -233,12 +239,18 @@ export function TryItPanel() {
       {form}
       <div className="try-it__result" aria-live="polite">
         {result ? <Probabilities p={result} /> : <p className="muted small">{input ? 'Predicting…' : 'The prediction and class probabilities appear here.'}</p>}
+        {result && predicted ? (
+          <button type="button" className={`btn btn--small${why ? ' is-active' : ''}`} aria-pressed={why} onClick={() => setWhy(!why)} title="Show which parts of the input the prediction rests on">
+            Why?
+          </button>
+        ) : null}
         {error ? (
           <p className="error-box" role="alert">
             {error}
           </p>
         ) : null}
       </div>
+      {why && predicted ? <WhyPanel runId={runId} projectPath={projectPath} example={{ input: predicted }} /> : null}
     </div>
   );
 }
