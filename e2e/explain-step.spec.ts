@@ -60,6 +60,8 @@ for (const size of [
       await expect(cam).toBeVisible();
       expect(await colours(saliency)).toBeGreaterThan(20);
       expect(await colours(cam)).toBeGreaterThan(20);
+      // For the README (NETWRIGHT_SCREENSHOTS=1): the dashboard with a wrong digit explained.
+      if (process.env['NETWRIGHT_SCREENSHOTS'] && size.width === 1440) await page.locator('.dashboard').screenshot({ path: 'docs/screenshots/why-gradcam.png' });
       // The last conv layer by default; the first one chosen with the keyboard.
       const layerSelect = why.getByRole('combobox', { name: 'Grad-CAM layer' });
       const layers = await layerSelect.evaluate((el) => [...(el as HTMLSelectElement).options].map((o) => o.value));
