@@ -13,7 +13,7 @@ import { MERGE_SPECS } from './specs/merge';
 import { ATTENTION_SPECS } from './specs/attention';
 
 /** Every layer type Netwright knows, in palette order. */
-export const LAYER_SPECS: readonly LayerSpec[] = [
+export const LAYER_SPECS = [
   inputSpec,
   denseSpec,
   flattenSpec,
@@ -29,11 +29,25 @@ export const LAYER_SPECS: readonly LayerSpec[] = [
   ...SEQUENCE_SPECS,
   ...ATTENTION_SPECS,
   ...MERGE_SPECS,
-];
+] as const;
 
-const byType = new Map(LAYER_SPECS.map((s) => [s.type, s]));
+/**
+ * The closed set of layer types, derived from the specs: a table keyed by layer type is checked
+ * with `satisfies Record<LayerType, ...>`, so a layer without an entry is a compile error.
+ */
+export type LayerType = (typeof LAYER_SPECS)[number]['type'];
 
-export function getLayerSpec(type: string): LayerSpec | undefined {
+/** Every layer type, in palette order. */
+export const LAYER_TYPES: readonly LayerType[] = LAYER_SPECS.map((s) => s.type);
+
+const byType = new Map<string, LayerSpec<LayerType>>(LAYER_SPECS.map((s) => [s.type, s]));
+
+/** Whether a string (a saved node's type) names a layer Netwright knows. */
+export function isLayerType(type: string): type is LayerType {
+  return byType.has(type);
+}
+
+export function getLayerSpec(type: string): LayerSpec<LayerType> | undefined {
   return byType.get(type);
 }
 

@@ -93,8 +93,9 @@ export interface TfjsLayerCall {
   readonly wrapped?: TfjsLayerCall;
 }
 
-export interface LayerSpec {
-  readonly type: string;
+export interface LayerSpec<T extends string = string> {
+  /** The layer type, a string literal (`'Dense'`): LAYER_SPECS derives the closed LayerType from them. */
+  readonly type: T;
   readonly label: string;
   readonly category: LayerCategory;
   readonly description: string;

@@ -2,7 +2,7 @@ import type { LayerSpec } from '../types';
 import { str } from '../params';
 import { activationParam } from '../common';
 
-export const activationSpec: LayerSpec = {
+export const activationSpec: LayerSpec<'Activation'> = {
   type: 'Activation',
   label: 'Activation',
   category: 'Activation',

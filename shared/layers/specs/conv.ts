@@ -111,7 +111,7 @@ const common = (params: Params) => ({
   useBias: bool(params, 'useBias'),
 });
 
-export const conv1dSpec: LayerSpec = {
+export const conv1dSpec: LayerSpec<'Conv1D'> = {
   type: 'Conv1D',
   label: 'Conv1D',
   category: 'Convolution',
@@ -149,7 +149,7 @@ export const conv1dSpec: LayerSpec = {
   }),
 };
 
-export const conv2dSpec: LayerSpec = {
+export const conv2dSpec: LayerSpec<'Conv2D'> = {
   type: 'Conv2D',
   label: 'Conv2D',
   category: 'Convolution',
@@ -190,7 +190,7 @@ export const conv2dSpec: LayerSpec = {
   }),
 };
 
-export const conv2dTransposeSpec: LayerSpec = {
+export const conv2dTransposeSpec: LayerSpec<'Conv2DTranspose'> = {
   type: 'Conv2DTranspose',
   label: 'Conv2DTranspose',
   category: 'Convolution',
@@ -245,7 +245,7 @@ const SEPARABLE_WEIGHTS = [
   { weight: 'bias', init: 'zeros' },
 ] as const;
 
-export const separableConv2dSpec: LayerSpec = {
+export const separableConv2dSpec: LayerSpec<'SeparableConv2D'> = {
   type: 'SeparableConv2D',
   label: 'SeparableConv2D',
   category: 'Convolution',
@@ -297,7 +297,7 @@ const DEPTHWISE_WEIGHTS = [
   { weight: 'bias', init: 'zeros' },
 ] as const;
 
-export const depthwiseConv2dSpec: LayerSpec = {
+export const depthwiseConv2dSpec: LayerSpec<'DepthwiseConv2D'> = {
   type: 'DepthwiseConv2D',
   label: 'DepthwiseConv2D',
   category: 'Convolution',
@@ -338,4 +338,4 @@ export const depthwiseConv2dSpec: LayerSpec = {
   }),
 };
 
-export const CONV_SPECS: readonly LayerSpec[] = [conv1dSpec, conv2dSpec, conv2dTransposeSpec, separableConv2dSpec, depthwiseConv2dSpec];
+export const CONV_SPECS = [conv1dSpec, conv2dSpec, conv2dTransposeSpec, separableConv2dSpec, depthwiseConv2dSpec] as const;

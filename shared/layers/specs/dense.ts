@@ -2,7 +2,7 @@ import type { LayerSpec } from '../types';
 import { bool, num, str } from '../params';
 import { KERNEL_BIAS, activationParam, useBiasParam, weightConfig, weightParams, trainableParam } from '../common';
 
-export const denseSpec: LayerSpec = {
+export const denseSpec: LayerSpec<'Dense'> = {
   type: 'Dense',
   label: 'Dense',
   category: 'Core',

@@ -1,7 +1,7 @@
 import type { LayerSpec } from '../types';
 import { num } from '../params';
 
-export const dropoutSpec: LayerSpec = {
+export const dropoutSpec: LayerSpec<'Dropout'> = {
   type: 'Dropout',
   label: 'Dropout',
   category: 'Regularization',

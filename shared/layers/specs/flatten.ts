@@ -1,7 +1,7 @@
 import type { LayerSpec } from '../types';
 import { product } from '../params';
 
-export const flattenSpec: LayerSpec = {
+export const flattenSpec: LayerSpec<'Flatten'> = {
   type: 'Flatten',
   label: 'Flatten',
   category: 'Core',

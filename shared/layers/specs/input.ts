@@ -3,7 +3,7 @@ import { shapeParam, str } from '../params';
 
 export const INPUT_DTYPES = ['float32', 'int32'] as const;
 
-export const inputSpec: LayerSpec = {
+export const inputSpec: LayerSpec<'Input'> = {
   type: 'Input',
   label: 'Input',
   category: 'Core',

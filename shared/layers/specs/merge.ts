@@ -54,7 +54,7 @@ export function elementwiseShape(label: string, shapes: readonly Shape[]): Shape
   return ok(out);
 }
 
-function elementwise(type: string, factory: string, what: string, variadic: boolean): LayerSpec {
+function elementwise<T extends string>(type: T, factory: string, what: string, variadic: boolean): LayerSpec<T> {
   return {
     type,
     label: type,
@@ -78,7 +78,7 @@ export const averageSpec = elementwise('Average', 'average', 'Averages its input
 export const maximumSpec = elementwise('Maximum', 'maximum', 'Takes the maximum of its inputs', true);
 export const minimumSpec = elementwise('Minimum', 'minimum', 'Takes the minimum of its inputs', true);
 
-export const concatenateSpec: LayerSpec = {
+export const concatenateSpec: LayerSpec<'Concatenate'> = {
   type: 'Concatenate',
   label: 'Concatenate',
   category: 'Merge',
@@ -127,7 +127,7 @@ function dotAxes(shapes: readonly Shape[], axes: number): [number, number] {
   return [axes < 0 ? a + axes : axes, axes < 0 ? b + axes : axes];
 }
 
-export const dotSpec: LayerSpec = {
+export const dotSpec: LayerSpec<'Dot'> = {
   type: 'Dot',
   label: 'Dot',
   category: 'Merge',
@@ -166,4 +166,4 @@ export const dotSpec: LayerSpec = {
   tfjs: (params) => ({ factory: 'dot', config: { axes: num(params, 'axes'), normalize: bool(params, 'normalize') } }),
 };
 
-export const MERGE_SPECS: readonly LayerSpec[] = [addSpec, subtractSpec, multiplySpec, averageSpec, maximumSpec, minimumSpec, concatenateSpec, dotSpec];
+export const MERGE_SPECS = [addSpec, subtractSpec, multiplySpec, averageSpec, maximumSpec, minimumSpec, concatenateSpec, dotSpec] as const;

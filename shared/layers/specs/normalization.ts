@@ -6,7 +6,7 @@ import { checkRank, isFail, knownLast, missingInput, ok, trainableParam } from '
 
 const lastDim = (input: readonly (number | null)[] | undefined) => input?.[input.length - 1] ?? 0;
 
-export const batchNormalizationSpec: LayerSpec = {
+export const batchNormalizationSpec: LayerSpec<'BatchNormalization'> = {
   type: 'BatchNormalization',
   label: 'BatchNormalization',
   category: 'Normalization',
@@ -36,7 +36,7 @@ export const batchNormalizationSpec: LayerSpec = {
   }),
 };
 
-export const layerNormalizationSpec: LayerSpec = {
+export const layerNormalizationSpec: LayerSpec<'LayerNormalization'> = {
   type: 'LayerNormalization',
   label: 'LayerNormalization',
   category: 'Normalization',
@@ -59,7 +59,7 @@ export const layerNormalizationSpec: LayerSpec = {
   tfjs: (params) => ({ factory: 'layerNormalization', config: { axis: -1, epsilon: num(params, 'epsilon'), center: bool(params, 'center'), scale: bool(params, 'scale') } }),
 };
 
-export const gaussianNoiseSpec: LayerSpec = {
+export const gaussianNoiseSpec: LayerSpec<'GaussianNoise'> = {
   type: 'GaussianNoise',
   label: 'GaussianNoise',
   category: 'Regularization',
@@ -74,7 +74,7 @@ export const gaussianNoiseSpec: LayerSpec = {
 
 const rateParam = { name: 'rate', label: 'Rate', kind: 'float', default: 0.5, min: 0, max: 0.99, help: 'Fraction of channels dropped (0 to 0.99).' } as const;
 
-export const spatialDropout1dSpec: LayerSpec = {
+export const spatialDropout1dSpec: LayerSpec<'SpatialDropout1D'> = {
   type: 'SpatialDropout1D',
   label: 'SpatialDropout1D',
   category: 'Regularization',
@@ -89,7 +89,7 @@ export const spatialDropout1dSpec: LayerSpec = {
 };
 
 /** Stock tfjs 4.22 has no spatialDropout2d; the trainer registers a custom factory under this name. */
-export const spatialDropout2dSpec: LayerSpec = {
+export const spatialDropout2dSpec: LayerSpec<'SpatialDropout2D'> = {
   type: 'SpatialDropout2D',
   label: 'SpatialDropout2D',
   category: 'Regularization',
@@ -103,5 +103,5 @@ export const spatialDropout2dSpec: LayerSpec = {
   tfjs: (params) => ({ factory: 'spatialDropout2d', config: { rate: num(params, 'rate') } }),
 };
 
-export const NORMALIZATION_SPECS: readonly LayerSpec[] = [batchNormalizationSpec, layerNormalizationSpec];
-export const REGULARIZATION_SPECS: readonly LayerSpec[] = [gaussianNoiseSpec, spatialDropout1dSpec, spatialDropout2dSpec];
+export const NORMALIZATION_SPECS = [batchNormalizationSpec, layerNormalizationSpec] as const;
+export const REGULARIZATION_SPECS = [gaussianNoiseSpec, spatialDropout1dSpec, spatialDropout2dSpec] as const;

@@ -19,7 +19,7 @@ const paddingParam: ParamSpec = {
   help: 'valid: windows stay inside the input; same: pad so the output is the input size divided by strides.',
 };
 
-function pooling1d(type: 'MaxPooling1D' | 'AveragePooling1D', factory: string, what: string): LayerSpec {
+function pooling1d<T extends 'MaxPooling1D' | 'AveragePooling1D'>(type: T, factory: string, what: string): LayerSpec<T> {
   return {
     type,
     label: type,
@@ -52,7 +52,7 @@ const strides2d = (params: Params): [number, number] => {
   return s.length === 0 ? pair(intsParam(params, 'poolSize')) : pair(s);
 };
 
-function pooling2d(type: 'MaxPooling2D' | 'AveragePooling2D', factory: string, what: string): LayerSpec {
+function pooling2d<T extends 'MaxPooling2D' | 'AveragePooling2D'>(type: T, factory: string, what: string): LayerSpec<T> {
   return {
     type,
     label: type,
@@ -76,7 +76,7 @@ function pooling2d(type: 'MaxPooling2D' | 'AveragePooling2D', factory: string, w
   };
 }
 
-function globalPooling(type: string, factory: string, rank: 3 | 4, what: string): LayerSpec {
+function globalPooling<T extends string>(type: T, factory: string, rank: 3 | 4, what: string): LayerSpec<T> {
   return {
     type,
     label: type,
@@ -106,7 +106,7 @@ export const globalAveragePooling2dSpec = globalPooling('GlobalAveragePooling2D'
 
 const scale = (d: number | null, s: number) => (d === null ? null : d * s);
 
-export const upSampling2dSpec: LayerSpec = {
+export const upSampling2dSpec: LayerSpec<'UpSampling2D'> = {
   type: 'UpSampling2D',
   label: 'UpSampling2D',
   category: 'Pooling',
@@ -135,7 +135,7 @@ function sides(v: readonly number[]): [[number, number], [number, number]] | nul
   return null;
 }
 
-function edgeSpec(type: 'ZeroPadding2D' | 'Cropping2D', name: 'padding' | 'cropping', sign: 1 | -1): LayerSpec {
+function edgeSpec<T extends 'ZeroPadding2D' | 'Cropping2D'>(type: T, name: 'padding' | 'cropping', sign: 1 | -1): LayerSpec<T> {
   const verb = sign > 0 ? 'Adds rows and columns of zeros around' : 'Cuts rows and columns off the edges of';
   return {
     type,
@@ -178,7 +178,7 @@ function edgeSpec(type: 'ZeroPadding2D' | 'Cropping2D', name: 'padding' | 'cropp
 export const zeroPadding2dSpec = edgeSpec('ZeroPadding2D', 'padding', 1);
 export const cropping2dSpec = edgeSpec('Cropping2D', 'cropping', -1);
 
-export const POOLING_SPECS: readonly LayerSpec[] = [
+export const POOLING_SPECS = [
   maxPooling1dSpec,
   averagePooling1dSpec,
   maxPooling2dSpec,
@@ -190,4 +190,4 @@ export const POOLING_SPECS: readonly LayerSpec[] = [
   upSampling2dSpec,
   zeroPadding2dSpec,
   cropping2dSpec,
-];
+] as const;

@@ -5,7 +5,7 @@ import { denseConfig, denseMacs, denseSpec } from './dense';
 
 /** Embedding, recurrent layers and the wrappers around them. */
 
-export const embeddingSpec: LayerSpec = {
+export const embeddingSpec: LayerSpec<'Embedding'> = {
   type: 'Embedding',
   label: 'Embedding',
   category: 'Sequence',
@@ -127,7 +127,7 @@ export function rnnCall(kind: RnnKind, params: Params): TfjsLayerCall {
   return { factory: kind === 'SimpleRNN' ? 'simpleRNN' : kind === 'LSTM' ? 'lstm' : 'gru', config };
 }
 
-function rnnSpec(kind: RnnKind, description: string): LayerSpec {
+function rnnSpec<T extends RnnKind>(kind: T, description: string): LayerSpec<T> {
   return {
     type: kind,
     label: kind,
@@ -167,7 +167,7 @@ const rnnKind = (params: Params): RnnKind => {
   throw new Error('param layer is not a recurrent layer');
 };
 
-export const bidirectionalSpec: LayerSpec = {
+export const bidirectionalSpec: LayerSpec<'Bidirectional'> = {
   type: 'Bidirectional',
   label: 'Bidirectional',
   category: 'Sequence',
@@ -197,7 +197,7 @@ export const bidirectionalSpec: LayerSpec = {
   tfjs: (params) => ({ factory: 'bidirectional', config: { mergeMode: str(params, 'mergeMode') }, wrapped: rnnCall(rnnKind(params), params) }),
 };
 
-export const timeDistributedSpec: LayerSpec = {
+export const timeDistributedSpec: LayerSpec<'TimeDistributed'> = {
   type: 'TimeDistributed',
   label: 'TimeDistributed',
   category: 'Sequence',
@@ -216,4 +216,4 @@ export const timeDistributedSpec: LayerSpec = {
   tfjs: (params) => ({ factory: 'timeDistributed', config: {}, wrapped: { factory: 'dense', config: denseConfig(params) } }),
 };
 
-export const SEQUENCE_SPECS: readonly LayerSpec[] = [embeddingSpec, simpleRnnSpec, lstmSpec, gruSpec, bidirectionalSpec, timeDistributedSpec];
+export const SEQUENCE_SPECS = [embeddingSpec, simpleRnnSpec, lstmSpec, gruSpec, bidirectionalSpec, timeDistributedSpec] as const;

@@ -2,7 +2,7 @@ import type { LayerSpec } from '../types';
 import { formatShape, intsParam, num } from '../params';
 import { checkRank, fail, missingInput, ok } from '../common';
 
-export const reshapeSpec: LayerSpec = {
+export const reshapeSpec: LayerSpec<'Reshape'> = {
   type: 'Reshape',
   label: 'Reshape',
   category: 'Core',
@@ -53,7 +53,7 @@ export const reshapeSpec: LayerSpec = {
   },
 };
 
-export const permuteSpec: LayerSpec = {
+export const permuteSpec: LayerSpec<'Permute'> = {
   type: 'Permute',
   label: 'Permute',
   category: 'Core',
@@ -78,7 +78,7 @@ export const permuteSpec: LayerSpec = {
   tfjs: (params) => ({ factory: 'permute', config: { dims: [...intsParam(params, 'dims')] } }),
 };
 
-export const repeatVectorSpec: LayerSpec = {
+export const repeatVectorSpec: LayerSpec<'RepeatVector'> = {
   type: 'RepeatVector',
   label: 'RepeatVector',
   category: 'Core',

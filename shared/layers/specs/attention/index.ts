@@ -6,4 +6,4 @@ import { transformerEncoderSpec } from './transformer-encoder';
 export { multiHeadAttentionSpec, positionalEmbeddingSpec, transformerEncoderSpec };
 
 /** Attention layers (category Attention) and the TransformerEncoder block (category Blocks), in palette order. */
-export const ATTENTION_SPECS: readonly LayerSpec[] = [positionalEmbeddingSpec, multiHeadAttentionSpec, transformerEncoderSpec];
+export const ATTENTION_SPECS = [positionalEmbeddingSpec, multiHeadAttentionSpec, transformerEncoderSpec] as const;

@@ -68,7 +68,7 @@ function dims(shapes: readonly Shape[]): Dims | ShapeResult {
 
 const isDims = (x: Dims | ShapeResult): x is Dims => 'dq' in x;
 
-export const multiHeadAttentionSpec: LayerSpec = {
+export const multiHeadAttentionSpec: LayerSpec<'MultiHeadAttention'> = {
   type: 'MultiHeadAttention',
   label: 'MultiHeadAttention',
   category: 'Attention',

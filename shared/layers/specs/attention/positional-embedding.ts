@@ -2,7 +2,7 @@ import type { LayerSpec } from '../../types';
 import { bool, formatShape, num } from '../../params';
 import { checkRank, fail, missingInput, ok, trainableParam } from '../../common';
 
-export const positionalEmbeddingSpec: LayerSpec = {
+export const positionalEmbeddingSpec: LayerSpec<'PositionalEmbedding'> = {
   type: 'PositionalEmbedding',
   label: 'PositionalEmbedding',
   category: 'Attention',

@@ -17,7 +17,7 @@ function width(input: Shape | undefined, params: Params): number | ShapeResult {
   return d;
 }
 
-export const transformerEncoderSpec: LayerSpec = {
+export const transformerEncoderSpec: LayerSpec<'TransformerEncoder'> = {
   type: 'TransformerEncoder',
   label: 'TransformerEncoder',
   category: 'Blocks',
