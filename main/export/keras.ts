@@ -2,10 +2,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ExportCheck } from '../../shared/export/result';
-import { bool, intsParam, num, str } from '../../shared/layers/params';
-import { pair } from '../../shared/layers/common';
 import { failed, passed, skipped, writeOut, type ExportContext, type FormatOutput } from './context';
-import { ExportError, ident, type ExportLayer, type ModelInfo } from './model-info';
+import { ident, type ModelInfo } from './model-info';
+import { lower, loweringOf } from './lowering';
+import { activationLowering } from './lowering/activations';
+import { KERAS_HELPERS } from './lowering/keras-helpers';
+import type { KerasContext, KerasHelper } from './lowering/types';
 import { kerasPredictionChecks } from './keras-check';
 import { lastLine, pythonModuleMissing, runPython } from './python';
 import { pyDocstring, pyLiteral } from './python-literal';
@@ -21,223 +23,9 @@ import { pyDocstring, pyLiteral } from './python-literal';
 /** Every value written into model.py, names included, goes through pyLiteral (python-literal.ts). */
 const py = (v: unknown): string => pyLiteral(v);
 
-const KERAS_ACTIVATIONS: Record<string, string> = {
-  linear: '"linear"',
-  relu: '"relu"',
-  relu6: '"relu6"',
-  leakyRelu: '"leaky_relu"',
-  elu: '"elu"',
-  selu: '"selu"',
-  sigmoid: '"sigmoid"',
-  hardSigmoid: 'hard_sigmoid_02',
-  tanh: '"tanh"',
-  softmax: '"softmax"',
-  softplus: '"softplus"',
-  softsign: '"softsign"',
-  swish: '"swish"',
-  gelu: '"gelu"',
-};
-
-function act(name: string, layer: ExportLayer): string {
-  const a = KERAS_ACTIVATIONS[name];
-  if (!a) throw new ExportError(`${layer.name}: activation "${name}" has no Keras equivalent.`, layer.nodeId);
-  return a;
-}
-
-function rnnLayer(kind: string, p: ExportLayer['params'], layer: ExportLayer, name: string | null): string {
-  const args = [
-    String(num(p, 'units')),
-    `activation=${act(str(p, 'activation'), layer)}`,
-    ...(kind === 'SimpleRNN' ? [] : [`recurrent_activation=${act(str(p, 'recurrentActivation'), layer)}`]),
-    `use_bias=${py(bool(p, 'useBias'))}`,
-    `return_sequences=${py(bool(p, 'returnSequences'))}`,
-    `dropout=${num(p, 'dropout')}`,
-    `recurrent_dropout=${num(p, 'recurrentDropout')}`,
-    ...(kind === 'GRU' ? [`reset_after=${py(bool(p, 'resetAfter'))}`] : []),
-    ...(name ? [`name=${py(name)}`] : []),
-  ];
-  return `layers.${kind}(${args.join(', ')})`;
-}
-
-function sides(v: readonly number[]): [[number, number], [number, number]] {
-  const [t, b, l, r] = (v.length === 1 ? [v[0], v[0], v[0], v[0]] : v.length === 2 ? [v[0], v[0], v[1], v[1]] : v) as number[];
-  return [
-    [t as number, b as number],
-    [l as number, r as number],
-  ];
-}
-
-/** The Keras layer constructor for one node, e.g. `layers.Dense(128, activation="relu", name="hidden_1")`. */
-function kerasLayer(layer: ExportLayer, helpers: Set<string>): string {
-  const p = layer.params;
-  const n = `name=${py(layer.name)}`;
-  const a = () => `activation=${act(str(p, 'activation'), layer)}`;
-  if (p['activation'] === 'hardSigmoid' || p['recurrentActivation'] === 'hardSigmoid') helpers.add('hardSigmoid');
-  const conv2 = () => `kernel_size=${py(pair(intsParam(p, 'kernelSize')))}, strides=${py(pair(intsParam(p, 'strides')))}, padding=${py(str(p, 'padding'))}`;
-  switch (layer.type) {
-    case 'Dense':
-      return `layers.Dense(${num(p, 'units')}, ${a()}, use_bias=${py(bool(p, 'useBias'))}, ${n})`;
-    case 'TimeDistributed':
-      return `layers.TimeDistributed(layers.Dense(${num(p, 'units')}, ${a()}, use_bias=${py(bool(p, 'useBias'))}), ${n})`;
-    case 'Conv1D':
-      return `layers.Conv1D(${num(p, 'filters')}, kernel_size=${num(p, 'kernelSize')}, strides=${num(p, 'strides')}, padding=${py(str(p, 'padding'))}, dilation_rate=${num(p, 'dilationRate')}, ${a()}, use_bias=${py(bool(p, 'useBias'))}, ${n})`;
-    case 'Conv2D':
-      return `layers.Conv2D(${num(p, 'filters')}, ${conv2()}, dilation_rate=${py(pair(intsParam(p, 'dilationRate')))}, ${a()}, use_bias=${py(bool(p, 'useBias'))}, ${n})`;
-    case 'Conv2DTranspose':
-      return `layers.Conv2DTranspose(${num(p, 'filters')}, ${conv2()}, ${a()}, use_bias=${py(bool(p, 'useBias'))}, ${n})`;
-    case 'SeparableConv2D':
-      return `layers.SeparableConv2D(${num(p, 'filters')}, ${conv2()}, dilation_rate=${py(pair(intsParam(p, 'dilationRate')))}, depth_multiplier=${num(p, 'depthMultiplier')}, ${a()}, use_bias=${py(bool(p, 'useBias'))}, ${n})`;
-    case 'DepthwiseConv2D':
-      return `layers.DepthwiseConv2D(${conv2()}, depth_multiplier=${num(p, 'depthMultiplier')}, dilation_rate=${py(pair(intsParam(p, 'dilationRate')))}, ${a()}, use_bias=${py(bool(p, 'useBias'))}, ${n})`;
-    case 'MaxPooling1D':
-    case 'AveragePooling1D': {
-      const pool = num(p, 'poolSize');
-      return `layers.${layer.type}(pool_size=${pool}, strides=${num(p, 'strides') || pool}, padding=${py(str(p, 'padding'))}, ${n})`;
-    }
-    case 'MaxPooling2D':
-    case 'AveragePooling2D': {
-      const pool = pair(intsParam(p, 'poolSize'));
-      const s = intsParam(p, 'strides');
-      return `layers.${layer.type}(pool_size=${py(pool)}, strides=${py(s.length ? pair(s) : pool)}, padding=${py(str(p, 'padding'))}, ${n})`;
-    }
-    case 'GlobalAveragePooling1D':
-    case 'GlobalMaxPooling1D':
-    case 'GlobalAveragePooling2D':
-    case 'GlobalMaxPooling2D':
-    case 'Flatten':
-      return `layers.${layer.type}(${n})`;
-    case 'UpSampling2D':
-      if (str(p, 'interpolation') !== 'nearest') {
-        throw new ExportError(`${layer.name} (UpSampling2D): Keras's bilinear upsampling uses half-pixel centres, TF.js's does not, so predictions would differ; export to ONNX or TF.js.`, layer.nodeId);
-      }
-      return `layers.UpSampling2D(size=${py(pair(intsParam(p, 'size')))}, interpolation="nearest", ${n})`;
-    case 'ZeroPadding2D':
-      return `layers.ZeroPadding2D(padding=${py(sides(intsParam(p, 'padding')))}, ${n})`;
-    case 'Cropping2D':
-      return `layers.Cropping2D(cropping=${py(sides(intsParam(p, 'cropping')))}, ${n})`;
-    case 'BatchNormalization':
-      return `layers.BatchNormalization(axis=-1, momentum=${num(p, 'momentum')}, epsilon=${num(p, 'epsilon')}, center=${py(bool(p, 'center'))}, scale=${py(bool(p, 'scale'))}, ${n})`;
-    case 'LayerNormalization':
-      return `layers.LayerNormalization(axis=-1, epsilon=${num(p, 'epsilon')}, center=${py(bool(p, 'center'))}, scale=${py(bool(p, 'scale'))}, ${n})`;
-    case 'Dropout':
-    case 'SpatialDropout1D':
-    case 'SpatialDropout2D':
-      return `layers.${layer.type}(${num(p, 'rate')}, ${n})`;
-    case 'GaussianNoise':
-      return `layers.GaussianNoise(${num(p, 'stddev')}, ${n})`;
-    case 'Activation':
-      return `layers.Activation(${act(str(p, 'activation'), layer)}, ${n})`;
-    case 'Reshape':
-      return `layers.Reshape(${py(layer.outputShape.slice(1).map((d) => d ?? -1))}, ${n})`;
-    case 'Permute':
-      return `layers.Permute(${py(intsParam(p, 'dims'))}, ${n})`;
-    case 'RepeatVector':
-      return `layers.RepeatVector(${num(p, 'n')}, ${n})`;
-    case 'Embedding':
-      return `layers.Embedding(${num(p, 'inputDim')}, ${num(p, 'outputDim')}, mask_zero=${py(bool(p, 'maskZero'))}, ${n})`;
-    case 'PositionalEmbedding':
-      helpers.add('positionalEmbedding');
-      return `PositionalEmbedding(${num(p, 'inputDim')}, ${num(p, 'outputDim')}, ${num(p, 'sequenceLength')}, mask_zero=${py(bool(p, 'maskZero'))}, ${n})`;
-    case 'SimpleRNN':
-    case 'LSTM':
-    case 'GRU':
-      return rnnLayer(layer.type, p, layer, layer.name);
-    case 'Bidirectional':
-      return `layers.Bidirectional(${rnnLayer(str(p, 'layer'), p, layer, null)}, merge_mode=${py(str(p, 'mergeMode'))}, ${n})`;
-    case 'MultiHeadAttention': {
-      const keyDim = num(p, 'keyDim');
-      const out = num(p, 'outputShape');
-      return `layers.MultiHeadAttention(num_heads=${num(p, 'numHeads')}, key_dim=${keyDim}, value_dim=${num(p, 'valueDim') || keyDim}, dropout=${num(p, 'dropout')}, use_bias=${py(bool(p, 'useBias'))}${out ? `, output_shape=${out}` : ''}, ${n})`;
-    }
-    case 'TransformerEncoder':
-      helpers.add('transformerEncoder');
-      return `TransformerEncoder(num_heads=${num(p, 'numHeads')}, intermediate_dim=${num(p, 'intermediateDim')}, dropout=${num(p, 'dropout')}, activation=${act(str(p, 'activation'), layer)}, layer_norm_epsilon=${num(p, 'layerNormEpsilon')}, normalize_first=${py(bool(p, 'normalizeFirst'))}, ${n})`;
-    case 'Add':
-    case 'Subtract':
-    case 'Multiply':
-    case 'Average':
-    case 'Maximum':
-    case 'Minimum':
-      return `layers.${layer.type}(${n})`;
-    case 'Concatenate':
-      return `layers.Concatenate(axis=${num(p, 'axis')}, ${n})`;
-    case 'Dot':
-      return `layers.Dot(axes=${num(p, 'axes')}, normalize=${py(bool(p, 'normalize'))}, ${n})`;
-    default:
-      throw new ExportError(`${layer.name} (${layer.type}) has no Keras translation yet.`, layer.nodeId);
-  }
-}
-
-const KERAS_HELPERS: Record<string, string> = {
-  hardSigmoid: `
-def hard_sigmoid_02(x):
-    """TF.js's (and Keras 2's) hard sigmoid: clip(0.2 x + 0.5, 0, 1); Keras 3's "hard_sigmoid" is relu6(x + 3) / 6."""
-    return ops.clip(0.2 * x + 0.5, 0.0, 1.0)`,
-  positionalEmbedding: `
-class PositionalEmbedding(layers.Layer):
-    """Token embedding plus a learned position embedding (keras-hub's TokenAndPositionEmbedding).
-    Weights: token_embedding [vocabulary, dim], position_embedding [max_length, dim]."""
-
-    def __init__(self, vocabulary, dim, max_length, mask_zero=False, **kwargs):
-        super().__init__(**kwargs)
-        self.vocabulary, self.dim, self.max_length, self.mask_zero = vocabulary, dim, max_length, mask_zero
-
-    def build(self, input_shape):
-        self.token_embedding = self.add_weight(name="token_embedding", shape=(self.vocabulary, self.dim), initializer="uniform")
-        self.position_embedding = self.add_weight(name="position_embedding", shape=(self.max_length, self.dim), initializer="glorot_uniform")
-
-    def call(self, ids):
-        ids = ops.cast(ids, "int32")
-        return ops.take(self.token_embedding, ids, axis=0) + self.position_embedding[: ops.shape(ids)[1]]
-
-    def compute_mask(self, ids, mask=None):
-        return ops.not_equal(ids, 0) if self.mask_zero else None
-
-    def get_config(self):
-        return {**super().get_config(), "vocabulary": self.vocabulary, "dim": self.dim, "max_length": self.max_length, "mask_zero": self.mask_zero}`,
-  transformerEncoder: `
-class TransformerEncoder(layers.Layer):
-    """keras-hub's TransformerEncoder: self-attention, add & norm, feed-forward, add & norm.
-    Sub-layers are created in keras-hub's order, which is the order of the weights in weights.h5."""
-
-    def __init__(self, num_heads, intermediate_dim, dropout=0.0, activation="relu", layer_norm_epsilon=1e-5, normalize_first=False, **kwargs):
-        super().__init__(**kwargs)
-        self.num_heads, self.intermediate_dim, self.rate = num_heads, intermediate_dim, dropout
-        self.activation, self.layer_norm_epsilon, self.normalize_first = activation, layer_norm_epsilon, normalize_first
-        self.supports_masking = True
-
-    def build(self, input_shape):
-        d = input_shape[-1]
-        self.self_attention_layer = layers.MultiHeadAttention(self.num_heads, d // self.num_heads, dropout=self.rate)
-        self.self_attention_layer.build(input_shape, input_shape)
-        self.self_attention_layer_norm = layers.LayerNormalization(epsilon=self.layer_norm_epsilon)
-        self.self_attention_layer_norm.build(input_shape)
-        self.feedforward_layer_norm = layers.LayerNormalization(epsilon=self.layer_norm_epsilon)
-        self.feedforward_layer_norm.build(input_shape)
-        self.feedforward_intermediate_dense = layers.Dense(self.intermediate_dim, activation=self.activation)
-        self.feedforward_intermediate_dense.build(input_shape)
-        self.feedforward_output_dense = layers.Dense(d)
-        self.feedforward_output_dense.build(tuple(input_shape[:-1]) + (self.intermediate_dim,))
-        self.dropout_layer = layers.Dropout(self.rate)
-
-    def call(self, x, training=None, mask=None):
-        attention_mask = None if mask is None else ops.expand_dims(mask, 1)
-        y = self.self_attention_layer_norm(x) if self.normalize_first else x
-        y = self.dropout_layer(self.self_attention_layer(y, y, attention_mask=attention_mask, training=training), training=training) + x
-        if not self.normalize_first:
-            y = self.self_attention_layer_norm(y)
-        f = self.feedforward_layer_norm(y) if self.normalize_first else y
-        f = self.dropout_layer(self.feedforward_output_dense(self.feedforward_intermediate_dense(f)), training=training) + y
-        return f if self.normalize_first else self.feedforward_layer_norm(f)
-
-    def get_config(self):
-        return {**super().get_config(), "num_heads": self.num_heads, "intermediate_dim": self.intermediate_dim, "dropout": self.rate,
-                "activation": self.activation, "layer_norm_epsilon": self.layer_norm_epsilon, "normalize_first": self.normalize_first}`,
-};
-
 /** model.py for Keras 3. */
 export function kerasSource(info: ModelInfo, title: string): string {
-  const helpers = new Set<string>();
+  const helpers = new Set<KerasHelper>();
   const lines: string[] = [];
   const v = new Map<string, string>();
   for (const i of info.inputs) {
@@ -247,8 +35,16 @@ export function kerasSource(info: ModelInfo, title: string): string {
   }
   for (const layer of info.layers) {
     const xs = layer.inputs.map((x) => v.get(x) ?? ident(x));
-    const ctor = kerasLayer(layer, helpers);
-    const args = layer.type === 'MultiHeadAttention' ? xs.join(', ') : xs.length > 1 ? `[${xs.join(', ')}]` : (xs[0] as string);
+    const k: KerasContext = {
+      need: (h) => helpers.add(h),
+      act: (name) => {
+        const a = activationLowering(name, layer).keras;
+        if (a.helper) helpers.add(a.helper);
+        return a.value;
+      },
+    };
+    const ctor = lower(layer, 'keras')(layer, k);
+    const args = loweringOf(layer).kerasPositionalInputs ? xs.join(', ') : xs.length > 1 ? `[${xs.join(', ')}]` : (xs[0] as string);
     const name = ident(layer.name);
     lines.push(`${name} = ${ctor}(${args})`);
     v.set(layer.name, name);
@@ -271,7 +67,7 @@ import os
 import keras
 from keras import layers, ops
 
-${[...helpers].map((h) => (KERAS_HELPERS[h] as string).trim()).join('\n\n\n')}
+${(Object.keys(KERAS_HELPERS) as KerasHelper[]).filter((h) => helpers.has(h)).map((h) => KERAS_HELPERS[h].trim()).join('\n\n\n')}
 
 
 def build_model(weights=os.path.join(os.path.dirname(os.path.abspath(__file__)), "weights.h5")):

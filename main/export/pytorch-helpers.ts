@@ -1,3 +1,5 @@
+import { pytorchActivationDict } from './lowering/activations';
+
 /**
  * Python helper definitions the generated PyTorch model.py includes on demand. Tensors stay
  * channels-last as in Keras (`[batch, height, width, channels]`), so Flatten, Reshape and
@@ -6,25 +8,7 @@
  */
 
 export const PY_HELPERS: Readonly<Record<string, { readonly needs?: readonly string[]; readonly code: string }>> = {
-  activations: {
-    code: `
-ACTIVATIONS = {
-    "linear": lambda x: x,
-    "relu": torch.relu,
-    "relu6": F.relu6,
-    "leakyRelu": lambda x: F.leaky_relu(x, 0.2),
-    "elu": F.elu,
-    "selu": F.selu,
-    "sigmoid": torch.sigmoid,
-    "hardSigmoid": lambda x: torch.clamp(0.2 * x + 0.5, 0.0, 1.0),
-    "tanh": torch.tanh,
-    "softmax": lambda x: torch.softmax(x, dim=-1),
-    "softplus": F.softplus,
-    "softsign": F.softsign,
-    "swish": F.silu,
-    "gelu": F.gelu,
-}`,
-  },
+  activations: { code: `\n${pytorchActivationDict()}` },
   samePads: {
     code: `
 def same_pads(size, kernel, stride, dilation=1):
