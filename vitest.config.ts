@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 60_000,
     // Loading native TensorFlow (a 790 MB library) in a beforeAll takes seconds on a busy machine.
     hookTimeout: 60_000,
+    // netwright-layers.js (TF.js exports ship it) is generated, not kept in the sources.
+    globalSetup: ['scripts/vitest-global-setup.mjs'],
   },
 });

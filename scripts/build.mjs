@@ -5,7 +5,8 @@ import { build as esbuild } from 'esbuild';
 import { build as viteBuild } from 'vite';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { buildNetwrightLayers } from './build-layers.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const only = process.argv.includes('--main-only') ? 'main' : process.argv.includes('--renderer-only') ? 'renderer' : 'all';
@@ -34,11 +35,9 @@ async function buildMain() {
   });
 }
 
-/** Files the bundles read at run time (the export's netwright-layers.js). */
-function copyAssets() {
-  const dir = path.join(root, 'dist/main/assets');
-  mkdirSync(dir, { recursive: true });
-  copyFileSync(path.join(root, 'main/export/assets/netwright-layers.js'), path.join(dir, 'netwright-layers.js'));
+/** Files the bundles read at run time: the export's netwright-layers.js, generated from the trainer's layers. */
+async function buildAssets() {
+  await buildNetwrightLayers(path.join(root, 'dist/main/assets/netwright-layers.js'));
 }
 
 async function buildRenderer() {
@@ -48,7 +47,7 @@ async function buildRenderer() {
 const started = Date.now();
 if (only !== 'renderer') {
   await buildMain();
-  copyAssets();
+  await buildAssets();
 }
 if (only !== 'main') await buildRenderer();
 if (!process.env.NETWRIGHT_QUIET_BUILD) console.log(`Built Netwright (${only}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
