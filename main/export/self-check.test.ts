@@ -62,7 +62,7 @@ describe('self-check', () => {
       source.model.dispose();
       fs.rmSync(run, { recursive: true, force: true });
     }
-  });
+  }, 300_000);
 
   it('names the node and the reason when a format cannot express a layer', async () => {
     const doc = docWithGraph(chain(['in', 'Input', { shape: [4, 3] }], ['e', 'Dense', { units: 2, activation: 'leakyRelu' }], ['r', 'SimpleRNN', { units: 3, activation: 'elu' }]));
