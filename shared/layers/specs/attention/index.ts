@@ -1,4 +1,3 @@
-import type { LayerSpec } from '../../types';
 import { multiHeadAttentionSpec } from './multi-head-attention';
 import { positionalEmbeddingSpec } from './positional-embedding';
 import { transformerEncoderSpec } from './transformer-encoder';
