@@ -68,6 +68,12 @@ test('pause and resume, evaluation after training, try it by drawing, run histor
   await boxes.nth(1).check();
   await page.getByRole('button', { name: /Compare 2 runs/ }).click();
   await expect(page.getByTestId('compare-chart')).toBeVisible();
-  await expect(page.getByRole('region', { name: 'What differs' })).toContainText('trainLimit');
+  // Settings by the names people know, not their keys.
+  await expect(page.getByRole('region', { name: 'What differs' })).toContainText('training samples');
+  await expect(page.getByRole('region', { name: 'What differs' })).not.toContainText('trainLimit');
   await expect(page.getByRole('region', { name: 'What differs' })).toContainText('Same graph');
+  // Runs are named by what differs from the run before.
+  await expect(history.getByRole('textbox', { name: /^Name of run / })).toHaveCount(2);
+  await expect(history.getByRole('textbox', { name: 'Name of run epochs 1 · training samples 3000' })).toHaveValue('epochs 1 · training samples 3000');
+  await expect(history.getByRole('textbox', { name: 'Name of run Run 1' })).toBeVisible();
 });

@@ -17,7 +17,8 @@ test('build, train, stop, export, save and reopen an MLP on MNIST', async ({ pag
 
   // Build Input -> Flatten -> Dense(128, relu) -> Dense(10, softmax) from the palette.
   const input = await dropLayer(page, 'Input', 120, 120);
-  await expect(page.getByLabel('Shape', { exact: true })).toHaveValue('28, 28');
+  // On MNIST a new Input has the data set's full shape: height, width and a channel.
+  await expect(page.getByLabel('Shape', { exact: true })).toHaveValue('28, 28, 1');
   const flatten = await dropLayer(page, 'Flatten', 420, 120);
   const hidden = await dropLayer(page, 'Dense', 120, 330);
   await page.getByLabel('Units', { exact: true }).fill('128');

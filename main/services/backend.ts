@@ -14,7 +14,7 @@ import { DEFAULT_TRAINING } from '../../shared/graph/document';
 import type { TrainerLauncher } from './launcher';
 import type { Dialogs } from './dialogs';
 import { listDirectory, openProject, saveProject } from './project-files';
-import { compareRuns, deleteRun, exportRun, listRuns, readInsight, readRun, runDirOf, runsRoot } from './runs';
+import { adoptRuns, compareRuns, deleteRun, exportRun, listRuns, readInsight, readRun, renameRun, runDirOf, runsRoot } from './runs';
 import { trainerRequest } from './trainer-request';
 import { inspectDataset } from '../trainer/datasets/load-dataset';
 import type { DoctorReport } from '../../shared/training/doctor';
@@ -123,7 +123,16 @@ export function createBackend(deps: BackendDeps): BackendService {
     'training.current': () => ({ run: training.current() }),
     'runs.list': (p) => {
       confineRuns(p.projectPath);
-      return listRuns(deps.dataDir, p.projectPath);
+      return listRuns(deps.dataDir, p.projectPath, p.draft);
+    },
+    'runs.rename': (p) => {
+      confineRuns(p.projectPath, p.runId);
+      if (training.activeRunIds().includes(p.runId)) throw new ApiError('RUN_ACTIVE', 'This run is still training; rename it when it has finished.');
+      return renameRun(deps.dataDir, p.projectPath, p.runId, p.name);
+    },
+    'runs.adopt': (p) => {
+      confineRuns(p.projectPath);
+      return adoptRuns(deps.dataDir, p.draft, p.projectPath, training.activeRunIds(), confine);
     },
     'runs.get': (p) => {
       confineRuns(p.projectPath, p.runId);
@@ -205,7 +214,7 @@ export function createBackend(deps: BackendDeps): BackendService {
     },
     'training.start': (p) => {
       confineRuns(p.projectPath);
-      return training.start(p.doc, p.projectPath ?? null, p.initialWeights);
+      return training.start(p.doc, p.projectPath ?? null, p.initialWeights, { draft: p.draft, name: p.name });
     },
     'training.stop': (p) => training.stop(p.runId),
     'export.tfjs': (p) => {

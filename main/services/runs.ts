@@ -148,17 +148,41 @@ export function summarize(record: RunRecordData, dir: string): RunSummary {
   };
 }
 
-/** The project's runs, newest first; folders without a readable record are skipped. */
-export function listRuns(dataDir: string, projectPath: string | null): RunSummary[] {
-  const root = runsRoot(dataDir, projectPath);
+/** The file in an unsaved project's run folder naming the project (its draft id), beside run.json. */
+export const DRAFT_FILE = 'draft';
+
+/** Marks a run of an unsaved project as that project's (runs.list filters by it, runs.adopt moves by it). */
+export function writeDraftMark(runDir: string, draft: string): void {
+  fs.writeFileSync(path.join(runDir, DRAFT_FILE), `${draft}\n`);
+}
+
+function draftOf(runDir: string): string | null {
+  try {
+    return fs.readFileSync(path.join(runDir, DRAFT_FILE), 'utf8').trim() || null;
+  } catch {
+    return null;
+  }
+}
+
+/** Run ids in a runs folder, oldest first; with `draft`, only that unsaved project's. */
+function runIdsIn(root: string, draft?: string): string[] {
   let names: string[];
   try {
     names = fs.readdirSync(root);
   } catch {
     return [];
   }
+  return names.filter((n) => RUN_ID.test(n) && (draft === undefined || draftOf(path.join(root, n)) === draft)).sort();
+}
+
+/**
+ * The project's runs, newest first; folders without a readable record are skipped. `draft` (for
+ * unsaved projects, `projectPath` null) lists only that project's runs, not every unsaved one.
+ */
+export function listRuns(dataDir: string, projectPath: string | null, draft?: string): RunSummary[] {
+  const root = runsRoot(dataDir, projectPath);
   const out: RunSummary[] = [];
-  for (const n of names.filter((x) => RUN_ID.test(x)).sort().reverse()) {
+  for (const n of runIdsIn(root, projectPath ? undefined : draft).reverse()) {
     try {
       out.push(summarize(readRun(dataDir, projectPath, n), path.join(root, n)));
     } catch {
@@ -166,6 +190,80 @@ export function listRuns(dataDir: string, projectPath: string | null): RunSummar
     }
   }
   return out;
+}
+
+/** The project's newest readable run and how many runs it has (for the next run's default name). */
+export function previousRun(dataDir: string, projectPath: string | null, draft?: string): { previous: RunRecordData | null; count: number } {
+  const ids = runIdsIn(runsRoot(dataDir, projectPath), projectPath ? undefined : draft);
+  for (const id of [...ids].reverse()) {
+    try {
+      return { previous: readRun(dataDir, projectPath, id), count: ids.length };
+    } catch {
+      // Damaged or still starting: try an older one.
+    }
+  }
+  return { previous: null, count: ids.length };
+}
+
+/** Renames a finished run (its run.json). */
+export function renameRun(dataDir: string, projectPath: string | null, runId: string, name: string): { name: string } {
+  const record = readRun(dataDir, projectPath, runId);
+  writeRun(runDirOf(dataDir, runId, projectPath), { ...record, name });
+  return { name };
+}
+
+async function moveFolder(from: string, to: string): Promise<void> {
+  try {
+    await fsp.rename(from, to);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+    // Another file system: copy, then remove the original.
+    await fsp.cp(from, to, { recursive: true, errorOnExist: true, force: false });
+    await fsp.rm(from, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Moves an unsaved project's finished runs (by `draft`) beside the project it was saved as, with
+ * their records pointing at it. Runs in `active` (still training) stay; they are returned apart.
+ */
+export async function adoptRuns(
+  dataDir: string,
+  draft: string,
+  projectPath: string,
+  active: readonly string[],
+  confine: Confine = noConfinement,
+): Promise<{ moved: string[]; training: string[] }> {
+  const from = runsDir(dataDir);
+  const to = runsRoot(dataDir, projectPath);
+  const moved: string[] = [];
+  const training: string[] = [];
+  for (const id of runIdsIn(from, draft)) {
+    if (active.includes(id)) {
+      training.push(id);
+      continue;
+    }
+    const dir = path.join(from, id);
+    const target = path.join(to, id);
+    try {
+      await fsp.mkdir(to, { recursive: true });
+      // The project's runs folder is checked by its real path (a link there may not lead out).
+      confine(to);
+      if (fs.existsSync(target)) continue;
+      await moveFolder(dir, target);
+      await fsp.rm(path.join(target, DRAFT_FILE), { force: true });
+    } catch (error) {
+      throw fileError(error, target);
+    }
+    try {
+      const record = readRun(dataDir, projectPath, id);
+      writeRun(target, { ...record, projectPath });
+    } catch {
+      // A damaged record moves as it is.
+    }
+    moved.push(id);
+  }
+  return { moved, training };
 }
 
 /** Deletes a run's folder; `confine` checks its real path just before (a link is never followed out). */

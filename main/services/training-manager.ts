@@ -8,7 +8,9 @@ import { FromTrainerSchema } from '../../shared/training/protocol';
 import { TrainEventSchema, type TrainEvent } from '../../shared/training/events';
 import { assertNever } from '../../shared/layers/params';
 import type { TrainerLauncher, TrainerProcess } from './launcher';
-import { newRunId, newRunRecord, readRun, runDirOf, writeRun } from './runs';
+import { newRunId, newRunRecord, previousRun, readRun, runDirOf, writeDraftMark, writeRun } from './runs';
+import { defaultRunName } from '../../shared/training/run-names';
+import { modelGraph } from '../../shared/graph/analyze-blocks';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { RunRecordData } from '../../shared/training/runs';
@@ -133,27 +135,41 @@ export class TrainingManager {
   ) {}
 
   /** Starts a run; `initialWeights` starts it from another run's saved model (or only evaluates that). */
-  async start(doc: ProjectDoc, projectPath: string | null = null, initialWeights?: { runId: string; evaluateOnly?: boolean | undefined }): Promise<{ runId: string }> {
+  /**
+   * Starts a run; `initialWeights` starts it from another run's saved model (or only evaluates that).
+   * `draft` marks a run of an unsaved project as that project's; `name` names it (default: what
+   * differs from the project's previous run).
+   */
+  async start(
+    doc: ProjectDoc,
+    projectPath: string | null = null,
+    initialWeights?: { runId: string; evaluateOnly?: boolean | undefined },
+    options: { draft?: string | undefined; name?: string | undefined } = {},
+  ): Promise<{ runId: string; name: string }> {
     assertTrainable(doc);
-    let from: { runId: string; runDir: string; evaluateOnly: boolean } | undefined;
+    const draft = projectPath ? undefined : options.draft;
+    let from: { runId: string; runDir: string; evaluateOnly: boolean; name: string } | undefined;
     if (initialWeights) {
       this.confineRunDir(runDirOf(this.dataDir, initialWeights.runId, projectPath), projectPath);
       const fromDir = runDirOf(this.dataDir, initialWeights.runId, projectPath);
-      readRun(this.dataDir, projectPath, initialWeights.runId);
+      const fromRecord = readRun(this.dataDir, projectPath, initialWeights.runId);
       if (!existsSync(path.join(fromDir, 'model.json'))) {
         throw new ApiError('NO_MODEL', `Run "${initialWeights.runId}" has no saved model to start from: it failed or was stopped before its first batch.`);
       }
-      from = { runId: initialWeights.runId, runDir: fromDir, evaluateOnly: initialWeights.evaluateOnly === true };
+      from = { runId: initialWeights.runId, runDir: fromDir, evaluateOnly: initialWeights.evaluateOnly === true, name: fromRecord.name };
     }
+    const name = options.name ?? this.defaultName(doc, projectPath, draft, from);
     const runId = newRunId();
     const runDir = runDirOf(this.dataDir, runId, projectPath);
     const record: RunRecordData = {
       ...newRunRecord(runId, doc, projectPath, new Date().toISOString()),
+      name,
       ...(from ? { origin: { kind: from.evaluateOnly ? ('evaluated' as const) : ('fineTuned' as const), runId: from.runId } } : {}),
     };
     this.confineRunDir(runDir, projectPath);
     try {
       await fs.mkdir(runDir, { recursive: true });
+      if (draft) writeDraftMark(runDir, draft);
       writeRun(runDir, record);
     } catch (error) {
       throw fileError(error, runDir);
@@ -212,8 +228,15 @@ export class TrainingManager {
       if (!run.finished) fail(crashMessage(code, signal), 'crash');
       this.runs.delete(runId);
     });
-    proc.send({ type: 'train', runId, doc, runDir, projectPath, ...(from ? { initialWeights: from } : {}) });
-    return { runId };
+    proc.send({ type: 'train', runId, name, doc, runDir, projectPath, ...(from ? { initialWeights: { runId: from.runId, runDir: from.runDir, evaluateOnly: from.evaluateOnly } } : {}) });
+    return { runId, name };
+  }
+
+  /** What a new run is called unless named: what differs from the project's previous run, or what it starts from. */
+  private defaultName(doc: ProjectDoc, projectPath: string | null, draft: string | undefined, from: { evaluateOnly: boolean; name: string } | undefined): string {
+    if (from) return `${from.evaluateOnly ? 'Evaluation of' : 'Fine-tuned from'} ${from.name}`.slice(0, 120);
+    const { previous, count } = previousRun(this.dataDir, projectPath, draft);
+    return defaultRunName(previous ? { settings: previous.settings, graph: previous.graph } : null, { settings: doc.training, graph: modelGraph(doc) }, count + 1);
   }
 
   stop(runId: string): { stopped: boolean } {

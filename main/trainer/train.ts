@@ -22,6 +22,8 @@ import { createLiveGrid } from './live-grid';
 
 export interface TrainJob {
   readonly runId: string;
+  /** The run's name (absent: the project's name). */
+  readonly name?: string;
   readonly doc: ProjectDoc;
   /** Where model.json, weights.bin, best/ and run.json are written. */
   readonly runDir: string;
@@ -103,7 +105,7 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
   const epochRecords: EpochRecord[] = [];
   const baseRecord = {
     runId: job.runId,
-    name: job.doc.name,
+    name: job.name ?? job.doc.name,
     projectPath: job.projectPath ?? null,
     settings,
     graph: modelGraph(job.doc),

@@ -55,6 +55,7 @@ export function createTrainerJob(deps: TrainerDeps): { handle(data: unknown): vo
         }
         await runTraining({
           runId: msg.runId,
+          ...(msg.name ? { name: msg.name } : {}),
           doc: msg.doc,
           runDir: msg.runDir,
           backend,

@@ -21,6 +21,7 @@ import { Canvas } from './canvas/Canvas';
 import { Inspector } from './inspector/Inspector';
 import { Dashboard } from './training/Dashboard';
 import { StepPanelOr } from './step/StepPanel';
+import { adoptRunsWhenTheyEnd } from './training/project-runs';
 
 /** Asks the back end for its facts once it is reachable. */
 function useBackendInfo() {
@@ -70,6 +71,7 @@ export function App({ store }: { store: EditorStore }) {
   useBackendInfo();
   useEffect(() => getApi().on('training.event', (ev) => store.getState().applyTrainingEvent(ev)), [store]);
   useReattachTraining(store);
+  useEffect(() => adoptRunsWhenTheyEnd(store), [store]);
   useEffect(() => warnBeforeUnload(() => store.getState().dirty), [store]);
 
   return (

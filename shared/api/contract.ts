@@ -28,6 +28,10 @@ import { ExplainOptionsSchema, ExplanationSchema, TraceSchema } from '../trainin
  * each one, at any depth, against its path policy, so new fields that take paths must use it.
  */
 export { ClientPathSchema };
+/** An unsaved project's id for this session: its runs are listed apart from other unsaved projects' and follow it when it is saved. */
+export const DraftIdSchema = z.string().regex(/^[A-Za-z0-9-]{1,64}$/);
+/** A run's name, as people give it (the Runs table's editable name). */
+export const RunNameSchema = z.string().trim().min(1).max(120);
 
 export const DatasetInfoSchema = z.object({
   id: z.string(),
@@ -161,8 +165,12 @@ export const CALLS = {
        * the weights are only evaluated on the test set. The graph must still fit the weights.
        */
       initialWeights: z.object({ runId: z.string(), evaluateOnly: z.boolean().optional() }).optional(),
+      /** The unsaved project this run belongs to (runs.list and runs.adopt find it by this). */
+      draft: DraftIdSchema.optional(),
+      /** The run's name; absent: what differs from the project's previous run ("filters 16 · lr 0.002"). */
+      name: RunNameSchema.optional(),
     }),
-    result: z.object({ runId: z.string() }),
+    result: z.object({ runId: z.string(), name: z.string() }),
   },
   'training.stop': {
     params: z.object({ runId: z.string() }),
@@ -190,8 +198,22 @@ export const CALLS = {
   },
   /** Runs kept beside a project (null: unsaved projects' runs in the data folder), newest first. */
   'runs.list': {
-    params: z.object({ projectPath: ClientPathSchema.nullable() }),
+    /** `draft`: only that unsaved project's runs (with `projectPath` null). */
+    params: z.object({ projectPath: ClientPathSchema.nullable(), draft: DraftIdSchema.optional() }),
     result: z.array(RunSummarySchema),
+  },
+  /** Gives a run a new name (refused while it trains). */
+  'runs.rename': {
+    params: z.object({ projectPath: ClientPathSchema.nullable(), runId: z.string(), name: RunNameSchema }),
+    result: z.object({ name: z.string() }),
+  },
+  /**
+   * An unsaved project was saved to `projectPath`: its finished runs (by `draft`) move from the
+   * data folder to beside the project. Runs still training stay and are listed in `training`.
+   */
+  'runs.adopt': {
+    params: z.object({ draft: DraftIdSchema, projectPath: ClientPathSchema }),
+    result: z.object({ moved: z.array(z.string()), training: z.array(z.string()) }),
   },
   /** Everything about one run: settings, graph snapshot, curves, test evaluation, preprocessing. */
   'runs.get': {

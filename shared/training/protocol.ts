@@ -11,6 +11,8 @@ export const ToTrainerSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('train'),
     runId: z.string(),
+    /** The run's name in run.json (absent: the project's name). */
+    name: z.string().optional(),
     doc: ProjectDocSchema,
     /** Folder where the trained model (model.json + weights.bin) and run.json are written. */
     runDir: z.string(),

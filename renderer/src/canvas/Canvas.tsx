@@ -11,6 +11,7 @@ import {
   type EdgeChange,
   type IsValidConnection,
   type NodeChange,
+  type OnConnectEnd,
   type OnNodeDrag,
 } from '@xyflow/react';
 import type { NodeAnalysis } from '../../../shared/graph/analyze';
@@ -21,6 +22,8 @@ import { useAnalysis } from '../state/analysis';
 import { useCanvasUi } from '../state/canvas-ui';
 import type { XY } from '../state/history';
 import { connectionProblem } from '../graph/connect-rules';
+import { connectFixes } from '../graph/connect-fixes';
+import { ConnectFixPanel } from './ConnectFixPanel';
 import { nodeInputPorts } from '../graph/ports';
 import { segmentAt, type Segment } from '../graph/hit';
 import { LayerNode, type LayerFlowNode } from './LayerNode';
@@ -313,11 +316,28 @@ export function Canvas() {
   const onConnectStart = useCallback(() => {
     if (hintTimer.current !== null) window.clearTimeout(hintTimer.current);
     useCanvasUi.getState().setConnectHint(null);
+    useCanvasUi.getState().setConnectFix(null);
   }, []);
-  const onConnectEnd = useCallback(() => {
-    // Leave a refusal readable for a moment after the mouse is released.
-    hintTimer.current = window.setTimeout(() => useCanvasUi.getState().setConnectHint(null), 3000);
-  }, []);
+  const onConnectEnd = useCallback<OnConnectEnd>(
+    (_e, state) => {
+      // A refusal one click can fix (Input 28, 28 into Conv2D) stays, with its fixes, until used or dismissed.
+      if (state.isValid === false && state.fromNode && state.toNode && state.toHandle && state.fromHandle?.type === 'source') {
+        const c = { source: state.fromNode.id, target: state.toNode.id, targetPort: state.toHandle.id ?? 'in' };
+        const a = analysisRef.current;
+        const outShape = (id: string) => a.nodes.get(id)?.outputShape;
+        const why = connectionProblem(store.getState().doc.graph, c, outShape);
+        const fixes = why ? connectFixes(store.getState().doc.graph, c, outShape) : [];
+        if (why && fixes.length > 0) {
+          useCanvasUi.getState().setConnectHint(null);
+          useCanvasUi.getState().setConnectFix({ message: why, fixes });
+          return;
+        }
+      }
+      // Leave a refusal readable for a moment after the mouse is released.
+      hintTimer.current = window.setTimeout(() => useCanvasUi.getState().setConnectHint(null), 3000);
+    },
+    [store],
+  );
 
   const onConnect = useCallback(
     (c: FlowConnection) => {
@@ -426,6 +446,7 @@ export function Canvas() {
       <QuickAdd />
       <GroupDialog />
       <CardMenu />
+      <ConnectFixPanel />
       {connectHint ? (
         <div className="connect-hint" role="status" data-testid="connect-hint">
           Can’t connect: {connectHint}

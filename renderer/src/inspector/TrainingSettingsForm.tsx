@@ -32,6 +32,12 @@ const LOSS_LABELS: Readonly<Record<string, string>> = {
 };
 
 /** Data-set options this form offers, with their words. */
+/** One sample's size in words: "28×28 each", "2 values each". */
+export function sampleText(shape: readonly (number | null)[]): string {
+  if (shape.length === 1) return `${shape[0] ?? '?'} values each`;
+  return `${shape.map((d) => d ?? '?').join('×')} each`;
+}
+
 const DATA_FIELDS: readonly { key: 'vocabSize' | 'sequenceLength' | 'samples' | 'noise'; label: string; help: string; integer: boolean }[] = [
   { key: 'vocabSize', label: 'Vocabulary size', help: 'The most frequent words kept; the rest become <unk>.', integer: true },
   { key: 'sequenceLength', label: 'Sequence length', help: 'Tokens per text: longer ones are cut, shorter ones padded.', integer: true },
@@ -82,7 +88,7 @@ export function TrainingSettingsForm() {
           label="Dataset"
           value={t.dataset}
           options={datasets.map((d) => ({ value: d.id, label: d.available === false ? `${d.name} (not installed)` : d.name }))}
-          help={dataset?.available === false ? (dataset.unavailableReason ?? 'Not installed.') : dataset ? `${formatCount(dataset.trainSize)} training, ${formatCount(dataset.testSize)} test samples of ${dataset.sampleShape.join('×')}` : undefined}
+          help={dataset?.available === false ? (dataset.unavailableReason ?? 'Not installed.') : dataset ? `${formatCount(dataset.trainSize)} training, ${formatCount(dataset.testSize)} test samples, ${sampleText(dataset.sampleShape)}` : undefined}
           onCommit={(v) => set({ dataset: v as TrainingSettings['dataset'] })}
         />
         <DataFileFields training={t} options={dataset?.options ?? []} onData={(d, k) => set({ data: { ...t.data, ...d } }, k)} />

@@ -8,6 +8,7 @@ import { importModel, newProject, openProject, openRecent, saveProject, saveProj
 import { useRecent } from './recent';
 import { basename } from './paths';
 import { useCanvasUi } from '../state/canvas-ui';
+import { useExportRequest } from '../training/export-request';
 
 function plural(n: number, word: string) {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -19,6 +20,7 @@ function MoreFileActions() {
   const [open, setOpen] = useState(false);
   const ref = useRef<HTMLDivElement>(null);
   const recent = useRecent((s) => s.paths);
+  const canExport = useEditor((s) => s.training.status === 'done' && s.training.runId !== null);
   useEffect(() => {
     if (!open) return;
     const close = (e: MouseEvent) => {
@@ -56,6 +58,18 @@ function MoreFileActions() {
             }}
           >
             Import model… <kbd>Ctrl+Shift+O</kbd>
+          </button>
+          <button
+            type="button"
+            role="menuitem"
+            className="menu__item"
+            title={canExport ? 'Export the trained model of the last run (the format chosen in the dashboard)' : 'Finish a training run first'}
+            onClick={() => {
+              setOpen(false);
+              useExportRequest.getState().request();
+            }}
+          >
+            Export trained model…
           </button>
           <div className="menu__sep" role="separator" />
           <div className="menu__label" id="recent-label">

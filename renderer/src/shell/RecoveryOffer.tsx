@@ -29,7 +29,7 @@ export function RecoveryOffer() {
         type="button"
         className="btn btn--small btn--primary"
         onClick={() => {
-          store.getState().loadProject(offer.doc, offer.filePath, { unsaved: true });
+          store.getState().loadProject(offer.doc, offer.filePath, { unsaved: true, ...(offer.draftId ? { draftId: offer.draftId } : {}) });
           setOffer(null);
         }}
       >

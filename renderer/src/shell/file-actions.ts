@@ -3,13 +3,24 @@ import type { EditorStore } from '../state/store';
 import { errorText, useUi } from '../state/ui';
 import { basename, dirname, joinPath, withProjectExt } from './paths';
 import { useRecent } from './recent';
+import { isActive } from '../state/training';
+import { stopTraining } from '../training/actions';
+import { adoptDraftRuns, loadLatestRun } from '../training/project-runs';
 
-/** True when there is nothing unsaved, or the user agrees to lose it. */
+/**
+ * True when the open project may be left: nothing unsaved (or the user agrees to lose it), and
+ * no run training (or the user agrees to stop it: the dashboard shows only the open project's runs).
+ */
 export async function confirmDiscard(store: EditorStore, action: string): Promise<boolean> {
   const s = store.getState();
-  if (!s.dirty) return true;
   const name = s.filePath ? basename(s.filePath) : s.doc.name;
-  return useUi.getState().askConfirm('Unsaved changes', `"${name}" has unsaved changes. ${action} anyway and lose them?`, 'Discard changes');
+  if (s.dirty && !(await useUi.getState().askConfirm('Unsaved changes', `"${name}" has unsaved changes. ${action} anyway and lose them?`, 'Discard changes'))) return false;
+  if (isActive(store.getState().training)) {
+    const stop = await useUi.getState().askConfirm('A run is training', `A run of "${name}" is still training. Stop it to ${action.toLowerCase()}?`, 'Stop the run');
+    if (!stop) return false;
+    await stopTraining(store);
+  }
+  return true;
 }
 
 function startDir(store: EditorStore): string | undefined {
@@ -40,6 +51,7 @@ async function openPath(store: EditorStore, path: string): Promise<boolean> {
     const result = await getApi().call('project.open', { path });
     store.getState().loadProject(result.doc, result.path);
     useRecent.getState().add(result.path);
+    void loadLatestRun(store);
     return true;
   } catch (e) {
     useUi.getState().notify('error', `Could not open ${basename(path)}. ${errorText(e)}`);
@@ -65,6 +77,7 @@ export async function importModel(store: EditorStore): Promise<void> {
     const result = await getApi().call('project.import', { path });
     store.getState().loadProject(result.doc, result.path);
     useRecent.getState().add(result.path);
+    void loadLatestRun(store);
     const weights = result.runId ? ' Its weights are the run "imported" in the Runs tab: evaluate or fine-tune them there.' : ' It had no weights to import.';
     useUi.getState().notify('info', `Imported ${basename(path)} as ${basename(result.path)}: ${result.doc.graph.nodes.length} layers, ${result.totalParams.toLocaleString('en-US')} parameters.${weights}`);
     for (const w of result.warnings.slice(0, 3)) useUi.getState().notify('info', w);
@@ -81,11 +94,13 @@ export async function openRecent(store: EditorStore, path: string): Promise<void
 
 async function saveTo(store: EditorStore, path: string): Promise<boolean> {
   const rev = store.getState().currentRev();
-  const doc = store.getState().doc;
+  const { doc, filePath: before } = store.getState();
   try {
     const result = await getApi().call('project.save', { path, doc });
     store.getState().markSaved(result.path, rev);
     useRecent.getState().add(result.path);
+    // First saved: the runs it made while unsaved go with it.
+    if (before === null) await adoptDraftRuns(store, result.path);
     return true;
   } catch (e) {
     useUi.getState().notify('error', `Could not save the project. ${errorText(e)}`);

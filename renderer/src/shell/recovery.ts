@@ -9,6 +9,8 @@ export interface Recovery {
   readonly savedAt: number;
   readonly filePath: string | null;
   readonly doc: ProjectDoc;
+  /** The unsaved project's draft id, so that its runs are still its own after the restore. */
+  readonly draftId?: string;
 }
 
 /** The recovery copy left by a session that ended with unsaved work, or null. */
@@ -16,11 +18,12 @@ export function readRecovery(): Recovery | null {
   try {
     const text = localStorage.getItem(KEY);
     if (!text) return null;
-    const raw = JSON.parse(text) as { savedAt?: unknown; filePath?: unknown; doc?: unknown };
+    const raw = JSON.parse(text) as { savedAt?: unknown; filePath?: unknown; doc?: unknown; draftId?: unknown };
     return {
       savedAt: typeof raw.savedAt === 'number' ? raw.savedAt : 0,
       filePath: typeof raw.filePath === 'string' ? raw.filePath : null,
       doc: upgradeProject(raw.doc),
+      ...(typeof raw.draftId === 'string' && /^[A-Za-z0-9-]{1,64}$/.test(raw.draftId) ? { draftId: raw.draftId } : {}),
     };
   } catch {
     return null;
@@ -49,7 +52,7 @@ export function startAutosave(store: EditorStore): () => void {
       return;
     }
     try {
-      localStorage.setItem(KEY, JSON.stringify({ savedAt: Date.now(), filePath: s.filePath, doc: s.doc }));
+      localStorage.setItem(KEY, JSON.stringify({ savedAt: Date.now(), filePath: s.filePath, doc: s.doc, draftId: s.draftId }));
     } catch {
       // Storage full or disabled: no recovery copy this time.
     }

@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+import type { ConnectFix } from '../graph/connect-fixes';
 
 type XY = { readonly x: number; readonly y: number };
 
@@ -17,6 +18,9 @@ interface CanvasUiState {
   readonly cardMenu: { readonly nodeId: string; readonly at: XY } | null;
   openCardMenu(nodeId: string, at: XY): void;
   closeCardMenu(): void;
+  /** A refused connection that one click can make (why it was refused, and the ways to make it). */
+  readonly connectFix: { readonly message: string; readonly fixes: readonly ConnectFix[] } | null;
+  setConnectFix(fix: { readonly message: string; readonly fixes: readonly ConnectFix[] } | null): void;
   openQuickAdd(screen: XY, flow: XY): void;
   closeQuickAdd(): void;
   setConnectHint(hint: string | null): void;
@@ -39,6 +43,8 @@ export const useCanvasUi = create<CanvasUiState>()((set, get) => ({
   closeCardMenu: () => {
     if (get().cardMenu !== null) set({ cardMenu: null });
   },
+  connectFix: null,
+  setConnectFix: (connectFix) => set({ connectFix }),
   openQuickAdd: (screen, flow) => set({ quickAdd: { screen, flow } }),
   closeQuickAdd: () => set({ quickAdd: null }),
   setConnectHint: (hint) => {

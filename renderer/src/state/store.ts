@@ -13,7 +13,27 @@ import { BUILTIN_BLOCKS } from '../../../shared/graph/builtin-blocks';
 import { BLOCK_NODE_TYPE } from '../../../shared/graph/block-schema';
 import { groupNodes, ungroupNode } from '../../../shared/graph/group-blocks';
 import { freezableBefore } from '../../../shared/graph/freeze';
-import { idleTraining, isActive, reattachedTraining, reduceTraining, startingTraining, type TrainingState } from './training';
+import { idleTraining, isActive, loadedTraining, reattachedTraining, reduceTraining, startingTraining, type TrainingState } from './training';
+import type { RunRecordData } from '../../../shared/training/runs';
+import type { ConnectFix } from '../graph/connect-fixes';
+import { DATASETS } from '../../../shared/training/datasets';
+
+/**
+ * A new Input's shape on the project's data set: an image set's full shape, channel included
+ * (MNIST: 28, 28, 1, ready for Conv2D and for Flatten alike), a table's feature count. Null
+ * (the spec's default) for text and for imports, whose shape is known only once read.
+ */
+export function inputShapeFor(datasetId: string): number[] | null {
+  const d = DATASETS.find((x) => x.id === datasetId);
+  if (!d || d.kind === 'text' || d.sampleShape.length === 0) return null;
+  return d.kind === 'image' && d.sampleShape.length === 2 ? [...d.sampleShape, 1] : [...d.sampleShape];
+}
+
+/** A fresh draft id: letters, digits and dashes (the back end's DraftIdSchema). */
+export function newDraftId(): string {
+  const random = Array.from({ length: 3 }, () => Math.random().toString(36).slice(2, 8).padEnd(6, '0')).join('');
+  return `d-${Date.now().toString(36)}-${random}`;
+}
 
 export interface Selection {
   readonly nodes: readonly string[];
@@ -42,6 +62,11 @@ export interface EditorData {
    * valid (a template for a data set or task the engine does not offer yet).
    */
   readonly trainNote: string | null;
+  /**
+   * This document's id while it is open (a new one after New, Open or a template): an unsaved
+   * project's runs carry it, so they are listed as its own and follow it when it is first saved.
+   */
+  readonly draftId: string;
 }
 
 export interface Connection {
@@ -94,6 +119,8 @@ export interface EditorActions {
   /** Connects, replacing an edge already in the port. False when refused (cycle, unknown port, self). */
   connect(c: Connection): boolean;
   canConnect(c: Connection): boolean;
+  /** Makes a refused connection with its fix (a channel on the Input, or a Reshape between) as one undo step. */
+  applyConnectFix(fix: ConnectFix): boolean;
   setParam(nodeId: string, name: string, value: ParamValue, mergeKey?: string): void;
   /**
    * Freezes (or unfreezes) every layer with weights before `nodeId` in one undo step; returns
@@ -105,13 +132,21 @@ export interface EditorActions {
   undo(): void;
   redo(): void;
   newProject(): void;
-  /** Opens a document; `unsaved`: it is recovered work, not what is on disk (the dirty dot shows). */
-  loadProject(doc: ProjectDoc, path: string | null, options?: { trainNote?: string | null; unsaved?: boolean }): void;
+  /**
+   * Opens a document; `unsaved`: it is recovered work, not what is on disk (the dirty dot shows);
+   * `draftId`: the id its unsaved runs carry (recovered work keeps its own). The dashboard starts
+   * empty: it shows the open project's runs only.
+   */
+  loadProject(doc: ProjectDoc, path: string | null, options?: { trainNote?: string | null; unsaved?: boolean; draftId?: string }): void;
   /** The document at `rev` was saved to `path`. */
   markSaved(path: string, rev: number): void;
   currentRev(): number;
   trainingStarting(): void;
-  trainingStarted(runId: string): void;
+  trainingStarted(runId: string, name?: string): void;
+  /** Shows a finished run from its record (a reopened project's last run), unless a run is already shown. */
+  trainingLoaded(record: RunRecordData, projectPath: string | null): void;
+  /** The shown run's folder moved beside the project saved at `projectPath` (runs.adopt moved `runIds`). */
+  trainingRunsMoved(projectPath: string, runIds: readonly string[]): void;
   trainingFailed(message: string): void;
   trainingStopRequested(): void;
   trainingPaused(paused: boolean): void;
@@ -157,9 +192,12 @@ export function createEditorStore(initial: ProjectDoc = emptyProject()): EditorS
       });
     };
 
-    const reset = (doc: ProjectDoc, filePath: string | null, trainNote: string | null = null, unsaved = false) => {
+    const reset = (doc: ProjectDoc, filePath: string | null, trainNote: string | null = null, unsaved = false, draftId = newDraftId()) => {
       const rev = ++revCounter;
       set({
+        // The dashboard belongs to the open document: nothing of the previous project's runs stays.
+        training: idleTraining(),
+        draftId,
         doc,
         filePath,
         selection: EMPTY_SELECTION,
@@ -224,6 +262,7 @@ export function createEditorStore(initial: ProjectDoc = emptyProject()): EditorS
       dirty: false,
       training: idleTraining(),
       trainNote: null,
+      draftId: newDraftId(),
 
       addNode(type, position, intoEdge) {
         const spec = getLayerSpec(type);
@@ -233,6 +272,10 @@ export function createEditorStore(initial: ProjectDoc = emptyProject()): EditorS
         const params: GraphNode['params'] = {};
         for (const [k, v] of Object.entries(withDefaults(spec.params))) {
           params[k] = (Array.isArray(v) ? [...v] : v) as GraphNode['params'][string];
+        }
+        if (type === 'Input') {
+          const shape = inputShapeFor(get().doc.training.dataset);
+          if (shape) params['shape'] = shape;
         }
         const node: GraphNode = { id, type, position: { x: position.x, y: position.y }, params };
         const add: HistoryEntry = { kind: 'add', nodes: [node], edges: [] };
@@ -415,6 +458,55 @@ export function createEditorStore(initial: ProjectDoc = emptyProject()): EditorS
         return connectionProblem(c) === null;
       },
 
+      applyConnectFix(fix) {
+        const { graph } = get().doc;
+        const c = fix.connection;
+        const source = graph.nodes.find((n) => n.id === c.source);
+        const target = graph.nodes.find((n) => n.id === c.target);
+        if (!source || !target || ruleProblem(graph, c) !== null) return false;
+        const taken = new Set(graph.edges.map((e) => e.id));
+        const edge = (from: string, to: string, port: string): GraphEdge => {
+          const id = freshId(`e_${from}_${to}`, taken);
+          taken.add(id);
+          return { id, source: from, target: to, targetPort: port };
+        };
+        const replaced = graph.edges.filter((e) => e.target === c.target && e.targetPort === c.targetPort);
+        if (fix.kind === 'inputShape') {
+          const before = source.params['shape'];
+          commit({
+            kind: 'batch',
+            label: 'add a channel to the Input and connect',
+            entries: [
+              { kind: 'param', nodeId: source.id, name: 'shape', before, after: [...fix.shape] },
+              { kind: 'connect', added: edge(c.source, c.target, c.targetPort), replaced },
+            ],
+          });
+          return true;
+        }
+        const spec = getLayerSpec('Reshape');
+        if (!spec) return false;
+        const id = freshId('reshape', new Set([...graph.nodes.map((n) => n.id), ...(get().doc.notes ?? []).map((n) => n.id)]));
+        const reshape: GraphNode = {
+          id,
+          type: 'Reshape',
+          // Between the two, a row lower, so that it covers neither.
+          position: { x: Math.round((source.position.x + target.position.x) / 2), y: Math.round(Math.max(source.position.y, target.position.y) + 110) },
+          params: { ...withDefaults(spec.params), targetShape: [...fix.targetShape] } as GraphNode['params'],
+        };
+        commit(
+          {
+            kind: 'batch',
+            label: 'insert a Reshape and connect',
+            entries: [
+              { kind: 'delete', nodes: [], edges: replaced },
+              { kind: 'add', nodes: [reshape], edges: [edge(c.source, id, 'in'), edge(id, c.target, c.targetPort)] },
+            ],
+          },
+          { nodes: [id], edges: [] },
+        );
+        return true;
+      },
+
       connect(c) {
         if (connectionProblem(c) !== null) return false;
         const { graph } = get().doc;
@@ -498,7 +590,7 @@ export function createEditorStore(initial: ProjectDoc = emptyProject()): EditorS
       },
 
       loadProject(doc, path, options) {
-        reset(doc, path, options?.trainNote ?? null, options?.unsaved ?? false);
+        reset(doc, path, options?.trainNote ?? null, options?.unsaved ?? false, options?.draftId);
       },
 
       markSaved(path, rev) {
@@ -512,12 +604,24 @@ export function createEditorStore(initial: ProjectDoc = emptyProject()): EditorS
       },
 
       trainingStarting() {
-        set({ training: startingTraining() });
+        set({ training: startingTraining(get().filePath) });
       },
 
-      trainingStarted(runId) {
+      trainingStarted(runId, name) {
         const t = get().training;
-        if (t.runId === null && t.status === 'starting') set({ training: { ...t, runId } });
+        if (t.runId === null && t.status === 'starting') set({ training: { ...t, runId, name: name ?? null } });
+        else if (t.runId === runId && name !== undefined && t.name !== name) set({ training: { ...t, name } });
+      },
+
+      trainingLoaded(record, projectPath) {
+        const t = get().training;
+        if (t.status !== 'idle') return;
+        set({ training: loadedTraining(record, projectPath) });
+      },
+
+      trainingRunsMoved(projectPath, runIds) {
+        const t = get().training;
+        if (t.runId !== null && t.projectPath === null && runIds.includes(t.runId)) set({ training: { ...t, projectPath } });
       },
 
       trainingFailed(message) {

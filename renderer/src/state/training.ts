@@ -1,4 +1,5 @@
 import type { TrainEvent } from '../../../shared/training/events';
+import type { RunRecordData } from '../../../shared/training/runs';
 
 type Ev<T extends TrainEvent['type']> = Extract<TrainEvent, { type: T }>;
 export type StartedEvent = Ev<'started'>;
@@ -40,6 +41,12 @@ export interface TrainingState {
   readonly insight: readonly InsightEvent[];
   /** The latest live decision grid (two-feature data sets); kept when the run ends. */
   readonly grid: GridEvent | null;
+  /** The project whose runs folder holds this run (null: the data folder's, an unsaved project's). */
+  readonly projectPath: string | null;
+  /** The run's name (from training.start, or the record of a run loaded from disk). */
+  readonly name: string | null;
+  /** Shown from its record on disk (the project's last run, opened with it), not watched live. */
+  readonly fromDisk: boolean;
 }
 
 export function idleTraining(): TrainingState {
@@ -57,11 +64,42 @@ export function idleTraining(): TrainingState {
     version: 0,
     insight: [],
     grid: null,
+    projectPath: null,
+    name: null,
+    fromDisk: false,
   };
 }
 
-export function startingTraining(): TrainingState {
-  return { ...idleTraining(), status: 'starting' };
+export function startingTraining(projectPath: string | null = null): TrainingState {
+  return { ...idleTraining(), status: 'starting', projectPath };
+}
+
+/**
+ * A finished run read from disk (a reopened project's last run): its curves per epoch, test
+ * results and evaluation, so that Evaluation, Try it and Export work without training again.
+ */
+export function loadedTraining(record: RunRecordData, projectPath: string | null): TrainingState {
+  const epochs: EpochEvent[] = record.epochs.map((e, i) => ({
+    type: 'epoch',
+    runId: record.runId,
+    epoch: e.epoch,
+    step: i,
+    train: e.train,
+    validation: e.validation,
+    learningRate: e.learningRate,
+    seconds: e.seconds,
+  }));
+  const done: DoneEvent = {
+    type: 'done',
+    runId: record.runId,
+    stopped: record.stopped,
+    test: record.test,
+    seconds: record.seconds,
+    earlyStoppedAt: record.earlyStoppedAt,
+    bestEpoch: record.bestEpoch,
+    evaluation: record.evaluation,
+  };
+  return { ...idleTraining(), status: 'done', runId: record.runId, epochs, done, version: 1, projectPath, name: record.name, fromDisk: true };
 }
 
 export function isActive(s: TrainingState): boolean {
@@ -79,7 +117,7 @@ export function reduceTraining(s: TrainingState, ev: TrainEvent): TrainingState 
   const base = { ...s, runId: ev.runId };
   switch (ev.type) {
     case 'started':
-      return { ...base, status: 'running', started: ev };
+      return { ...base, status: 'running', started: ev, projectPath: ev.projectPath === undefined ? s.projectPath : ev.projectPath };
     case 'batch':
       s.series.step.push(ev.step);
       s.series.loss.push(ev.loss);

@@ -112,6 +112,8 @@ export function Dashboard() {
       return;
     }
     if (!outDir) return;
+    // The previous result would read as this export's until it is done.
+    setExported(null);
     setExporting(true);
     try {
       setExported(await exportModel(store, outDir, format));
@@ -141,7 +143,14 @@ export function Dashboard() {
             {status}
           </span>
           {t.done ? <span className="muted">in {formatDuration(t.done.seconds)}</span> : null}
-          <span className="dashboard__spacer" />
+        </div>
+        {t.name ? (
+          <p className="dashboard__run-name small" data-testid="run-name" title={t.name}>
+            {t.fromDisk ? 'Last run: ' : 'Run: '}
+            <strong>{t.name}</strong>
+          </p>
+        ) : null}
+        <div className="dashboard__export" role="group" aria-label="Export the trained model">
           <select
             className="btn btn--small"
             aria-label="Export format"
@@ -162,7 +171,7 @@ export function Dashboard() {
             disabled={!canExport}
             title={canExport ? `Write the trained model as ${FORMAT_LABELS[format]} to a folder, then check it` : 'Finish a training run first'}
           >
-            {exporting ? 'Exporting…' : 'Export'}
+            {exporting ? 'Exporting…' : 'Export…'}
           </button>
         </div>
         <Progress />
@@ -193,6 +202,11 @@ export function Dashboard() {
           <div className="error-box" role="alert">
             {exportError}
           </div>
+        ) : null}
+        {exporting ? (
+          <p className="muted small" role="status">
+            Exporting as {FORMAT_LABELS[format]} and checking the export…
+          </p>
         ) : null}
         {exported ? (
           <div className="export-result" data-testid="export-result" role="status">

@@ -106,7 +106,7 @@ export function DecisionBoundaryPanel() {
   const runId = useEditor((s) => (s.training.status === 'done' && s.training.done ? s.training.runId : null));
   const running = useEditor((s) => isActive(s.training));
   const live = useEditor((s) => s.training.grid);
-  const projectPath = useEditor((s) => s.training.started?.projectPath ?? s.filePath);
+  const projectPath = useEditor((s) => s.training.projectPath);
   const canvas = useRef<HTMLCanvasElement>(null);
   const [final, setFinal] = useState<DecisionGrid | null>(null);
   const [error, setError] = useState<string | null>(null);

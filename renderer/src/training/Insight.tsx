@@ -138,10 +138,11 @@ export function ValueBars({
 /** The newest stored runs of this project, for looking at a run that is not the one in the dashboard. */
 function useRuns(projectPath: string | null, refreshKey: unknown): RunSummary[] {
   const [runs, setRuns] = useState<RunSummary[]>([]);
+  const draft = useEditor((s) => (projectPath ? undefined : s.draftId));
   useEffect(() => {
     let live = true;
     getApi()
-      .call('runs.list', { projectPath })
+      .call('runs.list', { projectPath, ...(draft ? { draft } : {}) })
       .then(
         (r) => live && setRuns(r),
         () => live && setRuns([]),
@@ -149,7 +150,7 @@ function useRuns(projectPath: string | null, refreshKey: unknown): RunSummary[] 
     return () => {
       live = false;
     };
-  }, [projectPath, refreshKey]);
+  }, [projectPath, draft, refreshKey]);
   return runs;
 }
 
@@ -160,7 +161,7 @@ function useRuns(projectPath: string | null, refreshKey: unknown): RunSummary[] 
  */
 export function InsightPanel() {
   const training = useEditor((s) => s.training);
-  const projectPath = useEditor((s) => s.training.started?.projectPath ?? s.filePath);
+  const projectPath = useEditor((s) => s.training.projectPath);
   const runs = useRuns(projectPath, training.status);
   const [chosenRun, setChosenRun] = useState<string | null>(null);
   const runId = chosenRun ?? training.runId ?? runs[0]?.runId ?? null;

@@ -8,6 +8,50 @@ import { startTraining } from './actions';
 import { errorText } from '../state/ui';
 import { formatDuration } from './Progress';
 import { UPlotChart, type SeriesDef } from './UPlotChart';
+import { settingLabel, valueText } from '../../../shared/training/run-names';
+import { useRunsRevision } from './runs-revision';
+
+/** A setting's value from the comparison's JSON text, as people read it. */
+function shownValue(json: string): string {
+  try {
+    return valueText(JSON.parse(json));
+  } catch {
+    return json;
+  }
+}
+
+/** A run's name, edited in place: Enter or leaving the field renames it, Escape takes the edit back. */
+function RunName({ run, onRename }: { run: RunSummary; onRename: (name: string) => Promise<boolean> }) {
+  const [text, setText] = useState(run.name);
+  useEffect(() => setText(run.name), [run.name]);
+  const commit = async () => {
+    const name = text.trim();
+    if (name === '' || name === run.name) {
+      setText(run.name);
+      return;
+    }
+    if (!(await onRename(name))) setText(run.name);
+  };
+  return (
+    <input
+      className="runs__name"
+      aria-label={`Name of run ${run.name}`}
+      title={`${run.name} — click to rename (${run.runId}, started ${new Date(run.startedAt).toLocaleString()})`}
+      value={text}
+      maxLength={120}
+      onChange={(e) => setText(e.target.value)}
+      onBlur={() => void commit()}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter') e.currentTarget.blur();
+        else if (e.key === 'Escape') {
+          setText(run.name);
+          e.currentTarget.blur();
+        }
+        e.stopPropagation();
+      }}
+    />
+  );
+}
 
 const COLOURS = ['--chart-1', '--chart-2', '--chart-3', '--chart-4'];
 
@@ -64,9 +108,11 @@ function Differences({ cmp }: { cmp: RunComparison }) {
           <tbody>
             {cmp.settings.map((s) => (
               <tr key={s.path}>
-                <th scope="row">{s.path}</th>
+                <th scope="row" title={s.path}>
+                  {settingLabel(s.path)}
+                </th>
                 {s.values.map((v, i) => (
-                  <td key={i}>{v}</td>
+                  <td key={i}>{shownValue(v)}</td>
                 ))}
               </tr>
             ))}
@@ -99,6 +145,8 @@ export function RunsPanel() {
   const store = useEditorStore();
   const busy = useEditor((s) => isActive(s.training));
   const projectPath = useEditor((s) => s.filePath);
+  const draft = useEditor((s) => (s.filePath ? undefined : s.draftId));
+  const revision = useRunsRevision((s) => s.revision);
   const finished = useEditor((s) => (s.training.status === 'done' || s.training.status === 'error' ? s.training.runId : null));
   const [runs, setRuns] = useState<readonly RunSummary[] | null>(null);
   const [ticked, setTicked] = useState<readonly string[]>([]);
@@ -107,16 +155,35 @@ export function RunsPanel() {
 
   const load = useCallback(async () => {
     try {
-      setRuns(await getApi().call('runs.list', { projectPath }));
+      setRuns(await getApi().call('runs.list', { projectPath, ...(draft ? { draft } : {}) }));
       setError(null);
     } catch (e) {
       setError(`Could not list the runs: ${errorText(e)}`);
     }
-  }, [projectPath]);
+  }, [projectPath, draft]);
 
   useEffect(() => {
     void load();
-  }, [load, finished]);
+  }, [load, finished, revision]);
+
+  // Another project's comparison and ticks do not stay.
+  useEffect(() => {
+    setTicked([]);
+    setCmp(null);
+  }, [projectPath, draft]);
+
+  const rename = async (r: RunSummary, name: string): Promise<boolean> => {
+    try {
+      const result = await getApi().call('runs.rename', { projectPath, runId: r.runId, name });
+      store.getState().trainingStarted(r.runId, result.name);
+      await load();
+      if (cmp) setCmp({ ...cmp, runs: cmp.runs.map((x) => (x.runId === r.runId ? { ...x, name: result.name } : x)) });
+      return true;
+    } catch (e) {
+      setError(`Could not rename ${r.name}: ${errorText(e)}`);
+      return false;
+    }
+  };
 
   const compare = async () => {
     try {
@@ -142,7 +209,7 @@ export function RunsPanel() {
     <div className="runs">
       <div className="runs__list">
         <div className="runs__bar">
-          <span className="small muted">{projectPath ? 'Runs kept beside this project' : 'Runs of unsaved projects'}</span>
+          <span className="small muted">{projectPath ? 'Runs kept beside this project' : 'Runs of this unsaved project (they move beside it when you save it)'}</span>
           <button type="button" className="btn btn--small" onClick={() => void compare()} disabled={ticked.length < 2}>
             Compare {ticked.length >= 2 ? ticked.length : ''} runs
           </button>
@@ -182,8 +249,8 @@ export function RunsPanel() {
                       onChange={(e) => setTicked((t) => (e.target.checked ? [...t, r.runId] : t.filter((id) => id !== r.runId)))}
                     />
                   </td>
-                  <th scope="row" title={`${r.runId}, started ${new Date(r.startedAt).toLocaleString()}`}>
-                    {r.name}
+                  <th scope="row">
+                    <RunName run={r} onRename={(name) => rename(r, name)} />
                   </th>
                   <td>{r.dataset}</td>
                   <td>{r.epochsDone}</td>

@@ -137,7 +137,7 @@ function Probabilities({ p }: { p: Prediction }) {
 /** Predict one example with the finished run: draw a digit, type a review, or enter feature values. */
 export function TryItPanel() {
   const runId = useEditor((s) => (s.training.status === 'done' && s.training.done && !s.training.done.stopped ? s.training.runId : null));
-  const projectPath = useEditor((s) => s.training.started?.projectPath ?? s.filePath);
+  const projectPath = useEditor((s) => s.training.projectPath);
   const [prep, setPrep] = useState<Preprocessing | null | undefined>(undefined);
   const [input, setInput] = useState<PredictInput | null>(null);
   const [text, setText] = useState('');

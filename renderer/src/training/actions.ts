@@ -10,10 +10,10 @@ export async function startTraining(store: EditorStore, initialWeights?: { runId
   if (isActive(s.training)) return;
   s.trainingStarting();
   try {
-    const { doc, filePath } = store.getState();
-    // Runs are kept beside a saved project (unsaved ones in the data folder).
-    const { runId } = await getApi().call('training.start', { doc, projectPath: filePath, ...(initialWeights ? { initialWeights } : {}) });
-    store.getState().trainingStarted(runId);
+    const { doc, filePath, draftId } = store.getState();
+    // Runs are kept beside a saved project (unsaved ones in the data folder, marked with the draft's id).
+    const { runId, name } = await getApi().call('training.start', { doc, projectPath: filePath, ...(filePath ? {} : { draft: draftId }), ...(initialWeights ? { initialWeights } : {}) });
+    store.getState().trainingStarted(runId, name);
   } catch (e) {
     store.getState().trainingFailed(`Training could not start: ${errorText(e)}`);
   }
@@ -55,11 +55,10 @@ export function pickExportFolder(): Promise<string | null> {
   return pickFolder({ title: 'Export the trained model to a folder', defaultPath: useUi.getState().defaultDir ?? undefined });
 }
 
-/** Writes the model of the current run as a TF.js LayersModel into `outDir`. */
 /** Writes the model of the current run in `format` into `outDir`; the back end checks the export itself. */
 export async function exportModel(store: EditorStore, outDir: string, format: ExportFormat): Promise<ExportResult> {
-  const { runId, started } = store.getState().training;
+  const { runId, projectPath } = store.getState().training;
   if (!runId) throw new Error('There is no finished run to export.');
-  const { doc, filePath } = store.getState();
-  return getApi().call('export.model', { format, doc, runId, projectPath: started?.projectPath ?? filePath, outDir });
+  const { doc } = store.getState();
+  return getApi().call('export.model', { format, doc, runId, projectPath, outDir });
 }

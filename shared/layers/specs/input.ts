@@ -17,7 +17,7 @@ export const inputSpec: LayerSpec<'Input'> = {
       minRank: 1,
       maxRank: 4,
       allowUnknown: true,
-      help: 'Size of one sample, without the batch dimension (MNIST: 28, 28; token ids of any length: ?).',
+      help: 'Size of one sample, without the batch dimension (MNIST: 28, 28, 1 for height, width and channels; token ids of any length: ?).',
     },
     {
       name: 'dtype',

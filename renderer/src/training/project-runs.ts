@@ -1,0 +1,50 @@
+import { getApi } from '../platform';
+import type { EditorStore } from '../state/store';
+import { errorText, useUi } from '../state/ui';
+import { useRunsRevision } from './runs-revision';
+
+/**
+ * Shows the open project's newest finished run in the dashboard (test results, Evaluation,
+ * Try it, Export), as it was when the project was last used. Nothing when it has none, when
+ * another document was opened meanwhile, or when a run started meanwhile.
+ */
+export async function loadLatestRun(store: EditorStore): Promise<void> {
+  const { filePath, baseRev } = store.getState();
+  if (!filePath) return;
+  const stillOpen = () => store.getState().filePath === filePath && store.getState().baseRev === baseRev;
+  try {
+    const runs = await getApi().call('runs.list', { projectPath: filePath });
+    const latest = runs.find((r) => r.status === 'done' && r.hasModel && r.origin?.kind !== 'evaluated');
+    if (!latest || !stillOpen()) return;
+    const record = await getApi().call('runs.get', { projectPath: filePath, runId: latest.runId });
+    if (stillOpen()) store.getState().trainingLoaded(record, filePath);
+  } catch {
+    // A project without readable runs opens with an empty dashboard.
+  }
+}
+
+/**
+ * The unsaved project was first saved at `projectPath`: its finished runs move beside it (and
+ * the shown run with them). A run still training is moved when it ends (see `useAdoptAfterRun`).
+ */
+export async function adoptDraftRuns(store: EditorStore, projectPath: string): Promise<void> {
+  const { draftId } = store.getState();
+  try {
+    const { moved } = await getApi().call('runs.adopt', { draft: draftId, projectPath });
+    store.getState().trainingRunsMoved(projectPath, moved);
+    if (moved.length > 0) useRunsRevision.getState().bump();
+  } catch (e) {
+    useUi.getState().notify('error', `The project was saved, but its runs could not be moved beside it: ${errorText(e)}`);
+  }
+}
+
+/**
+ * A run that was still training when its unsaved project was first saved stays in the data
+ * folder; when it ends, it follows the project too. Returns the unsubscribe.
+ */
+export function adoptRunsWhenTheyEnd(store: EditorStore): () => void {
+  return store.subscribe((s, prev) => {
+    const ended = (s.training.status === 'done' || s.training.status === 'error') && s.training.status !== prev.training.status;
+    if (ended && s.training.projectPath === null && s.filePath !== null && s.training.runId !== null) void adoptDraftRuns(store, s.filePath);
+  });
+}
