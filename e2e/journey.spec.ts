@@ -86,7 +86,7 @@ test('build, train, stop, export, save and reopen an MLP on MNIST', async ({ pag
     }),
   );
   expect(model.countParams()).toBe(101_770);
-  const probs = tf.tidy(() => (model.predict(tf.zeros([2, 28, 28])) as tf.Tensor).sum(1).arraySync() as number[]);
+  const probs = tf.tidy(() => (model.predict(tf.zeros([2, 28, 28, 1])) as tf.Tensor).sum(1).arraySync() as number[]);
   for (const p of probs) expect(p).toBeCloseTo(1, 4);
   model.dispose();
   await expect(page.getByTestId('export-check')).toHaveAttribute('data-ok', 'true');
