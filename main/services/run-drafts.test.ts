@@ -85,3 +85,37 @@ describe('runs of unsaved projects: named by what differs, listed per project, m
     }
   }, 240_000);
 });
+
+describe('runs.adopt and runs.rename in the browser mode stay inside the allowed folders', () => {
+  it('refuses a project outside the root, and a runs folder that is a link leading out', async () => {
+    const base = tempDir('nw-adopt-confine-');
+    const root = path.join(base, 'allowed');
+    const outside = path.join(base, 'outside');
+    fs.mkdirSync(root);
+    fs.mkdirSync(outside);
+    const { rootedPaths } = await import('./path-policy');
+    const { backend, home } = testBackend({ dataDir: path.join(base, 'data'), defaultDir: root, paths: rootedPaths([root]) });
+    try {
+      // A finished run of draft x, written as the trainer leaves one.
+      const runId = '20261205-120000-000abc';
+      const dir = path.join(runsDir(home), runId);
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, 'draft'), 'draft-x\n');
+      const { newRunRecord, writeRun } = await import('./runs');
+      writeRun(dir, { ...newRunRecord(runId, smallDoc(), null, new Date().toISOString()), status: 'done' });
+
+      await expect(backend.handle('runs.adopt', { draft: 'draft-x', projectPath: path.join(outside, 'p.nwproj') })).rejects.toMatchObject({ code: 'FORBIDDEN_PATH' });
+      fs.symlinkSync(outside, path.join(root, 'p.runs'));
+      await expect(backend.handle('runs.adopt', { draft: 'draft-x', projectPath: path.join(root, 'p.nwproj') })).rejects.toMatchObject({ code: 'FORBIDDEN_PATH' });
+      expect(fs.readdirSync(outside)).toEqual([]);
+      await expect(backend.handle('runs.rename', { projectPath: path.join(outside, 'q.nwproj'), runId, name: 'x' })).rejects.toMatchObject({ code: 'FORBIDDEN_PATH' });
+      await expect(backend.handle('runs.list', { projectPath: null, draft: '../etc' })).rejects.toMatchObject({ code: 'BAD_PARAMS' });
+      // Inside the root it moves.
+      await expect(backend.handle('runs.adopt', { draft: 'draft-x', projectPath: path.join(root, 'ok.nwproj') })).resolves.toEqual({ moved: [runId], training: [] });
+      expect(fs.existsSync(path.join(root, 'ok.runs', runId, 'run.json'))).toBe(true);
+    } finally {
+      await backend.dispose();
+      fs.rmSync(base, { recursive: true, force: true });
+    }
+  });
+});
