@@ -347,6 +347,11 @@ function textPrinter(io: CliIo, doc: ProjectDoc, home: string, projectPath: stri
       case 'grid':
         // Histograms and decision grids are for the dashboard; the run folder keeps the histograms.
         return;
+      case 'control':
+        endProgress();
+        if (event.change.kind === 'epochs') epochs = event.change.epochs;
+        io.stdout(`Change at epoch ${event.epoch + 1}, batch ${event.batch + 1} (step ${event.step}): ${event.text}${event.checkpoint ? ` in ${event.checkpoint}` : ''}\n`);
+        return;
       case 'evaluating':
         endProgress();
         io.stdout('Evaluating on the test set...\n');

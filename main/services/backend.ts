@@ -11,6 +11,7 @@ import {
 } from '../../shared/api/contract';
 import { DATASETS } from '../../shared/training/datasets';
 import { DEFAULT_TRAINING } from '../../shared/graph/document';
+import { replayDoc } from './replay';
 import type { TrainerLauncher } from './launcher';
 import type { Dialogs } from './dialogs';
 import { listDirectory, openProject, saveProject } from './project-files';
@@ -217,6 +218,12 @@ export function createBackend(deps: BackendDeps): BackendService {
       return training.start(p.doc, p.projectPath ?? null, p.initialWeights, { draft: p.draft, name: p.name });
     },
     'training.stop': (p) => training.stop(p.runId),
+    'training.control': (p) => training.control(p.runId, p.change),
+    'training.replay': (p) => {
+      confineRuns(p.projectPath, p.runId);
+      const record = readRun(deps.dataDir, p.projectPath, p.runId);
+      return training.start(replayDoc(record), p.projectPath, undefined, { replay: record.controls ?? [] });
+    },
     'export.tfjs': (p) => {
       confineRuns(p.projectPath, p.runId);
       return exportRun(deps.dataDir, p.runId, p.outDir, p.projectPath ?? null, confine);

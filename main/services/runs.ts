@@ -145,6 +145,8 @@ export function summarize(record: RunRecordData, dir: string): RunSummary {
     hasModel: fs.existsSync(path.join(dir, 'model.json')),
     hasBest: fs.existsSync(path.join(dir, 'best', 'model.json')),
     ...(record.origin ? { origin: record.origin } : {}),
+    ...(record.sweep ? { sweep: record.sweep } : {}),
+    ...(record.controls?.length ? { controls: record.controls.length } : {}),
   };
 }
 
@@ -318,6 +320,7 @@ export function compareRuns(dataDir: string, projectPath: string | null, runIds:
     settings: leafDiffs(records.map((r) => r.settings)),
     graph: { same: records.every((r) => r.graphHash === first.graphHash), differences },
     curves: records.map((r) => ({ runId: r.runId, epochs: r.epochs })),
+    controls: records.map((r) => ({ runId: r.runId, changes: r.controls ?? [] })),
   };
 }
 

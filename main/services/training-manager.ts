@@ -11,10 +11,11 @@ import type { TrainerLauncher, TrainerProcess } from './launcher';
 import { newRunId, newRunRecord, previousRun, readRun, runDirOf, writeDraftMark, writeRun } from './runs';
 import { defaultRunName } from '../../shared/training/run-names';
 import { modelGraph } from '../../shared/graph/analyze-blocks';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { RunRecordData } from '../../shared/training/runs';
+import { RunRecordSchema, type RunRecordData } from '../../shared/training/runs';
 import { fileError } from './project-files';
+import type { AppliedChange, RunChange } from '../../shared/training/control';
 
 /** How long a stopped trainer may take to wrap up before it is killed. */
 const STOP_GRACE_MS = 30_000;
@@ -144,7 +145,7 @@ export class TrainingManager {
     doc: ProjectDoc,
     projectPath: string | null = null,
     initialWeights?: { runId: string; evaluateOnly?: boolean | undefined },
-    options: { draft?: string | undefined; name?: string | undefined } = {},
+    options: { draft?: string | undefined; name?: string | undefined; replay?: readonly AppliedChange[]; sweep?: RunRecordData['sweep'] } = {},
   ): Promise<{ runId: string; name: string }> {
     assertTrainable(doc);
     const draft = projectPath ? undefined : options.draft;
@@ -165,6 +166,7 @@ export class TrainingManager {
       ...newRunRecord(runId, doc, projectPath, new Date().toISOString()),
       name,
       ...(from ? { origin: { kind: from.evaluateOnly ? ('evaluated' as const) : ('fineTuned' as const), runId: from.runId } } : {}),
+      ...(options.sweep ? { sweep: options.sweep } : {}),
     };
     this.confineRunDir(runDir, projectPath);
     try {
@@ -228,7 +230,16 @@ export class TrainingManager {
       if (!run.finished) fail(crashMessage(code, signal), 'crash');
       this.runs.delete(runId);
     });
-    proc.send({ type: 'train', runId, name, doc, runDir, projectPath, ...(from ? { initialWeights: { runId: from.runId, runDir: from.runDir, evaluateOnly: from.evaluateOnly } } : {}) });
+    proc.send({
+      type: 'train',
+      runId,
+      name,
+      doc,
+      runDir,
+      projectPath,
+      ...(from ? { initialWeights: { runId: from.runId, runDir: from.runDir, evaluateOnly: from.evaluateOnly } } : {}),
+      ...(options.replay?.length ? { replay: [...options.replay] } : {}),
+    });
     return { runId, name };
   }
 
@@ -253,6 +264,14 @@ export class TrainingManager {
       run.stopTimer.unref?.();
     }
     return { stopped: true };
+  }
+
+  /** Passes a live change to the run's trainer; it takes effect before the next batch. */
+  control(runId: string, change: RunChange): { accepted: boolean } {
+    const run = this.runs.get(runId);
+    if (!run || run.finished) return { accepted: false };
+    run.proc.send({ type: 'control', change });
+    return { accepted: true };
   }
 
   pause(runId: string): { paused: boolean } {
@@ -299,6 +318,17 @@ export class TrainingManager {
     const run = this.runs.get(runId);
     if (!run || run.finished) return;
     run.finished = true;
+    // The trainer writes the final run.json without knowing of a sweep; the sweep's part is added here.
+    if (run.record.sweep) {
+      try {
+        const dir = path.dirname(run.runDir);
+        const text = readFileSync(path.join(run.runDir, 'run.json'), 'utf8');
+        const parsed = RunRecordSchema.safeParse(JSON.parse(text));
+        if (parsed.success && !parsed.data.sweep) writeRun(path.join(dir, runId), { ...parsed.data, sweep: run.record.sweep });
+      } catch {
+        // The run stays an ordinary run; the sweep's own file still lists it.
+      }
+    }
     this.emit(TrainEventSchema.parse(event));
   }
 }

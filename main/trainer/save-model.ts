@@ -58,10 +58,10 @@ function errorCode(error: unknown): string | null {
  * One line for people on why a run's model (or checkpoint) could not be saved,
  * naming the folder it was saved to when given (the disk to free space on).
  */
-export function saveErrorMessage(error: unknown, runId: string, what: 'model' | 'best checkpoint', folder?: string): string {
+export function saveErrorMessage(error: unknown, runId: string, what: 'model' | 'best checkpoint' | 'checkpoint', folder?: string): string {
   const code = errorCode(error);
   const problem = code ? DISK_PROBLEMS[code] : undefined;
-  const saved = what === 'model' ? 'the model' : 'the best-epoch checkpoint';
+  const saved = what === 'model' ? 'the model' : what === 'checkpoint' ? 'the checkpoint' : 'the best-epoch checkpoint';
   const where = folder ? ` to ${folder}` : '';
   const kept = 'Its earlier checkpoints are intact.';
   if (problem) {

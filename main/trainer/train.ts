@@ -12,7 +12,9 @@ import { createBatchThrottle } from './batch-throttle';
 import { evaluateModel, yieldToEventLoop } from './evaluate';
 import { saveErrorMessage, saveModelToDir, writeFileAtomic, type SaveWriter } from './save-model';
 import { weightsAreFinite } from './weights-finite';
-import { compileLoss, createSchedule, makeOptimizer, setLearningRate } from './optimizers';
+import { compileLoss, makeOptimizer, setLearningRate } from './optimizers';
+import { LiveControl } from './live-control';
+import { describeChange, type AppliedChange, type RunChange } from '../../shared/training/control';
 import { seededRandom } from './random';
 import { graphHash } from './graph-hash';
 import { modelGraph } from '../../shared/graph/analyze-blocks';
@@ -43,6 +45,10 @@ export interface TrainJob {
   readonly writeFile?: SaveWriter;
   /** Start from this run's saved weights (fine-tuning); `evaluateOnly`: no training, only the test evaluation. */
   readonly initialWeights?: { readonly runId: string; readonly runDir: string; readonly evaluateOnly: boolean };
+  /** Live changes asked for since the last call; polled before every batch. */
+  readonly takeChanges?: () => readonly RunChange[];
+  /** An earlier run's changes (its `controls`), made again at the same steps. */
+  readonly replay?: readonly AppliedChange[];
 }
 
 export type EpochRecord = EpochRecordData;
@@ -115,7 +121,8 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
     ...(job.initialWeights ? { origin: { kind: job.initialWeights.evaluateOnly ? ('evaluated' as const) : ('fineTuned' as const), runId: job.initialWeights.runId } } : {}),
   };
   const evaluateOnly = job.initialWeights?.evaluateOnly === true;
-  const saveModel = async (m: tf.LayersModel, dir: string, what: 'model' | 'best checkpoint'): Promise<string[]> => {
+  let control: LiveControl | null = null;
+  const saveModel = async (m: tf.LayersModel, dir: string, what: 'model' | 'best checkpoint' | 'checkpoint'): Promise<string[]> => {
     try {
       return await saveModelToDir(m, dir, job.writeFile);
     } catch (error) {
@@ -166,7 +173,20 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
     const epochs = evaluateOnly ? 0 : settings.epochs;
     const trainCount = data.train.count;
     const batchesPerEpoch = Math.ceil(trainCount / batchSize);
-    const schedule = createSchedule(settings.lrSchedule, settings.learningRate, batchesPerEpoch, Math.max(1, epochs));
+    const live = new LiveControl({
+      settings,
+      batchesPerEpoch,
+      epochs,
+      ...(job.takeChanges ? { take: job.takeChanges } : {}),
+      ...(job.replay ? { replay: job.replay } : {}),
+      checkpoint: async (at) => {
+        const dir = `checkpoints/step-${at}`;
+        await saveModel(model as tf.LayersModel, path.join(job.runDir, dir), 'checkpoint');
+        return dir;
+      },
+      applied: (c) => job.emit({ type: 'control', runId: job.runId, ...c, text: describeChange(c.change) }),
+    });
+    control = live;
     const classNames = data.classNames ? [...data.classNames] : [];
     job.emit({
       type: 'started',
@@ -186,7 +206,6 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
     insight = createRunInsight(model, data.validation ?? data.test, inputShape, inputDtype, job.runDir);
     liveGrid = createLiveGrid(model, settings.dataset, data.train);
     const throttle = createBatchThrottle(job.batchEventIntervalMs ?? 100);
-    const totalSamples = epochs * trainCount;
     const es = settings.earlyStopping;
     const monitorAccuracy = es.monitor === 'val_accuracy' && data.task !== 'regression';
     let bestScore = Number.POSITIVE_INFINITY;
@@ -201,7 +220,10 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
     let lastYield = performance.now();
     const identity = Uint32Array.from({ length: trainCount }, (_, i) => i);
 
-    for (let epoch = 0; epoch < epochs && !stopped && earlyStoppedAt === null; epoch++) {
+    // Changes are polled before every batch; those made before an epoch's first batch may end the run there.
+    for (let epoch = 0; ; epoch++) {
+      if (!stopped && earlyStoppedAt === null && !evaluateOnly) await live.poll(step, epoch, 0);
+      if (epoch >= live.epochs || stopped || earlyStoppedAt !== null || evaluateOnly) break;
       const epochStart = performance.now();
       const order = settings.shuffle ? shuffledIndices(trainCount, random) : identity;
       let lossSum = 0;
@@ -214,8 +236,9 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
           stopped = true;
           break;
         }
+        if (b > 0) await live.poll(step, epoch, b);
         const batchStart = performance.now();
-        lr = schedule.at(epoch, b);
+        lr = live.learningRateAt(step, epoch, b);
         setLearningRate(optimizer, lr);
         const from = b * batchSize;
         const to = Math.min(trainCount, from + batchSize);
@@ -251,6 +274,7 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
         accSum += (accuracy ?? 0) * size;
         if (throttle(isLast)) {
           const samplesPerSec = trainMs > 0 ? (samplesSeen * 1000) / trainMs : 0;
+          const totalSamples = live.epochs * trainCount;
           job.emit({
             type: 'batch',
             runId: job.runId,
@@ -267,7 +291,7 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
           });
         }
         // At most twice a second (predicting the grid costs about as much as a few batches), and after the last batch.
-        const grid = liveGrid?.maybe(isLast && epoch === epochs - 1);
+        const grid = liveGrid?.maybe(isLast && (epoch === live.epochs - 1 || live.stopAfterEpoch));
         if (grid) job.emit({ type: 'grid', runId: job.runId, epoch, step, grid });
         step++;
         if (performance.now() - lastYield > 20) {
@@ -287,7 +311,7 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
         bestScore = score;
         bestEpoch = epoch;
         wait = 0;
-        if (es.enabled && es.restoreBestWeights) {
+        if (live.earlyStopping && es.restoreBestWeights) {
           bestWeights?.forEach((t) => t.dispose());
           bestWeights = model.getWeights().map((t) => t.clone());
         }
@@ -297,18 +321,20 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
       } else if (!stopped) {
         wait++;
       }
-      schedule.endEpoch(monitored.loss);
+      live.endEpoch(monitored.loss);
       const seconds = (performance.now() - epochStart) / 1000;
       epochRecords.push({ epoch, train, validation, learningRate: lr, seconds });
       job.emit({ type: 'epoch', runId: job.runId, epoch, step, train, validation, learningRate: lr, best: improved && !stopped, memory: memory(), seconds });
       const layers = insight?.record(epoch);
       if (layers) job.emit({ type: 'insight', runId: job.runId, ...layers });
       // Like Keras: stop once `patience` epochs in a row brought no improvement.
-      if (es.enabled && !stopped && wait >= Math.max(1, es.patience) && epoch < epochs - 1) earlyStoppedAt = epoch;
+      if (live.earlyStopping && !stopped && wait >= Math.max(1, es.patience) && epoch < live.epochs - 1) earlyStoppedAt = epoch;
+      // "Stop after this epoch": the run ends here as if this were its last epoch (and is evaluated).
+      if (live.stopAfterEpoch && !stopped) break;
       // A stop that arrives after the last epoch's last batch skips nothing.
-      if (!stopped && epoch < epochs - 1 && job.shouldStop()) stopped = true;
+      if (!stopped && epoch < live.epochs - 1 && job.shouldStop()) stopped = true;
     }
-    if (bestWeights && es.enabled && es.restoreBestWeights) {
+    if (bestWeights && live.earlyStopping && es.restoreBestWeights) {
       model.setWeights(bestWeights);
     }
 
@@ -345,6 +371,7 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
       modelFiles,
       bestModelFiles,
       error: null,
+      ...(live.history.length > 0 ? { controls: live.history } : {}),
     };
     writeRecord(record);
     job.emit({ type: 'done', runId: job.runId, stopped, test, seconds, earlyStoppedAt, bestEpoch, evaluation });
@@ -370,6 +397,7 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
         modelFiles: [],
         bestModelFiles: [],
         error: message,
+        ...(control && control.history.length > 0 ? { controls: control.history } : {}),
       });
     } catch {
       // The error event below still tells the user.

@@ -9,13 +9,14 @@ import { doctorReport } from './doctor';
 import { activationsWithRun } from './activations';
 import { explainWithRun } from './explain';
 import { traceWithRun } from './trace';
+import type { RunChange } from '../../shared/training/control';
 
 export interface TrainerDeps {
   readonly send: (msg: FromTrainer) => void;
   readonly loadBackend: () => Promise<BackendReport>;
 }
 
-type Job = Exclude<ToTrainer, { type: 'stop' | 'pause' | 'resume' }>;
+type Job = Exclude<ToTrainer, { type: 'stop' | 'pause' | 'resume' | 'control' }>;
 
 /**
  * The trainer's message handling: one job per process. `handle` returns at once
@@ -27,6 +28,7 @@ export function createTrainerJob(deps: TrainerDeps): { handle(data: unknown): vo
   let started = false;
   let paused = false;
   let wake: (() => void) | null = null;
+  const changes: RunChange[] = [];
   let finish: () => void = () => undefined;
   const finished = new Promise<void>((resolve) => {
     finish = resolve;
@@ -61,6 +63,8 @@ export function createTrainerJob(deps: TrainerDeps): { handle(data: unknown): vo
           backend,
           projectPath: msg.projectPath ?? null,
           ...(msg.initialWeights ? { initialWeights: msg.initialWeights } : {}),
+          ...(msg.replay ? { replay: msg.replay } : {}),
+          takeChanges: () => changes.splice(0),
           shouldStop: () => stopRequested,
           waitWhilePaused,
           emit: (event) => deps.send({ type: 'event', event }),
@@ -156,6 +160,9 @@ export function createTrainerJob(deps: TrainerDeps): { handle(data: unknown): vo
         return;
       case 'resume':
         resume();
+        return;
+      case 'control':
+        changes.push(msg.change);
         return;
       default:
         break;

@@ -16,6 +16,7 @@ import { TrainEventSchema } from '../training/events';
 import { InsightFileSchema } from '../training/insight';
 import { ActivationsSchema } from '../training/activations';
 import { ExplainOptionsSchema, ExplanationSchema, TraceSchema } from '../training/explain';
+import { RunChangeSchema } from '../training/control';
 
 /**
  * The one typed contract between the UI and the back end. Every call has a
@@ -175,6 +176,20 @@ export const CALLS = {
   'training.stop': {
     params: z.object({ runId: z.string() }),
     result: z.object({ stopped: z.boolean() }),
+  },
+  /**
+   * Changes a run while it trains (learning rate or schedule, epochs, stop after this epoch, early
+   * stopping, a checkpoint now); it takes effect before the next batch and is kept in run.json.
+   * `accepted` is false when the run has ended.
+   */
+  'training.control': {
+    params: z.object({ runId: z.string(), change: RunChangeSchema }),
+    result: z.object({ accepted: z.boolean() }),
+  },
+  /** Trains a run again: its graph, settings and live changes (at the same steps); same seed and backend give the same weights. */
+  'training.replay': {
+    params: z.object({ projectPath: ClientPathSchema.nullable(), runId: z.string() }),
+    result: z.object({ runId: z.string() }),
   },
   /** Pauses after the current batch; progress events stop until `training.resume`. */
   'training.pause': {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DecisionGridSchema, LayerInsightSchema } from './insight';
+import { AppliedChangeSchema } from './control';
 
 /** One backend the trainer tried to load, in order of preference. */
 export const BackendAttemptSchema = z.object({
@@ -77,7 +78,7 @@ export const EvaluationSchema = z.discriminatedUnion('task', [
 ]);
 export type Evaluation = z.infer<typeof EvaluationSchema>;
 
-/** Everything a training run reports, in order: started, (batch | grid | epoch | insight)*, evaluating, done | error. */
+/** Everything a training run reports, in order: started, (batch | grid | epoch | insight | control)*, evaluating, done | error. */
 export const TrainEventSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('started'),
@@ -137,6 +138,8 @@ export const TrainEventSchema = z.discriminatedUnion('type', [
     step: z.number().int(),
     grid: DecisionGridSchema,
   }),
+  /** A live change (training.control, a control file or stdin) took effect before step `step`. */
+  z.object({ type: z.literal('control'), runId: RunId, ...AppliedChangeSchema.shape, text: z.string() }),
   z.object({ type: z.literal('evaluating'), runId: RunId }),
   z.object({
     type: z.literal('done'),

@@ -5,6 +5,7 @@ import { DoctorReportSchema } from './doctor';
 import { DecisionGridSchema, GridRequestSchema, PredictInputSchema, PredictionSchema } from './runs';
 import { ActivationsSchema } from './activations';
 import { ExplainOptionsSchema, ExplanationSchema, TraceSchema } from './explain';
+import { AppliedChangeSchema, RunChangeSchema } from './control';
 
 /** Messages between the back-end service and its trainer process. */
 export const ToTrainerSchema = z.discriminatedUnion('type', [
@@ -20,8 +21,12 @@ export const ToTrainerSchema = z.discriminatedUnion('type', [
     projectPath: z.string().nullable().optional(),
     /** Start from the model saved in this run folder (fine-tuning), or only evaluate it. */
     initialWeights: z.object({ runId: z.string(), runDir: z.string(), evaluateOnly: z.boolean() }).optional(),
+    /** An earlier run's live changes, made again at the same steps. */
+    replay: z.array(AppliedChangeSchema).max(100_000).optional(),
   }),
   z.object({ type: z.literal('stop') }),
+  /** A live change to the run, applied before its next batch. */
+  z.object({ type: z.literal('control'), change: RunChangeSchema }),
   z.object({ type: z.literal('pause') }),
   z.object({ type: z.literal('resume') }),
   /** Predict one example with the model saved in `runDir` (or its `best/` checkpoint). */

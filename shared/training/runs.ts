@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { GraphSchema, TrainingSettingsSchema } from '../graph/document';
 import { BackendReportSchema, EvaluationSchema, MetricsSchema } from './events';
+import { AppliedChangeSchema } from './control';
 
 /** Runs as stored beside a project (`<project>.runs/<runId>/run.json`) and as the contract returns them. */
 
@@ -92,6 +93,10 @@ export const RunRecordSchema = z.object({
   bestModelFiles: z.array(z.string()),
   error: z.string().nullable(),
   origin: RunOriginSchema.optional(),
+  /** Changes made while it trained, in the order they took effect (absent: none, or a run from before they were kept). */
+  controls: z.array(AppliedChangeSchema).optional(),
+  /** The sweep this run belongs to and the values it tried (absent: an ordinary run). */
+  sweep: z.object({ sweepId: z.string(), trial: z.number().int().min(0), values: z.record(z.string(), z.union([z.number(), z.string()])) }).optional(),
 });
 export type RunRecordData = z.infer<typeof RunRecordSchema>;
 
@@ -109,6 +114,10 @@ export const RunSummarySchema = z.object({
   hasModel: z.boolean(),
   hasBest: z.boolean(),
   origin: RunOriginSchema.optional(),
+  /** The sweep the run belongs to, and its values there. */
+  sweep: z.object({ sweepId: z.string(), trial: z.number().int(), values: z.record(z.string(), z.union([z.number(), z.string()])) }).optional(),
+  /** Live changes made while it trained. */
+  controls: z.number().int().optional(),
 });
 export type RunSummary = z.infer<typeof RunSummarySchema>;
 
@@ -131,6 +140,8 @@ export const RunComparisonSchema = z.object({
   }),
   /** Per-epoch curves of each run, for overlaid charts. */
   curves: z.array(z.object({ runId: z.string(), epochs: z.array(EpochRecordSchema) })),
+  /** Each run's live changes (its settings history), in the order they took effect. */
+  controls: z.array(z.object({ runId: z.string(), changes: z.array(AppliedChangeSchema) })).optional(),
 });
 export type RunComparison = z.infer<typeof RunComparisonSchema>;
 

@@ -8,6 +8,7 @@ export type EpochEvent = Ev<'epoch'>;
 export type DoneEvent = Ev<'done'>;
 export type InsightEvent = Ev<'insight'>;
 export type GridEvent = Ev<'grid'>;
+export type ControlEvent = Ev<'control'>;
 
 export type TrainingStatus = 'idle' | 'starting' | 'running' | 'evaluating' | 'done' | 'error';
 
@@ -47,6 +48,8 @@ export interface TrainingState {
   readonly name: string | null;
   /** Shown from its record on disk (the project's last run, opened with it), not watched live. */
   readonly fromDisk: boolean;
+  /** Live changes that took effect, in order (markers on the curves). */
+  readonly controls: readonly ControlEvent[];
 }
 
 export function idleTraining(): TrainingState {
@@ -67,6 +70,7 @@ export function idleTraining(): TrainingState {
     projectPath: null,
     name: null,
     fromDisk: false,
+    controls: [],
   };
 }
 
@@ -131,6 +135,11 @@ export function reduceTraining(s: TrainingState, ev: TrainEvent): TrainingState 
     case 'grid':
       // Grids may arrive out of step order only if the transport reorders; never go back.
       return s.grid && s.grid.step > ev.step ? s : { ...base, grid: ev };
+    case 'control': {
+      // A change of epochs moves the end of the progress bar.
+      const started = ev.change.kind === 'epochs' && s.started ? { ...s.started, epochs: ev.change.epochs } : s.started;
+      return { ...base, started, controls: [...s.controls, ev] };
+    }
     case 'evaluating':
       return { ...base, status: 'evaluating' };
     case 'done':

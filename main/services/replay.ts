@@ -1,0 +1,7 @@
+import { PROJECT_FORMAT, PROJECT_VERSION, type ProjectDoc } from '../../shared/graph/document';
+import type { RunRecordData } from '../../shared/training/runs';
+
+/** The project a run trained (its graph with blocks inlined, and its settings), to train it again. */
+export function replayDoc(record: RunRecordData): ProjectDoc {
+  return { format: PROJECT_FORMAT, version: PROJECT_VERSION, name: record.name, graph: record.graph, training: record.settings };
+}
