@@ -9,7 +9,10 @@ import { quietCpuBanner } from '../trainer/backend-loader';
 import { createForkLauncher } from '../services/fork-launcher';
 import { formatSummaryTable, summarizeModel } from '../services/model-summary';
 import { openProject } from '../services/project-files';
-import { latestRunWithModel, listRuns, runDirOf, runsRoot } from '../services/runs';
+import { latestRunWithModel, listRuns, readRun, runDirOf, runsRoot } from '../services/runs';
+import { replayDoc } from '../services/replay';
+import { readControlCommands } from './control-input';
+import type { RunRecordData } from '../../shared/training/runs';
 import type { DoctorReport } from '../../shared/training/doctor';
 
 /** What the CLI talks to; tests replace parts of it. */
@@ -21,6 +24,8 @@ export interface CliIo {
   readonly trainerEntry: string;
   /** True when stdout is a terminal: progress is redrawn in place. */
   readonly interactive: boolean;
+  /** Where `train --control -` reads its commands. */
+  readonly stdin: NodeJS.ReadableStream;
 }
 
 const USAGE = `Usage: netwright <command> [options]
@@ -30,9 +35,19 @@ Commands:
   serve [--port N] [--root DIR]  Serve the app to your browser on 127.0.0.1
                                  (files limited to DIR, repeatable; default: home)
   summary <file.nwproj> [--json] Per-layer output shapes and parameter counts
-  train <file.nwproj> [--epochs N] [--batch-size N] [--limit N] [--test-limit N] [--from-run <id>|latest [--evaluate]] [--json]
+  train <file.nwproj> [--epochs N] [--batch-size N] [--limit N] [--test-limit N] [--from-run <id>|latest [--evaluate]]
+        [--control <file>|-] [--replay <id>|latest] [--json]
                                  Train headless and report test metrics; --from-run starts from a run's
-                                 weights (fine-tuning, e.g. an imported model's), --evaluate only tests them
+                                 weights (fine-tuning, e.g. an imported model's), --evaluate only tests them.
+                                 --control reads live changes, one per line, from a file (new lines as they
+                                 are appended) or stdin (-): lr <rate> [schedule], epochs <n>,
+                                 stop-after-epoch, early-stopping on|off, checkpoint. --replay trains a run
+                                 again with its graph, settings and live changes at the same steps
+  sweep <file.nwproj> --vary KEY=VALUES ... [--random N] [--seed N] [--metric M] [--parallel N]
+        [--limit N] [--test-limit N] [--resume <sweepId>] [--json]
+                                 Train one run per combination of settings; KEY is lr, batchSize, epochs,
+                                 optimizer or <layerId>.<param>; VALUES a list (32,64,128) or a range
+                                 (1e-4..1e-2:log:5, 0.1..0.5:5). Ranks by test accuracy (loss for regression)
   export <file.nwproj> --format tfjs|onnx|keras|pytorch|torchrun --out <dir> [--run <id>|latest] [--no-check] [--json]
                                  Export the model (fresh weights, or a run's trained ones) and check it:
                                  it is run in its target runtime on held-out examples (fails above 1e-4)
@@ -64,6 +79,7 @@ function defaultIo(): CliIo {
     env: process.env,
     trainerEntry: path.join(__dirname, 'trainer.cjs'),
     interactive: Boolean(process.stdout.isTTY),
+    stdin: process.stdin,
   };
 }
 
@@ -102,6 +118,8 @@ export async function main(argv: string[], ioOverrides: Partial<CliIo> = {}): Pr
         return await runsCommand(rest, io);
       case 'setup':
         return await setupCommand(rest, io);
+      case 'sweep':
+        return await sweepCommand(rest, io);
       case 'import':
         return await importCommand(rest, io);
       case 'serve': {
@@ -206,11 +224,18 @@ async function trainCommand(args: string[], io: CliIo): Promise<number> {
       'test-limit': { type: 'string' },
       'from-run': { type: 'string' },
       evaluate: { type: 'boolean' },
+      control: { type: 'string' },
+      replay: { type: 'string' },
       json: { type: 'boolean' },
     },
     1,
   );
   const projectPath = path.resolve(positionals[0] as string);
+  const replayOption = values['replay'];
+  if (typeof replayOption === 'string') {
+    const clash = ['epochs', 'batch-size', 'limit', 'test-limit', 'from-run', 'evaluate'].find((k) => values[k] !== undefined);
+    if (clash) throw new CliError(`--replay trains a run again exactly as it ran; it cannot be combined with --${clash}.`, 2);
+  }
   const fromOption = values['from-run'];
   if (values['evaluate'] && typeof fromOption !== 'string') throw new CliError('--evaluate needs --from-run <id|latest>: the run whose weights to evaluate.', 2);
   let initialWeights: { runId: string; evaluateOnly: boolean } | undefined;
@@ -219,7 +244,8 @@ async function trainCommand(args: string[], io: CliIo): Promise<number> {
     if (!runId) throw new CliError(`there is no run with a saved model in ${runsRoot(dataDir(io.env), projectPath)} to start from.`);
     initialWeights = { runId, evaluateOnly: Boolean(values['evaluate']) };
   }
-  const doc = await loadDoc(projectPath);
+  const replayRun = typeof replayOption === 'string' ? replayRecord(io, projectPath, replayOption) : null;
+  const doc = replayRun ? replayDoc(replayRun) : await loadDoc(projectPath);
   const overrides = {
     epochs: intOption(values['epochs'], '--epochs'),
     batchSize: intOption(values['batch-size'], '--batch-size'),
@@ -241,6 +267,8 @@ async function trainCommand(args: string[], io: CliIo): Promise<number> {
   let runId: string | undefined;
   let interrupted = false;
   const early: TrainEvent[] = [];
+  let controls: { close(): void } | null = null;
+  const controlSource = values['control'];
   const onSigint = () => {
     if (runId && !interrupted) {
       interrupted = true;
@@ -263,8 +291,17 @@ async function trainCommand(args: string[], io: CliIo): Promise<number> {
         if (runId === undefined) early.push(event);
         else if (event.runId === runId) handle(event);
       });
-      backend.handle('training.start', { doc: trainDoc, projectPath, ...(initialWeights ? { initialWeights } : {}) }).then((result) => {
-        runId = (result as { runId: string }).runId;
+      const started = replayRun
+        ? backend.handle('training.replay', { projectPath, runId: replayRun.runId })
+        : backend.handle('training.start', { doc: trainDoc, projectPath, ...(initialWeights ? { initialWeights } : {}) });
+      started.then((result) => {
+        const id = (result as { runId: string }).runId;
+        runId = id;
+        if (typeof controlSource === 'string') {
+          controls = readControlCommands(controlSource, io, (change) => {
+            void backend.handle('training.control', { runId: id, change }).catch((error: unknown) => io.stderr(`netwright: control: ${oneLine(error)}\n`));
+          });
+        }
         for (const e of early.splice(0)) if (e.runId === runId) handle(e);
       }, reject);
     });
@@ -274,8 +311,21 @@ async function trainCommand(args: string[], io: CliIo): Promise<number> {
     }
     return interrupted ? 130 : 0;
   } finally {
+    (controls as { close(): void } | null)?.close();
     process.off('SIGINT', onSigint);
     await backend.dispose();
+  }
+}
+
+/** The run `--replay` names (`latest`: the newest run beside the project). */
+function replayRecord(io: CliIo, projectPath: string, option: string): RunRecordData {
+  const home = dataDir(io.env);
+  const runId = option === 'latest' ? (listRuns(home, projectPath)[0]?.runId ?? null) : option;
+  if (!runId) throw new CliError(`there is no run in ${runsRoot(home, projectPath)} to replay.`);
+  try {
+    return readRun(home, projectPath, runId);
+  } catch (error) {
+    throw new CliError(oneLine(error));
   }
 }
 
@@ -371,6 +421,76 @@ function textPrinter(io: CliIo, doc: ProjectDoc, home: string, projectPath: stri
         assertNever(event);
     }
   };
+}
+
+async function sweepCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(
+    args,
+    {
+      vary: { type: 'string', multiple: true },
+      random: { type: 'string' },
+      seed: { type: 'string' },
+      metric: { type: 'string' },
+      parallel: { type: 'string' },
+      limit: { type: 'string' },
+      'test-limit': { type: 'string' },
+      resume: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    1,
+  );
+  const { parseVary, SweepError, SweepSpecSchema, SWEEP_METRICS, expandTrials } = await import('../../shared/training/sweep');
+  const { runSweep } = await import('./sweep-command');
+  const projectPath = path.resolve(positionals[0] as string);
+  const resume = values['resume'];
+  const vary = (values['vary'] as string[] | undefined) ?? [];
+  let start: Parameters<typeof runSweep>[0]['start'];
+  if (typeof resume === 'string') {
+    if (vary.length > 0) throw new CliError('--resume goes on with the sweep as it was started; leave out --vary.', 2);
+    start = { resume };
+  } else {
+    if (vary.length === 0) throw new CliError('sweep needs at least one --vary KEY=VALUES, e.g. --vary lr=1e-4..1e-2:log:5 --vary dense1.units=32,64.', 2);
+    const metric = values['metric'] ?? 'auto';
+    if (!(SWEEP_METRICS as readonly string[]).includes(metric as string)) throw new CliError(`--metric must be one of ${SWEEP_METRICS.join(', ')}, not "${String(metric)}".`, 2);
+    const doc = await loadDoc(projectPath);
+    const trainLimit = intOption(values['limit'], '--limit');
+    const testLimit = intOption(values['test-limit'], '--test-limit');
+    const sweepDoc: ProjectDoc = {
+      ...doc,
+      training: { ...doc.training, ...(trainLimit !== undefined ? { trainLimit } : {}), ...(testLimit !== undefined ? { testLimit } : {}) },
+    };
+    const random = intOption(values['random'], '--random');
+    const seed = values['seed'] === undefined ? undefined : Number(values['seed']);
+    if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0)) throw new CliError(`--seed needs a whole number, not "${String(values['seed'])}".`, 2);
+    const spec = SweepSpecSchema.safeParse({
+      axes: vary.map((v) => {
+        try {
+          return parseVary(v);
+        } catch (error) {
+          throw new CliError(oneLine(error), 2);
+        }
+      }),
+      mode: random === undefined ? 'grid' : 'random',
+      ...(random !== undefined ? { count: random } : {}),
+      ...(seed !== undefined ? { seed } : {}),
+      metric,
+      parallel: intOption(values['parallel'], '--parallel') ?? 1,
+    });
+    if (!spec.success) throw new CliError(`invalid sweep: ${spec.error.issues[0]?.path.join('.') ?? ''} ${spec.error.issues[0]?.message ?? ''}.`, 2);
+    try {
+      expandTrials(sweepDoc, spec.data);
+    } catch (error) {
+      if (error instanceof SweepError) throw new CliError(error.message, 2);
+      throw error;
+    }
+    start = { doc: sweepDoc, spec: spec.data };
+  }
+  const backend = makeBackend(io);
+  try {
+    return await runSweep({ backend, projectPath, start, json: Boolean(values['json']), stdout: io.stdout, stderr: io.stderr });
+  } finally {
+    await backend.dispose();
+  }
 }
 
 async function exportCommand(args: string[], io: CliIo): Promise<number> {

@@ -1,6 +1,7 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import { CALL_NAMES, MenuCommandEventSchema, type CallName } from '../../shared/api/contract';
 import { TrainEventSchema } from '../../shared/training/events';
+import { SweepStateSchema } from '../../shared/training/sweep';
 
 /**
  * Exposes `window.api`: one named function per contract call and one
@@ -18,6 +19,16 @@ api['onTrainingEvent'] = (listener: (event: unknown) => void) => {
   const handler = (_e: IpcRendererEvent, name: unknown, payload: unknown) => {
     if (name !== 'training.event') return;
     const parsed = TrainEventSchema.safeParse(payload);
+    if (parsed.success) listener(parsed.data);
+  };
+  ipcRenderer.on(EVENT_CHANNEL, handler);
+  return () => ipcRenderer.removeListener(EVENT_CHANNEL, handler);
+};
+
+api['onSweepEvent'] = (listener: (event: unknown) => void) => {
+  const handler = (_e: IpcRendererEvent, name: unknown, payload: unknown) => {
+    if (name !== 'sweep.event') return;
+    const parsed = SweepStateSchema.safeParse(payload);
     if (parsed.success) listener(parsed.data);
   };
   ipcRenderer.on(EVENT_CHANNEL, handler);

@@ -20,6 +20,7 @@ import { trainerRequest } from './trainer-request';
 import { inspectDataset } from '../trainer/datasets/load-dataset';
 import type { DoctorReport } from '../../shared/training/doctor';
 import { TrainingManager } from './training-manager';
+import { SweepManager } from './sweep-manager';
 import { unrestrictedPaths, type PathPolicy } from './path-policy';
 import { exportProject } from '../export/export';
 import { ExportError } from '../export/model-info';
@@ -88,9 +89,13 @@ export function createBackend(deps: BackendDeps): BackendService {
     readRun(deps.dataDir, projectPath, runId);
     return runDirOf(deps.dataDir, runId, projectPath);
   };
-  const training = new TrainingManager(deps.launcher, deps.dataDir, (event) => emit('training.event', event), (dir, projectPath) => {
+  const training = new TrainingManager(deps.launcher, deps.dataDir, (event) => {
+      emit('training.event', event);
+      sweeps.onTrainEvent(event);
+    }, (dir, projectPath) => {
     if (projectPath) confine(dir);
   });
+  const sweeps: SweepManager = new SweepManager(training, deps.dataDir, (state) => emit('sweep.event', state));
 
   const dialogs = (): Dialogs => {
     if (!deps.dialogs) throw new ApiError('UNSUPPORTED', 'Native dialogs are only available in the desktop app.');
@@ -122,6 +127,22 @@ export function createBackend(deps: BackendDeps): BackendService {
     'training.pause': (p) => training.pause(p.runId),
     'training.resume': (p) => training.resume(p.runId),
     'training.current': () => ({ run: training.current() }),
+    'sweep.start': (p) => {
+      confineRuns(p.projectPath);
+      return sweeps.start(p.doc, p.projectPath, p.spec);
+    },
+    'sweep.stop': (p) => {
+      confineRuns(p.projectPath);
+      return sweeps.stop(p.projectPath, p.sweepId);
+    },
+    'sweep.resume': (p) => {
+      confineRuns(p.projectPath);
+      return sweeps.resume(p.projectPath, p.sweepId);
+    },
+    'sweep.list': (p) => {
+      confineRuns(p.projectPath);
+      return sweeps.list(p.projectPath);
+    },
     'runs.list': (p) => {
       confineRuns(p.projectPath);
       return listRuns(deps.dataDir, p.projectPath, p.draft);
@@ -282,6 +303,7 @@ export function createBackend(deps: BackendDeps): BackendService {
       };
     },
     async dispose() {
+      sweeps.dispose();
       training.dispose();
       listeners.clear();
     },

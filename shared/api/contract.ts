@@ -17,6 +17,7 @@ import { InsightFileSchema } from '../training/insight';
 import { ActivationsSchema } from '../training/activations';
 import { ExplainOptionsSchema, ExplanationSchema, TraceSchema } from '../training/explain';
 import { RunChangeSchema } from '../training/control';
+import { SweepSpecSchema, SweepStateSchema } from '../training/sweep';
 
 /**
  * The one typed contract between the UI and the back end. Every call has a
@@ -211,6 +212,28 @@ export const CALLS = {
       run: z.object({ runId: z.string(), paused: z.boolean(), events: z.array(TrainEventSchema).max(100_000) }).nullable(),
     }),
   },
+  /**
+   * Starts a sweep: one ordinary run per combination of the varied settings (kept beside the
+   * project), `spec.parallel` at a time; progress arrives as `sweep.event`.
+   */
+  'sweep.start': {
+    params: z.object({ doc: ProjectDocSchema, projectPath: ClientPathSchema.nullable(), spec: SweepSpecSchema }),
+    result: SweepStateSchema,
+  },
+  /** Stops a sweep; what finished is kept, and `sweep.resume` trains the rest. */
+  'sweep.stop': {
+    params: z.object({ projectPath: ClientPathSchema.nullable(), sweepId: z.string() }),
+    result: SweepStateSchema,
+  },
+  'sweep.resume': {
+    params: z.object({ projectPath: ClientPathSchema.nullable(), sweepId: z.string() }),
+    result: SweepStateSchema,
+  },
+  /** The project's sweeps, newest first. */
+  'sweep.list': {
+    params: z.object({ projectPath: ClientPathSchema.nullable() }),
+    result: z.array(SweepStateSchema),
+  },
   /** Runs kept beside a project (null: unsaved projects' runs in the data folder), newest first. */
   'runs.list': {
     /** `draft`: only that unsaved project's runs (with `projectPath` null). */
@@ -341,6 +364,8 @@ export const CALLS = {
 
 export const EVENTS = {
   'training.event': TrainEventSchema,
+  /** A sweep's state whenever one of its runs starts, reports an epoch or ends. */
+  'sweep.event': SweepStateSchema,
   /** A command chosen in the desktop app's menu (main/electron/menu-template.ts), sent only to the app's own window. */
   'menu.command': MenuCommandEventSchema,
 } as const;

@@ -12,5 +12,6 @@ export type PreloadApi = {
   readonly [C in CallName]: (params: CallParams<C>) => Promise<Envelope<CallResult<C>>>;
 } & {
   readonly onTrainingEvent: (listener: (event: EventPayload<'training.event'>) => void) => () => void;
+  readonly onSweepEvent: (listener: (event: EventPayload<'sweep.event'>) => void) => () => void;
   readonly onMenuCommand: (listener: (event: EventPayload<'menu.command'>) => void) => () => void;
 };

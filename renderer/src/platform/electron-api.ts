@@ -23,6 +23,8 @@ export function createElectronApi(preload: PreloadApi): NetwrightApi {
       switch (name) {
         case 'training.event':
           return preload.onTrainingEvent(listener as (p: EventPayload<'training.event'>) => void);
+        case 'sweep.event':
+          return preload.onSweepEvent(listener as (p: EventPayload<'sweep.event'>) => void);
         case 'menu.command':
           return preload.onMenuCommand(listener as (p: EventPayload<'menu.command'>) => void);
         default:
