@@ -110,7 +110,7 @@ describe('netwright sweep', () => {
 
 describe('netwright train --control', () => {
   it('applies commands appended to a control file at the next batch, and --replay gives the same weights', async () => {
-    const project = spiralsCopy({ epochs: 3, seed: 5, batchSize: 16 });
+    const project = spiralsCopy({ epochs: 500, seed: 5, batchSize: 16, learningRate: 0.01 });
     const home = tmp('nw-home-');
     const control = path.join(tmp('nw-ctl-'), 'control.txt');
     let asked = false;
@@ -119,7 +119,7 @@ describe('netwright train --control', () => {
         // Once step 5 has been reported, "the user" appends two commands.
         if (!asked && /"event":"batch".*"step":5,/.test(text)) {
           asked = true;
-          fs.appendFileSync(control, '# slow down\nlr 0.0005\nbogus\n');
+          fs.appendFileSync(control, '# slow down\nlr 0.0005\nbogus\nstop-after-epoch\n');
         }
       },
     });
@@ -135,7 +135,10 @@ describe('netwright train --control', () => {
     const runId = (events.at(-1) as unknown as { runId: string }).runId;
     const runDir = (id: string) => path.join(path.dirname(project), 'spirals.runs', id);
     const record = RunRecordSchema.parse(JSON.parse(fs.readFileSync(path.join(runDir(runId), 'run.json'), 'utf8')));
-    expect(record.controls?.map((c) => c.step)).toEqual([change.step]);
+    expect(record.controls?.map((c) => [c.step, c.change.kind])).toEqual([
+      [change.step, 'learningRate'],
+      [change.step, 'stopAfterEpoch'],
+    ]);
 
     const replay = await run(['train', project, '--replay', runId, '--json'], home);
     expect(replay.code).toBe(0);
