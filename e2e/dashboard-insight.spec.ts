@@ -92,8 +92,10 @@ test('layer insight: a small CNN’s histograms per epoch, a test example’s fe
   const shot = process.env['NETWRIGHT_SCREENSHOTS'] ? path.join(process.cwd(), 'docs', 'screenshots', 'dashboard-insight.png') : test.info().outputPath('insight.png');
   await page.getByLabel('Training dashboard').screenshot({ path: shot });
 
-  // Reopened: after a reload the run's histograms come back from its folder (insight.jsonl).
+  // Reopened: after a reload the unsaved project is offered back; restored, its run's histograms come
+  // back from the run's folder (insight.jsonl).
   await page.reload();
+  await page.getByRole('button', { name: 'Restore' }).click();
   await page.getByRole('tab', { name: 'Layer insight' }).click();
   const reopened = page.getByRole('tabpanel', { name: 'Layer insight' });
   await expect(reopened.getByRole('combobox', { name: 'Run' })).toHaveValue(/\d{8}-\d{6}-/);
