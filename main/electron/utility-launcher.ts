@@ -17,8 +17,13 @@ export function createUtilityLauncher(entryPath: string): TrainerLauncher {
         send: (msg: ToTrainer) => child.postMessage(msg),
         onMessage: (cb) => child.on('message', (msg: unknown) => cb(msg)),
         onExit: (cb) => child.on('exit', (code: number) => cb(code)),
-        kill: () => {
-          child.kill();
+        kill: (signal = 'SIGTERM') => {
+          // utilityProcess.kill() sends SIGTERM; a trainer that does not listen is ended through its pid.
+          if (signal === 'SIGKILL' && child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
+          else child.kill();
+        },
+        get pid() {
+          return child.pid;
         },
       };
     },

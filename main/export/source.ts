@@ -74,6 +74,24 @@ function readRecord(runDir: string): Record<string, unknown> | null {
 const isGraph = (g: unknown): g is Graph => Boolean(g && typeof g === 'object' && Array.isArray((g as Graph).nodes) && Array.isArray((g as Graph).edges));
 const asRecord = (x: unknown): Record<string, unknown> | null => (x && typeof x === 'object' && !Array.isArray(x) ? (x as Record<string, unknown>) : null);
 
+/** Most parameters an export builds (400 MB of float32 weights; ONNX files stop at 2 GB). */
+export const MAX_EXPORT_PARAMS = 100_000_000;
+
+/**
+ * Refuses, before any weight is allocated, a model over MAX_EXPORT_PARAMS parameters: the error
+ * names the limit, the largest layer and the fix (a Dense 40000 x 40000 would take 6.4 GB).
+ */
+export function assertExportableSize(totalParams: number, layers: readonly { id: string; name: string; type: string; params: number }[]): void {
+  if (totalParams <= MAX_EXPORT_PARAMS) return;
+  const largest = layers.reduce((a, b) => (b.params > a.params ? b : a), { id: '', name: '', type: '', params: -1 });
+  const millions = (n: number) => `${(n / 1e6).toLocaleString('en-US', { maximumFractionDigits: 1 })} million`;
+  throw new ExportError(
+    `The model has ${millions(totalParams)} parameters; exports are limited to ${millions(MAX_EXPORT_PARAMS)} (${(MAX_EXPORT_PARAMS * 4) / 1e6} MB of weights). ` +
+      `Its largest layer is ${largest.name} (${largest.type}) with ${millions(largest.params)}: reduce its units or filters (or shrink its input with pooling), and export again.`,
+    largest.id || null,
+  );
+}
+
 /**
  * Loads what to export: with `runDir`, the run's trained model (its run.json's graph, settings
  * and preprocessing when present); without, the project's graph with fresh weights.
@@ -84,6 +102,7 @@ export async function loadExportSource(doc: ProjectDoc, runDir: string | null): 
   const graph = record && isGraph(record['graph']) ? record['graph'] : modelGraph(doc);
   const analysis = analyzeGraph(graph);
   const plan = compileGraph(graph, analysis);
+  assertExportableSize(analysis.totalParams, graph.nodes.map((n) => ({ id: n.id, name: n.name ?? n.id, type: n.type, params: analysis.nodes.get(n.id)?.params ?? 0 })));
   let model: tf.LayersModel;
   if (runDir) {
     if (!fs.existsSync(path.join(runDir, 'model.json'))) throw new ExportError(`${runDir} has no saved model (model.json).`);

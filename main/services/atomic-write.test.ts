@@ -65,4 +65,63 @@ describe('atomicWriteFile', () => {
       }
     }
   });
+
+  it('a save killed mid-write leaves a hidden .tmp that the next save removes', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'nw-atomic-stale-'));
+    const file = path.join(dir, 'p.nwproj');
+    const script = path.join(dir, 'saver.cjs');
+    // A saver writing 8 MB projects in a loop, killed the moment a temporary file shows up.
+    await build({
+      stdin: {
+        contents: `
+          import { atomicWriteFile } from ${JSON.stringify(path.resolve(__dirname, 'atomic-write.ts'))};
+          const file = process.argv[2];
+          const payload = 'x'.repeat(8_000_000);
+          (async () => {
+            process.stdout.write('ready\\n');
+            for (let i = 0; ; i++) await atomicWriteFile(file, JSON.stringify({ i, payload }), { backup: true });
+          })();`,
+        resolveDir: __dirname,
+        loader: 'ts',
+      },
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      outfile: script,
+      logLevel: 'silent',
+    });
+    const temporaries = () => readdirSync(dir).filter((f) => f.endsWith('.tmp'));
+    for (let round = 0; round < 20 && temporaries().length === 0; round++) {
+      const child = spawn(process.execPath, [script, file], { stdio: ['ignore', 'pipe', 'inherit'] });
+      await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+      const until = Date.now() + 10_000;
+      while (temporaries().length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 1));
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+    }
+    // The reproduction: the killed save left its temporary file beside the project.
+    const left = temporaries();
+    expect(left.length).toBeGreaterThan(0);
+    await atomicWriteFile(file, 'fresh', { backup: true });
+    expect(temporaries()).toEqual([]);
+    expect(readFileSync(file, 'utf8')).toBe('fresh');
+  });
+
+  it('keeps the temporary file of a save still running in another process', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'nw-atomic-live-'));
+    const file = path.join(dir, 'p.nwproj');
+    const live = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 20000)'], { stdio: 'ignore' });
+    const dead = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
+    await new Promise((r) => dead.once('exit', r));
+    const liveTmp = path.join(dir, `.p.nwproj.${live.pid}.${Date.now()}.abc123.tmp`);
+    const deadTmp = path.join(dir, `.p.nwproj.${dead.pid}.${Date.now()}.abc123.tmp`);
+    const deadBak = path.join(dir, `p.nwproj.bak.${dead.pid}.tmp`);
+    for (const f of [liveTmp, deadTmp, deadBak]) writeFileSync(f, 'partial');
+    try {
+      await atomicWriteFile(file, 'new');
+      expect(readdirSync(dir).sort()).toEqual([path.basename(liveTmp), 'p.nwproj'].sort());
+    } finally {
+      live.kill('SIGKILL');
+    }
+  });
 });

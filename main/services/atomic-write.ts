@@ -10,6 +10,7 @@ import * as path from 'node:path';
 export async function atomicWriteFile(file: string, data: string | Uint8Array, options: { backup?: boolean } = {}): Promise<void> {
   const dir = path.dirname(file);
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Date.now()}.${Math.random().toString(36).slice(2, 8)}.tmp`);
+  await removeStaleTemporaries(file);
   try {
     const handle = await fs.open(tmp, 'wx', 0o644);
     try {
@@ -25,6 +26,59 @@ export async function atomicWriteFile(file: string, data: string | Uint8Array, o
     throw error;
   }
   await syncFolder(dir);
+}
+
+/** A temporary file older than this is stale whoever made it (a process id may be reused). */
+const STALE_AFTER_MS = 60 * 60 * 1000;
+
+function processAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the temporary files an earlier save of `file` left behind when it was killed mid-write
+ * (`.<name>.<pid>.<time>.<random>.tmp` and `<name>.bak.<pid>.tmp`, each as large as the project):
+ * those of a process that no longer runs, and any older than an hour. A save in progress in a
+ * live process keeps its own.
+ */
+export async function removeStaleTemporaries(file: string): Promise<string[]> {
+  const dir = path.dirname(file);
+  const base = path.basename(file);
+  let names: string[];
+  try {
+    names = await fs.readdir(dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    let pid: number | null = null;
+    if (name.startsWith(`.${base}.`) && name.endsWith('.tmp')) {
+      const m = /^(\d+)\.\d+\.[a-z0-9]*\.tmp$/.exec(name.slice(base.length + 2));
+      if (m) pid = Number(m[1]);
+    } else if (name.startsWith(`${base}.bak.`) && name.endsWith('.tmp')) {
+      const m = /^(\d+)\.tmp$/.exec(name.slice(base.length + 5));
+      if (m) pid = Number(m[1]);
+    }
+    if (pid === null) continue;
+    const full = path.join(dir, name);
+    try {
+      const info = await fs.lstat(full);
+      if (!info.isFile()) continue;
+      if (processAlive(pid) && Date.now() - info.mtimeMs < STALE_AFTER_MS) continue;
+      await fs.rm(full, { force: true });
+      removed.push(full);
+    } catch {
+      // Gone already, or not ours to remove: the save goes on.
+    }
+  }
+  return removed;
 }
 
 /** Copies the current file to `<file>.bak` (itself atomically); nothing to do for a new file. */

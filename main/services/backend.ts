@@ -12,14 +12,14 @@ import {
 import { DATASETS } from '../../shared/training/datasets';
 import { DEFAULT_TRAINING } from '../../shared/graph/document';
 import { replayDoc } from './replay';
-import type { TrainerLauncher } from './launcher';
+import { capLaunches, type TrainerLauncher } from './launcher';
 import type { Dialogs } from './dialogs';
 import { listDirectory, openProject, saveProject } from './project-files';
 import { adoptRuns, compareRuns, deleteRun, exportRun, listRuns, readInsight, readRun, renameRun, runDirOf, runsRoot } from './runs';
 import { trainerRequest } from './trainer-request';
 import { inspectDataset } from '../trainer/datasets/load-dataset';
 import type { DoctorReport } from '../../shared/training/doctor';
-import { TrainingManager } from './training-manager';
+import { TrainingManager, type StopTiming } from './training-manager';
 import { SweepManager } from './sweep-manager';
 import { unrestrictedPaths, type PathPolicy } from './path-policy';
 import { exportProject } from '../export/export';
@@ -42,6 +42,10 @@ export interface BackendDeps {
   readonly paths?: PathPolicy;
   /** The UI's recent project files changed (the desktop app rebuilds its menu); absent in the browser mode. */
   readonly onRecentFiles?: (paths: readonly string[]) => void;
+  /** Most trainer processes (training, predictions, checks) at once; one more is refused as BUSY. Default MAX_TRAINER_PROCESSES. */
+  readonly maxTrainerProcesses?: number;
+  /** Stop grace and kill grace of the training manager (tests shorten them). */
+  readonly stopTiming?: StopTiming;
 }
 
 /** The back end as both transports see it: named calls in, events out. Knows no transport. */
@@ -64,6 +68,7 @@ function describeZodError(error: z.ZodError): string {
 
 export function createBackend(deps: BackendDeps): BackendService {
   const paths = deps.paths ?? unrestrictedPaths;
+  const launcher = capLaunches(deps.launcher, deps.maxTrainerProcesses);
   const listeners = new Set<(name: EventName, payload: unknown) => void>();
   const emit = (name: EventName, payload: unknown) => {
     const checked = EVENTS[name].parse(payload);
@@ -89,12 +94,18 @@ export function createBackend(deps: BackendDeps): BackendService {
     readRun(deps.dataDir, projectPath, runId);
     return runDirOf(deps.dataDir, runId, projectPath);
   };
-  const training = new TrainingManager(deps.launcher, deps.dataDir, (event) => {
+  const training = new TrainingManager(
+    launcher,
+    deps.dataDir,
+    (event) => {
       emit('training.event', event);
       sweeps.onTrainEvent(event);
-    }, (dir, projectPath) => {
-    if (projectPath) confine(dir);
-  });
+    },
+    (dir, projectPath) => {
+      if (projectPath) confine(dir);
+    },
+    deps.stopTiming,
+  );
   const sweeps: SweepManager = new SweepManager(training, deps.dataDir, (state) => emit('sweep.event', state));
 
   const dialogs = (): Dialogs => {
@@ -117,7 +128,7 @@ export function createBackend(deps: BackendDeps): BackendService {
       }
     },
     'backend.report': () => {
-      doctor ??= trainerRequest<DoctorReport>(deps.launcher, { type: 'doctor' }, (r) => (r.type === 'doctor' ? r.report : undefined), 'BACKEND_FAILED');
+      doctor ??= trainerRequest<DoctorReport>(launcher, { type: 'doctor' }, (r) => (r.type === 'doctor' ? r.report : undefined), 'BACKEND_FAILED');
       // A failed check is not cached: the next call tries again.
       doctor.catch(() => {
         doctor = null;
@@ -172,7 +183,7 @@ export function createBackend(deps: BackendDeps): BackendService {
     'runs.predict': (p) => {
       const runDir = savedRun(p.projectPath, p.runId);
       return trainerRequest(
-        deps.launcher,
+        launcher,
         { type: 'predict', runDir, input: p.input, weights: p.weights },
         (r) => (r.type === 'predicted' ? r.prediction : undefined),
         'PREDICT_FAILED',
@@ -181,7 +192,7 @@ export function createBackend(deps: BackendDeps): BackendService {
     'runs.predictGrid': (p) => {
       const runDir = savedRun(p.projectPath, p.runId);
       return trainerRequest(
-        deps.launcher,
+        launcher,
         { type: 'predict-grid', runDir, grid: { xRange: p.xRange, yRange: p.yRange, size: p.size, features: p.features } },
         (r) => (r.type === 'grid' ? r.grid : undefined),
         'PREDICT_FAILED',
@@ -195,7 +206,7 @@ export function createBackend(deps: BackendDeps): BackendService {
       if ((p.sampleIndex === undefined) === (p.input === undefined)) throw new ApiError('BAD_PARAMS', 'runs.activations needs either sampleIndex or input.');
       const runDir = savedRun(p.projectPath, p.runId);
       return trainerRequest(
-        deps.launcher,
+        launcher,
         { type: 'activations', runDir, ...(p.input ? { input: p.input } : { sampleIndex: p.sampleIndex }) },
         (r) => (r.type === 'activations' ? r.activations : undefined),
         'ACTIVATIONS_FAILED',
@@ -206,7 +217,7 @@ export function createBackend(deps: BackendDeps): BackendService {
       if ((sampleIndex === undefined) === (input === undefined)) throw new ApiError('BAD_PARAMS', 'runs.explain needs either sampleIndex or input.');
       const runDir = savedRun(projectPath, runId);
       return trainerRequest(
-        deps.launcher,
+        launcher,
         { type: 'explain', runDir, ...(input ? { input } : { sampleIndex }), options },
         (r) => (r.type === 'explained' ? r.explanation : undefined),
         'EXPLAIN_FAILED',
@@ -216,7 +227,7 @@ export function createBackend(deps: BackendDeps): BackendService {
       if ((p.sampleIndex === undefined) === (p.input === undefined)) throw new ApiError('BAD_PARAMS', 'runs.trace needs either sampleIndex or input.');
       const runDir = savedRun(p.projectPath, p.runId);
       return trainerRequest(
-        deps.launcher,
+        launcher,
         { type: 'trace', runDir, ...(p.input ? { input: p.input } : { sampleIndex: p.sampleIndex }) },
         (r) => (r.type === 'traced' ? r.trace : undefined),
         'TRACE_FAILED',

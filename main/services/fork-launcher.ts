@@ -34,8 +34,8 @@ export function createForkLauncher(entryPath: string): TrainerLauncher {
         onExit: (cb) => {
           exitListeners.push(cb);
         },
-        kill: () => {
-          if (!exited) child.kill();
+        kill: (signal = 'SIGTERM') => {
+          if (!exited) child.kill(signal);
         },
         pid: child.pid,
       };

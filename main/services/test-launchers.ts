@@ -41,17 +41,25 @@ export function createScriptedLauncher(script: (runId: string) => unknown[], cod
     launch(): TrainerProcess {
       const messageListeners: ((m: unknown) => void)[] = [];
       const exitListeners: ((code: number | null) => void)[] = [];
+      let exited = false;
+      const exit = (c: number | null) => {
+        if (exited) return;
+        exited = true;
+        exitListeners.forEach((cb) => cb(c));
+      };
       return {
         send: (msg) => {
           if (msg.type !== 'train') return;
           setImmediate(() => {
+            if (exited) return;
             for (const m of script(msg.runId)) messageListeners.forEach((cb) => cb(m));
-            exitListeners.forEach((cb) => cb(code));
+            exit(code);
           });
         },
         onMessage: (cb) => messageListeners.push(cb),
         onExit: (cb) => exitListeners.push(cb),
-        kill: () => undefined,
+        // Like a real process: killed, it ends (asynchronously).
+        kill: () => setImmediate(() => exit(null)),
       };
     },
   };

@@ -17,6 +17,7 @@ export function trainerRequest<T>(
     try {
       proc = launcher.launch();
     } catch (error) {
+      if (error instanceof ApiError) return reject(error);
       reject(new ApiError('TRAINER_ERROR', `The trainer process could not start: ${error instanceof Error ? error.message : String(error)}`));
       return;
     }

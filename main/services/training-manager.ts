@@ -17,8 +17,15 @@ import { RunRecordSchema, type RunRecordData } from '../../shared/training/runs'
 import { fileError } from './project-files';
 import type { AppliedChange, RunChange } from '../../shared/training/control';
 
-/** How long a stopped trainer may take to wrap up before it is killed. */
+/** How long a stopped trainer may take to wrap up before it is ended (SIGTERM). */
 const STOP_GRACE_MS = 30_000;
+/** How long an ended trainer may take to exit before it is killed outright (SIGKILL). */
+const KILL_GRACE_MS = 5_000;
+
+export interface StopTiming {
+  readonly stopGraceMs?: number;
+  readonly killGraceMs?: number;
+}
 
 /** Batch events kept per run for a UI that reattaches (every other event is kept). */
 export const MAX_LOGGED_BATCHES = 2000;
@@ -91,6 +98,19 @@ interface ActiveRun {
   finished: boolean;
   paused: boolean;
   stopTimer?: ReturnType<typeof setTimeout>;
+  killTimer?: ReturnType<typeof setTimeout>;
+  /** Set when the stop grace ran out: the run's final state, written again when the process is gone. */
+  endedAfterGrace?: string;
+}
+
+/** The run's record as its trainer last wrote it (epochs so far), or `fallback` when unreadable. */
+function latestRecord(runDir: string, fallback: RunRecordData): RunRecordData {
+  try {
+    const parsed = RunRecordSchema.safeParse(JSON.parse(readFileSync(path.join(runDir, 'run.json'), 'utf8')));
+    return parsed.success ? parsed.data : fallback;
+  } catch {
+    return fallback;
+  }
 }
 
 /** Why a trainer process died, for people: what happened and that nothing else was lost. */
@@ -133,6 +153,7 @@ export class TrainingManager {
     private readonly emit: (event: TrainEvent) => void,
     /** Checks a new run's folder (its real path) just before it is created; throws to refuse. */
     private readonly confineRunDir: (dir: string, projectPath: string | null) => void = () => undefined,
+    private readonly timing: StopTiming = {},
   ) {}
 
   /** Starts a run; `initialWeights` starts it from another run's saved model (or only evaluates that). */
@@ -169,18 +190,21 @@ export class TrainingManager {
       ...(options.sweep ? { sweep: options.sweep } : {}),
     };
     this.confineRunDir(runDir, projectPath);
+    // Started first, so a busy or failed start leaves no run folder behind.
+    let proc: TrainerProcess;
+    try {
+      proc = this.launcher.launch();
+    } catch (error) {
+      if (error instanceof ApiError) throw error;
+      throw new ApiError('TRAINER_ERROR', `The trainer process could not start: ${error instanceof Error ? error.message : String(error)}`);
+    }
     try {
       await fs.mkdir(runDir, { recursive: true });
       if (draft) writeDraftMark(runDir, draft);
       writeRun(runDir, record);
     } catch (error) {
+      proc.kill('SIGKILL');
       throw fileError(error, runDir);
-    }
-    let proc: TrainerProcess;
-    try {
-      proc = this.launcher.launch();
-    } catch (error) {
-      throw new ApiError('TRAINER_ERROR', `The trainer process could not start: ${error instanceof Error ? error.message : String(error)}`);
     }
     const run: ActiveRun = { proc, runDir, record, log: new RunEventLog(), finished: false, paused: false };
     this.runs.set(runId, run);
@@ -188,7 +212,7 @@ export class TrainingManager {
       this.finish(runId, { type: 'error', runId, message, kind });
       // The trainer writes run.json when it ends on its own; a dead one cannot.
       try {
-        writeRun(runDir, { ...record, status: 'error', finishedAt: new Date().toISOString(), error: message });
+        writeRun(runDir, { ...latestRecord(runDir, record), status: 'error', finishedAt: new Date().toISOString(), error: message });
       } catch {
         // The event above already told the user.
       }
@@ -227,7 +251,10 @@ export class TrainingManager {
     });
     proc.onExit((code, signal) => {
       if (run.stopTimer) clearTimeout(run.stopTimer);
+      if (run.killTimer) clearTimeout(run.killTimer);
       if (!run.finished) fail(crashMessage(code, signal), 'crash');
+      // A trainer ended after the grace may have rewritten run.json while dying: the final state wins.
+      else if (run.endedAfterGrace) this.writeStopped(run, run.endedAfterGrace);
       this.runs.delete(runId);
     });
     proc.send({
@@ -255,15 +282,30 @@ export class TrainingManager {
     if (!run || run.finished) return { stopped: false };
     run.proc.send({ type: 'stop' });
     if (!run.stopTimer) {
+      const grace = this.timing.stopGraceMs ?? STOP_GRACE_MS;
       run.stopTimer = setTimeout(() => {
-        if (!run.finished) {
-          this.finish(runId, { type: 'error', runId, message: 'The trainer did not stop in time and was ended.' });
-          run.proc.kill();
-        }
-      }, STOP_GRACE_MS);
+        if (run.finished) return;
+        const message = `The trainer did not stop within ${Math.round(grace / 1000)} s and was ended; the run keeps what it had saved.`;
+        run.endedAfterGrace = message;
+        this.writeStopped(run, message);
+        this.finish(runId, { type: 'error', runId, message });
+        run.proc.kill('SIGTERM');
+        // One that ignores SIGTERM is killed outright.
+        run.killTimer = setTimeout(() => run.proc.kill('SIGKILL'), this.timing.killGraceMs ?? KILL_GRACE_MS);
+        run.killTimer.unref?.();
+      }, grace);
       run.stopTimer.unref?.();
     }
     return { stopped: true };
+  }
+
+  /** Records a run stopped by the user whose trainer had to be ended: `stopped`, with why, never left `running`. */
+  private writeStopped(run: ActiveRun, message: string): void {
+    try {
+      writeRun(run.runDir, { ...latestRecord(run.runDir, run.record), status: 'stopped', finishedAt: new Date().toISOString(), error: message });
+    } catch {
+      // The error event already told the user.
+    }
   }
 
   /** Passes a live change to the run's trainer; it takes effect before the next batch. */
@@ -308,6 +350,7 @@ export class TrainingManager {
   dispose(): void {
     for (const run of this.runs.values()) {
       if (run.stopTimer) clearTimeout(run.stopTimer);
+      if (run.killTimer) clearTimeout(run.killTimer);
       run.finished = true;
       run.proc.kill();
     }

@@ -1,4 +1,4 @@
-import * as fs from 'node:fs';
+import { readRegularFile, UnsafeFileError } from '../../services/safe-read';
 import * as path from 'node:path';
 import type { Preprocessing } from '../../../shared/training/runs';
 import { splitSizes } from '../../../shared/training/datasets';
@@ -99,17 +99,28 @@ export function parseCsv(text: string, name: string): CsvTable {
 }
 
 export function readCsvFile(file: string): CsvTable {
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(file);
-  } catch {
-    throw new DataFileError(`${file} does not exist.`);
-  }
-  if (stat.isDirectory()) throw new DataFileError(`${file} is a folder; choose a CSV file.`);
-  if (stat.size > MAX_CSV_BYTES) throw new DataFileError(`${file} is larger than 512 MB.`);
-  const buf = fs.readFileSync(file);
+  const buf = readDataFile(file, MAX_CSV_BYTES, 'choose a CSV file');
   if (buf.subarray(0, 8192).includes(0)) throw new DataFileError(`${file} is not a text file (it contains binary data).`);
   return parseCsv(buf.toString('utf8'), path.basename(file));
+}
+
+/**
+ * The bytes of a data file someone chose: only a regular file is read (checked with fstat on the
+ * opened descriptor, so a FIFO cannot hang the read and /dev/zero cannot grow it), and only up to
+ * `maxBytes`; every refusal is a DataFileError naming the file.
+ */
+export function readDataFile(file: string, maxBytes: number, what: string): Buffer {
+  try {
+    return readRegularFile(file, maxBytes);
+  } catch (error) {
+    if (error instanceof UnsafeFileError) {
+      throw new DataFileError(error.code === 'NOT_A_FILE' ? `${error.message} ${what[0]?.toUpperCase()}${what.slice(1)}.` : error.message);
+    }
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new DataFileError(`${file} does not exist.`);
+    if (code === 'EISDIR') throw new DataFileError(`${file} is a folder; ${what}.`);
+    throw new DataFileError(`${file} could not be read: ${(error as Error).message}`);
+  }
 }
 
 const MISSING = new Set(['', 'na', 'n/a', 'nan', 'null', 'none', '?', '-']);
