@@ -3,103 +3,86 @@ import type { Prediction, PredictInput, Preprocessing } from '../../../shared/tr
 import { getApi } from '../platform';
 import { useEditor } from '../state/context';
 import { errorText } from '../state/ui';
+import { digitLikeMnist, type Point } from './digit-preprocess';
 import { WhyPanel } from './Why';
 
 const SIZE = 224;
 
-/** A black square to draw a white digit on with the mouse; `read` gives 28x28 values 0..1. */
+/**
+ * A black square to draw a white digit on with the mouse. The strokes are kept as points and
+ * drawn again like an MNIST digit (see digitLikeMnist) in a width x height frame.
+ */
 function DrawPad({ width, height, onChange }: { width: number; height: number; onChange: (pixels: number[] | null) => void }) {
   const ref = useRef<HTMLCanvasElement>(null);
   const drawing = useRef(false);
+  const strokes = useRef<Point[][]>([]);
+  const [drawn, setDrawn] = useState(false);
   const clear = () => {
     const ctx = ref.current?.getContext('2d');
     if (!ctx) return;
     ctx.fillStyle = '#000';
     ctx.fillRect(0, 0, SIZE, SIZE);
+    strokes.current = [];
+    setDrawn(false);
     onChange(null);
   };
   // eslint-disable-next-line react-hooks/exhaustive-deps -- a black canvas once, when it mounts
   useEffect(clear, []);
-  /**
-   * Like MNIST: the drawing's bounding box is scaled to fit 20x20 (keeping its
-   * aspect) and centred in the 28x28 frame, then read as values 0..1.
-   */
-  const read = () => {
-    const src = ref.current;
-    const big = src?.getContext('2d')?.getImageData(0, 0, SIZE, SIZE).data;
-    if (!src || !big) return;
-    let x0 = SIZE;
-    let y0 = SIZE;
-    let x1 = -1;
-    let y1 = -1;
-    for (let y = 0; y < SIZE; y++) {
-      for (let x = 0; x < SIZE; x++) {
-        if ((big[(y * SIZE + x) * 4] ?? 0) > 20) {
-          x0 = Math.min(x0, x);
-          y0 = Math.min(y0, y);
-          x1 = Math.max(x1, x);
-          y1 = Math.max(y1, y);
-        }
-      }
-    }
-    if (x1 < 0) return;
-    const small = document.createElement('canvas');
-    small.width = width;
-    small.height = height;
-    const ctx = small.getContext('2d');
-    if (!ctx) return;
-    ctx.fillStyle = '#000';
-    ctx.fillRect(0, 0, width, height);
-    const box = Math.max(x1 - x0 + 1, y1 - y0 + 1);
-    const fit = (Math.min(width, height) * 20) / 28 / box;
-    const w = (x1 - x0 + 1) * fit;
-    const h = (y1 - y0 + 1) * fit;
-    ctx.imageSmoothingQuality = 'high';
-    ctx.drawImage(src, x0, y0, x1 - x0 + 1, y1 - y0 + 1, (width - w) / 2, (height - h) / 2, w, h);
-    const data = ctx.getImageData(0, 0, width, height).data;
-    const pixels: number[] = [];
-    for (let i = 0; i < width * height; i++) pixels.push((data[i * 4] ?? 0) / 255);
-    onChange(pixels);
-  };
   const at = (e: React.PointerEvent<HTMLCanvasElement>) => {
     const r = e.currentTarget.getBoundingClientRect();
     return { x: ((e.clientX - r.left) / r.width) * SIZE, y: ((e.clientY - r.top) / r.height) * SIZE };
   };
   return (
     <div className="draw-pad">
-      <canvas
-        ref={ref}
-        width={SIZE}
-        height={SIZE}
-        role="img"
-        aria-label="Drawing pad: draw a digit with the mouse"
-        data-testid="draw-pad"
-        onPointerDown={(e) => {
-          drawing.current = true;
-          e.currentTarget.setPointerCapture(e.pointerId);
-          const ctx = e.currentTarget.getContext('2d');
-          const p = at(e);
-          if (ctx) {
-            ctx.strokeStyle = '#fff';
-            ctx.lineWidth = 16;
-            ctx.lineCap = 'round';
-            ctx.lineJoin = 'round';
-            ctx.beginPath();
-            ctx.moveTo(p.x, p.y);
-          }
-        }}
-        onPointerMove={(e) => {
-          if (!drawing.current) return;
-          const ctx = e.currentTarget.getContext('2d');
-          const p = at(e);
-          ctx?.lineTo(p.x, p.y);
-          ctx?.stroke();
-        }}
-        onPointerUp={() => {
-          drawing.current = false;
-          read();
-        }}
-      />
+      <div className="draw-pad__frame">
+        <canvas
+          ref={ref}
+          width={SIZE}
+          height={SIZE}
+          role="img"
+          aria-label="Drawing pad: draw a digit with the mouse"
+          data-testid="draw-pad"
+          data-drawn={drawn}
+          onPointerDown={(e) => {
+            drawing.current = true;
+            e.currentTarget.setPointerCapture(e.pointerId);
+            const ctx = e.currentTarget.getContext('2d');
+            const p = at(e);
+            strokes.current.push([p]);
+            setDrawn(true);
+            if (ctx) {
+              ctx.strokeStyle = '#fff';
+              ctx.fillStyle = '#fff';
+              ctx.lineWidth = 16;
+              ctx.lineCap = 'round';
+              ctx.lineJoin = 'round';
+              ctx.beginPath();
+              ctx.arc(p.x, p.y, 8, 0, 2 * Math.PI);
+              ctx.fill();
+              ctx.beginPath();
+              ctx.moveTo(p.x, p.y);
+            }
+          }}
+          onPointerMove={(e) => {
+            if (!drawing.current) return;
+            const ctx = e.currentTarget.getContext('2d');
+            const p = at(e);
+            strokes.current[strokes.current.length - 1]?.push(p);
+            ctx?.lineTo(p.x, p.y);
+            ctx?.stroke();
+          }}
+          onPointerUp={() => {
+            if (!drawing.current) return;
+            drawing.current = false;
+            onChange(digitLikeMnist(strokes.current, width, height));
+          }}
+        />
+        {drawn ? null : (
+          <span className="draw-pad__hint" aria-hidden="true">
+            Draw a digit here
+          </span>
+        )}
+      </div>
       <button type="button" className="btn btn--small" onClick={clear}>
         Clear
       </button>
@@ -184,6 +167,11 @@ export function TryItPanel() {
         onChange={(pixels) => {
           const next: PredictInput | null = pixels ? { kind: 'image', width: prep.width, height: prep.height, channels: 1, pixels } : null;
           setInput(next);
+          if (!next) {
+            setResult(null);
+            setPredicted(null);
+            setWhy(false);
+          }
           void predict(next);
         }}
       />
