@@ -8,6 +8,7 @@ import { installAppMenu } from './menu';
 import { projectFileFromArgv } from './menu-template';
 import type { MenuCommandEvent } from '../../shared/api/contract';
 import { createUtilityLauncher } from './utility-launcher';
+import { CONTENT_SECURITY_POLICY } from '../../shared/security/csp';
 import { createElectronDialogs } from './dialogs';
 
 /**
@@ -108,9 +109,7 @@ app.whenReady().then(async () => {
     callback({
       responseHeaders: {
         ...details.responseHeaders,
-        'Content-Security-Policy': [
-          "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'",
-        ],
+        'Content-Security-Policy': [CONTENT_SECURITY_POLICY],
       },
     });
   });

@@ -270,6 +270,10 @@ export function createBackend(deps: BackendDeps): BackendService {
         return await exportProject(p.doc, { format: p.format, outDir: p.outDir, runDir, confine });
       } catch (error) {
         if (error instanceof ExportError) throw new ApiError('NOT_EXPORTABLE', error.message);
+        const code = (error as NodeJS.ErrnoException | null)?.code;
+        if (code === 'ENOSPC' || code === 'EDQUOT') {
+          throw new ApiError('DISK_FULL', `The disk is full; the export to ${p.outDir} could not be written (${code}). Nothing there was changed: free some space and export again.`);
+        }
         throw error;
       }
     },
