@@ -14,6 +14,8 @@ import { replayDoc } from '../services/replay';
 import { readControlCommands } from './control-input';
 import type { RunRecordData } from '../../shared/training/runs';
 import type { DoctorReport } from '../../shared/training/doctor';
+import { weightsReportLines } from '../../shared/training/weights-report';
+import { canFreeze, findLayer, freezableBefore, withTrainable } from '../../shared/graph/freeze';
 
 /** What the CLI talks to; tests replace parts of it. */
 export interface CliIo {
@@ -36,9 +38,14 @@ Commands:
                                  (files limited to DIR, repeatable; default: home)
   summary <file.nwproj> [--json] Per-layer output shapes and parameter counts
   train <file.nwproj> [--epochs N] [--batch-size N] [--limit N] [--test-limit N] [--from-run <id>|latest [--evaluate]]
+        [--freeze <layer,...>] [--freeze-before <layer>]
         [--control <file>|-] [--replay <id>|latest] [--json]
                                  Train headless and report test metrics; --from-run starts from a run's
-                                 weights (fine-tuning, e.g. an imported model's), --evaluate only tests them.
+                                 weights (fine-tuning, e.g. an imported model's, or a backbone with a new
+                                 head: layers whose identity and shapes still match are loaded, new ones
+                                 start fresh; it prints which were loaded, fresh and dropped), --evaluate only
+                                 tests them. --freeze <layer,...> freezes those layers (id or name) and
+                                 --freeze-before <layer> every layer with weights before it, for this run
                                  --control reads live changes, one per line, from a file (new lines as they
                                  are appended) or stdin (-): lr <rate> [schedule], epochs <n>,
                                  stop-after-epoch, early-stopping on|off, checkpoint. --replay trains a run
@@ -224,6 +231,8 @@ async function trainCommand(args: string[], io: CliIo): Promise<number> {
       'test-limit': { type: 'string' },
       'from-run': { type: 'string' },
       evaluate: { type: 'boolean' },
+      freeze: { type: 'string' },
+      'freeze-before': { type: 'string' },
       control: { type: 'string' },
       replay: { type: 'string' },
       json: { type: 'boolean' },
@@ -233,7 +242,7 @@ async function trainCommand(args: string[], io: CliIo): Promise<number> {
   const projectPath = path.resolve(positionals[0] as string);
   const replayOption = values['replay'];
   if (typeof replayOption === 'string') {
-    const clash = ['epochs', 'batch-size', 'limit', 'test-limit', 'from-run', 'evaluate'].find((k) => values[k] !== undefined);
+    const clash = ['epochs', 'batch-size', 'limit', 'test-limit', 'from-run', 'evaluate', 'freeze', 'freeze-before'].find((k) => values[k] !== undefined);
     if (clash) throw new CliError(`--replay trains a run again exactly as it ran; it cannot be combined with --${clash}.`, 2);
   }
   const fromOption = values['from-run'];
@@ -245,7 +254,8 @@ async function trainCommand(args: string[], io: CliIo): Promise<number> {
     initialWeights = { runId, evaluateOnly: Boolean(values['evaluate']) };
   }
   const replayRun = typeof replayOption === 'string' ? replayRecord(io, projectPath, replayOption) : null;
-  const doc = replayRun ? replayDoc(replayRun) : await loadDoc(projectPath);
+  const loaded = replayRun ? replayDoc(replayRun) : await loadDoc(projectPath);
+  const doc = { ...loaded, graph: frozenGraph(loaded.graph, values['freeze'], values['freeze-before']) };
   const overrides = {
     epochs: intOption(values['epochs'], '--epochs'),
     batchSize: intOption(values['batch-size'], '--batch-size'),
@@ -315,6 +325,29 @@ async function trainCommand(args: string[], io: CliIo): Promise<number> {
     process.off('SIGINT', onSigint);
     await backend.dispose();
   }
+}
+
+/** The graph with `--freeze` and `--freeze-before` applied (params.trainable false), or as it is. */
+function frozenGraph(graph: ProjectDoc['graph'], freeze: unknown, before: unknown): ProjectDoc['graph'] {
+  const ids: string[] = [];
+  const layer = (ref: string, option: string) => {
+    const node = findLayer(graph, ref);
+    if (!node) throw new CliError(`${option}: the graph has no layer "${ref}" (give a layer's id or name; netwright summary lists them).`, 2);
+    return node;
+  };
+  if (typeof freeze === 'string') {
+    for (const ref of freeze.split(',').map((r) => r.trim()).filter((r) => r !== '')) {
+      const node = layer(ref, '--freeze');
+      if (!canFreeze(node)) throw new CliError(`--freeze: ${ref} (${node.type}) has no weights to freeze.`, 2);
+      ids.push(node.id);
+    }
+  }
+  if (typeof before === 'string') {
+    const upstream = freezableBefore(graph, layer(before, '--freeze-before').id);
+    if (upstream.length === 0) throw new CliError(`--freeze-before: no layer with weights comes before ${before}.`, 2);
+    ids.push(...upstream);
+  }
+  return ids.length > 0 ? withTrainable(graph, ids, true) : graph;
 }
 
 /** The run `--replay` names (`latest`: the newest run beside the project). */
@@ -401,6 +434,9 @@ function textPrinter(io: CliIo, doc: ProjectDoc, home: string, projectPath: stri
         endProgress();
         if (event.change.kind === 'epochs') epochs = event.change.epochs;
         io.stdout(`Change at epoch ${event.epoch + 1}, batch ${event.batch + 1} (step ${event.step}): ${event.text}${event.checkpoint ? ` in ${event.checkpoint}` : ''}\n`);
+        return;
+      case 'weights':
+        for (const line of weightsReportLines(event.report)) io.stdout(`${line}\n`);
         return;
       case 'evaluating':
         endProgress();

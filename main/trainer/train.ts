@@ -18,6 +18,7 @@ import { describeChange, type AppliedChange, type RunChange } from '../../shared
 import { seededRandom } from './random';
 import { graphHash } from './graph-hash';
 import { modelGraph } from '../../shared/graph/analyze-blocks';
+import type { WeightsReport } from '../../shared/training/weights-report';
 import { loadInitialWeights, WeightsMismatchError } from './initial-weights';
 import { createRunInsight } from './layer-insight';
 import { createLiveGrid } from './live-grid';
@@ -122,6 +123,7 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
   };
   const evaluateOnly = job.initialWeights?.evaluateOnly === true;
   let control: LiveControl | null = null;
+  let weightsReport: WeightsReport | null = null;
   const saveModel = async (m: tf.LayersModel, dir: string, what: 'model' | 'best checkpoint' | 'checkpoint'): Promise<string[]> => {
     try {
       return await saveModelToDir(m, dir, job.writeFile);
@@ -147,7 +149,10 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
     model = built.model;
     if (job.initialWeights) {
       try {
-        await loadInitialWeights(model, job.initialWeights.runDir, job.initialWeights.runId);
+        weightsReport = await loadInitialWeights(model, job.initialWeights.runDir, job.initialWeights.runId, {
+          ids: new Map(built.plan.layers.map((l) => [l.nodeId, l.name])),
+          evaluateOnly,
+        });
       } catch (error) {
         throw new TrainingError(error instanceof Error ? error.message : String(error), error instanceof WeightsMismatchError ? 'data' : 'failed');
       }
@@ -201,6 +206,7 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
       classNames,
       projectPath: job.projectPath ?? null,
     });
+    if (weightsReport) job.emit({ type: 'weights', runId: job.runId, report: weightsReport });
     const evalOptions = { inputShape, inputDtype, mode, loss: settings.loss, metrics: settings.metrics } as const;
     // Per-layer histograms after each epoch and, for two-feature sets, the live decision boundary.
     insight = createRunInsight(model, data.validation ?? data.test, inputShape, inputDtype, job.runDir);
@@ -372,6 +378,7 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
       bestModelFiles,
       error: null,
       ...(live.history.length > 0 ? { controls: live.history } : {}),
+      ...(weightsReport ? { weights: weightsReport } : {}),
     };
     writeRecord(record);
     job.emit({ type: 'done', runId: job.runId, stopped, test, seconds, earlyStoppedAt, bestEpoch, evaluation });
@@ -398,6 +405,7 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
         bestModelFiles: [],
         error: message,
         ...(control && control.history.length > 0 ? { controls: control.history } : {}),
+        ...(weightsReport ? { weights: weightsReport } : {}),
       });
     } catch {
       // The error event below still tells the user.

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DecisionGridSchema, LayerInsightSchema } from './insight';
 import { AppliedChangeSchema } from './control';
+import { WeightsReportSchema } from './weights-report';
 
 /** One backend the trainer tried to load, in order of preference. */
 export const BackendAttemptSchema = z.object({
@@ -78,7 +79,7 @@ export const EvaluationSchema = z.discriminatedUnion('task', [
 ]);
 export type Evaluation = z.infer<typeof EvaluationSchema>;
 
-/** Everything a training run reports, in order: started, (batch | grid | epoch | insight | control)*, evaluating, done | error. */
+/** Everything a training run reports, in order: started, weights?, (batch | grid | epoch | insight | control)*, evaluating, done | error. */
 export const TrainEventSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('started'),
@@ -140,6 +141,8 @@ export const TrainEventSchema = z.discriminatedUnion('type', [
   }),
   /** A live change (training.control, a control file or stdin) took effect before step `step`. */
   z.object({ type: z.literal('control'), runId: RunId, ...AppliedChangeSchema.shape, text: z.string() }),
+  /** A run started from another run's weights: which layers were loaded, fresh and dropped (before the first batch). */
+  z.object({ type: z.literal('weights'), runId: RunId, report: WeightsReportSchema }),
   z.object({ type: z.literal('evaluating'), runId: RunId }),
   z.object({
     type: z.literal('done'),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { GraphSchema, TrainingSettingsSchema } from '../graph/document';
 import { BackendReportSchema, EvaluationSchema, MetricsSchema } from './events';
 import { AppliedChangeSchema } from './control';
+import { WeightsReportSchema } from './weights-report';
 
 /** Runs as stored beside a project (`<project>.runs/<runId>/run.json`) and as the contract returns them. */
 
@@ -93,6 +94,8 @@ export const RunRecordSchema = z.object({
   bestModelFiles: z.array(z.string()),
   error: z.string().nullable(),
   origin: RunOriginSchema.optional(),
+  /** Started from another run's weights: the layers loaded, fresh and dropped. */
+  weights: WeightsReportSchema.optional(),
   /** Changes made while it trained, in the order they took effect (absent: none, or a run from before they were kept). */
   controls: z.array(AppliedChangeSchema).optional(),
   /** The sweep this run belongs to and the values it tried (absent: an ordinary run). */

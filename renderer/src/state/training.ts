@@ -1,5 +1,6 @@
 import type { TrainEvent } from '../../../shared/training/events';
 import type { RunRecordData } from '../../../shared/training/runs';
+import type { WeightsReport } from '../../../shared/training/weights-report';
 
 type Ev<T extends TrainEvent['type']> = Extract<TrainEvent, { type: T }>;
 export type StartedEvent = Ev<'started'>;
@@ -50,6 +51,8 @@ export interface TrainingState {
   readonly fromDisk: boolean;
   /** Live changes that took effect, in order (markers on the curves). */
   readonly controls: readonly ControlEvent[];
+  /** Started from another run's weights: the layers loaded, fresh and dropped. */
+  readonly weights: WeightsReport | null;
 }
 
 export function idleTraining(): TrainingState {
@@ -71,6 +74,7 @@ export function idleTraining(): TrainingState {
     name: null,
     fromDisk: false,
     controls: [],
+    weights: null,
   };
 }
 
@@ -103,7 +107,7 @@ export function loadedTraining(record: RunRecordData, projectPath: string | null
     bestEpoch: record.bestEpoch,
     evaluation: record.evaluation,
   };
-  return { ...idleTraining(), status: 'done', runId: record.runId, epochs, done, version: 1, projectPath, name: record.name, fromDisk: true };
+  return { ...idleTraining(), status: 'done', runId: record.runId, epochs, done, version: 1, projectPath, name: record.name, fromDisk: true, weights: record.weights ?? null };
 }
 
 export function isActive(s: TrainingState): boolean {
@@ -140,6 +144,8 @@ export function reduceTraining(s: TrainingState, ev: TrainEvent): TrainingState 
       const started = ev.change.kind === 'epochs' && s.started ? { ...s.started, epochs: ev.change.epochs } : s.started;
       return { ...base, started, controls: [...s.controls, ev] };
     }
+    case 'weights':
+      return { ...base, weights: ev.report };
     case 'evaluating':
       return { ...base, status: 'evaluating' };
     case 'done':
