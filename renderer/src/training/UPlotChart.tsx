@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { formatTicks, verticalAxisSize } from './chart-ticks';
 
 export interface SeriesDef {
   readonly label: string;
@@ -29,7 +30,12 @@ interface Props {
   readonly emptyText?: string;
   /** Offer a log-scale toggle for the left axis (losses). */
   readonly logToggle?: boolean;
+  /** Shown under the plot while it has exactly one point per series (one epoch). */
+  readonly singleText?: string;
 }
+
+/** Markers for curves of a few points are drawn larger, so that one epoch is not a few specks. */
+const FEW_POINTS = 3;
 
 /** A value for the hover readout: 4 significant digits. */
 export function formatValue(v: number): string {
@@ -46,8 +52,9 @@ const cssVar = (el: Element, name: string, fallback: string) => getComputedStyle
  */
 export function UPlotChart(props: Props) {
   const [log, setLog] = useState(false);
-  // The scale is part of the chart's structure: a toggle builds it anew.
-  return <UPlotChartView key={log ? 'log' : 'linear'} {...props} log={log} setLog={setLog} />;
+  const few = (props.data[0]?.length ?? 0) <= FEW_POINTS;
+  // The scale and the markers are part of the chart's structure: a change builds it anew.
+  return <UPlotChartView key={`${log ? 'log' : 'linear'}-${few ? 'few' : 'many'}`} {...props} log={log} setLog={setLog} few={few} />;
 }
 
 function UPlotChartView({
@@ -62,9 +69,11 @@ function UPlotChartView({
   emptyText,
   integerX,
   logToggle,
+  singleText,
   log,
   setLog,
-}: Props & { readonly log: boolean; readonly setLog: (v: boolean) => void }) {
+  few,
+}: Props & { readonly log: boolean; readonly setLog: (v: boolean) => void; readonly few: boolean }) {
   const host = useRef<HTMLDivElement>(null);
   const readout = useRef<HTMLSpanElement>(null);
   const toggleId = useId();
@@ -78,15 +87,24 @@ function UPlotChartView({
     if (!el) return;
     const fg = cssVar(el, '--fg-muted', '#888');
     const grid = cssVar(el, '--chart-grid', 'rgba(128,128,128,0.15)');
-    const axis = (label: string, extra: Partial<uPlot.Axis> = {}): uPlot.Axis => ({
+    // Linear axes: labels with enough decimals to differ (formatTicks); log axes keep uPlot's.
+    // The labels drawn are kept on the plot (data-ticks-<axis>) for tests and tools: uPlot draws on a canvas.
+    const linearValues = (_u: uPlot, splits: number[], axisIdx: number) => {
+      const labels = formatTicks(splits);
+      el.dataset[`ticks${axisIdx}`] = labels.join('|');
+      return labels;
+    };
+    const axis = (label: string, extra: Partial<uPlot.Axis> = {}, linear = true): uPlot.Axis => ({
       label,
+      ...(linear ? { values: linearValues } : {}),
       stroke: fg,
       grid: { stroke: grid, width: 1 },
       ticks: { stroke: grid, width: 1 },
       labelSize: 14,
       labelFont: '11px system-ui, sans-serif',
       font: '10px system-ui, sans-serif',
-      size: 40,
+      // Wide enough for the longest tick label and the title beside it.
+      size: (_u: uPlot, values: string[] | null) => verticalAxisSize(values),
       ...extra,
     });
     const opts: uPlot.Options = {
@@ -101,7 +119,7 @@ function UPlotChartView({
       },
       axes: [
         axis(xLabel, { size: 32, ...(integerX ? { incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] } : {}) }),
-        axis(yLabel),
+        axis(yLabel, {}, !log),
         ...(rightScale ? [axis(rightScale.label, { scale: rightScale.key, side: 1, grid: { show: false } })] : []),
       ],
       hooks: {
@@ -133,7 +151,8 @@ function UPlotChartView({
           scale: s.scale ?? 'y',
           dash: s.dash,
           spanGaps: true,
-          points: { show: s.points ?? false, size: 5 },
+          // A few points: solid markers, large enough to read (one epoch is one point per curve).
+          points: { show: s.points ?? few, size: few ? 9 : 5, ...(few ? { fill: cssVar(el, s.colorVar, '#4a90d9') } : {}) },
         })),
       ],
     };
@@ -162,6 +181,7 @@ function UPlotChartView({
     });
   }, [version, data]);
 
+  const points = data[0]?.length ?? 0;
   return (
     <figure className="chart" data-testid={testId} aria-label={title} data-points={data[0]?.length ?? 0} data-scale={log ? 'log' : 'linear'}>
       <figcaption className="chart__head">
@@ -182,10 +202,16 @@ function UPlotChartView({
           ))}
         </span>
       </figcaption>
-      <div className="chart__frame">
+      {/* Empty, the plot's axes (a made-up -1..1) are hidden and only the message shows. */}
+      <div className={`chart__frame${points === 0 ? ' is-empty' : ''}`}>
         <div className="chart__plot" ref={host} role="img" aria-label={`${title} chart`} />
-        {emptyText && (data[0]?.length ?? 0) === 0 ? <div className="chart__empty">{emptyText}</div> : null}
+        {points === 0 ? (
+          <div className="chart__empty" data-testid={testId ? `${testId}-empty` : undefined}>
+            {emptyText ?? 'No data yet.'}
+          </div>
+        ) : null}
       </div>
+      {singleText && points === 1 ? <p className="chart__note muted small">{singleText}</p> : null}
     </figure>
   );
 }

@@ -51,6 +51,7 @@ export function EpochChart() {
       integerX
       logToggle
       emptyText="Loss and accuracy per epoch appear after each epoch."
+      singleText="One epoch so far: each marker is its value at the epoch's end; the batch loss chart shows the curve within it."
     />
   );
 }
