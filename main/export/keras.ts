@@ -11,6 +11,7 @@ import type { KerasContext, KerasHelper } from './lowering/types';
 import { kerasPredictionChecks } from './keras-check';
 import { lastLine, pythonModuleMissing, runPython } from './python';
 import { pyDocstring, pyLiteral } from './python-literal';
+import { isFrozen } from '../../shared/graph/analyze';
 
 /**
  * Keras export: model.py builds the same graph with Keras 3 layers (MultiHeadAttention included;
@@ -75,13 +76,23 @@ def build_model(weights=os.path.join(os.path.dirname(os.path.abspath(__file__)),
 ${lines.map((l) => `    ${l}`).join('\n')}
     model = keras.Model(inputs=${ins.length === 1 ? ins[0] : `[${ins.join(', ')}]`}, outputs=${outs.length === 1 ? outs[0] : `[${outs.join(', ')}]`}, name=${py(ident(title) || 'netwright')})
     if weights:
-        model.load_weights(weights)
+        model.load_weights(weights)${frozenKeras(info)}
     return model
 
 
 if __name__ == "__main__":
     build_model().summary()
 `;
+}
+
+/** Frozen layers (params.trainable false) as Keras says it: `trainable = False`, set after the weights load. */
+function frozenKeras(info: ModelInfo): string {
+  const frozen = info.layers.filter((l) => l.weights.length > 0 && isFrozen(l.params)).map((l) => l.name);
+  if (frozen.length === 0) return '';
+  return `
+    # Frozen in Netwright: left out of training; a frozen BatchNormalization runs in inference mode.
+    for name in ${py(frozen)}:
+        model.get_layer(name).trainable = False`;
 }
 
 type H5 = typeof import('h5wasm/node');

@@ -11,6 +11,7 @@ import { ident, type ModelInfo } from './model-info';
 import { lower } from './lowering';
 import { helperCode } from './pytorch-helpers';
 import { pyDocstring, pyLiteral } from './python-literal';
+import { isFrozen } from '../../shared/graph/analyze';
 
 /** A PyTorch nn.Module source (model.py) for the graph and its state dict as arrays (weights.npz). */
 export interface PytorchModule {
@@ -43,6 +44,30 @@ import torch
 import torch.nn.functional as F
 from torch import nn`;
 
+/** Frozen layers in model.py: requires_grad_(False) on their parameters, and frozen norms kept in eval mode by train(). */
+function frozenTorch(weights: readonly string[], norms: readonly string[]): string {
+  if (weights.length === 0) return '';
+  const lines = [
+    '',
+    '        # Frozen in Netwright (trainable off): these parameters are not trained.',
+    `        frozen = ${py(weights)}`,
+    '        for name, p in self.named_parameters():',
+    '            if name in frozen:',
+    '                p.requires_grad_(False)',
+  ];
+  if (norms.length === 0) return lines.join('\n');
+  return `${lines.join('\n')}
+
+    # A frozen BatchNormalization runs in inference mode (its moving statistics), as in Keras.
+    FROZEN_NORMS = ${py(norms)}
+
+    def train(self, mode=True):
+        super().train(mode)
+        for name in self.FROZEN_NORMS:
+            getattr(self, name).eval()
+        return self`;
+}
+
 /** Generates model.py and the state dict for a model. */
 export function pytorchModule(info: ModelInfo, title: string): PytorchModule {
   const helpers = new Set<string>();
@@ -50,6 +75,9 @@ export function pytorchModule(info: ModelInfo, title: string): PytorchModule {
   const forward: string[] = [];
   const stateDict = new Map<string, NpyArray>();
   const varOf = new Map<string, string>();
+  // Frozen layers (params.trainable false): their parameters leave training, their norms stay in eval mode.
+  const frozenWeights: string[] = [];
+  const frozenNorms: string[] = [];
   for (const i of info.inputs) varOf.set(i.name, ident(i.name));
   for (const layer of info.layers) {
     const inputs = layer.inputs.map((n) => varOf.get(n) ?? ident(n));
@@ -61,6 +89,10 @@ export function pytorchModule(info: ModelInfo, title: string): PytorchModule {
     varOf.set(layer.name, v);
     for (const [key, w] of code.state) {
       stateDict.set(key, { shape: [...w.shape], dtype: 'float32', data: w.data });
+    }
+    if (layer.weights.length > 0 && isFrozen(layer.params)) {
+      frozenWeights.push(...code.state.map(([key]) => key));
+      if (layer.type === 'BatchNormalization') frozenNorms.push(ident(layer.name));
     }
   }
   const outs = info.outputs.map((o) => varOf.get(o) ?? ident(o));
@@ -77,7 +109,7 @@ class NetwrightModel(nn.Module):
 
     def __init__(self):
         super().__init__()
-${init.length ? init.map((l) => `        ${l}`).join('\n') : '        pass'}
+${init.length ? init.map((l) => `        ${l}`).join('\n') : '        pass'}${frozenTorch(frozenWeights, frozenNorms)}
 
     def forward(self, ${args}):
 ${forward.map((l) => `        ${l}`).join('\n')}

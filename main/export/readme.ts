@@ -90,6 +90,25 @@ Checkpoints go to \`--checkpoint-dir\` (default \`checkpoints/\`) after every ep
 again resumes from the last one. Metrics are printed as one JSON object per epoch.`,
 };
 
+const FROZEN_HOW: Record<ExportFormat, string> = {
+  tfjs: 'model.json says `"trainable": false` in their config, so `model.fit` leaves them as they are.',
+  onnx: 'ONNX has no trainable flag (the file is an inference graph), so this is noted here only: keep these layers fixed if you train the model further elsewhere.',
+  keras: '`build_model()` sets `trainable = False` on them after loading the weights (a frozen BatchNormalization then runs in inference mode).',
+  pytorch: '`NetwrightModel` calls `requires_grad_(False)` on their parameters, and keeps frozen BatchNormalization layers in `eval()` mode even in `model.train()`.',
+  torchrun: '`train.py` calls `requires_grad_(False)` on their parameters and keeps frozen BatchNormalization layers in `eval()` mode.',
+};
+
+/** The README's section on frozen layers (params.trainable false), or nothing. */
+function frozenText(format: ExportFormat, info: ModelInfo): string {
+  const frozen = info.layers.filter((l) => l.weights.length > 0 && l.params['trainable'] === false);
+  if (frozen.length === 0) return '';
+  return `
+## Frozen layers
+Trainable was off in Netwright for ${frozen.length} layer${frozen.length === 1 ? '' : 's'}: ${frozen.map((l) => `\`${markdownLine(l.name)}\``).join(', ')}.
+${FROZEN_HOW[format]}
+`;
+}
+
 export function readme(format: ExportFormat, title: string, info: ModelInfo, runId: string | null, preprocessing: Record<string, unknown> | null, files: readonly string[], extra = ''): string {
   const what: Record<ExportFormat, string> = {
     tfjs: 'a TensorFlow.js LayersModel',
@@ -116,5 +135,5 @@ ${preprocessing ? 'The full record (vocabulary, statistics, class names) is in `
 
 ## Predict
 ${EXAMPLES[format](info)}
-${extra}`;
+${frozenText(format, info)}${extra}`;
 }
