@@ -135,6 +135,114 @@ class SpatialDropout(nn.Module):
         keep = torch.rand(x.shape[0], *([1] * (x.dim() - 2)), x.shape[-1], device=x.device) >= self.rate
         return x * keep / (1 - self.rate)`,
   },
+  augment: {
+    code: `
+class RandomFlip(nn.Module):
+    """Keras's RandomFlip: in train(), each image mirrored left-right and/or upside down with probability 1/2; identity in eval()."""
+
+    def __init__(self, mode):
+        super().__init__()
+        self.mode = mode
+
+    def forward(self, x):
+        if not self.training:
+            return x
+        for axis, on in ((2, self.mode != "vertical"), (1, self.mode != "horizontal")):
+            if on:
+                flip = (torch.rand(x.shape[0], 1, 1, 1, device=x.device) < 0.5).to(x.dtype)
+                x = flip * torch.flip(x, dims=(axis,)) + (1 - flip) * x
+        return x
+
+
+class RandomAffine(nn.Module):
+    """Keras's RandomRotation, RandomZoom and RandomTranslation (channels last) in train(), drawn per image as
+    Keras draws them and sampled with grid_sample (fill modes: reflect and wrap become reflection, nearest
+    becomes border, constant pads with the fill value); identity in eval()."""
+
+    def __init__(self, kind, height_factor, width_factor, fill_mode, interpolation, fill_value):
+        super().__init__()
+        self.kind, self.hf, self.wf = kind, height_factor, width_factor
+        self.fill_mode, self.interpolation, self.fill_value = fill_mode, interpolation, fill_value
+
+    def forward(self, x):
+        if not self.training:
+            return x
+        b, h, w, _ = x.shape
+        u = lambda lo, hi: lo + (hi - lo) * torch.rand(b, device=x.device)
+        one, zero = torch.ones(b, device=x.device), torch.zeros(b, device=x.device)
+        cx, cy = (w - 1) / 2, (h - 1) / 2
+        if self.kind == "rotation":
+            t = u(-self.hf, self.hf) * 2 * math.pi
+            a0, a1, b0, b1 = torch.cos(t), -torch.sin(t), torch.sin(t), torch.cos(t)
+            a2, b2 = cx - cx * a0 - cy * a1, cy - cx * b0 - cy * b1
+        elif self.kind == "zoom":
+            zy, zx = 1 + u(-self.hf, self.hf), 1 + u(-self.wf, self.wf)
+            a0, a1, b0, b1 = zx, zero, zero, zy
+            a2, b2 = cx * (1 - zx), cy * (1 - zy)
+        else:
+            a0, a1, b0, b1 = one, zero, zero, one
+            a2, b2 = -u(-self.wf, self.wf) * w, -u(-self.hf, self.hf) * h
+        ys, xs = torch.meshgrid(torch.arange(h, device=x.device, dtype=x.dtype), torch.arange(w, device=x.device, dtype=x.dtype), indexing="ij")
+        sx = a0[:, None, None] * xs + a1[:, None, None] * ys + a2[:, None, None]
+        sy = b0[:, None, None] * xs + b1[:, None, None] * ys + b2[:, None, None]
+        grid = torch.stack((2 * sx / max(w - 1, 1) - 1, 2 * sy / max(h - 1, 1) - 1), dim=-1)
+        padding = {"reflect": "reflection", "wrap": "reflection", "nearest": "border", "constant": "zeros"}[self.fill_mode]
+        mode = "bilinear" if self.interpolation == "bilinear" else "nearest"
+        y = F.grid_sample((x - self.fill_value).permute(0, 3, 1, 2), grid, mode=mode, padding_mode=padding, align_corners=True)
+        return y.permute(0, 2, 3, 1) + self.fill_value
+
+
+class RandomContrast(nn.Module):
+    """Keras 3's RandomContrast: in train(), (x - mean) * c + mean per image, c uniform in [1, 1 + factor], clipped; identity in eval()."""
+
+    def __init__(self, factor, value_range):
+        super().__init__()
+        self.factor, self.value_range = factor, value_range
+
+    def forward(self, x):
+        if not self.training:
+            return x
+        c = 1 + self.factor * torch.rand(x.shape[0], 1, 1, 1, device=x.device)
+        mean = x.mean(dim=(1, 2), keepdim=True)
+        return ((x - mean) * c + mean).clamp(self.value_range[0], self.value_range[1])
+
+
+class RandomCrop(nn.Module):
+    """Keras's RandomCrop: in train(), one random height x width window of the batch; in eval(), the centred
+    window of that aspect ratio resized to height x width (bilinear, half-pixel centres)."""
+
+    def __init__(self, height, width):
+        super().__init__()
+        self.height, self.width = height, width
+
+    def forward(self, x):
+        h, w = x.shape[1], x.shape[2]
+        if self.training and h > self.height and w > self.width:
+            top = int(torch.randint(0, h - self.height + 1, ()))
+            left = int(torch.randint(0, w - self.width + 1, ()))
+            return x[:, top:top + self.height, left:left + self.width, :]
+        ch = max(min(h, int(w * self.height / self.width)), 1)
+        cw = max(min(w, int(h * self.width / self.height)), 1)
+        top, left = (h - ch) // 2, (w - cw) // 2
+        x = x[:, top:top + ch, left:left + cw, :]
+        if (ch, cw) == (self.height, self.width):
+            return x
+        y = F.interpolate(x.permute(0, 3, 1, 2), size=(self.height, self.width), mode="bilinear", align_corners=False)
+        return y.permute(0, 2, 3, 1)
+
+
+class GaussianDropout(nn.Module):
+    """Keras's GaussianDropout: in train(), x times N(1, rate / (1 - rate)) noise; identity in eval()."""
+
+    def __init__(self, rate):
+        super().__init__()
+        self.rate = rate
+
+    def forward(self, x):
+        if not self.training or self.rate == 0:
+            return x
+        return x * (1 + torch.randn_like(x) * math.sqrt(self.rate / (1 - self.rate)))`,
+  },
   glorot: {
     code: `
 def glorot_(p, fan_in, fan_out):

@@ -1,3 +1,4 @@
+import { DROPPED_IN_ONNX } from './lowering/augmentation';
 import type { ExportFormat } from '../../shared/export/result';
 import type { ModelInfo } from './model-info';
 import { pyString } from './python-literal';
@@ -135,5 +136,19 @@ ${preprocessing ? 'The full record (vocabulary, statistics, class names) is in `
 
 ## Predict
 ${EXAMPLES[format](info)}
-${frozenText(format, info)}${extra}`;
+${frozenText(format, info)}${format === 'onnx' ? augmentationNote(info) : ''}${extra}`;
+}
+
+/** ONNX is for inference: it leaves out the layers that only act while training (augmentation). */
+function augmentationNote(info: ModelInfo): string {
+  const dropped = info.layers.filter((l) => DROPPED_IN_ONNX.has(l.type));
+  const crops = info.layers.filter((l) => l.type === 'RandomCrop');
+  if (dropped.length === 0 && crops.length === 0) return '';
+  const names = (ls: readonly { name: string; type: string }[]) => ls.map((l) => `\`${markdownLine(l.name)}\` (${l.type})`).join(', ');
+  return `
+## Augmentation left out
+ONNX is an inference format, and augmentation acts only while training.${dropped.length ? ` The identity at inference, these layers are not in model.onnx: ${names(dropped)}.` : ''}${
+    crops.length ? ` ${names(crops)} ${crops.length === 1 ? 'is' : 'are'} kept as at inference: the centred window, resized to the crop's size.` : ''
+  } To train with augmentation, use the Keras or PyTorch export (PyTorch: the modules augment in \`train()\` and pass through in \`eval()\`).
+`;
 }

@@ -114,6 +114,13 @@ const CASES: Record<string, readonly Case[]> = {
   GaussianNoise: [{ inputs: [[10]] }],
   SpatialDropout1D: [{ inputs: [[10, 4]] }],
   SpatialDropout2D: [{ inputs: [[4, 4, 3]] }],
+  RandomFlip: [{ inputs: [[6, 5, 2]] }, { inputs: [[6, 5, 2]], params: { mode: 'vertical' } }],
+  RandomRotation: [{ inputs: [[6, 5, 2]], params: { factor: 0.2, fillMode: 'constant' } }],
+  RandomZoom: [{ inputs: [[6, 5, 2]] }],
+  RandomTranslation: [{ inputs: [[6, 5, 3]], params: { heightFactor: 0.3 } }],
+  RandomContrast: [{ inputs: [[6, 5, 1]], params: { valueRange: [0, 1] } }],
+  RandomCrop: [{ inputs: [[8, 10, 2]], params: { height: 6, width: 6 } }, { inputs: [[28, 28, 1]] }],
+  GaussianDropout: [{ inputs: [[10]] }, { inputs: [[4, 4, 2]], params: { rate: 0.4 } }],
   Embedding: [
     { inputs: [[null]], dtype: 'int32', params: { inputDim: 100, outputDim: 8 } },
     { inputs: [[12]], dtype: 'int32', params: { inputDim: 50, outputDim: 4, maskZero: true } },

@@ -11,6 +11,7 @@ import { NORMALIZATION_SPECS, REGULARIZATION_SPECS } from './specs/normalization
 import { SEQUENCE_SPECS } from './specs/recurrent';
 import { MERGE_SPECS } from './specs/merge';
 import { ATTENTION_SPECS } from './specs/attention';
+import { AUGMENTATION_SPECS } from './specs/augmentation';
 
 /** Every layer type Netwright knows, in palette order. */
 export const LAYER_SPECS = [
@@ -26,6 +27,7 @@ export const LAYER_SPECS = [
   ...NORMALIZATION_SPECS,
   dropoutSpec,
   ...REGULARIZATION_SPECS,
+  ...AUGMENTATION_SPECS,
   ...SEQUENCE_SPECS,
   ...ATTENTION_SPECS,
   ...MERGE_SPECS,
@@ -58,6 +60,7 @@ export const CATEGORY_ORDER: readonly LayerCategory[] = [
   'Pooling',
   'Normalization',
   'Regularization',
+  'Augmentation',
   'Sequence',
   'Attention',
   'Merge',

@@ -22,6 +22,7 @@ export type LayerCategory =
   | 'Pooling'
   | 'Normalization'
   | 'Regularization'
+  | 'Augmentation'
   | 'Sequence'
   | 'Attention'
   | 'Merge'

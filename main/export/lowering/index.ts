@@ -3,6 +3,7 @@ import { isLayerType, type LayerType } from '../../../shared/layers/registry';
 import { ExportError, type ExportLayer } from '../model-info';
 import { ACTIVATION_LAYER_LOWERINGS } from './activation';
 import { ATTENTION_LOWERINGS } from './attention';
+import { AUGMENTATION_LOWERINGS } from './augmentation';
 import { CONV_LOWERINGS } from './conv';
 import { DENSE_LOWERINGS } from './dense';
 import { DROPOUT_LOWERINGS } from './dropout';
@@ -34,6 +35,7 @@ export const LOWERINGS = {
   ...RECURRENT_LOWERINGS,
   ...ATTENTION_LOWERINGS,
   ...MERGE_LOWERINGS,
+  ...AUGMENTATION_LOWERINGS,
 } satisfies Record<LayerType, LayerLowering | GraphInput>;
 
 /** The formats with a lowering per layer (torchrun reuses PyTorch's). */

@@ -69,4 +69,24 @@ class TransformerEncoder(layers.Layer):
     def get_config(self):
         return {**super().get_config(), "num_heads": self.num_heads, "intermediate_dim": self.intermediate_dim, "dropout": self.rate,
                 "activation": self.activation, "layer_norm_epsilon": self.layer_norm_epsilon, "normalize_first": self.normalize_first}`,
+  randomCrop: `
+class RandomCropResize(layers.RandomCrop):
+    """Keras's RandomCrop while training. At inference Keras 3's returns its input uncropped, which changes the
+    output shape; this one returns the centred window of the crop's aspect ratio resized to height x width
+    (Keras 2's smart_resize), as Netwright trains it."""
+
+    def call(self, inputs, training=True):
+        if training:
+            return super().call(inputs, training=True)
+        h, w = inputs.shape[1], inputs.shape[2]
+        ch = max(min(h, int(w * self.height / self.width)), 1)
+        cw = max(min(w, int(h * self.width / self.height)), 1)
+        top, left = (h - ch) // 2, (w - cw) // 2
+        x = inputs[:, top : top + ch, left : left + cw, :]
+        if (ch, cw) == (self.height, self.width):
+            return x
+        return ops.image.resize(x, (self.height, self.width), interpolation="bilinear")
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], self.height, self.width, input_shape[3])`,
 };

@@ -34,7 +34,7 @@ export function notExpressibleError(layer: ExportLayer, format: ExportFormat, n:
 }
 
 /** Python helpers a Keras model.py includes on demand (keras-helpers.ts). */
-export type KerasHelper = 'hardSigmoid' | 'positionalEmbedding' | 'transformerEncoder';
+export type KerasHelper = 'hardSigmoid' | 'positionalEmbedding' | 'transformerEncoder' | 'randomCrop';
 
 export interface KerasContext {
   /** Includes a helper definition in model.py. */

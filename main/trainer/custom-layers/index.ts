@@ -7,11 +7,13 @@ import { TransformerEncoder, type TransformerEncoderConfig } from './transformer
 import { Subtract } from './subtract';
 import { SpatialDropout2D } from './spatial-dropout';
 import { normalizationFactory } from './normalization-fix';
+import { AUGMENTATION_LAYERS, RandomContrast, RandomCrop, RandomFlip, RandomRotation, RandomTranslation, RandomZoom } from './augmentation';
 
 export { MultiHeadAttention, NetwrightGRU, PositionalEmbedding, TransformerEncoder, Subtract, SpatialDropout2D };
+export { RandomContrast, RandomCrop, RandomFlip, RandomRotation, RandomTranslation, RandomZoom };
 
 /** Every custom layer class, by the className written into model.json. */
-export const CUSTOM_LAYER_CLASSES = [MultiHeadAttention, PositionalEmbedding, TransformerEncoder, NetwrightGRU, Subtract, SpatialDropout2D] as const;
+export const CUSTOM_LAYER_CLASSES = [MultiHeadAttention, PositionalEmbedding, TransformerEncoder, NetwrightGRU, Subtract, SpatialDropout2D, ...AUGMENTATION_LAYERS] as const;
 
 let registered = false;
 
@@ -42,6 +44,12 @@ export const customFactories: Readonly<Record<string, Factory>> = {
   netwrightGru: (c) => new NetwrightGRU(c as unknown as NetwrightGRUConfig),
   subtract: (c) => new Subtract(c),
   spatialDropout2d: (c) => new SpatialDropout2D(c as unknown as { rate: number }),
+  randomFlip: (c) => new RandomFlip(c),
+  randomRotation: (c) => new RandomRotation(c as unknown as ConstructorParameters<typeof RandomRotation>[0]),
+  randomZoom: (c) => new RandomZoom(c as unknown as ConstructorParameters<typeof RandomZoom>[0]),
+  randomTranslation: (c) => new RandomTranslation(c as unknown as ConstructorParameters<typeof RandomTranslation>[0]),
+  randomContrast: (c) => new RandomContrast(c as unknown as ConstructorParameters<typeof RandomContrast>[0]),
+  randomCrop: (c) => new RandomCrop(c as unknown as ConstructorParameters<typeof RandomCrop>[0]),
 };
 
 /**
