@@ -161,6 +161,36 @@ describe('netwright train', () => {
     expect(r.out).toMatch(/Test: loss \d+\.\d+, accuracy \d+\.\d+%/);
   });
 
+  it('trains a graph with every augmentation layer (Keras names and params) on the backend that loads', async () => {
+    const doc = docWithGraph(
+      chain(
+        ['in', 'Input', { shape: [28, 28, 1] }],
+        ['flip', 'RandomFlip', { mode: 'horizontal' }],
+        ['rot', 'RandomRotation', { factor: 0.05, fillMode: 'constant' }],
+        ['zoom', 'RandomZoom', { heightFactor: 0.1, widthFactor: 0.1 }],
+        ['shift', 'RandomTranslation', { heightFactor: 0.1, widthFactor: 0.1 }],
+        ['contrast', 'RandomContrast', { factor: 0.2, valueRange: [0, 1] }],
+        ['crop', 'RandomCrop', { height: 24, width: 24 }],
+        ['gdrop', 'GaussianDropout', { rate: 0.1 }],
+        ['conv', 'Conv2D', { filters: 4, kernelSize: [3, 3], activation: 'relu' }],
+        ['pool', 'MaxPooling2D'],
+        ['flat', 'Flatten'],
+        ['out', 'Dense', { units: 10, activation: 'softmax' }],
+      ),
+    );
+    const r = await run(['train', writeDoc(doc), '--limit', '256', '--test-limit', '64', '--epochs', '2', '--json']);
+    expect(r.code, r.err).toBe(0);
+    const events = r.out.trim().split('\n').map((l) => JSON.parse(l));
+    expect(events[0].backend.backend).toBe(TRAINING_BACKEND);
+    const epochs = events.filter((e) => e.event === 'epoch');
+    expect(epochs).toHaveLength(2);
+    const done = events.at(-1);
+    expect(done.event).toBe('done');
+    expect(Number.isFinite(done.test.loss)).toBe(true);
+    // Inference sees the centre crop resized: the test metrics come from the same graph without augmentation.
+    expect(done.test.accuracy).toBeGreaterThan(0.1);
+  });
+
   it('refuses a graph that does not fit MNIST before starting', async () => {
     const doc = docWithGraph(chain(['in', 'Input', { shape: [28, 28] }], ['f', 'Flatten'], ['d', 'Dense', { units: 5, activation: 'softmax' }]));
     expectOneLineError(await run(['train', writeDoc(doc)]), /must be \[\?, 10\]/);

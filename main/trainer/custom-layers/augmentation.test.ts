@@ -255,3 +255,64 @@ describe('training-time behaviour, statistically as Keras', () => {
     expect(Array.from(resized.dataSync())).toEqual(Array.from(expected.dataSync()));
   });
 });
+
+describe('training through every augmentation layer on each backend', () => {
+  /** Input -> every augmentation layer -> a Dense head; 2 steps of SGD with the same seed. */
+  async function trainOn(backend: string): Promise<{ losses: number[]; augmented: number[] }> {
+    expect(await tf.setBackend(backend)).toBe(true);
+    const input = tf.input({ shape: [12, 12, 1] });
+    let h: tf.SymbolicTensor = input;
+    const params: [string, Record<string, unknown>][] = [...ALL.filter(([t]) => t !== 'GaussianDropout'), ['RandomCrop', { height: 10, width: 10 }], ['GaussianDropout', { rate: 0.2 }]];
+    for (const [type, p] of params) h = layerOf(type, p).apply(h) as tf.SymbolicTensor;
+    const augmentedOut = h;
+    h = tf.layers.flatten().apply(h) as tf.SymbolicTensor;
+    const out = tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: tf.initializers.constant({ value: 0.01 }) }).apply(h) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: input, outputs: out });
+    model.compile({ optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy' });
+    const x = images(8, 12, 12, 1, 21);
+    const y = tf.oneHot(tf.tensor1d([0, 1, 2, 0, 1, 2, 0, 1], 'int32'), 3);
+    const losses = await withSeedAsync(13, async () => {
+      const hist = await model.fit(x, y, { epochs: 2, batchSize: 8, shuffle: false, verbose: 0 });
+      return hist.history['loss'] as number[];
+    });
+    const probe = tf.model({ inputs: input, outputs: augmentedOut });
+    const augmented = withSeed(17, () => Array.from((probe.apply(x, { training: true }) as tf.Tensor).dataSync()));
+    model.dispose();
+    return { losses, augmented };
+  }
+
+  async function withSeedAsync<T>(seed: number, f: () => Promise<T>): Promise<T> {
+    Math.random = seededRandom(seed);
+    try {
+      return await f();
+    } finally {
+      Math.random = realRandom;
+    }
+  }
+
+  it('trains on cpu and wasm (and native TensorFlow where set up), drawing the same augmentations', async () => {
+    const { setWasmPaths } = await import('@tensorflow/tfjs-backend-wasm');
+    const { setupNativeCandidate, wasmBinaryDir } = await import('../backend-loader');
+    const path = await import('node:path');
+    setWasmPaths(wasmBinaryDir() + path.sep);
+    const backends = ['cpu', 'wasm'];
+    try {
+      setupNativeCandidate(process.env).prepare();
+      backends.push('tensorflow');
+    } catch (error) {
+      console.warn(`native TensorFlow not set up here (${String(error).slice(0, 120)}); cpu and wasm only`);
+    }
+    try {
+      const results = [];
+      for (const b of backends) results.push(await trainOn(b));
+      for (const [i, r] of results.entries()) {
+        expect(r.losses.every(Number.isFinite), backends[i]).toBe(true);
+        const ref = results[0]!.augmented;
+        const worst = Math.max(...r.augmented.map((v, j) => Math.abs(v - (ref[j] as number))));
+        expect(worst, `${backends[i]} vs cpu`).toBeLessThan(1e-4);
+      }
+    } finally {
+      await tf.setBackend('cpu');
+    }
+  }, 120_000);
+});
