@@ -20,6 +20,8 @@ export interface AppLayout {
   readonly appRoot: string;
   /** The trainer bundle run as a separate process (utility process or fork). */
   readonly trainerEntry: string;
+  /** The worker thread that reads data sets, imports and exports off the host's thread. */
+  readonly heavyWorkerEntry: string;
   readonly preload: string;
   readonly rendererDir: string;
   /** Files the export reads at run time (netwright-layers.js). */
@@ -36,6 +38,7 @@ export function appLayout(distMain: string): AppLayout {
     // The trainer runs from inside app.asar: utilityProcess.fork reads scripts through
     // Electron's asar support, and the trainer's own requires do too.
     trainerEntry: path.join(distMain, 'trainer.cjs'),
+    heavyWorkerEntry: path.join(distMain, 'heavy-worker.cjs'),
     preload: path.join(distMain, 'preload.cjs'),
     rendererDir: path.join(appRoot, 'dist', 'renderer'),
     exportAssetsDir: path.join(distMain, 'assets'),
@@ -77,6 +80,10 @@ export function rendererDir(): string {
 
 export function trainerEntry(): string {
   return appLayout(__dirname).trainerEntry;
+}
+
+export function heavyWorkerEntry(): string {
+  return appLayout(__dirname).heavyWorkerEntry;
 }
 
 export function preloadPath(): string {

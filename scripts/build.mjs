@@ -14,6 +14,7 @@ const only = process.argv.includes('--main-only') ? 'main' : process.argv.includ
 const entries = {
   cli: 'main/cli/cli.ts',
   trainer: 'main/trainer/trainer-entry.ts',
+  'heavy-worker': 'main/services/heavy-worker-entry.ts',
   'electron-main': 'main/electron/electron-main.ts',
   preload: 'main/electron/preload.ts',
 };

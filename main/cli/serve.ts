@@ -4,7 +4,8 @@ import { createBackend } from '../services/backend';
 import { createForkLauncher } from '../services/fork-launcher';
 import { startHost, type RunningHost } from '../host/host';
 import { rootedPaths, type PathPolicy } from '../services/path-policy';
-import { appVersion, dataDir, defaultDocumentsDir, rendererDir, trainerEntry } from '../app-paths';
+import { appVersion, dataDir, defaultDocumentsDir, heavyWorkerEntry, rendererDir, trainerEntry } from '../app-paths';
+import { workerHeavyWork } from '../services/heavy-work';
 
 export interface ServeOptions {
   readonly port?: number;
@@ -23,6 +24,7 @@ export async function runServe(options: ServeOptions = {}): Promise<number> {
     mode: 'browser',
     version: appVersion(),
     launcher: createForkLauncher(trainerEntry()),
+    heavy: workerHeavyWork(heavyWorkerEntry()),
     dataDir: dataDir(),
     defaultDir: isAllowed(paths, home) ? home : (roots[0] as string),
     paths,

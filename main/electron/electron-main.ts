@@ -2,7 +2,8 @@ import { app, BrowserWindow, protocol, net, session, shell } from 'electron';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createBackend } from '../services/backend';
-import { appVersion, dataDir, defaultDocumentsDir, preloadPath, rendererDir, trainerEntry } from '../app-paths';
+import { appVersion, dataDir, defaultDocumentsDir, heavyWorkerEntry, preloadPath, rendererDir, trainerEntry } from '../app-paths';
+import { workerHeavyWork } from '../services/heavy-work';
 import { bindIpc, forwardEvents, sendEvent } from './ipc-main';
 import { installAppMenu } from './menu';
 import { projectFileFromArgv } from './menu-template';
@@ -119,6 +120,7 @@ app.whenReady().then(async () => {
     mode: 'electron',
     version: appVersion(),
     launcher: createUtilityLauncher(trainerEntry()),
+    heavy: workerHeavyWork(heavyWorkerEntry()),
     dataDir: dataDir(),
     defaultDir: defaultDocumentsDir(),
     dialogs: createElectronDialogs(() => mainWindow),

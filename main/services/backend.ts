@@ -7,25 +7,23 @@ import {
   isCallName,
   type CallName,
   type CallResult,
+  type DatasetInfo,
   type EventName,
 } from '../../shared/api/contract';
 import { DATASETS } from '../../shared/training/datasets';
 import { DEFAULT_TRAINING } from '../../shared/graph/document';
 import { replayDoc } from './replay';
 import { capLaunches, type TrainerLauncher } from './launcher';
+import { inProcessHeavyWork, type HeavyWork } from './heavy-work';
 import type { Dialogs } from './dialogs';
 import { listDirectory, openProject, saveProject } from './project-files';
 import { adoptRuns, compareRuns, deleteRun, exportRun, listRuns, readInsight, readRun, renameRun, runDirOf, runsRoot } from './runs';
 import { trainerRequest } from './trainer-request';
 import { inspectDataset } from '../trainer/datasets/load-dataset';
 import type { DoctorReport } from '../../shared/training/doctor';
-import { TrainingManager, type StopTiming } from './training-manager';
+import { assertGraphValid, TrainingManager, type StopTiming } from './training-manager';
 import { SweepManager } from './sweep-manager';
 import { unrestrictedPaths, type PathPolicy } from './path-policy';
-import { exportProject } from '../export/export';
-import { ExportError } from '../export/model-info';
-import { importModelFile } from '../import/import-model';
-import { ImportError } from '../import/keras-json';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
@@ -44,6 +42,8 @@ export interface BackendDeps {
   readonly onRecentFiles?: (paths: readonly string[]) => void;
   /** Most trainer processes (training, predictions, checks) at once; one more is refused as BUSY. Default MAX_TRAINER_PROCESSES. */
   readonly maxTrainerProcesses?: number;
+  /** Where dataset inspection, imports and exports run (default: the calling thread; the apps give a worker with a memory cap). */
+  readonly heavy?: HeavyWork;
   /** Stop grace and kill grace of the training manager (tests shorten them). */
   readonly stopTiming?: StopTiming;
 }
@@ -69,6 +69,7 @@ function describeZodError(error: z.ZodError): string {
 export function createBackend(deps: BackendDeps): BackendService {
   const paths = deps.paths ?? unrestrictedPaths;
   const launcher = capLaunches(deps.launcher, deps.maxTrainerProcesses);
+  const heavy = deps.heavy ?? inProcessHeavyWork;
   const listeners = new Set<(name: EventName, payload: unknown) => void>();
   const emit = (name: EventName, payload: unknown) => {
     const checked = EVENTS[name].parse(payload);
@@ -120,13 +121,7 @@ export function createBackend(deps: BackendDeps): BackendService {
         const info = d.id === 'fashion-mnist' ? inspectDataset({ ...DEFAULT_TRAINING, dataset: 'fashion-mnist' }) : d;
         return { ...info, sampleShape: [...info.sampleShape], classNames: [...info.classNames], options: [...info.options] };
       }),
-    'datasets.inspect': (p) => {
-      try {
-        return inspectDataset(p.settings);
-      } catch (error) {
-        throw new ApiError('BAD_DATA', error instanceof Error ? error.message : String(error));
-      }
-    },
+    'datasets.inspect': async (p) => (await heavy.run({ kind: 'inspect', settings: p.settings })) as CallResult<'datasets.inspect'>,
     'backend.report': () => {
       doctor ??= trainerRequest<DoctorReport>(launcher, { type: 'doctor' }, (r) => (r.type === 'doctor' ? r.report : undefined), 'BACKEND_FAILED');
       // A failed check is not cached: the next call tries again.
@@ -236,18 +231,14 @@ export function createBackend(deps: BackendDeps): BackendService {
     'project.open': (p) => openProject(p.path),
     'project.save': (p) => saveProject(p.path, p.doc),
     'files.list': (p) => listDirectory(p.path),
-    'project.import': async (p) => {
-      try {
-        const r = await importModelFile(p.path, { outPath: p.outPath ?? null, dataDir: deps.dataDir, confine });
-        return { ...r, warnings: [...r.warnings], errors: [...r.errors] };
-      } catch (error) {
-        if (error instanceof ImportError) throw new ApiError('IMPORT_FAILED', error.message);
-        throw error;
-      }
-    },
-    'training.start': (p) => {
+    'project.import': async (p) =>
+      (await heavy.run({ kind: 'import', path: p.path, outPath: p.outPath ?? null, dataDir: deps.dataDir, roots: paths.roots })) as CallResult<'project.import'>,
+    'training.start': async (p) => {
       confineRuns(p.projectPath);
-      return training.start(p.doc, p.projectPath ?? null, p.initialWeights, { draft: p.draft, name: p.name });
+      // The data set is read off the host's thread; the manager checks the graph against it.
+      assertGraphValid(p.doc);
+      const dataset = (await heavy.run({ kind: 'inspect', settings: p.doc.training })) as DatasetInfo;
+      return training.start(p.doc, p.projectPath ?? null, p.initialWeights, { draft: p.draft, name: p.name, dataset });
     },
     'training.stop': (p) => training.stop(p.runId),
     'training.control': (p) => training.control(p.runId, p.change),
@@ -266,16 +257,7 @@ export function createBackend(deps: BackendDeps): BackendService {
       if (runDir && !existsSync(path.join(runDir, 'model.json'))) {
         throw new ApiError('NO_MODEL', `Run "${p.runId}" has no saved model: it failed or was stopped before its first batch.`);
       }
-      try {
-        return await exportProject(p.doc, { format: p.format, outDir: p.outDir, runDir, confine });
-      } catch (error) {
-        if (error instanceof ExportError) throw new ApiError('NOT_EXPORTABLE', error.message);
-        const code = (error as NodeJS.ErrnoException | null)?.code;
-        if (code === 'ENOSPC' || code === 'EDQUOT') {
-          throw new ApiError('DISK_FULL', `The disk is full; the export to ${p.outDir} could not be written (${code}). Nothing there was changed: free some space and export again.`);
-        }
-        throw error;
-      }
+      return (await heavy.run({ kind: 'export', doc: p.doc, format: p.format, outDir: p.outDir, runDir, roots: paths.roots })) as CallResult<'export.model'>;
     },
     'dialog.open': async (p) => ({ path: await dialogs().open(p.title, p.defaultPath) }),
     'dialog.save': async (p) => ({ path: await dialogs().save(p.title, p.defaultPath) }),
@@ -318,6 +300,7 @@ export function createBackend(deps: BackendDeps): BackendService {
       };
     },
     async dispose() {
+      await heavy.dispose();
       sweeps.dispose();
       training.dispose();
       listeners.clear();

@@ -1,5 +1,5 @@
 import * as fs from 'node:fs/promises';
-import { ApiError } from '../../shared/api/contract';
+import { ApiError, type DatasetInfo } from '../../shared/api/contract';
 import type { ProjectDoc } from '../../shared/graph/document';
 import { analyzeWithBlocks, foldIssues } from '../../shared/graph/analyze-blocks';
 import { checkTrainable } from '../../shared/training/trainable';
@@ -126,16 +126,22 @@ export function crashMessage(code: number | null, signal: string | null | undefi
   return `The trainer process ended unexpectedly (exit code ${code}) before the run finished. ${after}`;
 }
 
-/** Refuses, with the first readable reason, a document that cannot be trained. */
-export function assertTrainable(doc: ProjectDoc): void {
-  const { model, expansion, expanded, outer } = analyzeWithBlocks(doc.graph, doc.blocks);
-  if (!outer.valid) {
-    const first = outer.issues.find((i) => i.severity === 'error');
+/** Refuses a graph with errors (the first one's message and fix); its analysis otherwise. */
+export function assertGraphValid(doc: ProjectDoc): ReturnType<typeof analyzeWithBlocks> {
+  const analysis = analyzeWithBlocks(doc.graph, doc.blocks);
+  if (!analysis.outer.valid) {
+    const first = analysis.outer.issues.find((i) => i.severity === 'error');
     throw new ApiError('INVALID_GRAPH', first ? `${first.message} ${first.fix}` : 'The graph is empty: add an Input and some layers.');
   }
-  let dataset;
+  return analysis;
+}
+
+/** Refuses, with the first readable reason, a document that cannot be trained. */
+export function assertTrainable(doc: ProjectDoc, inspected?: DatasetInfo): void {
+  const { model, expansion, expanded } = assertGraphValid(doc);
+  let dataset = inspected;
   try {
-    dataset = inspectDataset(doc.training);
+    dataset ??= inspectDataset(doc.training);
   } catch (error) {
     throw new ApiError('BAD_DATA', error instanceof Error ? error.message : String(error));
   }
@@ -166,9 +172,16 @@ export class TrainingManager {
     doc: ProjectDoc,
     projectPath: string | null = null,
     initialWeights?: { runId: string; evaluateOnly?: boolean | undefined },
-    options: { draft?: string | undefined; name?: string | undefined; replay?: readonly AppliedChange[]; sweep?: RunRecordData['sweep'] } = {},
+    options: {
+      draft?: string | undefined;
+      name?: string | undefined;
+      replay?: readonly AppliedChange[];
+      sweep?: RunRecordData['sweep'];
+      /** The data set as already inspected (off the host's thread); inspected here when absent. */
+      dataset?: DatasetInfo;
+    } = {},
   ): Promise<{ runId: string; name: string }> {
-    assertTrainable(doc);
+    assertTrainable(doc, options.dataset);
     const draft = projectPath ? undefined : options.draft;
     let from: { runId: string; runDir: string; evaluateOnly: boolean; name: string } | undefined;
     if (initialWeights) {
