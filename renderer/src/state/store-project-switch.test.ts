@@ -117,3 +117,21 @@ describe('one-click fixes for Input(28, 28) into Conv2D', () => {
     expect(store.getState().doc.graph.nodes.map((n) => n.type)).toEqual(['Input', 'Conv2D']);
   });
 });
+
+describe('a run loaded from disk keeps its settings history', () => {
+  it('its live changes become the markers and history of the dashboard, described as they were made', () => {
+    const store = createEditorStore();
+    const controls = [
+      { step: 12, epoch: 1, batch: 2, at: '2026-12-05T00:00:05.000Z', change: { kind: 'learningRate' as const, learningRate: 0.1, schedule: { kind: 'cosine' as const, minLearningRate: 0 } } },
+      { step: 20, epoch: 2, batch: 0, at: '2026-12-05T00:00:06.000Z', change: { kind: 'stopAfterEpoch' as const, enabled: true } },
+    ];
+    store.getState().trainingLoaded({ ...record('r2'), controls }, null);
+    expect(store.getState().training.controls.map((c) => [c.type, c.runId, c.step, c.text])).toEqual([
+      ['control', 'r2', 12, 'learning rate → 0.1 (cosine decay)'],
+      ['control', 'r2', 20, 'stop after this epoch'],
+    ]);
+    const other = createEditorStore();
+    other.getState().trainingLoaded(record('r3'), null);
+    expect(other.getState().training.controls).toEqual([]);
+  });
+});

@@ -1,6 +1,7 @@
 import type { TrainEvent } from '../../../shared/training/events';
 import type { RunRecordData } from '../../../shared/training/runs';
 import type { WeightsReport } from '../../../shared/training/weights-report';
+import { describeChange } from '../../../shared/training/control';
 
 type Ev<T extends TrainEvent['type']> = Extract<TrainEvent, { type: T }>;
 export type StartedEvent = Ev<'started'>;
@@ -107,7 +108,8 @@ export function loadedTraining(record: RunRecordData, projectPath: string | null
     bestEpoch: record.bestEpoch,
     evaluation: record.evaluation,
   };
-  return { ...idleTraining(), status: 'done', runId: record.runId, epochs, done, version: 1, projectPath, name: record.name, fromDisk: true, weights: record.weights ?? null };
+  const controls: ControlEvent[] = (record.controls ?? []).map((c) => ({ type: 'control', runId: record.runId, ...c, text: describeChange(c.change) }));
+  return { ...idleTraining(), status: 'done', runId: record.runId, epochs, done, version: 1, projectPath, name: record.name, fromDisk: true, weights: record.weights ?? null, controls };
 }
 
 export function isActive(s: TrainingState): boolean {

@@ -12,6 +12,8 @@ import { RunsPanel } from './Runs';
 import { TryItPanel } from './TryIt';
 import { DecisionBoundaryPanel } from './DecisionBoundary';
 import { InsightPanel } from './Insight';
+import { LiveControls } from './LiveControls';
+import { ControlHistory } from './ControlHistory';
 
 const TABS = [
   ['curves', 'Curves'],
@@ -175,6 +177,13 @@ export function Dashboard() {
           </button>
         </div>
         <Progress />
+        <LiveControls />
+        {t.controls.length > 0 ? (
+          <section aria-label="Changes made while training">
+            <h3 className="panel-subtitle">Changes made while training</h3>
+            <ControlHistory changes={t.controls} label="Settings history of this run" testId="run-controls" />
+          </section>
+        ) : null}
         {t.done?.test ? (
           <div className="result" aria-label="Test results">
             <span>

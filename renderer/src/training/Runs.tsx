@@ -10,6 +10,7 @@ import { formatDuration } from './Progress';
 import { UPlotChart, type SeriesDef } from './UPlotChart';
 import { settingLabel, valueText } from '../../../shared/training/run-names';
 import { useRunsRevision } from './runs-revision';
+import { ControlHistory } from './ControlHistory';
 
 /** A setting's value from the comparison's JSON text, as people read it. */
 function shownValue(json: string): string {
@@ -140,6 +141,28 @@ function Differences({ cmp }: { cmp: RunComparison }) {
   );
 }
 
+/** Each compared run's live changes, in the order they took effect. */
+function SettingsHistory({ cmp }: { cmp: RunComparison }) {
+  const withChanges = (cmp.controls ?? []).filter((c) => c.changes.length > 0);
+  return (
+    <section className="differences" aria-label="Settings history">
+      <h3 className="panel-subtitle">Settings history</h3>
+      {withChanges.length === 0 ? <p className="muted small">No changes while training.</p> : null}
+      {withChanges.map((c) => {
+        const name = cmp.runs.find((r) => r.runId === c.runId)?.name ?? c.runId;
+        return (
+          <div key={c.runId}>
+            <p className="small">
+              <strong>{name}</strong>
+            </p>
+            <ControlHistory changes={c.changes} label={`Settings history of ${name}`} />
+          </div>
+        );
+      })}
+    </section>
+  );
+}
+
 /** Runs of this project: a table, tick two or more to overlay their curves and see what differs. */
 export function RunsPanel() {
   const store = useEditorStore();
@@ -259,6 +282,8 @@ export function RunsPanel() {
                   <td>
                     {r.status}
                     {r.origin ? <span className="muted small"> · {ORIGIN_TEXT[r.origin.kind]}</span> : null}
+                    {r.controls ? <span className="muted small"> · {r.controls === 1 ? '1 change' : `${r.controls} changes`}</span> : null}
+                    {r.sweep ? <span className="muted small"> · sweep trial {r.sweep.trial + 1}</span> : null}
                   </td>
                   <td>
                     {r.hasModel ? (
@@ -299,6 +324,7 @@ export function RunsPanel() {
         <div className="runs__compare">
           <OverlayChart cmp={cmp} />
           <Differences cmp={cmp} />
+          <SettingsHistory cmp={cmp} />
         </div>
       ) : null}
     </div>

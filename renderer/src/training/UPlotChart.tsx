@@ -2,6 +2,7 @@ import { useEffect, useId, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { formatTicks, verticalAxisSize } from './chart-ticks';
+import type { ChartMarker } from './control-markers';
 
 export interface SeriesDef {
   readonly label: string;
@@ -32,6 +33,28 @@ interface Props {
   readonly logToggle?: boolean;
   /** Shown under the plot while it has exactly one point per series (one epoch). */
   readonly singleText?: string;
+  /** Vertical markers (live changes of the run) at x positions of the data. */
+  readonly markers?: readonly ChartMarker[];
+}
+
+const NO_MARKERS: readonly ChartMarker[] = [];
+
+/** Puts each marker element (data-x) over the plot at its x, hidden outside the x range. */
+function placeMarkers(u: uPlot, box: HTMLElement | null): void {
+  if (!box) return;
+  const frame = box.getBoundingClientRect();
+  const over = u.over.getBoundingClientRect();
+  const min = u.scales['x']?.min;
+  const max = u.scales['x']?.max;
+  for (const el of Array.from(box.querySelectorAll<HTMLElement>('[data-x]'))) {
+    const x = Number(el.dataset['x']);
+    const inside = min != null && max != null && x >= min && x <= max && u.data[0].length > 0;
+    el.style.visibility = inside ? 'visible' : 'hidden';
+    if (!inside) continue;
+    el.style.left = `${over.left - frame.left + u.valToPos(x, 'x')}px`;
+    el.style.top = `${over.top - frame.top}px`;
+    el.style.height = `${over.height}px`;
+  }
 }
 
 /** Markers for curves of a few points are drawn larger, so that one epoch is not a few specks. */
@@ -70,6 +93,7 @@ function UPlotChartView({
   integerX,
   logToggle,
   singleText,
+  markers = NO_MARKERS,
   log,
   setLog,
   few,
@@ -80,6 +104,7 @@ function UPlotChartView({
   const chart = useRef<uPlot | null>(null);
   const latest = useRef(data);
   const frame = useRef<number | null>(null);
+  const markerBox = useRef<HTMLDivElement>(null);
   latest.current = data;
 
   useEffect(() => {
@@ -123,6 +148,7 @@ function UPlotChartView({
         ...(rightScale ? [axis(rightScale.label, { scale: rightScale.key, side: 1, grid: { show: false } })] : []),
       ],
       hooks: {
+        draw: [(u) => placeMarkers(u, markerBox.current)],
         // Hover values, written straight to the DOM (no React render per mouse move).
         setCursor: [
           (u) => {
@@ -181,9 +207,13 @@ function UPlotChartView({
     });
   }, [version, data]);
 
+  useEffect(() => {
+    if (chart.current) placeMarkers(chart.current, markerBox.current);
+  }, [markers]);
+
   const points = data[0]?.length ?? 0;
   return (
-    <figure className="chart" data-testid={testId} aria-label={title} data-points={data[0]?.length ?? 0} data-scale={log ? 'log' : 'linear'}>
+    <figure className="chart" data-testid={testId} data-markers={markers.length} aria-label={title} data-points={data[0]?.length ?? 0} data-scale={log ? 'log' : 'linear'}>
       <figcaption className="chart__head">
         <span className="chart__title">{title}</span>
         <span className="chart__readout" ref={readout} data-testid={testId ? `${testId}-readout` : undefined} />
@@ -208,6 +238,17 @@ function UPlotChartView({
         {points === 0 ? (
           <div className="chart__empty" data-testid={testId ? `${testId}-empty` : undefined}>
             {emptyText ?? 'No data yet.'}
+          </div>
+        ) : null}
+        {markers.length > 0 ? (
+          <div className="chart__markers" ref={markerBox}>
+            {markers.map((m, i) => (
+              <div key={m.key} className="chart__marker" data-x={m.x} data-step={m.step} data-testid="chart-marker" aria-label={`Change ${i + 1}: ${m.label}, step ${m.step}`} title={`${m.label} (step ${m.step})`}>
+                <span className="chart__marker-flag" aria-hidden="true">
+                  {i + 1}
+                </span>
+              </div>
+            ))}
           </div>
         ) : null}
       </div>

@@ -2,6 +2,7 @@ import { useMemo } from 'react';
 import type uPlot from 'uplot';
 import { useEditor } from '../state/context';
 import { UPlotChart } from './UPlotChart';
+import { epochMarkers, stepMarkers } from './control-markers';
 
 const BATCH_SERIES = [
   { label: 'Batch loss', colorVar: '--chart-1' },
@@ -13,8 +14,24 @@ const LR_SCALE = { key: 'lr', label: 'learning rate', range: null };
 export function BatchLossChart() {
   const series = useEditor((s) => s.training.series);
   const version = useEditor((s) => s.training.version);
+  const controls = useEditor((s) => s.training.controls);
   const data = useMemo<uPlot.AlignedData>(() => [series.step, series.loss, series.lr], [series]);
-  return <UPlotChart title="Batch loss" xLabel="step" yLabel="loss" series={BATCH_SERIES} rightScale={LR_SCALE} data={data} version={version} testId="batch-loss-chart" logToggle emptyText="The loss of each batch appears here while training." />;
+  const markers = useMemo(() => stepMarkers(controls), [controls]);
+  return (
+    <UPlotChart
+      title="Batch loss"
+      xLabel="step"
+      yLabel="loss"
+      series={BATCH_SERIES}
+      rightScale={LR_SCALE}
+      data={data}
+      version={version}
+      testId="batch-loss-chart"
+      logToggle
+      markers={markers}
+      emptyText="The loss of each batch appears here while training."
+    />
+  );
 }
 
 const EPOCH_SERIES = [
@@ -28,6 +45,9 @@ const ACC_SCALE = { key: 'acc', label: 'accuracy', range: [0, 1] as [number, num
 /** Per-epoch train/validation loss (left axis) and accuracy (right axis). */
 export function EpochChart() {
   const epochs = useEditor((s) => s.training.epochs);
+  const controls = useEditor((s) => s.training.controls);
+  const batchesPerEpoch = useEditor((s) => s.training.started?.batchesPerEpoch ?? 1);
+  const markers = useMemo(() => epochMarkers(controls, batchesPerEpoch), [controls, batchesPerEpoch]);
   const data = useMemo<uPlot.AlignedData>(
     () => [
       epochs.map((e) => e.epoch + 1),
@@ -50,6 +70,7 @@ export function EpochChart() {
       testId="epoch-chart"
       integerX
       logToggle
+      markers={markers}
       emptyText="Loss and accuracy per epoch appear after each epoch."
       singleText="One epoch so far: each marker is its value at the epoch's end; the batch loss chart shows the curve within it."
     />

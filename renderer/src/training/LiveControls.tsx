@@ -1,0 +1,150 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { LR_SCHEDULE_KINDS, type LrSchedule } from '../../../shared/graph/document';
+import { defaultSchedule, formatRate, type RunChange } from '../../../shared/training/control';
+import { useEditor, useEditorStore } from '../state/context';
+import { sendRunChange } from './control-actions';
+
+const SCHEDULE_LABELS: Record<LrSchedule['kind'], string> = {
+  constant: 'Constant',
+  step: 'Step decay',
+  exponential: 'Exponential decay',
+  cosine: 'Cosine decay',
+  reduceOnPlateau: 'Reduce on plateau',
+};
+
+/**
+ * Changes to the run under way: the learning rate (and schedule), the number of epochs, stop
+ * after this epoch, early stopping, a checkpoint now. Each takes effect before the next batch.
+ */
+export function LiveControls() {
+  const store = useEditorStore();
+  const runId = useEditor((s) => s.training.runId);
+  const running = useEditor((s) => s.training.status === 'running' && s.training.started !== null);
+  const epochs = useEditor((s) => s.training.started?.epochs ?? 0);
+  const lr = useEditor((s) => s.training.lastBatch?.learningRate ?? s.doc.training.learningRate);
+  const controls = useEditor((s) => s.training.controls);
+  const settingsEarly = useEditor((s) => s.doc.training.earlyStopping.enabled);
+  const [lrText, setLrText] = useState('');
+  const [schedule, setSchedule] = useState<'keep' | LrSchedule['kind']>('keep');
+  const [epochsText, setEpochsText] = useState('');
+  const [pending, setPending] = useState<RunChange['kind'] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  // A new run starts with empty fields (its own values as placeholders).
+  useEffect(() => {
+    setLrText('');
+    setEpochsText('');
+    setSchedule('keep');
+    setError(null);
+  }, [runId]);
+  // A pending change is done when its event arrives.
+  useEffect(() => setPending(null), [controls.length]);
+
+  const last = <K extends RunChange['kind']>(kind: K) => [...controls].reverse().find((c) => c.change.kind === kind)?.change as Extract<RunChange, { kind: K }> | undefined;
+  const stopAfter = last('stopAfterEpoch')?.enabled ?? false;
+  const early = last('earlyStopping')?.enabled ?? settingsEarly;
+
+  const send = async (change: RunChange) => {
+    setError(null);
+    setPending(change.kind);
+    if (!(await sendRunChange(store, change))) setPending(null);
+  };
+
+  const onRate = (e: FormEvent) => {
+    e.preventDefault();
+    const value = lrText.trim() === '' ? lr : Number(lrText);
+    if (!Number.isFinite(value) || value <= 0 || value > 10) {
+      setError('The learning rate must be a number above 0 and at most 10.');
+      return;
+    }
+    void send({ kind: 'learningRate', learningRate: value, ...(schedule === 'keep' ? {} : { schedule: defaultSchedule(schedule) }) });
+  };
+
+  const onEpochs = (e: FormEvent) => {
+    e.preventDefault();
+    const value = Number(epochsText);
+    if (epochsText.trim() === '' || !Number.isInteger(value) || value < 1 || value > 10_000) {
+      setError('Epochs must be a whole number from 1 to 10000.');
+      return;
+    }
+    void send({ kind: 'epochs', epochs: value });
+  };
+
+  if (!running) return null;
+  return (
+    <section className="live-controls" aria-label="Change the run while it trains">
+      <h3 className="panel-subtitle">Change while training</h3>
+      <form className="live-controls__row" onSubmit={onRate}>
+        <label className="live-controls__label" htmlFor="live-lr">
+          Learning rate
+        </label>
+        <input
+          id="live-lr"
+          className="input live-controls__number"
+          type="text"
+          inputMode="decimal"
+          value={lrText}
+          placeholder={formatRate(lr)}
+          onChange={(e) => setLrText(e.target.value)}
+        />
+        <select className="input live-controls__select" aria-label="Schedule from now on" value={schedule} onChange={(e) => setSchedule(e.target.value as typeof schedule)}>
+          <option value="keep">same schedule</option>
+          {LR_SCHEDULE_KINDS.map((k) => (
+            <option key={k} value={k}>
+              {SCHEDULE_LABELS[k]}
+            </option>
+          ))}
+        </select>
+        <button type="submit" className="btn btn--small" disabled={pending === 'learningRate'} title="From the next batch (Enter)">
+          Set
+        </button>
+      </form>
+      <form className="live-controls__row" onSubmit={onEpochs}>
+        <label className="live-controls__label" htmlFor="live-epochs">
+          Epochs
+        </label>
+        <input
+          id="live-epochs"
+          className="input live-controls__number"
+          type="text"
+          inputMode="numeric"
+          value={epochsText}
+          placeholder={String(epochs)}
+          onChange={(e) => setEpochsText(e.target.value)}
+        />
+        <button type="submit" className="btn btn--small" disabled={pending === 'epochs'} title="The run's total number of epochs (Enter)">
+          Set
+        </button>
+      </form>
+      <div className="live-controls__row">
+        <button
+          type="button"
+          className={`btn btn--small${stopAfter ? ' is-active' : ''}`}
+          aria-pressed={stopAfter}
+          disabled={pending === 'stopAfterEpoch'}
+          onClick={() => void send({ kind: 'stopAfterEpoch', enabled: !stopAfter })}
+          title="End the run, with its test evaluation, when the epoch under way is done"
+        >
+          Stop after this epoch
+        </button>
+        <button type="button" className="btn btn--small" disabled={pending === 'checkpoint'} onClick={() => void send({ kind: 'checkpoint' })} title="Save the weights as they are now in the run folder">
+          Save checkpoint now
+        </button>
+      </div>
+      <label className="live-controls__check">
+        <input type="checkbox" checked={early} disabled={pending === 'earlyStopping'} onChange={(e) => void send({ kind: 'earlyStopping', enabled: e.target.checked })} />
+        Early stopping
+      </label>
+      {pending ? (
+        <p className="muted small" role="status">
+          Applying before the next batch…
+        </p>
+      ) : null}
+      {error ? (
+        <p className="error-box small" role="alert">
+          {error}
+        </p>
+      ) : null}
+    </section>
+  );
+}
