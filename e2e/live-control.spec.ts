@@ -58,7 +58,7 @@ for (const size of [
       // Change the learning rate with the keyboard: type it, Enter.
       const controls = page.getByRole('region', { name: 'Change the run while it trains' });
       await expect(controls).toBeVisible();
-      await typeInto(page, controls.getByLabel('Learning rate'), '0.2', 'Enter');
+      await typeInto(page, controls.getByLabel('New learning rate'), '0.2', 'Enter');
       const history = page.getByTestId('run-controls');
       await expect(history.locator('li')).toHaveCount(1, { timeout: 60_000 });
       await expect(history.locator('li').first()).toContainText('learning rate → 0.2 (constant)');
@@ -72,7 +72,7 @@ for (const size of [
 
       // Let it train on past the change, then ask it to stop after the epoch under way.
       await expect.poll(() => batchesDone(page), { timeout: 120_000 }).toBeGreaterThan(changedAt + 60);
-      await controls.getByRole('button', { name: 'Stop after this epoch' }).click();
+      await controls.getByRole('button', { name: 'Finish after this epoch' }).click();
       await expect(history.locator('li')).toHaveCount(2, { timeout: 60_000 });
       await expect(history.locator('li').nth(1)).toContainText('stop after this epoch');
       const stopEpoch = Number(await history.locator('li').nth(1).getAttribute('data-epoch'));

@@ -76,7 +76,7 @@ export function LiveControls() {
       <h3 className="panel-subtitle">Change while training</h3>
       <form className="live-controls__row" onSubmit={onRate}>
         <label className="live-controls__label" htmlFor="live-lr">
-          Learning rate
+          New learning rate
         </label>
         <input
           id="live-lr"
@@ -101,7 +101,7 @@ export function LiveControls() {
       </form>
       <form className="live-controls__row" onSubmit={onEpochs}>
         <label className="live-controls__label" htmlFor="live-epochs">
-          Epochs
+          Total epochs
         </label>
         <input
           id="live-epochs"
@@ -125,15 +125,15 @@ export function LiveControls() {
           onClick={() => void send({ kind: 'stopAfterEpoch', enabled: !stopAfter })}
           title="End the run, with its test evaluation, when the epoch under way is done"
         >
-          Stop after this epoch
+          Finish after this epoch
         </button>
         <button type="button" className="btn btn--small" disabled={pending === 'checkpoint'} onClick={() => void send({ kind: 'checkpoint' })} title="Save the weights as they are now in the run folder">
-          Save checkpoint now
+          Checkpoint now
         </button>
       </div>
       <label className="live-controls__check">
         <input type="checkbox" checked={early} disabled={pending === 'earlyStopping'} onChange={(e) => void send({ kind: 'earlyStopping', enabled: e.target.checked })} />
-        Early stopping
+        Early stopping for this run
       </label>
       {pending ? (
         <p className="muted small" role="status">
