@@ -45,7 +45,7 @@ for (const size of [
     test.use({ viewport: size });
 
     test('live control: the learning rate changed mid-run shows at its marker, stop after this epoch ends the run there, the comparison lists the history', async ({ page, server }) => {
-      test.setTimeout(300_000);
+      test.setTimeout(480_000);
       await openSpirals(page, server.url);
       // Long enough to be steered: many epochs of small batches.
       await typeInto(page, page.getByLabel('Epochs', { exact: true }), '400');
@@ -60,7 +60,7 @@ for (const size of [
       await expect(controls).toBeVisible();
       await typeInto(page, controls.getByLabel('New learning rate'), '0.2', 'Enter');
       const history = page.getByTestId('run-controls');
-      await expect(history.locator('li')).toHaveCount(1, { timeout: 60_000 });
+      await expect(history.locator('li')).toHaveCount(1, { timeout: 180_000 });
       await expect(history.locator('li').first()).toContainText('learning rate → 0.2 (constant)');
       const changedAt = Number(await history.locator('li').first().getAttribute('data-step'));
       expect(changedAt).toBeGreaterThan(0);
@@ -73,7 +73,7 @@ for (const size of [
       // Let it train on past the change, then ask it to stop after the epoch under way.
       await expect.poll(() => batchesDone(page), { timeout: 120_000 }).toBeGreaterThan(changedAt + 60);
       await controls.getByRole('button', { name: 'Finish after this epoch' }).click();
-      await expect(history.locator('li')).toHaveCount(2, { timeout: 60_000 });
+      await expect(history.locator('li')).toHaveCount(2, { timeout: 180_000 });
       await expect(history.locator('li').nth(1)).toContainText('stop after this epoch');
       const stopEpoch = Number(await history.locator('li').nth(1).getAttribute('data-epoch'));
       // The run ends at that epoch's end, evaluated on the test set (not "Stopped").
