@@ -428,7 +428,8 @@ function textPrinter(io: CliIo, doc: ProjectDoc, home: string, projectPath: stri
         return;
       case 'insight':
       case 'grid':
-        // Histograms and decision grids are for the dashboard; the run folder keeps the histograms.
+      case 'augmented':
+        // Histograms, decision grids and augmented examples are for the dashboard; the run folder keeps the histograms.
         return;
       case 'control':
         endProgress();

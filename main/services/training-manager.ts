@@ -47,9 +47,9 @@ export class RunEventLog {
 
   add(event: TrainEvent): void {
     const entry = { seq: this.seq++, event };
-    if (event.type === 'grid') {
-      // Only the latest decision grid matters to a UI that reattaches.
-      const previous = this.others.findLastIndex((e) => e.event.type === 'grid');
+    if (event.type === 'grid' || event.type === 'augmented') {
+      // Only the latest decision grid (and augmented examples) matter to a UI that reattaches.
+      const previous = this.others.findLastIndex((e) => e.event.type === event.type);
       if (previous >= 0) this.others.splice(previous, 1);
     }
     if (event.type === 'insight' && ++this.insights > MAX_LOGGED_INSIGHT) {

@@ -22,6 +22,7 @@ import type { WeightsReport } from '../../shared/training/weights-report';
 import { loadInitialWeights, WeightsMismatchError } from './initial-weights';
 import { createRunInsight } from './layer-insight';
 import { createLiveGrid } from './live-grid';
+import { createLiveAugmented } from './live-augmented';
 
 export interface TrainJob {
   readonly runId: string;
@@ -211,6 +212,8 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
     // Per-layer histograms after each epoch and, for two-feature sets, the live decision boundary.
     insight = createRunInsight(model, data.validation ?? data.test, inputShape, inputDtype, job.runDir);
     liveGrid = createLiveGrid(model, settings.dataset, data.train);
+    // Image models with augmentation: what the model sees, from the first batch on.
+    const liveAugmented = createLiveAugmented(model);
     const throttle = createBatchThrottle(job.batchEventIntervalMs ?? 100);
     const es = settings.earlyStopping;
     const monitorAccuracy = es.monitor === 'val_accuracy' && data.task !== 'regression';
@@ -254,6 +257,8 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
         let result: number | number[];
         try {
           result = await model.trainOnBatch(x, y);
+          const images = liveAugmented?.maybe(x, step, step === 0);
+          if (images && liveAugmented) job.emit({ type: 'augmented', runId: job.runId, epoch, step, layer: liveAugmented.layer, images });
         } finally {
           x.dispose();
           y.dispose();

@@ -139,6 +139,11 @@ export const TrainEventSchema = z.discriminatedUnion('type', [
     step: z.number().int(),
     grid: DecisionGridSchema,
   }),
+  /**
+   * Image models with augmentation layers: the first examples of the current batch as the model's
+   * augmentation layers change them (fresh draws, the run's own untouched), at most every 2 s.
+   */
+  z.object({ type: z.literal('augmented'), runId: RunId, epoch: z.number().int(), step: z.number().int(), layer: z.string().max(200), images: z.array(SampleViewSchema).max(16) }),
   /** A live change (training.control, a control file or stdin) took effect before step `step`. */
   z.object({ type: z.literal('control'), runId: RunId, ...AppliedChangeSchema.shape, text: z.string() }),
   /** A run started from another run's weights: which layers were loaded, fresh and dropped (before the first batch). */

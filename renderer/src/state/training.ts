@@ -10,6 +10,7 @@ export type EpochEvent = Ev<'epoch'>;
 export type DoneEvent = Ev<'done'>;
 export type InsightEvent = Ev<'insight'>;
 export type GridEvent = Ev<'grid'>;
+export type AugmentedEvent = Ev<'augmented'>;
 export type ControlEvent = Ev<'control'>;
 
 export type TrainingStatus = 'idle' | 'starting' | 'running' | 'evaluating' | 'done' | 'error';
@@ -44,6 +45,8 @@ export interface TrainingState {
   readonly insight: readonly InsightEvent[];
   /** The latest live decision grid (two-feature data sets); kept when the run ends. */
   readonly grid: GridEvent | null;
+  /** The latest examples as the model's augmentation layers change them (image models with augmentation). */
+  readonly augmented: AugmentedEvent | null;
   /** The project whose runs folder holds this run (null: the data folder's, an unsaved project's). */
   readonly projectPath: string | null;
   /** The run's name (from training.start, or the record of a run loaded from disk). */
@@ -71,6 +74,7 @@ export function idleTraining(): TrainingState {
     version: 0,
     insight: [],
     grid: null,
+    augmented: null,
     projectPath: null,
     name: null,
     fromDisk: false,
@@ -141,6 +145,8 @@ export function reduceTraining(s: TrainingState, ev: TrainEvent): TrainingState 
     case 'grid':
       // Grids may arrive out of step order only if the transport reorders; never go back.
       return s.grid && s.grid.step > ev.step ? s : { ...base, grid: ev };
+    case 'augmented':
+      return s.augmented && s.augmented.step > ev.step ? s : { ...base, augmented: ev };
     case 'control': {
       // A change of epochs moves the end of the progress bar.
       const started = ev.change.kind === 'epochs' && s.started ? { ...s.started, epochs: ev.change.epochs } : s.started;

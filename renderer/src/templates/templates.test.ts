@@ -8,6 +8,7 @@ describe('templates', () => {
     expect(TEMPLATES.map((t) => t.id)).toEqual([
       'mnist-mlp',
       'mnist-cnn',
+      'mnist-cnn-augmented',
       'fashion-cnn',
       'resnet-cnn',
       'conv-autoencoder',

@@ -10,6 +10,7 @@ const FILES = import.meta.glob('../../../resources/templates/*.nwproj', { query:
 const ORDER = [
   'mnist-mlp',
   'mnist-cnn',
+  'mnist-cnn-augmented',
   'fashion-cnn',
   'resnet-cnn',
   'conv-autoencoder',

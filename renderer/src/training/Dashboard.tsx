@@ -11,6 +11,7 @@ import { EvaluationPanel } from './Evaluation';
 import { RunsPanel } from './Runs';
 import { TryItPanel } from './TryIt';
 import { DecisionBoundaryPanel } from './DecisionBoundary';
+import { AugmentedExamples } from './Augmented';
 import { InsightPanel } from './Insight';
 import { LiveControls } from './LiveControls';
 import { ControlHistory } from './ControlHistory';
@@ -184,6 +185,7 @@ export function Dashboard() {
             <ControlHistory changes={t.controls} label="Settings history of this run" testId="run-controls" />
           </section>
         ) : null}
+        <AugmentedExamples />
         {t.done?.test ? (
           <div className="result" aria-label="Test results">
             <span>
