@@ -184,6 +184,11 @@ describe('netwright train', () => {
     expect(events[0].backend.backend).toBe(TRAINING_BACKEND);
     const epochs = events.filter((e) => e.event === 'epoch');
     expect(epochs).toHaveLength(2);
+    // What the model sees: the batch's first 8 examples after the last augmentation layer (RandomCrop: 24 x 24).
+    const augmented = events.find((e) => e.event === 'augmented');
+    expect(augmented).toMatchObject({ step: 0, layer: expect.any(String) });
+    expect(augmented.images).toHaveLength(8);
+    expect(augmented.images[0]).toMatchObject({ kind: 'image', width: 24, height: 24, channels: 1 });
     const done = events.at(-1);
     expect(done.event).toBe('done');
     expect(Number.isFinite(done.test.loss)).toBe(true);
