@@ -19,6 +19,7 @@ import type { GraphEdge, GraphNode } from '../../../shared/graph/document';
 import type { Shape } from '../../../shared/layers/types';
 import { useEditor, useEditorStore } from '../state/context';
 import { useAnalysis } from '../state/analysis';
+import type { GraphIssue } from '../../../shared/graph/issues';
 import { useCanvasUi } from '../state/canvas-ui';
 import type { XY } from '../state/history';
 import { connectionProblem } from '../graph/connect-rules';
@@ -37,6 +38,7 @@ import { CanvasToolbar } from './CanvasToolbar';
 import { QuickAdd } from './QuickAdd';
 import { GroupDialog } from './GroupDialog';
 import { CardMenu } from './CardMenu';
+import { BackboneBar } from './BackboneBar';
 import { useCanvasKeys } from './useCanvasKeys';
 import { useFarZoomClass } from './useFarZoomClass';
 import { useOverview } from './useOverview';
@@ -94,7 +96,13 @@ export function Canvas() {
   const docBlocks = useEditor((s) => s.doc.blocks ?? NO_BLOCKS);
   const selection = useEditor((s) => s.selection);
   const training = useEditor((s) => s.training.status === 'running');
-  const { graph: analysis } = useAnalysis();
+  const { graph: analysis, trainIssues } = useAnalysis();
+  // Where the graph no longer fits the data set (class count, input shape): shown on those cards too.
+  const misfits = useMemo(() => {
+    const by = new Map<string, GraphIssue[]>();
+    for (const i of trainIssues) if (i.code === 'DATA_MISMATCH' && i.nodeId) by.set(i.nodeId, [...(by.get(i.nodeId) ?? []), i]);
+    return by;
+  }, [trainIssues]);
   const { screenToFlowPosition, fitView, getInternalNode } = useReactFlow();
   const baseRev = useEditor((s) => s.baseRev);
   const [measured, setMeasured] = useState<Record<string, Size>>({});
@@ -126,7 +134,9 @@ export function Canvas() {
     const next = new Map<string, LayerFlowNode>();
     const blocks = new Map(docBlocks.map((b) => [b.id, b]));
     const list = docNodes.map((n) => {
-      const a = analysis.nodes.get(n.id);
+      const own = analysis.nodes.get(n.id);
+      const misfit = misfits.get(n.id);
+      const a = own && misfit ? { ...own, issues: [...own.issues, ...misfit] } : own;
       const block = n.type === BLOCK_NODE_TYPE ? blocks.get(n.params['block'] as string) : undefined;
       const inShapes = n.type === BLOCK_NODE_TYPE ? blockInShapes(n, docEdges, analysis.edgeShapes) : undefined;
       const sel = selected.has(n.id);
@@ -149,7 +159,7 @@ export function Canvas() {
     });
     nodeCache.current = next;
     return list;
-  }, [docNodes, docEdges, docBlocks, analysis, selection.nodes, measured]);
+  }, [docNodes, docEdges, docBlocks, analysis, misfits, selection.nodes, measured]);
 
   // Notes go first so layers (and their handles) stay on top where they overlap.
   const nodes = useMemo<CanvasFlowNode[]>(() => {
@@ -446,6 +456,7 @@ export function Canvas() {
       <QuickAdd />
       <GroupDialog />
       <CardMenu />
+      <BackboneBar />
       <ConnectFixPanel />
       {connectHint ? (
         <div className="connect-hint" role="status" data-testid="connect-hint">

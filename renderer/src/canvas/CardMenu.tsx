@@ -3,10 +3,11 @@ import { useCanvasUi } from '../state/canvas-ui';
 import { useEditor, useEditorStore } from '../state/context';
 import { canFreeze, freezableBefore } from '../../../shared/graph/freeze';
 import { nodeLabel } from '../../../shared/graph/document';
+import { downstreamOf } from '../../../shared/graph/backbone';
 
 /**
  * A card's menu (right-click a card, or its ⋯ button): freeze or unfreeze the layer, or every
- * layer with weights before it (a backbone), each one undo step.
+ * layer with weights before it (a backbone), or cut the head after it, each one undo step.
  */
 export function CardMenu() {
   const menu = useCanvasUi((s) => s.cardMenu);
@@ -27,6 +28,7 @@ export function CardMenu() {
   const before = freezableBefore(graph, node.id);
   const frozenBefore = before.filter((id) => graph.nodes.find((n) => n.id === id)?.params['trainable'] === false).length;
   const self = canFreeze(node);
+  const after = downstreamOf(graph, node.id);
   const frozen = node.params['trainable'] === false;
   const item = (label: string, hint: string, enabled: boolean, run: () => void) => (
     <button
@@ -60,6 +62,15 @@ export function CardMenu() {
         () => store.getState().freezeBefore(node.id, true),
       )}
       {item('Unfreeze all before this layer', 'Train every layer before this one again.', frozenBefore > 0, () => store.getState().freezeBefore(node.id, false))}
+      {item(
+        `Cut the head after this layer${after.length > 0 ? ` (${after.length})` : ''}`,
+        'Remove every layer after this one, to add a new head (a backbone keeps the weights of the layers that stay).',
+        after.length > 0,
+        () => {
+          const gone = new Set(after);
+          store.getState().deleteElements(after, graph.edges.filter((e) => gone.has(e.source) || gone.has(e.target)).map((e) => e.id));
+        },
+      )}
       {self ? item(frozen ? 'Unfreeze this layer' : 'Freeze this layer', 'Switch this layer\'s Trainable setting.', true, () => store.getState().setParam(node.id, 'trainable', frozen)) : null}
     </div>
   );

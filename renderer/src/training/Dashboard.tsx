@@ -5,6 +5,7 @@ import { errorText, useUi } from '../state/ui';
 import { useExportRequest } from './export-request';
 import { BatchLossChart, EpochChart } from './charts';
 import { Progress, formatDuration } from './Progress';
+import { WeightsReportView } from './WeightsReportView';
 import { exportModel, pickExportFolder, type ExportResult } from './actions';
 import { basename } from '../shell/paths';
 import { EvaluationPanel } from './Evaluation';
@@ -186,6 +187,7 @@ export function Dashboard() {
           </section>
         ) : null}
         <AugmentedExamples />
+        {t.weights ? <WeightsReportView report={t.weights} /> : null}
         {t.done?.test ? (
           <div className="result" aria-label="Test results">
             <span>

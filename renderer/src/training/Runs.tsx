@@ -5,12 +5,13 @@ import { getApi } from '../platform';
 import { useEditor, useEditorStore } from '../state/context';
 import { isActive } from '../state/training';
 import { startTraining } from './actions';
-import { errorText } from '../state/ui';
+import { errorText, useUi } from '../state/ui';
 import { formatDuration } from './Progress';
 import { UPlotChart, type SeriesDef } from './UPlotChart';
 import { settingLabel, valueText } from '../../../shared/training/run-names';
 import { useRunsRevision } from './runs-revision';
 import { ControlHistory } from './ControlHistory';
+import { backboneFor, projectOwner, useBackbone } from './backbone';
 
 /** A setting's value from the comparison's JSON text, as people read it. */
 function shownValue(json: string): string {
@@ -169,6 +170,12 @@ export function RunsPanel() {
   const busy = useEditor((s) => isActive(s.training));
   const projectPath = useEditor((s) => s.filePath);
   const draft = useEditor((s) => (s.filePath ? undefined : s.draftId));
+  const draftId = useEditor((s) => s.draftId);
+  const backbone = backboneFor({ filePath: projectPath, draftId }, useBackbone((s) => s.backbone));
+  const chooseBackbone = (r: RunSummary) => {
+    useBackbone.getState().set({ runId: r.runId, name: r.name, owner: projectOwner({ filePath: projectPath, draftId }) });
+    useUi.getState().notify('info', `${r.name} is the backbone: cut the head after a layer (its card's ⋯ menu), add new layers, freeze what should stay, and train.`);
+  };
   const revision = useRunsRevision((s) => s.revision);
   const finished = useEditor((s) => (s.training.status === 'done' || s.training.status === 'error' ? s.training.runId : null));
   const [runs, setRuns] = useState<readonly RunSummary[] | null>(null);
@@ -307,6 +314,17 @@ export function RunsPanel() {
                           onClick={() => void startTraining(store, { runId: r.runId, evaluateOnly: false })}
                         >
                           Fine-tune
+                        </button>
+                        <button
+                          type="button"
+                          className="btn btn--small"
+                          aria-label={`Use ${r.name} as backbone`}
+                          aria-pressed={backbone?.runId === r.runId}
+                          title="Keep this run's weights as a backbone: cut the head, add new layers, change the data set; training loads every layer that still matches"
+                          disabled={busy}
+                          onClick={() => chooseBackbone(r)}
+                        >
+                          Use as backbone
                         </button>
                       </>
                     ) : null}

@@ -3,11 +3,17 @@ import type { ExportFormat, ExportResult } from '../../../shared/export/result';
 import type { EditorStore } from '../state/store';
 import { isActive } from '../state/training';
 import { errorText, useUi } from '../state/ui';
+import { backboneFor } from './backbone';
 
-/** Starts a run; `initialWeights`: from a run's saved weights (fine-tuning), or only evaluating them. */
-export async function startTraining(store: EditorStore, initialWeights?: { runId: string; evaluateOnly: boolean }): Promise<void> {
+/**
+ * Starts a run; `initialWeights`: from a run's saved weights (fine-tuning), or only evaluating them.
+ * Without it, a run chosen as the project's backbone ("Use as backbone") gives the weights.
+ */
+export async function startTraining(store: EditorStore, given?: { runId: string; evaluateOnly: boolean }): Promise<void> {
   const s = store.getState();
   if (isActive(s.training)) return;
+  const backbone = backboneFor(s);
+  const initialWeights = given ?? (backbone ? { runId: backbone.runId, evaluateOnly: false } : undefined);
   s.trainingStarting();
   try {
     const { doc, filePath, draftId } = store.getState();
