@@ -135,7 +135,7 @@ export function createBackend(deps: BackendDeps): BackendService {
     'training.current': () => ({ run: training.current() }),
     'sweep.start': (p) => {
       confineRuns(p.projectPath);
-      return sweeps.start(p.doc, p.projectPath, p.spec);
+      return sweeps.start(p.doc, p.projectPath, p.spec, p.draft);
     },
     'sweep.stop': (p) => {
       confineRuns(p.projectPath);
@@ -147,7 +147,7 @@ export function createBackend(deps: BackendDeps): BackendService {
     },
     'sweep.list': (p) => {
       confineRuns(p.projectPath);
-      return sweeps.list(p.projectPath);
+      return sweeps.list(p.projectPath, p.draft);
     },
     'runs.list': (p) => {
       confineRuns(p.projectPath);

@@ -85,4 +85,19 @@ describe('sweeps in the back end', () => {
     expect(end.trials.every((t) => t.status === 'done')).toBe(true);
     await backend.dispose();
   }, 300_000);
+
+  it("an unsaved project's sweep carries its draft id: listed for that draft only, its runs listed with the draft's runs", async () => {
+    const { backend } = testBackend({ launcher: createForkLauncher(entry) });
+    const done = untilSweep(backend, (s) => s.status === 'done');
+    const started = (await backend.handle('sweep.start', { doc, projectPath: null, spec: { ...spec, axes: [{ key: 'lr', values: '0.01' }] }, draft: 'draft-a' })) as SweepState;
+    expect(started.draft).toBe('draft-a');
+    const end = await done;
+    const ids = (list: unknown) => (list as SweepState[]).map((s) => s.sweepId);
+    expect(ids(await backend.handle('sweep.list', { projectPath: null, draft: 'draft-a' }))).toEqual([started.sweepId]);
+    expect(ids(await backend.handle('sweep.list', { projectPath: null, draft: 'draft-b' }))).toEqual([]);
+    const runs = (await backend.handle('runs.list', { projectPath: null, draft: 'draft-a' })) as { runId: string }[];
+    expect(runs.map((r) => r.runId)).toEqual([end.trials[0]?.runId]);
+    expect(await backend.handle('runs.list', { projectPath: null, draft: 'draft-b' })).toEqual([]);
+    await backend.dispose();
+  }, 300_000);
 });

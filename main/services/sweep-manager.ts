@@ -69,7 +69,7 @@ export class SweepManager {
     private readonly emit: (state: SweepState) => void,
   ) {}
 
-  async start(doc: ProjectDoc, projectPath: string | null, spec: SweepSpec): Promise<SweepState> {
+  async start(doc: ProjectDoc, projectPath: string | null, spec: SweepSpec, draft?: string): Promise<SweepState> {
     let trials: ReturnType<typeof expandTrials>;
     let task: 'classification' | 'regression';
     try {
@@ -84,6 +84,7 @@ export class SweepManager {
       sweepId,
       name: doc.name,
       projectPath,
+      ...(draft && !projectPath ? { draft } : {}),
       spec,
       doc,
       task,
@@ -133,8 +134,8 @@ export class SweepManager {
     return interrupted(readSweep(this.dataDir, projectPath, sweepId));
   }
 
-  /** The project's sweeps, newest first. */
-  list(projectPath: string | null): SweepState[] {
+  /** The project's sweeps, newest first; with `draft` (and no project path) only that unsaved project's. */
+  list(projectPath: string | null, draft?: string): SweepState[] {
     let names: string[];
     try {
       names = fs.readdirSync(sweepsDir(this.dataDir, projectPath));
@@ -144,7 +145,8 @@ export class SweepManager {
     const out: SweepState[] = [];
     for (const n of names.filter((x) => x.endsWith('.json')).sort().reverse()) {
       try {
-        out.push(this.get(projectPath, n.slice(0, -'.json'.length)));
+        const state = this.get(projectPath, n.slice(0, -'.json'.length));
+        if (projectPath || draft === undefined || state.draft === draft) out.push(state);
       } catch {
         // A damaged sweep file is not listed.
       }
@@ -196,6 +198,7 @@ export class SweepManager {
         const doc = applyTrial(a.state.doc, next.values);
         const { runId } = await this.training.start(doc, a.state.projectPath, undefined, {
           sweep: { sweepId: a.state.sweepId, trial: next.index, values: next.values },
+          draft: a.state.draft,
         });
         a.runs.set(runId, next.index);
         // Stopped while this run was starting.

@@ -9,6 +9,7 @@ import './styles/dashboard.css';
 import './styles/dialogs.css';
 import './styles/editor.css';
 import './styles/explain.css';
+import './styles/sweep.css';
 import { App } from './App';
 import { createEditorStore } from './state/store';
 

@@ -217,7 +217,8 @@ export const CALLS = {
    * project), `spec.parallel` at a time; progress arrives as `sweep.event`.
    */
   'sweep.start': {
-    params: z.object({ doc: ProjectDocSchema, projectPath: ClientPathSchema.nullable(), spec: SweepSpecSchema }),
+    /** `draft`: an unsaved project's id, carried by the sweep and its runs (as `training.start`'s). */
+    params: z.object({ doc: ProjectDocSchema, projectPath: ClientPathSchema.nullable(), spec: SweepSpecSchema, draft: DraftIdSchema.optional() }),
     result: SweepStateSchema,
   },
   /** Stops a sweep; what finished is kept, and `sweep.resume` trains the rest. */
@@ -229,9 +230,9 @@ export const CALLS = {
     params: z.object({ projectPath: ClientPathSchema.nullable(), sweepId: z.string() }),
     result: SweepStateSchema,
   },
-  /** The project's sweeps, newest first. */
+  /** The project's sweeps, newest first (`draft`, with `projectPath` null: only that unsaved project's). */
   'sweep.list': {
-    params: z.object({ projectPath: ClientPathSchema.nullable() }),
+    params: z.object({ projectPath: ClientPathSchema.nullable(), draft: DraftIdSchema.optional() }),
     result: z.array(SweepStateSchema),
   },
   /** Runs kept beside a project (null: unsaved projects' runs in the data folder), newest first. */

@@ -53,6 +53,8 @@ export const SweepStateSchema = z.object({
   sweepId: z.string(),
   name: z.string(),
   projectPath: z.string().nullable(),
+  /** An unsaved project's id (its runs carry it too); absent for saved projects. */
+  draft: z.string().optional(),
   spec: SweepSpecSchema,
   /** The project as it was when the sweep started: every trial changes only its own values. */
   doc: ProjectDocSchema,

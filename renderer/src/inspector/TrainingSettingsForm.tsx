@@ -7,6 +7,7 @@ import { formatCount } from '../canvas/format';
 import { CheckboxField, NumberField, SelectField } from './fields';
 import { IssueList } from './IssueList';
 import { DataFileFields } from './DataFileFields';
+import { useSweeps } from '../training/sweep-store';
 
 type NumericKey = 'epochs' | 'batchSize' | 'learningRate' | 'validationSplit' | 'trainLimit' | 'testLimit';
 
@@ -150,6 +151,11 @@ export function TrainingSettingsForm() {
           onCommit={(v) => set({ earlyStopping: { ...t.earlyStopping, enabled: v } })}
         />
       </fieldset>
+      <div className="inspector__actions">
+        <button type="button" className="btn btn--small" onClick={() => useSweeps.getState().openDialog()} title="Train several runs, varying settings you pick, and compare them">
+          Sweep…
+        </button>
+      </div>
       <IssueList issues={[...graphIssues, ...trainIssues.filter((i) => !i.nodeId)]} title="Model problems" />
     </div>
   );

@@ -16,24 +16,20 @@ import { AugmentedExamples } from './Augmented';
 import { InsightPanel } from './Insight';
 import { LiveControls } from './LiveControls';
 import { ControlHistory } from './ControlHistory';
-
-const TABS = [
-  ['curves', 'Curves'],
-  ['evaluation', 'Evaluation'],
-  ['runs', 'Runs'],
-  ['try', 'Try it'],
-  ['boundary', 'Decision boundary'],
-  ['insight', 'Layer insight'],
-] as const;
-type Tab = (typeof TABS)[number][0];
+import { DASHBOARD_TABS, useDashboardTab } from './dashboard-tab';
+import { SweepPanel } from './SweepPanel';
+import { SweepDialog } from './SweepDialog';
+import { useSweepSync } from './sweep-store';
 
 /** Live curves, the test-set evaluation, run history and comparison, and a try-it panel. */
 function DashboardTabs() {
-  const [tab, setTab] = useState<Tab>('curves');
+  const tab = useDashboardTab((s) => s.tab);
+  const setTab = useDashboardTab((s) => s.setTab);
+  useSweepSync();
   return (
     <div className="dashboard__main">
       <div role="tablist" aria-label="Dashboard views" className="tabs">
-        {TABS.map(([id, label]) => (
+        {DASHBOARD_TABS.map(([id, label]) => (
           <button
             key={id}
             type="button"
@@ -55,9 +51,10 @@ function DashboardTabs() {
       </div>
       {tab !== 'curves' ? (
         <div className="dashboard__panel" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
-          {tab === 'evaluation' ? <EvaluationPanel /> : tab === 'runs' ? <RunsPanel /> : tab === 'boundary' ? <DecisionBoundaryPanel /> : tab === 'insight' ? <InsightPanel /> : <TryItPanel />}
+          {tab === 'evaluation' ? <EvaluationPanel /> : tab === 'runs' ? <RunsPanel /> : tab === 'sweeps' ? <SweepPanel /> : tab === 'boundary' ? <DecisionBoundaryPanel /> : tab === 'insight' ? <InsightPanel /> : <TryItPanel />}
         </div>
       ) : null}
+      <SweepDialog />
     </div>
   );
 }
