@@ -121,7 +121,8 @@ test('select, copy/paste, duplicate, rename, delete and undo/redo each step', as
   await expect(page.getByRole('complementary', { name: 'Inspector' })).toContainText('2 layers');
   await page.keyboard.press('Control+c');
   const pane = await paneBox(page);
-  await page.mouse.move(pane.x + 420, pane.y + 420);
+  // (Left of centre: the pasted pair and its duplicate, 200 px cards, stay inside the box below.)
+  await page.mouse.move(pane.x + 360, pane.y + 420);
   await page.keyboard.press('Control+v');
   await expect(page.getByTestId('node-Flatten')).toHaveCount(2);
   await expect(page.getByTestId('node-Dense')).toHaveCount(2);
@@ -196,10 +197,11 @@ test('auto-layout, align, zoom to fit, minimap and the shortcut cheat sheet', as
     return (i as number) > (d as number);
   }).toBe(true);
 
-  // Align top with the toolbar: the two selected cards share a top edge.
+  // Align top from the toolbar's Edit menu: the two selected cards share a top edge.
   await input.click();
   await flatten.click({ modifiers: ['Shift'] });
-  await page.getByRole('button', { name: 'Align top' }).click();
+  await page.getByRole('button', { name: 'Edit ▾' }).click();
+  await page.getByRole('menu', { name: 'Edit' }).getByRole('menuitem', { name: 'Align top' }).click();
   await expect.poll(async () => Math.round((await input.boundingBox())?.y ?? 0)).toBe(Math.round((await flatten.boundingBox())?.y ?? -1));
 
   // Zoom to fit (F) brings every card into view; the minimap shows the graph.

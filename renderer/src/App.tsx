@@ -22,6 +22,8 @@ import { Inspector } from './inspector/Inspector';
 import { Dashboard } from './training/Dashboard';
 import { StepPanelOr } from './step/StepPanel';
 import { adoptRunsWhenTheyEnd } from './training/project-runs';
+import { Splitter, useWindowSize } from './shell/Splitter';
+import { effectiveSize, usePanels } from './shell/panel-sizes';
 
 /** Asks the back end for its facts once it is reachable. */
 function useBackendInfo() {
@@ -73,12 +75,16 @@ export function App({ store }: { store: EditorStore }) {
   useReattachTraining(store);
   useEffect(() => adoptRunsWhenTheyEnd(store), [store]);
   useEffect(() => warnBeforeUnload(() => store.getState().dirty), [store]);
+  const sizes = usePanels((s) => s.sizes);
+  const win = useWindowSize();
+  const columns = { gridTemplateColumns: `${effectiveSize('palette', sizes, win)}px 6px minmax(0, 1fr) 6px ${effectiveSize('inspector', sizes, win)}px` };
+  const rows = { gridTemplateRows: `auto auto minmax(0, 1fr) 6px ${effectiveSize('dashboard', sizes, win)}px` };
 
   return (
     <EditorStoreProvider store={store}>
       <AnalysisProvider>
         <WindowTitle />
-        <div className="app">
+        <div className="app" style={rows}>
           <div className="app__banners">
             <ConnectionBanner />
             <RecoveryOffer />
@@ -86,15 +92,20 @@ export function App({ store }: { store: EditorStore }) {
           <Header />
           <ReactFlowProvider>
             <MenuCommands />
-            <main className="workspace">
-              <Palette />
+            <main className="workspace" style={columns}>
+              {sizes.palette.collapsed ? <div /> : <Palette />}
+              <Splitter panel="palette" side="left" />
               <Canvas />
-              <StepPanelOr>
-                <Inspector />
-              </StepPanelOr>
+              <Splitter panel="inspector" side="right" />
+              {sizes.inspector.collapsed ? <div /> : (
+                <StepPanelOr>
+                  <Inspector />
+                </StepPanelOr>
+              )}
             </main>
           </ReactFlowProvider>
-          <Dashboard />
+          <Splitter panel="dashboard" side="below" />
+          {sizes.dashboard.collapsed ? <div /> : <Dashboard />}
         </div>
         <Notices />
         <FileDialog />

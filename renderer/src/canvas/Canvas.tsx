@@ -45,7 +45,7 @@ import { useOverview } from './useOverview';
 import { useRemeasureLostHandles } from './lost-handles';
 import { handleCentre } from './overview';
 import { CARD_HANDLES } from './card-handles';
-import { FIT_VIEW } from './fit';
+import { FIT_VIEW, MINIMAP } from './fit';
 
 const nodeTypes = { layer: LayerNode, note: NoteNode };
 const edgeTypes = { shape: ShapeEdge };
@@ -54,6 +54,7 @@ const edgeTypes = { shape: ShapeEdge };
 // so a literal here re-rendered all connections on every mouse move.
 const DEFAULT_EDGE_OPTIONS = { interactionWidth: 16, type: 'shape' } as const;
 const PRO_OPTIONS = { hideAttribution: true } as const;
+const MINIMAP_SIZE = { width: MINIMAP.width, height: MINIMAP.height } as const;
 type CanvasFlowNode = LayerFlowNode | NoteFlowNode;
 const NO_NOTES: readonly never[] = [];
 const NO_BLOCKS: readonly never[] = [];
@@ -450,7 +451,7 @@ export function Canvas() {
         <Background variant={BackgroundVariant.Dots} gap={16} size={1} />
         <canvas ref={overview} className="canvas__overview" role="img" aria-label={`Overview of ${docNodes.length} layers: zoom in to read and connect them`} />
         <Controls showInteractive={false} />
-        <MiniMap position="top-right" pannable zoomable ariaLabel="Minimap" className="minimap" nodeStrokeWidth={3} bgColor="var(--bg-panel)" maskColor="var(--minimap-mask)" nodeColor="var(--minimap-node)" />
+        <MiniMap position="bottom-right" style={MINIMAP_SIZE} pannable zoomable ariaLabel="Minimap" className="minimap" nodeStrokeWidth={3} bgColor="var(--bg-panel)" maskColor="var(--minimap-mask)" nodeColor="var(--minimap-node)" />
         <CanvasToolbar />
       </ReactFlow>
       <QuickAdd />

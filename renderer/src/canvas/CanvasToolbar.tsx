@@ -2,8 +2,9 @@ import { Panel, useReactFlow } from '@xyflow/react';
 import { FIT_VIEW_ANIMATED } from './fit';
 import { useEditor, useEditorStore } from '../state/context';
 import { useCanvasUi } from '../state/canvas-ui';
-import { autoLayout, copySelection, pasteLayers, ungroupSelection } from './actions';
-import { BLOCK_NODE_TYPE } from '../../../shared/graph/block-schema';
+import { autoLayout } from './actions';
+import { EditMenu } from './EditMenu';
+import { freeSpotInView } from './visible-area';
 import { toggleStepMode } from '../step/step-actions';
 import { useStep } from '../step/step-store';
 
@@ -11,16 +12,16 @@ import { useStep } from '../step/step-store';
 export function CanvasToolbar() {
   const store = useEditorStore();
   const flow = useReactFlow();
-  const selected = useEditor((s) => s.selection.nodes.length);
   const empty = useEditor((s) => s.doc.graph.nodes.length === 0);
   const stepping = useStep((s) => s.open);
-  const blockSelected = useEditor((s) => s.doc.graph.nodes.some((n) => n.type === BLOCK_NODE_TYPE && s.selection.nodes.includes(n.id)));
 
   const quickAdd = () => {
     const pane = document.querySelector('.canvas')?.getBoundingClientRect();
     if (!pane) return;
-    const client = { x: pane.left + pane.width / 2 - 130, y: pane.top + 60 };
-    useCanvasUi.getState().openQuickAdd({ x: client.x - pane.left, y: client.y - pane.top }, flow.screenToFlowPosition(client));
+    // The layer goes where a click in the palette would put it: in view, clear of the floating panels.
+    const { at } = freeSpotInView(flow, store.getState().doc.graph.nodes);
+    const screen = flow.flowToScreenPosition(at);
+    useCanvasUi.getState().openQuickAdd({ x: Math.max(8, Math.min(screen.x - pane.left, pane.width - 280)), y: Math.max(56, Math.min(screen.y - pane.top, pane.height - 200)) }, at);
   };
 
   return (
@@ -42,29 +43,8 @@ export function CanvasToolbar() {
           Add note
         </button>
         <span className="canvas-toolbar__sep" aria-hidden="true" />
-        <button type="button" className="btn btn--small" disabled={selected === 0} onClick={() => void copySelection(store)} title="Copy the selected layers (Ctrl+C)">
-          Copy
-        </button>
-        <button type="button" className="btn btn--small" onClick={() => void pasteLayers(store)} title="Paste layers (Ctrl+V)">
-          Paste
-        </button>
-        <button type="button" className="btn btn--small" disabled={selected === 0} onClick={() => store.getState().duplicateSelection()} title="Duplicate the selected layers (Ctrl+D)">
-          Duplicate
-        </button>
+        <EditMenu />
         <span className="canvas-toolbar__sep" aria-hidden="true" />
-        <button type="button" className="btn btn--small" disabled={selected === 0} onClick={() => useCanvasUi.getState().setGroupDialog(true)} title="Group the selected layers into one block node (Ctrl+G)">
-          Group into block
-        </button>
-        <button type="button" className="btn btn--small" disabled={!blockSelected} onClick={() => ungroupSelection(store)} title="Put the selected block's layers back on the canvas (Ctrl+Shift+G)">
-          Ungroup
-        </button>
-        <span className="canvas-toolbar__sep" aria-hidden="true" />
-        <button type="button" className="btn btn--small" disabled={selected < 2} onClick={() => store.getState().alignSelection('left')} title="Give the selected layers the same left edge">
-          Align left
-        </button>
-        <button type="button" className="btn btn--small" disabled={selected < 2} onClick={() => store.getState().alignSelection('top')} title="Put the selected layers in one row">
-          Align top
-        </button>
         <button type="button" className="btn btn--small" disabled={empty} onClick={() => autoLayout(store, flow)} title="Arrange the graph left to right (Shift+L)">
           Auto-layout
         </button>

@@ -33,7 +33,13 @@ function LayerNodeView({ id, data, selected }: NodeProps<LayerFlowNode>) {
   const errors = issues.filter((i) => i.severity === 'error');
   const warnings = issues.filter((i) => i.severity === 'warning');
   const title = node.name ? `${node.name}` : (spec?.label ?? node.type);
-  const summary = spec?.params.filter((p) => p.kind !== 'bool').slice(0, 3).map((p) => paramText(p, node.params[p.name])).join(' · ');
+  // Empty values (pooling's default strides) say nothing: no "2×2 · · valid".
+  const summary = spec?.params
+    .filter((p) => p.kind !== 'bool')
+    .slice(0, 3)
+    .map((p) => paramText(p, node.params[p.name]))
+    .filter((text) => text !== '')
+    .join(' · ');
   const tooltip = issues.map((i) => `${i.severity === 'error' ? 'Error' : 'Warning'}: ${i.message} ${i.fix}`).join('\n');
   const frozen = node.params['trainable'] === false;
   const cls = ['layer-node', selected ? 'is-selected' : '', frozen ? 'is-frozen' : '', errors.length > 0 ? 'has-error' : warnings.length > 0 ? 'has-warning' : '']
@@ -53,12 +59,13 @@ function LayerNodeView({ id, data, selected }: NodeProps<LayerFlowNode>) {
         />
       ))}
       <div className="layer-node__head">
-        <span className="layer-node__type">{spec?.label ?? node.type}</span>
+        <span className="layer-node__type" title={spec?.label ?? node.type}>
+          {spec?.label ?? node.type}
+        </span>
         {node.name ? <span className="layer-node__name">{node.name}</span> : null}
         <span className="layer-node__count" title={frozen ? 'Parameters, all frozen (not trained)' : 'Parameters'}>
           {formatCount(analysis?.params ?? 0)} params
         </span>
-        <CardMenuButton nodeId={id} title={title} />
       </div>
       {frozen ? (
         <div className="layer-node__frozen" data-testid="node-frozen" title="Frozen: its weights stay as they are while training (Trainable off)">
@@ -70,6 +77,8 @@ function LayerNodeView({ id, data, selected }: NodeProps<LayerFlowNode>) {
           {shapeText(analysis?.outputShape)}
         </span>
         {summary ? <span className="layer-node__summary">{summary}</span> : null}
+        {/* In the body, not the title row: the title and count get the whole width there. */}
+        <CardMenuButton nodeId={id} title={title} />
       </div>
       <StepCard id={id} />
       {errors[0] ? (

@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useRef, useState, type DragEvent } from 'react';
+import { Fragment, useCallback, useMemo, useState, type DragEvent, type ReactNode } from 'react';
 import { useReactFlow } from '@xyflow/react';
 import { CATEGORY_ORDER, LAYER_SPECS } from '../../../shared/layers/registry';
 import type { LayerSpec } from '../../../shared/layers/types';
@@ -7,7 +7,8 @@ import { setBlockDrag, setLayerDrag } from './dnd';
 import { BUILTIN_BLOCKS } from '../../../shared/graph/builtin-blocks';
 import type { BlockDefinition } from '../../../shared/graph/block-schema';
 import type { XY } from '../state/history';
-import { findFreeSpot, NODE_SIZE, type Box } from './placement';
+import { freeSpotInView } from './visible-area';
+import { FIT_VIEW_ANIMATED } from './fit';
 import { searchLayers } from './search';
 
 function groupsOf(specs: readonly LayerSpec[]) {
@@ -24,11 +25,21 @@ function paletteBlocks(own: readonly BlockDefinition[], query: string): BlockDef
   return q ? all.filter((b) => b.name.toLowerCase().includes(q) || 'block'.includes(q)) : all;
 }
 
+/** A long name ("GlobalAveragePooling2D") may wrap where its words join, instead of being cut. */
+function breakable(name: string): ReactNode {
+  const words = name.split(/(?<=[a-z])(?=[A-Z])/);
+  return words.map((w, i) => (
+    <Fragment key={i}>
+      {i > 0 ? <wbr /> : null}
+      {w}
+    </Fragment>
+  ));
+}
+
 /** The layer palette: drag an item onto the canvas, or click it to add it in view. */
 export function Palette() {
   const store = useEditorStore();
-  const { screenToFlowPosition, getInternalNode } = useReactFlow();
-  const ref = useRef<HTMLElement>(null);
+  const { screenToFlowPosition, getInternalNode, fitView } = useReactFlow();
   const [query, setQuery] = useState('');
   const matches = useMemo(() => (query.trim() ? searchLayers(query) : null), [query]);
   const ownBlocks = useEditor((s) => s.doc.blocks ?? NO_BLOCKS);
@@ -40,22 +51,12 @@ export function Palette() {
 
   const placeInView = useCallback(
     (add: (at: XY) => void) => {
-      const pane = ref.current?.parentElement?.querySelector('.react-flow');
-      const rect = pane?.getBoundingClientRect();
-      const view: Box = rect
-        ? (() => {
-            const a = screenToFlowPosition({ x: rect.left, y: rect.top });
-            const b = screenToFlowPosition({ x: rect.right, y: rect.bottom });
-            return { x: a.x, y: a.y, width: b.x - a.x, height: b.y - a.y };
-          })()
-        : { x: 0, y: 0, width: 800, height: 400 };
-      const boxes = store.getState().doc.graph.nodes.map((n) => {
-        const m = getInternalNode(n.id)?.measured;
-        return { ...n.position, width: m?.width ?? NODE_SIZE.width, height: m?.height ?? NODE_SIZE.height };
-      });
-      add(findFreeSpot(boxes, view));
+      const spot = freeSpotInView({ screenToFlowPosition, getInternalNode }, store.getState().doc.graph.nodes);
+      add(spot.at);
+      // The view was full: the card went below everything; show it with the rest.
+      if (!spot.fits) window.requestAnimationFrame(() => void fitView(FIT_VIEW_ANIMATED));
     },
-    [getInternalNode, screenToFlowPosition, store],
+    [fitView, getInternalNode, screenToFlowPosition, store],
   );
   const addInView = useCallback((spec: LayerSpec) => placeInView((at) => store.getState().addNode(spec.type, at)), [placeInView, store]);
   const addBlockInView = useCallback((block: BlockDefinition) => placeInView((at) => store.getState().addBlock(block.id, at)), [placeInView, store]);
@@ -63,7 +64,7 @@ export function Palette() {
   const onDragStart = (e: DragEvent, spec: LayerSpec) => setLayerDrag(e.dataTransfer, spec.type);
 
   return (
-    <nav className="palette" aria-label="Layers" ref={ref}>
+    <nav className="palette" aria-label="Layers">
       <h2 className="panel-title">Layers</h2>
       <input
         className="input palette__search"
@@ -98,7 +99,7 @@ export function Palette() {
                   data-testid={`palette-${spec.type}`}
                 >
                   <span className={`palette__icon cat-${g.category.toLowerCase()}`} aria-hidden="true" />
-                  <span className="palette__label">{spec.label}</span>
+                  <span className="palette__label">{breakable(spec.label)}</span>
                 </button>
               </li>
             ))}
@@ -116,7 +117,7 @@ export function Palette() {
                       data-testid={`palette-block-${block.id}`}
                     >
                       <span className="palette__icon cat-blocks" aria-hidden="true" />
-                      <span className="palette__label">{block.name}</span>
+                      <span className="palette__label">{breakable(block.name)}</span>
                     </button>
                   </li>
                 ))

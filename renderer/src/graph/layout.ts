@@ -6,16 +6,22 @@ export interface Size {
 }
 type XY = { x: number; y: number };
 
-const GAP_X = 70;
+/** Wide enough for a connection's shape label ("[?, 13, 13, 32]") between two cards. */
+const GAP_X = 130;
 const GAP_Y = 36;
+/** Between two bands of a wrapped layout: room for the connections that run back to the left. */
+const GAP_BAND = 70;
 
 /**
  * A layered left-to-right layout: each node's column is the longest path
  * from a source to it, rows within a column are ordered by the mean row of
  * their inputs (a few sweeps of the barycentre heuristic), and columns are
  * centred on one another. Deterministic; nodes in cycles go to column 0.
+ *
+ * With `maxWidth`, columns that would run past it wrap into another band below, as text wraps
+ * into lines, so a long chain stays readable when zoomed to fit instead of shrinking to a strip.
  */
-export function layoutLeftToRight(graph: Graph, sizeOf: (id: string) => Size, origin: XY = { x: 0, y: 0 }): Map<string, XY> {
+export function layoutLeftToRight(graph: Graph, sizeOf: (id: string) => Size, origin: XY = { x: 0, y: 0 }, maxWidth = Infinity): Map<string, XY> {
   const ids = graph.nodes.map((n) => n.id);
   const index = new Map(ids.map((id, i) => [id, i]));
   const preds = new Map<string, string[]>(ids.map((id) => [id, []]));
@@ -73,18 +79,34 @@ export function layoutLeftToRight(graph: Graph, sizeOf: (id: string) => Size, or
 
   // Rows share one height so a chain's cards (and their handles) line up.
   const row = Math.max(0, ...ids.map((id) => sizeOf(id).height)) + GAP_Y;
-  const tallest = Math.max(0, ...columns.map((col) => col?.length ?? 0));
+  const present = columns.filter((col): col is string[] => col !== undefined);
+  const widths = present.map((col) => Math.max(0, ...col.map((id) => sizeOf(id).width)));
+  // Greedy bands: as many columns as fit in maxWidth, at least one.
+  const bands: number[][] = [];
+  let used = Infinity;
+  present.forEach((_, c) => {
+    const w = widths[c] as number;
+    const last = bands[bands.length - 1];
+    if (last && used + GAP_X + w <= maxWidth) {
+      last.push(c);
+      used += GAP_X + w;
+    } else {
+      bands.push([c]);
+      used = w;
+    }
+  });
   const out = new Map<string, XY>();
-  let x = origin.x;
-  for (const col of columns) {
-    if (!col) continue;
-    const top = origin.y + ((tallest - col.length) * row) / 2;
-    let width = 0;
-    col.forEach((id, i) => {
-      out.set(id, { x: Math.round(x), y: Math.round(top + i * row) });
-      width = Math.max(width, sizeOf(id).width);
-    });
-    x += width + GAP_X;
+  let y = origin.y;
+  for (const band of bands) {
+    const tallest = Math.max(0, ...band.map((c) => present[c]?.length ?? 0));
+    let x = origin.x;
+    for (const c of band) {
+      const col = present[c] as string[];
+      const top = y + ((tallest - col.length) * row) / 2;
+      col.forEach((id, i) => out.set(id, { x: Math.round(x), y: Math.round(top + i * row) }));
+      x += (widths[c] as number) + GAP_X;
+    }
+    y += tallest * row - GAP_Y + GAP_BAND;
   }
   return out;
 }

@@ -12,6 +12,13 @@ import { BLOCK_NODE_TYPE } from '../../../shared/graph/block-schema';
 import { IssueList } from './IssueList';
 import { canFreeze } from '../../../shared/graph/freeze';
 
+/** Pooling's empty strides step by the pool size: the field's placeholder shows that size. */
+function emptyMeans(node: Pick<GraphNode, 'params'>, param: string): string | undefined {
+  const pool = node.params['poolSize'];
+  if (param !== 'strides' || !Array.isArray(pool) || pool.length === 0) return undefined;
+  return `${pool.join(', ')} (the pool size)`;
+}
+
 /** What the inspector shows of a layer (not its position, which changes on every drag). */
 export type InspectedNode = Pick<GraphNode, 'id' | 'type' | 'name' | 'params'>;
 
@@ -173,6 +180,7 @@ export function NodeInspector({ node }: { node: InspectedNode }) {
             key={`${node.id}:${p.name}`}
             spec={p}
             value={node.params[p.name]}
+            emptyMeans={emptyMeans(node, p.name)}
             onCommit={(value, key) => store.getState().setParam(node.id, p.name, value, key)}
           />
         ))}

@@ -6,6 +6,8 @@ interface Props {
   readonly spec: ParamSpec;
   readonly value: ParamValue | undefined;
   readonly onCommit: (value: ParamValue, mergeKey?: string) => void;
+  /** What an empty field means (pooling strides: the pool size), shown as its placeholder. */
+  readonly emptyMeans?: string;
 }
 
 /** "28, 28" or "28x28" -> [28, 28]; "?" (or None) is an unknown size -> null. */
@@ -20,7 +22,7 @@ export function parseShapeText(text: string): (number | null)[] | null {
 }
 
 /** One inspector field for a layer param, typed by its spec. */
-export function ParamField({ spec, value, onCommit }: Props) {
+export function ParamField({ spec, value, onCommit, emptyMeans }: Props) {
   switch (spec.kind) {
     case 'int':
     case 'float': {
@@ -68,7 +70,7 @@ export function ParamField({ spec, value, onCommit }: Props) {
           }}
           same={(a, b) => a.length === b.length && a.every((d, i) => d === b[i])}
           onCommit={(v, key) => onCommit([...v], key)}
-          placeholder="28, 28"
+          placeholder={spec.minRank === 0 ? (emptyMeans ?? 'empty') : '28, 28'}
         />
       );
     }
