@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { EXPORT_FORMATS, type ExportFormat } from '../../../shared/export/result';
 import { useEditor, useEditorStore } from '../state/context';
 import { errorText, useUi } from '../state/ui';
@@ -83,6 +83,11 @@ export function Dashboard() {
   const store = useEditorStore();
   const t = useEditor((s) => s.training);
   const [exported, setExported] = useState<ExportResult | null>(null);
+  // A new export's verdict is scrolled into the side panel's view: it lands below the fold at 1280x720.
+  const exportedRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (exported) exportedRef.current?.scrollIntoView({ block: 'nearest' });
+  }, [exported]);
   const [exportError, setExportError] = useState<string | null>(null);
   const [exporting, setExporting] = useState(false);
   const [format, setFormat] = useState<ExportFormat>('tfjs');
@@ -227,7 +232,7 @@ export function Dashboard() {
                 <code title={f}>{basename(f)}</code>
               </span>
             ))}
-            <div data-testid="export-check" data-ok={exported.ok} className={exported.ok ? 'muted small' : 'error-box'}>
+            <div ref={exportedRef} data-testid="export-check" data-ok={exported.ok} className={exported.ok ? 'muted small' : 'error-box'}>
               {exported.ok ? 'Self-check passed' : 'Self-check FAILED'}
               {exported.maxDifference !== null ? ` (largest difference from Netwright ${exported.maxDifference.toExponential(1)}, limit ${exported.tolerance})` : ''}
               {exported.checks.map((c) => (
