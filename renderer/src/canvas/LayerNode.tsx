@@ -82,13 +82,15 @@ function LayerNodeView({ id, data, selected }: NodeProps<LayerFlowNode>) {
       </div>
       <StepCard id={id} />
       {errors[0] ? (
-        <div className="layer-node__issue is-error" role="note">
-          {errors[0].message}
-          {errors.length > 1 ? ` (+${errors.length - 1} more)` : ''}
+        <div className="layer-node__issue is-error" role="note" title={errors.map((e) => e.message).join('\n')}>
+          <span className="layer-node__issue-text">
+            {errors[0].message}
+            {errors.length > 1 ? ` (+${errors.length - 1} more)` : ''}
+          </span>
         </div>
       ) : warnings[0] ? (
-        <div className="layer-node__issue is-warning" role="note">
-          {warnings[0].message}
+        <div className="layer-node__issue is-warning" role="note" title={warnings[0].message}>
+          <span className="layer-node__issue-text">{warnings[0].message}</span>
         </div>
       ) : null}
       <Handle type="source" position={Position.Right} id="out" style={{ top: HANDLE_TOP }} aria-label={`${title} output`} title="Output: drag to another layer's input" />

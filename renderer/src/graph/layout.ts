@@ -77,8 +77,6 @@ export function layoutLeftToRight(graph: Graph, sizeOf: (id: string) => Size, or
     sweep(columns.slice(0, -1).reverse(), succs);
   }
 
-  // Rows share one height so a chain's cards (and their handles) line up.
-  const row = Math.max(0, ...ids.map((id) => sizeOf(id).height)) + GAP_Y;
   const present = columns.filter((col): col is string[] => col !== undefined);
   const widths = present.map((col) => Math.max(0, ...col.map((id) => sizeOf(id).width)));
   // Greedy bands: as many columns as fit in maxWidth, at least one.
@@ -96,9 +94,13 @@ export function layoutLeftToRight(graph: Graph, sizeOf: (id: string) => Size, or
     }
   });
   const out = new Map<string, XY>();
+  const shortest = Math.min(...ids.map((id) => sizeOf(id).height));
   let y = origin.y;
   for (const band of bands) {
     const tallest = Math.max(0, ...band.map((c) => present[c]?.length ?? 0));
+    // A band's rows share one height so its chain's cards (and their handles) line up; a tall card
+    // (one showing an error) makes only its own band taller.
+    const row = Math.max(0, ...band.flatMap((c) => (present[c] ?? []).map((id) => sizeOf(id).height))) + GAP_Y;
     let x = origin.x;
     for (const c of band) {
       const col = present[c] as string[];
@@ -106,7 +108,9 @@ export function layoutLeftToRight(graph: Graph, sizeOf: (id: string) => Size, or
       col.forEach((id, i) => out.set(id, { x: Math.round(x), y: Math.round(top + i * row) }));
       x += (widths[c] as number) + GAP_X;
     }
-    y += tallest * row - GAP_Y + GAP_BAND;
+    // A connection from a tall card in this band to the next one puts its label lower: as much
+    // more room below as the band's cards are taller than the shortest.
+    y += tallest * row - GAP_Y + GAP_BAND + (row - GAP_Y - shortest);
   }
   return out;
 }
