@@ -83,6 +83,12 @@ for (const size of [
       await expect(dialog).toBeHidden();
       await settings.getByRole('button', { name: 'Sweep…' }).click();
       await expect(dialog.getByTestId('sweep-run-count')).toContainText('6 runs (2 × 3)');
+      // The keyboard starts at the first field and Tab stays inside the dialog.
+      await expect(dialog.getByLabel('Setting 1', { exact: true })).toBeFocused();
+      await page.keyboard.press('Shift+Tab');
+      await expect(dialog.getByRole('button', { name: 'Start 6 runs' })).toBeFocused();
+      await page.keyboard.press('Tab');
+      await expect(dialog.getByLabel('Setting 1', { exact: true })).toBeFocused();
       // Enter in a field starts the sweep.
       await dialog.getByLabel('Values of setting 2').click();
       await page.keyboard.press('Enter');
@@ -159,3 +165,33 @@ for (const size of [
     });
   });
 }
+
+test('sweep: a run that fails is counted and explained, and the sweep goes on', async ({ page, server }) => {
+  test.setTimeout(300_000);
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await openSpirals(page, server.url);
+  const settings = page.getByLabel('Training settings');
+  await typeInto(page, settings.getByLabel('Epochs', { exact: true }), '1');
+  await typeInto(page, settings.getByLabel('Training samples', { exact: true }), '100');
+  await typeInto(page, settings.getByLabel('Test samples', { exact: true }), '50');
+  await settings.getByRole('button', { name: 'Sweep…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Sweep settings' });
+  // Vary the output layer's units: 3 outputs cannot fit 2 classes, so that run fails; 2 trains.
+  await dialog.getByLabel('Setting 1', { exact: true }).selectOption('layer');
+  await dialog.getByLabel('Layer of setting 1').selectOption('output');
+  await expect(dialog.getByLabel('Parameter of setting 1')).toHaveValue('units');
+  await typeInto(page, dialog.getByLabel('Values of setting 1'), '3,2', 'Enter');
+  await expect(dialog).toBeHidden({ timeout: 60_000 });
+  const panel = page.getByRole('tabpanel', { name: 'Sweeps' });
+  await expect(panel.getByTestId('sweep-status')).toHaveText('Finished', { timeout: 240_000 });
+  const progress = panel.getByTestId('sweep-progress');
+  await expect(progress).toHaveText('2 of 2 runs finished · 1 failed');
+  const rows = panel.getByTestId('sweep-table-row');
+  await expect(rows.nth(0)).toContainText('failed');
+  await expect(rows.nth(0).getByTestId('sweep-score')).toHaveText('—');
+  await expect(rows.nth(1)).toHaveAttribute('data-best', 'true');
+  // The failed run is drawn dashed, without a metric point.
+  await expect(panel.locator('[data-testid="sweep-plot-line"].is-failed')).toHaveCount(1);
+  await expect(panel.locator('.sweep-plot__dot.is-failed')).toHaveCount(1);
+  if (process.env['NETWRIGHT_SCREENSHOTS']) await page.screenshot({ path: 'test-results/sweep-failed-1280.png' });
+});

@@ -158,9 +158,12 @@ export function createBackend(deps: BackendDeps): BackendService {
       if (training.activeRunIds().includes(p.runId)) throw new ApiError('RUN_ACTIVE', 'This run is still training; rename it when it has finished.');
       return renameRun(deps.dataDir, p.projectPath, p.runId, p.name);
     },
-    'runs.adopt': (p) => {
+    'runs.adopt': async (p) => {
       confineRuns(p.projectPath);
-      return adoptRuns(deps.dataDir, p.draft, p.projectPath, training.activeRunIds(), confine);
+      const adopted = await adoptRuns(deps.dataDir, p.draft, p.projectPath, training.activeRunIds(), confine);
+      // The draft's sweeps follow its runs (a sweep still running stays where it is).
+      sweeps.adopt(p.draft, p.projectPath);
+      return adopted;
     },
     'runs.get': (p) => {
       confineRuns(p.projectPath, p.runId);

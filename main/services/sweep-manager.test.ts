@@ -98,6 +98,13 @@ describe('sweeps in the back end', () => {
     const runs = (await backend.handle('runs.list', { projectPath: null, draft: 'draft-a' })) as { runId: string }[];
     expect(runs.map((r) => r.runId)).toEqual([end.trials[0]?.runId]);
     expect(await backend.handle('runs.list', { projectPath: null, draft: 'draft-b' })).toEqual([]);
+    // Saved: the draft's runs and its sweep move beside the project, pointing at it.
+    const projectPath = path.join(tempDir('nw-sweep-adopt-'), 'saved.nwproj');
+    await backend.handle('runs.adopt', { draft: 'draft-a', projectPath });
+    expect(ids(await backend.handle('sweep.list', { projectPath: null, draft: 'draft-a' }))).toEqual([]);
+    const adopted = (await backend.handle('sweep.list', { projectPath })) as SweepState[];
+    expect(adopted.map((s) => [s.sweepId, s.projectPath, s.draft, s.status])).toEqual([[started.sweepId, projectPath, undefined, 'done']]);
+    expect(((await backend.handle('runs.get', { projectPath, runId: end.trials[0]?.runId as string })) as { runId: string }).runId).toBe(end.trials[0]?.runId);
     await backend.dispose();
   }, 300_000);
 });

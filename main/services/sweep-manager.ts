@@ -154,6 +154,22 @@ export class SweepManager {
     return out;
   }
 
+  /**
+   * An unsaved project was saved at `projectPath` (its runs move beside it): its sweeps that are not
+   * running move too, pointing at the project. Returns the ids moved.
+   */
+  adopt(draft: string, projectPath: string): string[] {
+    const moved: string[] = [];
+    for (const state of this.list(null, draft)) {
+      if (state.draft !== draft || this.active.has(state.sweepId)) continue;
+      const { draft: _draft, ...rest } = state;
+      writeSweep(this.dataDir, { ...rest, projectPath });
+      fs.rmSync(sweepFile(this.dataDir, null, state.sweepId), { force: true });
+      moved.push(state.sweepId);
+    }
+    return moved;
+  }
+
   /** Every training event passes here; those of sweep runs move their sweep on. */
   onTrainEvent(event: TrainEvent): void {
     for (const a of this.active.values()) {

@@ -160,7 +160,7 @@ function SweepTable({ state, onOpen, canOpen }: { state: SweepState; onOpen: (ro
                 </td>
               ))}
               <td data-testid="sweep-score">{scoreText(r.score, metric.isAccuracy)}</td>
-              <td title={r.error ?? undefined}>
+              <td className="sweep-table__status" title={r.error ?? undefined}>
                 {STATUS_TEXT[r.status]}
                 {r.error ? <span className="muted small"> · {r.error.length > 80 ? `${r.error.slice(0, 80)}…` : r.error}</span> : null}
               </td>

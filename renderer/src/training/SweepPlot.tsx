@@ -65,24 +65,28 @@ export function SweepPlot({ state }: { state: SweepState }) {
           );
         })}
         {ordered.map((line) => {
-          const points = line.positions.map((p, i) => (p === null ? null : `${layout.x(i).toFixed(1)},${layout.y(p).toFixed(1)}`)).filter((p): p is string => p !== null);
+          const xy = line.positions.map((p, i) => (p === null ? null : ([layout.x(i), layout.y(p)] as const))).filter((p): p is readonly [number, number] => p !== null);
+          const points = xy.map(([x, y]) => `${x.toFixed(1)},${y.toFixed(1)}`);
           return (
-            <polyline
-              key={line.index}
-              points={points.join(' ')}
-              className={`sweep-plot__line${line.best ? ' is-best' : ''}${line.failed ? ' is-failed' : ''}${hover === line.index ? ' is-hover' : ''}`}
-              data-testid="sweep-plot-line"
-              data-index={line.index}
-              data-best={line.best ? 'true' : undefined}
-              onMouseEnter={() => setHover(line.index)}
-              onMouseLeave={() => setHover(null)}
-            >
-              <title>
-                Run {line.index + 1}
-                {line.best ? ' (best)' : ''}
-                {line.failed ? ' (failed)' : ''}
-              </title>
-            </polyline>
+            <g key={line.index}>
+              {/* A run with one point (one varied setting, no metric: it failed) shows as a dot. */}
+              {xy.length === 1 ? <circle cx={xy[0]?.[0]} cy={xy[0]?.[1]} r={4} className={`sweep-plot__dot${line.failed ? ' is-failed' : ''}`} /> : null}
+              <polyline
+                points={points.join(' ')}
+                className={`sweep-plot__line${line.best ? ' is-best' : ''}${line.failed ? ' is-failed' : ''}${hover === line.index ? ' is-hover' : ''}`}
+                data-testid="sweep-plot-line"
+                data-index={line.index}
+                data-best={line.best ? 'true' : undefined}
+                onMouseEnter={() => setHover(line.index)}
+                onMouseLeave={() => setHover(null)}
+              >
+                <title>
+                  Run {line.index + 1}
+                  {line.best ? ' (best)' : ''}
+                  {line.failed ? ' (failed)' : ''}
+                </title>
+              </polyline>
+            </g>
           );
         })}
         {lines.length === 0 ? (

@@ -4,6 +4,7 @@ import type { SweepState } from '../../../shared/training/sweep';
 import { getApi } from '../platform';
 import { useEditor } from '../state/context';
 import { errorText } from '../state/ui';
+import { useRunsRevision } from './runs-revision';
 
 /** The open project's sweeps (newest first), the one shown, and each training run's epoch. */
 interface SweepsState {
@@ -61,10 +62,12 @@ export function useShownSweep(): SweepState | null {
 export function useSweepSync(): void {
   const projectPath = useEditor((s) => s.filePath);
   const draftId = useEditor((s) => s.draftId);
+  // Runs moved (an unsaved project saved): its sweeps moved with them.
+  const revision = useRunsRevision((s) => s.revision);
   useEffect(() => {
     const owner = ownerKey(projectPath, draftId);
     let live = true;
-    useSweeps.getState().setList(owner, []);
+    if (useSweeps.getState().owner !== owner) useSweeps.getState().setList(owner, []);
     getApi()
       .call('sweep.list', { projectPath, ...(projectPath ? {} : { draft: draftId }) })
       .then((sweeps) => {
@@ -82,7 +85,7 @@ export function useSweepSync(): void {
     return () => {
       live = false;
     };
-  }, [projectPath, draftId]);
+  }, [projectPath, draftId, revision]);
   useEffect(() => getApi().on('sweep.event', (state) => useSweeps.getState().upsert(state)), []);
   useEffect(
     () =>
