@@ -180,7 +180,28 @@ test('sweep: a run that fails is counted and explained, and the sweep goes on', 
   await dialog.getByLabel('Setting 1', { exact: true }).selectOption('layer');
   await dialog.getByLabel('Layer of setting 1').selectOption('output');
   await expect(dialog.getByLabel('Parameter of setting 1')).toHaveValue('units');
-  await typeInto(page, dialog.getByLabel('Values of setting 1'), '3,2', 'Enter');
+  await typeInto(page, dialog.getByLabel('Values of setting 1'), '3,2', null);
+  await expect(dialog.getByTestId('sweep-run-count')).toContainText('2 runs');
+  // A second row, the learning rate as a log range, and random draws: the count follows.
+  await dialog.getByRole('button', { name: 'Add a setting' }).click();
+  await expect(dialog.getByLabel('Setting 2', { exact: true })).toHaveValue('lr');
+  await dialog.getByRole('radio', { name: 'Range' }).nth(1).check();
+  await typeInto(page, dialog.getByLabel('From (setting 2)'), '0.001', null);
+  await typeInto(page, dialog.getByLabel('To (setting 2)'), '0.1', null);
+  await typeInto(page, dialog.getByLabel('Count (setting 2)'), '3', null);
+  await expect(dialog.getByTestId('sweep-run-count')).toContainText('6 runs (2 × 3)');
+  await dialog.getByRole('radio', { name: 'Random draws' }).check();
+  await typeInto(page, dialog.getByLabel('Number of runs'), '4', null);
+  await expect(dialog.getByTestId('sweep-run-count')).toContainText('4 runs');
+  await typeInto(page, dialog.getByLabel('To (setting 2)'), '0.0001', null);
+  await expect(dialog.getByRole('alert')).toHaveText('"To" must be larger than "From".');
+  if (process.env['NETWRIGHT_SCREENSHOTS']) await page.screenshot({ path: 'test-results/sweep-dialog-random-1280.png' });
+  // Back to the one row, every combination; Enter starts.
+  await dialog.getByRole('button', { name: 'Remove setting 2' }).click();
+  await dialog.getByRole('radio', { name: 'Grid: every combination' }).check();
+  await expect(dialog.getByTestId('sweep-run-count')).toContainText('2 runs');
+  await dialog.getByLabel('Values of setting 1').click();
+  await page.keyboard.press('Enter');
   await expect(dialog).toBeHidden({ timeout: 60_000 });
   const panel = page.getByRole('tabpanel', { name: 'Sweeps' });
   await expect(panel.getByTestId('sweep-status')).toHaveText('Finished', { timeout: 240_000 });

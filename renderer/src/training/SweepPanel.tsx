@@ -225,9 +225,9 @@ export function SweepPanel() {
               </select>
             </label>
           ) : (
-            <span className="small muted">Sweep of {new Date(state.createdAt).toLocaleString()}</span>
+            <span className="small muted">{new Date(state.createdAt).toLocaleString()}</span>
           )}
-          <span className="small muted">
+          <span className="small muted sweeps__what" title={state.spec.axes.map((a) => `${keyLabel(state.doc, a.key)}: ${a.values}`).join('; ')}>
             Varies {state.spec.axes.map((a) => keyLabel(state.doc, a.key)).join(', ')} · {state.spec.mode === 'grid' ? 'grid' : `random, seed ${state.spec.seed ?? 1}`} · {state.spec.parallel} at once
           </span>
           <button type="button" className="btn btn--small" onClick={() => useSweeps.getState().openDialog()}>
