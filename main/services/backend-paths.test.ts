@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, mkdirSync, existsSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, existsSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { testBackend } from './test-backend';
@@ -40,5 +40,31 @@ describe('backend path policy', () => {
     await expect(backend.handle(label.split(' ')[0] as string, params)).rejects.toMatchObject({ code: 'FORBIDDEN_PATH' });
     expect(existsSync(path.join(outside, 'evil.nwproj'))).toBe(false);
     expect(existsSync(path.join(outside, 'exported'))).toBe(false);
+  });
+
+  describe('files.mkdir (the file picker\'s New folder)', () => {
+    it('makes a folder inside the allowed folder, then says it exists', async () => {
+      expect(await backend.handle('files.mkdir', { parent: root, name: 'new one' })).toEqual({ path: path.join(root, 'new one') });
+      expect(statSync(path.join(root, 'new one')).isDirectory()).toBe(true);
+      await expect(backend.handle('files.mkdir', { parent: root, name: 'new one' })).rejects.toMatchObject({ code: 'EXISTS', message: expect.stringContaining('already exists') });
+      writeFileSync(path.join(root, 'taken.txt'), 'x');
+      await expect(backend.handle('files.mkdir', { parent: root, name: 'taken.txt' })).rejects.toMatchObject({ code: 'EXISTS' });
+    });
+
+    it.each(['', '  ', '..', '.', '.hidden', 'a/b', 'a\\b', '../escape', 'x\u0000y', 'tab\there', 'q?', ' lead', 'é'.repeat(200)])('refuses the name %j', async (name) => {
+      await expect(backend.handle('files.mkdir', { parent: root, name })).rejects.toMatchObject({ code: 'BAD_NAME' });
+      expect(existsSync(path.join(base, 'escape'))).toBe(false);
+    });
+
+    it('refuses a parent outside the allowed folder, directly or through a link', async () => {
+      await expect(backend.handle('files.mkdir', { parent: outside, name: 'nope' })).rejects.toMatchObject({ code: 'FORBIDDEN_PATH' });
+      symlinkSync(outside, path.join(root, 'link-out'));
+      await expect(backend.handle('files.mkdir', { parent: path.join(root, 'link-out'), name: 'nope' })).rejects.toMatchObject({ code: 'FORBIDDEN_PATH' });
+      expect(existsSync(path.join(outside, 'nope'))).toBe(false);
+    });
+
+    it('says which folder is missing', async () => {
+      await expect(backend.handle('files.mkdir', { parent: path.join(root, 'missing'), name: 'x' })).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('missing') });
+    });
   });
 });

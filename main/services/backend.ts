@@ -16,7 +16,7 @@ import { replayDoc } from './replay';
 import { capLaunches, type TrainerLauncher } from './launcher';
 import { inProcessHeavyWork, type HeavyWork } from './heavy-work';
 import type { Dialogs } from './dialogs';
-import { listDirectory, openProject, saveProject } from './project-files';
+import { listDirectory, makeDirectory, openProject, saveProject } from './project-files';
 import { adoptRuns, compareRuns, deleteRun, exportRun, listRuns, readInsight, readRun, renameRun, runDirOf, runsRoot } from './runs';
 import { trainerRequest } from './trainer-request';
 import { inspectDataset } from '../trainer/datasets/load-dataset';
@@ -234,6 +234,7 @@ export function createBackend(deps: BackendDeps): BackendService {
     'project.open': (p) => openProject(p.path),
     'project.save': (p) => saveProject(p.path, p.doc),
     'files.list': (p) => listDirectory(p.path),
+    'files.mkdir': (p) => makeDirectory(p.parent, p.name, confine),
     'project.import': async (p) =>
       (await heavy.run({ kind: 'import', path: p.path, outPath: p.outPath ?? null, dataDir: deps.dataDir, roots: paths.roots })) as CallResult<'project.import'>,
     'training.start': async (p) => {

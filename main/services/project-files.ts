@@ -87,3 +87,34 @@ export async function listDirectory(dir: string): Promise<DirListing> {
   const parent = path.dirname(full);
   return { path: full, parent: parent === full ? null : parent, entries };
 }
+
+/** Why a folder may not be called `name`, or null when it may. */
+export function folderNameProblem(name: string): string | null {
+  if (name.trim() === '') return 'Give the folder a name.';
+  if (name !== name.trim()) return 'A folder name may not start or end with a space.';
+  if (name === '.' || name === '..') return `"${name}" is not a folder name.`;
+  if (/[\\/]/.test(name)) return 'A folder name may not contain / or \\.';
+  if (name.startsWith('.')) return 'A folder name starting with "." would be hidden; choose another.';
+  // eslint-disable-next-line no-control-regex -- control characters are what is refused
+  if (/[\u0000-\u001f<>:"|?*]/.test(name)) return 'A folder name may not contain control characters or any of < > : " | ? *.';
+  if (Buffer.byteLength(name, 'utf8') > 255) return 'That folder name is too long (at most 255 bytes).';
+  return null;
+}
+
+/**
+ * Makes the folder `name` inside `parent` (which must exist); `confine` checks the new path as the
+ * server's path policy does. Errors say what to do.
+ */
+export async function makeDirectory(parent: string, name: string, confine: (p: string) => string = path.resolve): Promise<{ path: string }> {
+  const problem = folderNameProblem(name);
+  if (problem) throw new ApiError('BAD_NAME', problem);
+  const full = confine(path.join(path.resolve(parent), name));
+  try {
+    await fs.mkdir(full);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException | null)?.code;
+    if (code === 'EEXIST') throw new ApiError('EXISTS', `${name} already exists in ${path.dirname(full)}.`);
+    throw fileError(error, code === 'ENOENT' ? path.dirname(full) : full);
+  }
+  return { path: full };
+}

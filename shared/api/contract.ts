@@ -147,6 +147,14 @@ export const CALLS = {
     params: z.object({ path: ClientPathSchema }),
     result: z.object({ path: z.string(), parent: z.string().nullable(), entries: z.array(DirEntrySchema) }),
   },
+  /**
+   * The file picker's New folder: makes the folder `name` in `parent` (which must exist). EXISTS when
+   * something has that name, BAD_NAME for a name a folder cannot have (a path is not a name).
+   */
+  'files.mkdir': {
+    params: z.object({ parent: ClientPathSchema, name: z.string().max(1024) }),
+    result: z.object({ path: z.string() }),
+  },
   /** The data set as the settings configure it; imports read their file or folder (errors name the line or file). */
   'datasets.inspect': {
     params: z.object({ settings: TrainingSettingsSchema }),
