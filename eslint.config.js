@@ -66,6 +66,7 @@ const importBoundaries = {
         properties: {
           folders: { type: 'array', items: { type: 'string' } },
           modules: { type: 'array', items: { type: 'object', properties: { regex: { type: 'string' }, message: { type: 'string' } } } },
+          layers: { type: 'array', items: { type: 'object', properties: { folder: { type: 'string' }, reason: { type: 'string' } } } },
         },
         additionalProperties: false,
       },
@@ -73,12 +74,13 @@ const importBoundaries = {
     messages: {
       folder: '{{file}} may not import from {{folder}}/ ("{{source}}"): it runs in a different runtime. Share code through shared/.',
       module: '"{{source}}" may not be loaded here: {{message}}',
+      layer: '{{file}} may not import from {{folder}}/ ("{{source}}"): {{reason}}',
     },
   },
   create(context) {
-    /** @type {{ folders?: string[], modules?: { regex: string, message: string }[] }} */
+    /** @type {{ folders?: string[], modules?: { regex: string, message: string }[], layers?: { folder: string, reason: string }[] }} */
     const options = context.options[0] ?? {};
-    const { folders = [], modules = [] } = options;
+    const { folders = [], modules = [], layers = [] } = options;
     const matchers = modules.map((m) => ({ re: new RegExp(m.regex), message: m.message }));
     const file = context.filename;
     const rel = path.relative(ROOT, file).split(path.sep).join('/');
@@ -90,7 +92,12 @@ const importBoundaries = {
       if (source.startsWith('.') || source.startsWith('/')) {
         const target = path.relative(ROOT, path.resolve(path.dirname(file), source)).split(path.sep).join('/');
         const folder = folders.find((f) => target === f || target.startsWith(`${f}/`));
-        if (folder) context.report({ node, messageId: 'folder', data: { file: rel, folder, source } });
+        if (folder) {
+          context.report({ node, messageId: 'folder', data: { file: rel, folder, source } });
+          return;
+        }
+        const layer = layers.find((l) => target === l.folder || target.startsWith(`${l.folder}/`));
+        if (layer) context.report({ node, messageId: 'layer', data: { file: rel, folder: layer.folder, source, reason: layer.reason } });
         return;
       }
       if (!dynamic) return;
@@ -135,6 +142,42 @@ const SHARED_GLOBALS = [
   ['__dirname', 'shared/ has no file system.'],
   ['__filename', 'shared/ has no file system.'],
 ].map(([name, message]) => ({ name, message: `${name}: ${message}` }));
+
+// ---------------------------------------------------------------------------
+// Layers inside main/, shared/ and the renderer. main/storage/ (run folders, project files, safe
+// reads and writes) is below main/import/ and main/export/, which are below main/services/ (the
+// back end), which the CLI, the host and the Electron app talk to.
+
+const MAIN_RUNTIME = { folders: ['renderer'], modules: [ELECTRON] };
+const SERVICES = { folder: 'main/services', reason: 'the service layer is above it; move what both need below (main/storage/).' };
+const ENTRY_POINTS = ['main/cli', 'main/host', 'main/electron'].map((folder) => ({ folder, reason: 'an entry point is above everything else in main/.' }));
+const LAYERS = [
+  {
+    files: ['main/storage/**'],
+    runtime: MAIN_RUNTIME,
+    below: [SERVICES, ...ENTRY_POINTS, ...['main/import', 'main/export'].map((folder) => ({ folder, reason: 'storage is below the importers and exporters.' }))],
+  },
+  { files: ['main/import/**', 'main/export/**', 'main/trainer/**'], runtime: MAIN_RUNTIME, below: [SERVICES, ...ENTRY_POINTS] },
+  { files: ['main/services/**'], runtime: MAIN_RUNTIME, below: ENTRY_POINTS },
+  {
+    files: ['main/cli/**'],
+    runtime: MAIN_RUNTIME,
+    below: [
+      ...['main/import', 'main/export'].map((folder) => ({ folder, reason: 'the command line goes through the service layer (main/services/backend.ts), as the app does.' })),
+      { folder: 'main/electron', reason: 'the command line runs under plain Node.' },
+    ],
+  },
+  {
+    files: ['shared/training/**'],
+    runtime: { folders: ['main', 'renderer'], modules: [NODE, ELECTRON, REACT, XYFLOW, TFJS, WS] },
+    below: [{ folder: 'shared/api', reason: 'the API contract is built on shared/training, not the other way round (DatasetInfo lives in shared/training/dataset-info.ts).' }],
+  },
+  {
+    files: ['renderer/src/graph/**'],
+    runtime: { folders: ['main'], modules: [NODE, ELECTRON] },
+    below: [{ folder: 'renderer/src/state', reason: 'graph helpers are below the store; pure graph code belongs in shared/graph/.' }],
+  },
+];
 
 const WINDOW_API_MESSAGE = 'Only renderer/src/platform/ may touch window.api; import the platform layer instead.';
 
@@ -239,4 +282,12 @@ export default defineConfig([
     files: ['main/electron/ipc-main.ts', 'main/electron/preload.ts'],
     rules: { 'no-restricted-imports': 'off' },
   },
+
+  // Layers inside a runtime (same rule, `layers`): a folder imports only what is below it. Tests may
+  // reach across (an exporter's test may build a back end); the code they test may not.
+  ...LAYERS.map(({ files, runtime, below }) => ({
+    files,
+    ignores: ['**/*.test.ts', '**/*.test.tsx'],
+    rules: { 'netwright/import-boundaries': ['error', { ...runtime, layers: below }] },
+  })),
 ]);

@@ -207,6 +207,42 @@ describe('main/ outside main/electron/ does not import electron', () => {
   });
 });
 
+describe('layers inside main/, shared/ and the renderer', () => {
+  const R = 'netwright/import-boundaries';
+  const layered: Case[] = [
+    ['main/export/x.ts', "import { createBackend } from '../services/backend';\nexport const r = createBackend;", R],
+    ['main/import/x.ts', "import { listRuns } from '../services/runs';\nexport const r = listRuns;", R],
+    ['main/export/lowering/x.ts', "export { openProject } from '../../services/project-files';", R],
+    ['main/trainer/datasets/x.ts', "import { createBackend } from '../../services/backend';\nexport const r = createBackend;", R],
+    ['main/storage/x.ts', "import { exportProject } from '../export/export';\nexport const r = exportProject;", R],
+    ['main/storage/x.ts', "import { createBackend } from '../services/backend';\nexport const r = createBackend;", R],
+    ['main/services/x.ts', "import { main } from '../cli/cli';\nexport const r = main;", R],
+    ['main/cli/x.ts', "import { exportProject } from '../export/export';\nexport const r = exportProject;", R],
+    ['main/cli/x.ts', "export const load = () => import('../import/import-model');", R],
+    ['shared/training/x.ts', "import type { DatasetInfo } from '../api/contract';\nexport type D = DatasetInfo;", R],
+    ['renderer/src/graph/x.ts', "import { useEditor } from '../state/store';\nexport const r = useEditor;", R],
+  ];
+  it.each(layered)('%s: %s', async (...c) => {
+    await expectViolation(c);
+  });
+
+  it('names the layer and the way out in the message', async () => {
+    const [hit] = await expectViolation(layered[0]!);
+    expect(hit!.message).toMatch(/main\/services\/.*main\/storage/);
+  });
+
+  it('allows imports downwards, and tests that reach across', async () => {
+    await expectClean('main/import/x.ts', "import { runsRoot } from '../storage/runs';\nexport const r = runsRoot;");
+    await expectClean('main/export/x.ts', "import { writeStaged } from '../storage/staged-dir';\nexport const r = writeStaged;");
+    await expectClean('main/services/x.ts', "import { exportProject } from '../export/export';\nexport const r = exportProject;");
+    await expectClean('main/cli/x.ts', "import { createBackend } from '../services/backend';\nexport const r = createBackend;");
+    await expectClean('main/export/x.test.ts', "import { testBackend } from '../services/test-backend';\nexport const r = testBackend;");
+    await expectClean('shared/training/x.ts', "import { TrainingSettingsSchema } from '../graph/document';\nexport const r = TrainingSettingsSchema;");
+    await expectClean('shared/api/x.ts', "import { DatasetInfoSchema } from '../training/dataset-info';\nexport const r = DatasetInfoSchema;");
+    await expectClean('renderer/src/graph/x.ts', "import { wouldCycle } from '../../../shared/graph/connect';\nexport const r = wouldCycle;");
+  });
+});
+
 describe('React hooks (eslint-plugin-react-hooks) in the renderer', () => {
   it('refuses a hook called under a condition', async () => {
     await expectViolation([

@@ -8,11 +8,11 @@ import { createBackend, type BackendService } from '../services/backend';
 import { quietCpuBanner } from '../trainer/backend-loader';
 import { createForkLauncher } from '../services/fork-launcher';
 import { formatSummaryTable, summarizeModel } from '../services/model-summary';
-import { openProject } from '../services/project-files';
-import { latestRunWithModel, listRuns, readRun, runDirOf, runsRoot } from '../services/runs';
+import { runDirOf, runsRoot } from '../storage/runs';
 import { replayDoc } from '../services/replay';
 import { readControlCommands } from './control-input';
-import type { RunRecordData } from '../../shared/training/runs';
+import type { RunRecordData, RunSummary } from '../../shared/training/runs';
+import { ApiError, type CallName, type CallParams, type CallResult } from '../../shared/api/contract';
 import type { DoctorReport } from '../../shared/training/doctor';
 import { weightsReportLines } from '../../shared/training/weights-report';
 import { canFreeze, findLayer, freezableBefore, withTrainable } from '../../shared/graph/freeze';
@@ -194,13 +194,33 @@ function portOption(value: unknown): { port?: number } {
   return { port };
 }
 
-async function loadDoc(file: string): Promise<ProjectDoc> {
-  return (await openProject(file)).doc;
+/** Runs `fn` with a back end of its own, disposed afterwards. */
+async function withBackend<T>(io: CliIo, fn: (backend: BackendService) => Promise<T>): Promise<T> {
+  const backend = makeBackend(io);
+  try {
+    return await fn(backend);
+  } finally {
+    await backend.dispose();
+  }
+}
+
+/** A typed call to the back end: the command line goes through the same service layer as the app. */
+async function call<C extends CallName>(backend: BackendService, name: C, params: CallParams<C>): Promise<CallResult<C>> {
+  return (await backend.handle(name, params)) as CallResult<C>;
+}
+
+async function loadDoc(io: CliIo, file: string): Promise<ProjectDoc> {
+  return withBackend(io, async (backend) => (await call(backend, 'project.open', { path: path.resolve(file) })).doc);
+}
+
+/** The project's runs, newest first (the back end's `runs.list`). */
+async function projectRuns(io: CliIo, projectPath: string): Promise<RunSummary[]> {
+  return withBackend(io, (backend) => call(backend, 'runs.list', { projectPath }));
 }
 
 async function summaryCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(args, { json: { type: 'boolean' } }, 1);
-  const summary = summarizeModel(await loadDoc(positionals[0] as string));
+  const summary = summarizeModel(await loadDoc(io, positionals[0] as string));
   if (values['json']) {
     const layers = summary.layers.map(({ id, type, outputShape, params, trainable }) => ({ id, type, outputShape, params, trainable }));
     const { totalParams, trainableParams, nonTrainableParams } = summary;
@@ -249,12 +269,12 @@ async function trainCommand(args: string[], io: CliIo): Promise<number> {
   if (values['evaluate'] && typeof fromOption !== 'string') throw new CliError('--evaluate needs --from-run <id|latest>: the run whose weights to evaluate.', 2);
   let initialWeights: { runId: string; evaluateOnly: boolean } | undefined;
   if (typeof fromOption === 'string') {
-    const runId = fromOption === 'latest' ? latestRunWithModel(dataDir(io.env), projectPath) : fromOption;
+    const runId = fromOption === 'latest' ? ((await projectRuns(io, projectPath)).find((r) => r.hasModel)?.runId ?? null) : fromOption;
     if (!runId) throw new CliError(`there is no run with a saved model in ${runsRoot(dataDir(io.env), projectPath)} to start from.`);
     initialWeights = { runId, evaluateOnly: Boolean(values['evaluate']) };
   }
-  const replayRun = typeof replayOption === 'string' ? replayRecord(io, projectPath, replayOption) : null;
-  const loaded = replayRun ? replayDoc(replayRun) : await loadDoc(projectPath);
+  const replayRun = typeof replayOption === 'string' ? await replayRecord(io, projectPath, replayOption) : null;
+  const loaded = replayRun ? replayDoc(replayRun) : await loadDoc(io, projectPath);
   const doc = { ...loaded, graph: frozenGraph(loaded.graph, values['freeze'], values['freeze-before']) };
   const overrides = {
     epochs: intOption(values['epochs'], '--epochs'),
@@ -351,12 +371,11 @@ function frozenGraph(graph: ProjectDoc['graph'], freeze: unknown, before: unknow
 }
 
 /** The run `--replay` names (`latest`: the newest run beside the project). */
-function replayRecord(io: CliIo, projectPath: string, option: string): RunRecordData {
-  const home = dataDir(io.env);
-  const runId = option === 'latest' ? (listRuns(home, projectPath)[0]?.runId ?? null) : option;
-  if (!runId) throw new CliError(`there is no run in ${runsRoot(home, projectPath)} to replay.`);
+async function replayRecord(io: CliIo, projectPath: string, option: string): Promise<RunRecordData> {
+  const runId = option === 'latest' ? ((await projectRuns(io, projectPath))[0]?.runId ?? null) : option;
+  if (!runId) throw new CliError(`there is no run in ${runsRoot(dataDir(io.env), projectPath)} to replay.`);
   try {
-    return readRun(home, projectPath, runId);
+    return await withBackend(io, (backend) => call(backend, 'runs.get', { projectPath, runId }));
   } catch (error) {
     throw new CliError(oneLine(error));
   }
@@ -489,7 +508,7 @@ async function sweepCommand(args: string[], io: CliIo): Promise<number> {
     if (vary.length === 0) throw new CliError('sweep needs at least one --vary KEY=VALUES, e.g. --vary lr=1e-4..1e-2:log:5 --vary dense1.units=32,64.', 2);
     const metric = values['metric'] ?? 'auto';
     if (!(SWEEP_METRICS as readonly string[]).includes(metric as string)) throw new CliError(`--metric must be one of ${SWEEP_METRICS.join(', ')}, not "${String(metric)}".`, 2);
-    const doc = await loadDoc(projectPath);
+    const doc = await loadDoc(io, projectPath);
     const trainLimit = intOption(values['limit'], '--limit');
     const testLimit = intOption(values['test-limit'], '--test-limit');
     const sweepDoc: ProjectDoc = {
@@ -544,25 +563,23 @@ async function exportCommand(args: string[], io: CliIo): Promise<number> {
   const out = values['out'];
   if (typeof out !== 'string' || out === '') throw new CliError('export needs --out <dir>.', 2);
   const projectPath = path.resolve(positionals[0] as string);
-  const doc = await loadDoc(projectPath);
-  const home = dataDir(io.env);
-  const { exportProject } = await import('../export/export');
-  const { findRunDir, runRoots } = await import('../export/source');
+  const doc = await loadDoc(io, projectPath);
   const runOption = values['run'];
-  let runDir: string | null = null;
+  let runId: string | null = null;
   if (typeof runOption === 'string') {
-    runDir = findRunDir(projectPath, home, runOption);
-    if (!runDir) {
-      const where = runRoots(projectPath, home).join(' or ');
+    const trained = (await projectRuns(io, projectPath)).filter((r) => r.hasModel);
+    runId = (runOption === 'latest' ? trained[0] : trained.find((r) => r.runId === runOption))?.runId ?? null;
+    if (!runId) {
+      const where = runsRoot(dataDir(io.env), projectPath);
       throw new CliError(runOption === 'latest' ? `there is no trained run in ${where} yet; train first.` : `there is no run "${runOption}" with a saved model in ${where}.`);
     }
   }
-  const { ExportError } = await import('../export/model-info');
   let result;
   try {
-    result = await exportProject(doc, { format: format as (typeof EXPORT_FORMATS)[number], outDir: path.resolve(out), runDir, selfCheck: !values['no-check'] });
+    const params = { format: format as (typeof EXPORT_FORMATS)[number], doc, runId, projectPath, outDir: path.resolve(out), selfCheck: !values['no-check'] };
+    result = await withBackend(io, (backend) => call(backend, 'export.model', params));
   } catch (error) {
-    if (error instanceof ExportError) throw new CliError(`cannot export "${doc.name}" to ${String(format)}: ${error.message}`);
+    if (error instanceof ApiError && error.code === 'NOT_EXPORTABLE') throw new CliError(`cannot export "${doc.name}" to ${String(format)}: ${error.message}`);
     throw error;
   }
   if (values['json']) {
@@ -593,8 +610,7 @@ async function importCommand(args: string[], io: CliIo): Promise<number> {
   } catch (error) {
     throw new CliError(`cannot read ${file}: ${oneLine(error)}`);
   }
-  const { importModelFile } = await import('../import/import-model');
-  const result = await importModelFile(file, { outPath: out, dataDir: dataDir(io.env) });
+  const result = await withBackend(io, (backend) => call(backend, 'project.import', { path: file, outPath: path.resolve(out) }));
   io.stdout(`Imported ${result.doc.graph.nodes.length} layers (${n(result.totalParams)} parameters) from ${path.basename(file)} into ${result.path}\n`);
   if (result.runId) io.stdout(`Weights imported as run ${result.runId} (evaluate, predict, export --run or train --from-run it)\n`);
   for (const w of result.warnings) io.stdout(`  warning: ${w}\n`);
@@ -663,7 +679,7 @@ async function setupCommand(args: string[], io: CliIo): Promise<number> {
 async function runsCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(args, { json: { type: 'boolean' } }, 1);
   const projectPath = path.resolve(positionals[0] as string);
-  const runs = listRuns(dataDir(io.env), projectPath);
+  const runs = await projectRuns(io, projectPath);
   if (values['json']) {
     io.stdout(`${JSON.stringify(runs)}\n`);
     return 0;

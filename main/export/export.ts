@@ -12,7 +12,7 @@ import { writeOnnx } from './onnx';
 import { writeKeras } from './keras';
 import { writeTorchrun } from './torchrun';
 import { quietCpuBanner } from '../trainer/backend-loader';
-import { noConfinement, writeStaged, type Confine } from '../services/staged-dir';
+import { noConfinement, writeStaged, type Confine } from '../storage/staged-dir';
 
 export interface ExportOptions {
   readonly format: ExportFormat;

@@ -21,47 +21,6 @@ export interface ExportSource {
   readonly training: Record<string, unknown>;
 }
 
-const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
-
-/** Folders that may hold a project's runs: beside the project (`x.runs/`), then `<home>/runs`. */
-export function runRoots(projectPath: string | null, home: string): string[] {
-  const roots: string[] = [];
-  if (projectPath) {
-    const full = path.resolve(projectPath);
-    roots.push(path.join(path.dirname(full), `${path.basename(full).replace(/\.nwproj$/i, '')}.runs`));
-  }
-  roots.push(path.join(home, 'runs'));
-  return roots;
-}
-
-/** The folder of run `runId` (or the newest run with a saved model for `latest`); null when there is none. */
-export function findRunDir(projectPath: string | null, home: string, runId: string): string | null {
-  const roots = runRoots(projectPath, home);
-  if (runId === 'latest') {
-    let best: { id: string; dir: string } | null = null;
-    for (const root of roots) {
-      let names: string[] = [];
-      try {
-        names = fs.readdirSync(root);
-      } catch {
-        continue;
-      }
-      for (const id of names) {
-        if (!RUN_ID.test(id) || !fs.existsSync(path.join(root, id, 'model.json'))) continue;
-        if (!best || id > best.id) best = { id, dir: path.join(root, id) };
-      }
-      if (best) return best.dir;
-    }
-    return null;
-  }
-  if (!RUN_ID.test(runId)) throw new ExportError(`"${runId}" is not a run id.`);
-  for (const root of roots) {
-    const dir = path.join(root, runId);
-    if (fs.existsSync(path.join(dir, 'model.json'))) return dir;
-  }
-  return null;
-}
-
 function readRecord(runDir: string): Record<string, unknown> | null {
   try {
     const parsed: unknown = JSON.parse(fs.readFileSync(path.join(runDir, 'run.json'), 'utf8'));

@@ -8,7 +8,7 @@ import { loadBestBackend } from '../trainer/backend-loader';
 import { loadMnist, type SplitData } from '../trainer/datasets/mnist';
 import { runTraining } from '../trainer/train';
 import { exampleDoc } from '../trainer/test-helpers';
-import { runsRoot } from '../services/runs';
+import { runsRoot } from '../storage/runs';
 import { importModelFile } from './import-model';
 
 /**

@@ -8,8 +8,8 @@ import { heldOutExamples, maxDifference, predictTfjs } from '../export/examples'
 import { galleryProjects, randomizedRun } from '../export/test-support';
 import { loadExportSource } from '../export/source';
 import { loadModelFromDir } from '../trainer/save-model';
-import { listRuns, readRun, runsRoot } from '../services/runs';
-import { openProject } from '../services/project-files';
+import { listRuns, readRun, runsRoot } from '../storage/runs';
+import { openProject } from '../storage/project-files';
 import { ImportError } from './keras-json';
 import { importModelFile } from './import-model';
 

@@ -8,7 +8,7 @@ import { OnnxGraph } from '../export/onnx-graph';
 import { seededRandom } from '../trainer/random';
 import { pythonModuleMissing, runPython } from '../export/python';
 import { loadModelFromDir } from '../trainer/save-model';
-import { runsRoot } from '../services/runs';
+import { runsRoot } from '../storage/runs';
 import { importModelFile } from './import-model';
 import { importOnnx } from './onnx';
 import { convWeights, depthwiseWeights, flatRowOrder } from './onnx-helpers';

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { loadModelFromDir } from '../trainer/save-model';
-import { runsRoot } from '../services/runs';
+import { runsRoot } from '../storage/runs';
 import { importModelFile } from './import-model';
 
 /**

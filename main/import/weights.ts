@@ -1,12 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { isInside, readRegularFile } from '../services/safe-read';
+import { isInside, readRegularFile } from '../storage/safe-read';
 import * as tf from '@tensorflow/tfjs';
 import type { ProjectDoc } from '../../shared/graph/document';
 import type { RunOrigin, RunRecordData } from '../../shared/training/runs';
 import { buildModelFromDoc } from '../trainer/build-model';
 import { saveModelToDir } from '../trainer/save-model';
-import { newRunRecord, writeRun } from '../services/runs';
+import { newRunRecord, writeRun } from '../storage/runs';
 import { ImportError } from './keras-json';
 
 /**

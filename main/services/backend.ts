@@ -16,8 +16,8 @@ import { replayDoc } from './replay';
 import { capLaunches, type TrainerLauncher } from './launcher';
 import { inProcessHeavyWork, type HeavyWork } from './heavy-work';
 import type { Dialogs } from './dialogs';
-import { listDirectory, makeDirectory, openProject, saveProject } from './project-files';
-import { adoptRuns, compareRuns, deleteRun, exportRun, listRuns, readInsight, readRun, renameRun, runDirOf, runsRoot } from './runs';
+import { listDirectory, makeDirectory, openProject, saveProject } from '../storage/project-files';
+import { adoptRuns, compareRuns, deleteRun, exportRun, listRuns, readInsight, readRun, renameRun, runDirOf, runsRoot } from '../storage/runs';
 import { trainerRequest } from './trainer-request';
 import { inspectDataset } from '../trainer/datasets/load-dataset';
 import type { DoctorReport } from '../../shared/training/doctor';
@@ -261,7 +261,7 @@ export function createBackend(deps: BackendDeps): BackendService {
       if (runDir && !existsSync(path.join(runDir, 'model.json'))) {
         throw new ApiError('NO_MODEL', `Run "${p.runId}" has no saved model: it failed or was stopped before its first batch.`);
       }
-      return (await heavy.run({ kind: 'export', doc: p.doc, format: p.format, outDir: p.outDir, runDir, roots: paths.roots })) as CallResult<'export.model'>;
+      return (await heavy.run({ kind: 'export', doc: p.doc, format: p.format, outDir: p.outDir, runDir, roots: paths.roots, ...(p.selfCheck === false ? { selfCheck: false } : {}) })) as CallResult<'export.model'>;
     },
     'dialog.open': async (p) => ({ path: await dialogs().open(p.title, p.defaultPath) }),
     'dialog.save': async (p) => ({ path: await dialogs().save(p.title, p.defaultPath) }),

@@ -8,7 +8,7 @@ import { createForkLauncher } from './fork-launcher';
 import { buildTrainerForTests } from './build-trainer-for-tests';
 import type { TrainerLauncher, TrainerProcess } from './launcher';
 import { exampleDoc } from '../trainer/test-helpers';
-import { runsRoot } from './runs';
+import { runsRoot } from '../storage/runs';
 import { TRAINING_BACKEND } from '../trainer/native/native-for-tests';
 
 let entry: string;

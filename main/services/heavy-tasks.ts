@@ -23,6 +23,7 @@ export type HeavyTask =
       readonly outDir: string;
       readonly runDir: string | null;
       readonly roots: readonly string[] | null;
+      readonly selfCheck?: boolean;
     };
 
 /** What each task names itself in messages. */
@@ -59,7 +60,7 @@ export async function runHeavyTask(task: HeavyTask): Promise<unknown> {
       }
     case 'export':
       try {
-        return await exportProject(task.doc, { format: task.format, outDir: task.outDir, runDir: task.runDir, confine: policy(task.roots).check });
+        return await exportProject(task.doc, { format: task.format, outDir: task.outDir, runDir: task.runDir, selfCheck: task.selfCheck !== false, confine: policy(task.roots).check });
       } catch (error) {
         if (error instanceof ExportError) throw new ApiError('NOT_EXPORTABLE', error.message);
         const code = (error as NodeJS.ErrnoException | null)?.code;

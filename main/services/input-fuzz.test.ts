@@ -15,7 +15,7 @@ import { ImportError } from '../import/keras-json';
 import { loadExportSource } from '../export/source';
 import { onnxModel } from '../export/onnx';
 import { randomizedRun } from '../export/test-support';
-import { openProject } from './project-files';
+import { openProject } from '../storage/project-files';
 import { rootedPaths } from './path-policy';
 
 /**

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { TrainEvent } from '../../shared/training/events';
 import { exampleDoc } from '../trainer/test-helpers';
 import { createForkLauncher } from './fork-launcher';
-import { readRun, runsRoot } from './runs';
+import { readRun, runsRoot } from '../storage/runs';
 import { testBackend } from './test-backend';
 
 /**

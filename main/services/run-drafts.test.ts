@@ -9,7 +9,7 @@ import { createForkLauncher } from './fork-launcher';
 import { buildTrainerForTests } from './build-trainer-for-tests';
 import type { BackendService } from './backend';
 import { exampleDoc } from '../trainer/test-helpers';
-import { runsDir } from './runs';
+import { runsDir } from '../storage/runs';
 
 let entry: string;
 beforeAll(async () => {
@@ -101,7 +101,7 @@ describe('runs.adopt and runs.rename in the browser mode stay inside the allowed
       const dir = path.join(runsDir(home), runId);
       fs.mkdirSync(dir, { recursive: true });
       fs.writeFileSync(path.join(dir, 'draft'), 'draft-x\n');
-      const { newRunRecord, writeRun } = await import('./runs');
+      const { newRunRecord, writeRun } = await import('../storage/runs');
       writeRun(dir, { ...newRunRecord(runId, smallDoc(), null, new Date().toISOString()), status: 'done' });
 
       await expect(backend.handle('runs.adopt', { draft: 'draft-x', projectPath: path.join(outside, 'p.nwproj') })).rejects.toMatchObject({ code: 'FORBIDDEN_PATH' });

@@ -5,7 +5,7 @@ import type { ProjectDoc } from '../../shared/graph/document';
 import type { TrainEvent } from '../../shared/training/events';
 import { applyTrial, expandTrials, rankTrials, SweepError, SweepStateSchema, type SweepSpec, type SweepState, type SweepTrial } from '../../shared/training/sweep';
 import { inspectDataset } from '../trainer/datasets/load-dataset';
-import { newRunId, runsRoot } from './runs';
+import { newRunId, runsRoot } from '../storage/runs';
 import type { TrainingManager } from './training-manager';
 
 const SWEEP_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;

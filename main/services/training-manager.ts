@@ -1,5 +1,6 @@
 import * as fs from 'node:fs/promises';
-import { ApiError, type DatasetInfo } from '../../shared/api/contract';
+import { ApiError } from '../../shared/api/contract';
+import type { DatasetInfo } from '../../shared/training/dataset-info';
 import type { ProjectDoc } from '../../shared/graph/document';
 import { analyzeWithBlocks, foldIssues } from '../../shared/graph/analyze-blocks';
 import { checkTrainable } from '../../shared/training/trainable';
@@ -8,13 +9,13 @@ import { FromTrainerSchema } from '../../shared/training/protocol';
 import { TrainEventSchema, type TrainEvent } from '../../shared/training/events';
 import { assertNever } from '../../shared/layers/params';
 import type { TrainerLauncher, TrainerProcess } from './launcher';
-import { newRunId, newRunRecord, previousRun, readRun, runDirOf, writeDraftMark, writeRun } from './runs';
+import { newRunId, newRunRecord, previousRun, readRun, runDirOf, writeDraftMark, writeRun } from '../storage/runs';
 import { defaultRunName } from '../../shared/training/run-names';
 import { modelGraph } from '../../shared/graph/analyze-blocks';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { RunRecordSchema, type RunRecordData } from '../../shared/training/runs';
-import { fileError } from './project-files';
+import { fileError } from '../storage/project-files';
 import type { AppliedChange, RunChange } from '../../shared/training/control';
 
 /** How long a stopped trainer may take to wrap up before it is ended (SIGTERM). */

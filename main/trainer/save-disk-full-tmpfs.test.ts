@@ -12,7 +12,7 @@ import { loadMnist, type SplitData } from './datasets/mnist';
 import { loadModelFromDir } from './save-model';
 import { runTraining } from './train';
 import { exampleDoc } from './test-helpers';
-import { saveProject } from '../services/project-files';
+import { saveProject } from '../storage/project-files';
 
 /**
  * A full disk for real: a 1 MiB tmpfs mounted on a temporary folder (needs root

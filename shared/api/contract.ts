@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { ClientPathSchema } from './client-path';
 import { EXPORT_FORMATS, ExportResultSchema } from '../export/result';
-import { DATA_OPTION_KEYS, ProjectDocSchema, TrainingSettingsSchema } from '../graph/document';
+import { ProjectDocSchema, TrainingSettingsSchema } from '../graph/document';
 import { DoctorReportSchema } from '../training/doctor';
+import { DatasetInfoSchema } from '../training/dataset-info';
 import {
   DecisionGridSchema,
   GridRequestSchema,
@@ -35,35 +36,7 @@ export const DraftIdSchema = z.string().regex(/^[A-Za-z0-9-]{1,64}$/);
 /** A run's name, as people give it (the Runs table's editable name). */
 export const RunNameSchema = z.string().trim().min(1).max(120);
 
-export const DatasetInfoSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  /** Shape of one sample, without the batch dimension ([] for an import not inspected yet). */
-  sampleShape: z.array(z.number().int()),
-  /** Classes for classification; 0 for regression. */
-  numClasses: z.number().int(),
-  classNames: z.array(z.string()),
-  trainSize: z.number().int(),
-  testSize: z.number().int(),
-  task: z.enum(['classification', 'regression']),
-  kind: z.enum(['image', 'text', 'tabular', 'synthetic']),
-  source: z.enum(['builtin', 'import']),
-  description: z.string(),
-  /** `int32` for token ids (text); the Input feeds an Embedding. */
-  inputDtype: z.enum(['float32', 'int32']),
-  /** Values the output layer must produce per sample: classes (or 1 for two classes with binary cross-entropy), or regression targets. */
-  outputSize: z.number().int(),
-  /** Which `training.data` options this data set reads. */
-  options: z.array(z.enum(DATA_OPTION_KEYS)),
-  /** False where the data is missing (Fashion-MNIST without Debian's package); `unavailableReason` says how to get it. */
-  available: z.boolean(),
-  unavailableReason: z.string().nullable(),
-  /** Things worth knowing about an import (missing values filled, rows left out). */
-  warnings: z.array(z.string()).optional(),
-  /** Imports from a CSV file: its columns, in order (the label and text column are picked from them). */
-  columns: z.array(z.string()).optional(),
-});
-export type DatasetInfo = z.infer<typeof DatasetInfoSchema>;
+export { DatasetInfoSchema, type DatasetInfo } from '../training/dataset-info';
 
 export const DirEntrySchema = z.object({ name: z.string(), kind: z.enum(['dir', 'file']) });
 
@@ -348,6 +321,8 @@ export const CALLS = {
       runId: z.string().nullable(),
       projectPath: ClientPathSchema.nullable().optional(),
       outDir: ClientPathSchema,
+      /** False skips loading the export in its target runtime (the command line's --no-check); default true. */
+      selfCheck: z.boolean().optional(),
     }),
     result: ExportResultSchema,
   },

@@ -30,7 +30,7 @@ export function canConnect(graph: Graph, analysis: GraphAnalysis, sourceId: stri
   if (graph.edges.some((e) => e.target === targetId && e.targetPort === targetPort)) {
     return no(`${where} is already connected. Delete that connection first, or merge the branches with Add or Concatenate.`);
   }
-  if (reaches(graph, targetId, sourceId)) return no(`That would make a loop: ${nodeLabel(target)} already feeds ${nodeLabel(source)}.`);
+  if (wouldCycle(graph, sourceId, targetId)) return no(`That would make a loop: ${nodeLabel(target)} already feeds ${nodeLabel(source)}.`);
   const info = analysis.nodes.get(sourceId);
   const shape = info?.outputShape;
   if (shape) {
@@ -47,15 +47,16 @@ export function canConnect(graph: Graph, analysis: GraphAnalysis, sourceId: stri
   return { ok: true };
 }
 
-/** Whether `from` reaches `to` along edges. */
-function reaches(graph: Graph, from: string, to: string): boolean {
+/** True when an edge source -> target would close a loop (target already reaches source). */
+export function wouldCycle(graph: Graph, source: string, target: string): boolean {
+  if (source === target) return true;
   const out = new Map<string, string[]>();
   for (const e of graph.edges) out.set(e.source, [...(out.get(e.source) ?? []), e.target]);
   const seen = new Set<string>();
-  const stack = [from];
+  const stack = [target];
   while (stack.length > 0) {
     const id = stack.pop() as string;
-    if (id === to) return true;
+    if (id === source) return true;
     if (seen.has(id)) continue;
     seen.add(id);
     stack.push(...(out.get(id) ?? []));

@@ -1,4 +1,4 @@
-import type { DatasetInfo } from '../api/contract';
+import type { DatasetInfo } from './dataset-info';
 import type { DataOptions, DatasetId, TrainingSettings } from '../graph/document';
 
 /**

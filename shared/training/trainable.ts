@@ -1,7 +1,7 @@
 import { nodeLabel, type Graph } from '../graph/document';
 import type { GraphAnalysis } from '../graph/analyze';
 import type { GraphIssue } from '../graph/issues';
-import type { DatasetInfo } from '../api/contract';
+import type { DatasetInfo } from './dataset-info';
 import { product, formatShape } from '../layers/params';
 import type { LossName, TrainingSettings } from '../graph/document';
 import { notTrainableReason } from './backend-limits';

@@ -1,4 +1,4 @@
-import { readRegularFile, UnsafeFileError } from '../../services/safe-read';
+import { readRegularFile, UnsafeFileError } from '../../storage/safe-read';
 import * as path from 'node:path';
 import type { Preprocessing } from '../../../shared/training/runs';
 import { splitSizes } from '../../../shared/training/datasets';

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { DatasetInfo } from '../../../shared/api/contract';
+import type { DatasetInfo } from '../../../shared/training/dataset-info';
 import type { DatasetId, TrainingSettings } from '../../../shared/graph/document';
 import { datasetForSettings, getDataset, splitSizes, withLoss } from '../../../shared/training/datasets';
 import { assertNever } from '../../../shared/layers/params';

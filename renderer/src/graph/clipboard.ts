@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { GraphEdgeSchema, GraphNodeSchema, type GraphEdge, type GraphNode, type ProjectDoc } from '../../../shared/graph/document';
-import { freshId } from '../state/ids';
+import { freshId } from '../../../shared/graph/ids';
 import { BLOCK_NODE_TYPE, BlockDefinitionSchema, MAX_BLOCKS, usedBlocks, type BlockDefinition } from '../../../shared/graph/block-schema';
 
 /**

@@ -2,7 +2,7 @@ import { nodeLabel, type Graph } from '../../../shared/graph/document';
 import { formatShape } from '../../../shared/layers/params';
 import { getLayerSpec } from '../../../shared/layers/registry';
 import type { Shape } from '../../../shared/layers/types';
-import { wouldCycle } from '../state/graph-ops';
+import { wouldCycle } from '../../../shared/graph/connect';
 import { nodeInputPorts } from './ports';
 import { BLOCK_NODE_TYPE } from '../../../shared/graph/block-schema';
 

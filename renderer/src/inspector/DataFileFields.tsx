@@ -1,5 +1,5 @@
 import { useId } from 'react';
-import type { DatasetInfo } from '../../../shared/api/contract';
+import type { DatasetInfo } from '../../../shared/training/dataset-info';
 import type { TrainingSettings } from '../../../shared/graph/document';
 import { pickFolder, pickOpenPath } from '../platform';
 import { inspectKey } from '../state/inspect-import';

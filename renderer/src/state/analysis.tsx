@@ -5,7 +5,7 @@ import type { BlockDefinition } from '../../../shared/graph/block-schema';
 import type { Graph, TrainingSettings } from '../../../shared/graph/document';
 import type { GraphIssue } from '../../../shared/graph/issues';
 import { checkTrainable } from '../../../shared/training/trainable';
-import type { DatasetInfo } from '../../../shared/api/contract';
+import type { DatasetInfo } from '../../../shared/training/dataset-info';
 import { configuredDataset, getDataset } from '../../../shared/training/datasets';
 import { inspectKey, useInspectImport } from './inspect-import';
 import { useEditor } from './context';

@@ -5,7 +5,7 @@ import { withDefaults } from '../../../shared/layers/params';
 import type { ParamValue } from '../../../shared/layers/types';
 import type { TrainEvent } from '../../../shared/training/events';
 import { applyEntry, mergeEntries, revertEntry, type HistoryEntry, type XY } from './history';
-import { freshId } from './ids';
+import { freshId } from '../../../shared/graph/ids';
 import { connectionProblem as ruleProblem } from '../graph/connect-rules';
 import { nodeInputPorts } from '../graph/ports';
 import { clipText, instantiateClip, parseClip, pastedBlocks } from '../graph/clipboard';

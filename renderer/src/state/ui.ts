@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { DatasetInfo } from '../../../shared/api/contract';
+import type { DatasetInfo } from '../../../shared/training/dataset-info';
 import { DATASETS } from '../../../shared/training/datasets';
 
 export interface Notice {
