@@ -19,11 +19,14 @@ const ROOT = path.resolve(__dirname, '..');
 function projectRuntimeFiles(): string[] {
   const own = manifest.packed.map((p) => p.path).filter((p) => !p.startsWith('node_modules/'));
   const datasets = fs.readdirSync(path.join(ROOT, 'resources/datasets')).map((f) => `resources/datasets/${f}`);
+  const backbones = fs.readdirSync(path.join(ROOT, 'resources/templates/backbones')).flatMap((b) =>
+    fs.readdirSync(path.join(ROOT, 'resources/templates/backbones', b)).map((f) => `resources/templates/backbones/${b}/${f}`),
+  );
   // Whatever the build produced, when it has run (the bundles and the UI's assets).
   const built = ['dist/main', 'dist/renderer/assets'].flatMap((dir) =>
     fs.existsSync(path.join(ROOT, dir)) ? fs.readdirSync(path.join(ROOT, dir)).filter((f) => !f.endsWith('.map') && f !== 'assets').map((f) => `${dir}/${f}`) : [],
   );
-  return [...new Set([...own, ...datasets, ...built])];
+  return [...new Set([...own, ...datasets, ...backbones, ...built])];
 }
 
 async function loadConfig(): Promise<Configuration> {
@@ -105,11 +108,12 @@ describe('electron-builder.yml', () => {
     const config = await loadConfig();
     const inFiles = matcherFor(config, 'files');
     const runtime = projectRuntimeFiles();
-    expect(runtime).toEqual(expect.arrayContaining(['dist/main/trainer.cjs', 'dist/main/preload.cjs', 'dist/main/electron-main.cjs', 'dist/renderer/index.html', 'dist/main/assets/netwright-layers.js', 'resources/datasets/iris.csv']));
+    expect(runtime).toEqual(expect.arrayContaining(['dist/main/trainer.cjs', 'dist/main/preload.cjs', 'dist/main/electron-main.cjs', 'dist/renderer/index.html', 'dist/main/assets/netwright-layers.js', 'resources/datasets/iris.csv', 'resources/templates/backbones/mnist-cnn-features/weights.bin']));
     for (const rel of runtime) expect(inFiles(rel), `${rel} is not covered by files`).toBe(true);
     expect(inFiles('dist/main/trainer.cjs.map')).toBe(false);
     expect(inFiles('main/trainer/train.ts')).toBe(false);
     expect(inFiles('resources/icons/icon.png')).toBe(false);
+    expect(inFiles('resources/templates/mnist-cnn.nwproj')).toBe(false);
   });
 
   it('ships the packages the program loads at run time as production dependencies', async () => {

@@ -10,6 +10,7 @@ import { createForkLauncher } from '../services/fork-launcher';
 import { formatSummaryTable, summarizeModel } from '../services/model-summary';
 import { runDirOf, runsRoot } from '../storage/runs';
 import { replayDoc } from '../services/replay';
+import { installTemplateBackbone, templateBackboneOf, templateBackbonesDir, type InstalledBackbone } from '../services/template-backbone';
 import { readControlCommands } from './control-input';
 import type { RunRecordData, RunSummary } from '../../shared/training/runs';
 import { ApiError, type CallName, type CallParams, type CallResult } from '../../shared/api/contract';
@@ -39,7 +40,7 @@ Commands:
   summary <file.nwproj> [--json] Per-layer output shapes and parameter counts
   train <file.nwproj> [--epochs N] [--batch-size N] [--limit N] [--test-limit N] [--from-run <id>|latest [--evaluate]]
         [--freeze <layer,...>] [--freeze-before <layer>]
-        [--control <file>|-] [--replay <id>|latest] [--json]
+        [--control <file>|-] [--replay <id>|latest] [--no-backbone] [--json]
                                  Train headless and report test metrics; --from-run starts from a run's
                                  weights (fine-tuning, e.g. an imported model's, or a backbone with a new
                                  head: layers whose identity and shapes still match are loaded, new ones
@@ -49,7 +50,9 @@ Commands:
                                  --control reads live changes, one per line, from a file (new lines as they
                                  are appended) or stdin (-): lr <rate> [schedule], epochs <n>,
                                  stop-after-epoch, early-stopping on|off, checkpoint. --replay trains a run
-                                 again with its graph, settings and live changes at the same steps
+                                 again with its graph, settings and live changes at the same steps.
+                                 A template that ships a backbone (Transfer: MNIST features -> Fashion-MNIST)
+                                 starts from it unless --from-run or --no-backbone says otherwise
   sweep <file.nwproj> --vary KEY=VALUES ... [--random N] [--seed N] [--metric M] [--parallel N]
         [--limit N] [--test-limit N] [--resume <sweepId>] [--json]
                                  Train one run per combination of settings; KEY is lr, batchSize, epochs,
@@ -255,6 +258,7 @@ async function trainCommand(args: string[], io: CliIo): Promise<number> {
       'freeze-before': { type: 'string' },
       control: { type: 'string' },
       replay: { type: 'string' },
+      'no-backbone': { type: 'boolean' },
       json: { type: 'boolean' },
     },
     1,
@@ -273,6 +277,8 @@ async function trainCommand(args: string[], io: CliIo): Promise<number> {
     if (!runId) throw new CliError(`there is no run with a saved model in ${runsRoot(dataDir(io.env), projectPath)} to start from.`);
     initialWeights = { runId, evaluateOnly: Boolean(values['evaluate']) };
   }
+  const shipped = initialWeights || typeof replayOption === 'string' || values['no-backbone'] ? null : await templateBackbone(projectPath, dataDir(io.env));
+  if (shipped) initialWeights = { runId: shipped.runId, evaluateOnly: false };
   const replayRun = typeof replayOption === 'string' ? await replayRecord(io, projectPath, replayOption) : null;
   const loaded = replayRun ? replayDoc(replayRun) : await loadDoc(io, projectPath);
   const doc = { ...loaded, graph: frozenGraph(loaded.graph, values['freeze'], values['freeze-before']) };
@@ -294,6 +300,7 @@ async function trainCommand(args: string[], io: CliIo): Promise<number> {
   const json = Boolean(values['json']);
   const backend = makeBackend(io);
   const printer = json ? jsonPrinter(io) : textPrinter(io, trainDoc, dataDir(io.env), projectPath);
+  if (shipped && !json) io.stdout(`Backbone: ${shipped.name}, run ${shipped.runId} (--no-backbone trains without it)\n`);
   let runId: string | undefined;
   let interrupted = false;
   const early: TrainEvent[] = [];
@@ -344,6 +351,29 @@ async function trainCommand(args: string[], io: CliIo): Promise<number> {
     (controls as { close(): void } | null)?.close();
     process.off('SIGINT', onSigint);
     await backend.dispose();
+  }
+}
+
+/**
+ * The backbone a template ships (its `backbone`), installed once beside the project as the run it
+ * was: from `backbones/` beside the file, else the app's own; null for a project without one.
+ */
+async function templateBackbone(projectPath: string, home: string): Promise<InstalledBackbone | null> {
+  const fs = await import('node:fs');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(projectPath, 'utf8'));
+  } catch {
+    return null; // loadDoc reports an unreadable file
+  }
+  const name = templateBackboneOf(raw);
+  if (!name) return null;
+  const beside = path.join(path.dirname(projectPath), 'backbones');
+  const dir = fs.existsSync(path.join(beside, name, 'run.json')) ? beside : templateBackbonesDir();
+  try {
+    return installTemplateBackbone(dir, name, runsRoot(home, projectPath), { keepRunId: true });
+  } catch (error) {
+    throw new CliError(`the template starts from its backbone "${name}", which could not be set up: ${oneLine(error)} (--no-backbone trains without it).`);
   }
 }
 

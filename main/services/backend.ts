@@ -19,6 +19,7 @@ import type { Dialogs } from './dialogs';
 import { listDirectory, makeDirectory, openProject, saveProject } from '../storage/project-files';
 import { adoptRuns, compareRuns, deleteRun, exportRun, listRuns, readInsight, readRun, renameRun, runDirOf, runsRoot } from '../storage/runs';
 import { trainerRequest } from './trainer-request';
+import { installTemplateBackbone, templateBackbonesDir } from './template-backbone';
 import { inspectDataset } from '../trainer/datasets/load-dataset';
 import type { DoctorReport } from '../../shared/training/doctor';
 import { assertGraphValid, TrainingManager, type StopTiming } from './training-manager';
@@ -165,6 +166,7 @@ export function createBackend(deps: BackendDeps): BackendService {
       sweeps.adopt(p.draft, p.projectPath);
       return adopted;
     },
+    'templates.backbone': (p) => installTemplateBackbone(templateBackbonesDir(), p.name, runsRoot(deps.dataDir, null), { draft: p.draft }),
     'runs.get': (p) => {
       confineRuns(p.projectPath, p.runId);
       return readRun(deps.dataDir, p.projectPath, p.runId);

@@ -19,6 +19,7 @@ import { ActivationsSchema } from '../training/activations';
 import { ExplainOptionsSchema, ExplanationSchema, TraceSchema } from '../training/explain';
 import { RunChangeSchema } from '../training/control';
 import { SweepSpecSchema, SweepStateSchema } from '../training/sweep';
+import { TEMPLATE_BACKBONE_NAME } from '../training/template-backbone';
 
 /**
  * The one typed contract between the UI and the back end. Every call has a
@@ -234,6 +235,14 @@ export const CALLS = {
   'runs.adopt': {
     params: z.object({ draft: DraftIdSchema, projectPath: ClientPathSchema }),
     result: z.object({ moved: z.array(z.string()), training: z.array(z.string()) }),
+  },
+  /**
+   * Opening a template that ships trained weights (its `backbone`): they become a run of the
+   * unsaved project `draft`, for it to train from as from a run chosen with "Use as backbone".
+   */
+  'templates.backbone': {
+    params: z.object({ name: z.string().regex(TEMPLATE_BACKBONE_NAME), draft: DraftIdSchema }),
+    result: z.object({ runId: z.string(), name: z.string() }),
   },
   /** Everything about one run: settings, graph snapshot, curves, test evaluation, preprocessing. */
   'runs.get': {

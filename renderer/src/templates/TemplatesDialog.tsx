@@ -6,6 +6,7 @@ import { errorText, useUi } from '../state/ui';
 import { confirmDiscard } from '../shell/file-actions';
 import { describeGoal } from '../../../shared/training/template-goal';
 import { TEMPLATES, datasetName, openTemplate, type Template } from './templates';
+import { startFromTemplateBackbone } from './template-backbone';
 
 /** The gallery: ready-made projects to start from. */
 export function TemplatesDialog() {
@@ -29,7 +30,9 @@ function Gallery() {
       store.getState().loadProject(doc, null, { trainNote });
     } catch (e) {
       useUi.getState().notify('error', `Could not open the template. ${errorText(e)}`);
+      return;
     }
+    if (t.backbone) await startFromTemplateBackbone(store, t.backbone);
   };
 
   return (

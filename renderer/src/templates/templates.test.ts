@@ -10,6 +10,7 @@ describe('templates', () => {
       'mnist-cnn',
       'mnist-cnn-augmented',
       'fashion-cnn',
+      'transfer-mnist-fashion',
       'resnet-cnn',
       'conv-autoencoder',
       'imdb-lstm',
@@ -40,6 +41,17 @@ describe('templates', () => {
       if (typeof t.raw['unsupported'] === 'string') continue;
       expect(t.goal, t.id).not.toBeNull();
     }
+  });
+
+  it('the transfer template starts from its shipped backbone, convolutions frozen, on Fashion-MNIST', () => {
+    expect(TEMPLATES.filter((t) => t.backbone !== null).map((t) => [t.id, t.backbone])).toEqual([['transfer-mnist-fashion', 'mnist-cnn-features']]);
+    const t = TEMPLATES.find((x) => x.id === 'transfer-mnist-fashion') as (typeof TEMPLATES)[number];
+    const { doc, trainNote } = openTemplate(t);
+    expect(trainNote).toBeNull();
+    expect(doc.training.dataset).toBe('fashion-mnist');
+    expect(doc.graph.nodes.filter((n) => n.params['trainable'] === false).map((n) => n.id)).toEqual(['conv1', 'conv2']);
+    // The backbone is the template's, not the project's: the project file format is unchanged.
+    expect(doc).not.toHaveProperty('backbone');
   });
 
   it('MNIST templates are ready to train; others say why not', () => {

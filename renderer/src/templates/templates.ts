@@ -2,6 +2,7 @@ import { DATASET_IDS, type ProjectDoc } from '../../../shared/graph/document';
 import { upgradeProject } from '../../../shared/graph/migrations';
 import { getDataset } from '../../../shared/training/datasets';
 import { templateGoal, type TemplateGoal } from '../../../shared/training/template-goal';
+import { TEMPLATE_BACKBONE_NAME } from '../../../shared/training/template-backbone';
 
 /** The gallery's project files, bundled with the UI (resources/templates/*.nwproj). */
 const FILES = import.meta.glob('../../../resources/templates/*.nwproj', { query: '?raw', import: 'default', eager: true }) as Record<string, string>;
@@ -12,6 +13,7 @@ const ORDER = [
   'mnist-cnn',
   'mnist-cnn-augmented',
   'fashion-cnn',
+  'transfer-mnist-fashion',
   'resnet-cnn',
   'conv-autoencoder',
   'imdb-lstm',
@@ -32,6 +34,8 @@ export interface Template {
   readonly layers: number;
   /** What it reaches with its own settings (measured; the README's table), or null. */
   readonly goal: TemplateGoal | null;
+  /** The trained weights it starts from (resources/templates/backbones/<name>), or null. */
+  readonly backbone: string | null;
   /** The file's JSON, parsed. */
   readonly raw: Record<string, unknown>;
 }
@@ -65,6 +69,7 @@ function parse(id: string, text: string): Template | null {
       dataset: typeof training?.dataset === 'string' ? training.dataset : 'mnist',
       layers: Array.isArray(graph?.nodes) ? graph.nodes.length : 0,
       goal: templateGoal(raw),
+      backbone: typeof raw['backbone'] === 'string' && TEMPLATE_BACKBONE_NAME.test(raw['backbone']) ? raw['backbone'] : null,
       raw,
     };
   } catch {

@@ -2,6 +2,7 @@ import { getApi } from '../platform';
 import type { EditorStore } from '../state/store';
 import { errorText, useUi } from '../state/ui';
 import { useRunsRevision } from './runs-revision';
+import { projectOwner, useBackbone } from './backbone';
 
 /**
  * Shows the open project's newest finished run in the dashboard (test results, Evaluation,
@@ -32,6 +33,11 @@ export async function adoptDraftRuns(store: EditorStore, projectPath: string): P
   try {
     const { moved } = await getApi().call('runs.adopt', { draft: draftId, projectPath });
     store.getState().trainingRunsMoved(projectPath, moved);
+    // The backbone moved with the runs: it stays the project's.
+    const backbone = useBackbone.getState().backbone;
+    if (backbone && backbone.owner === projectOwner({ filePath: null, draftId }) && moved.includes(backbone.runId)) {
+      useBackbone.getState().set({ ...backbone, owner: projectOwner({ filePath: projectPath, draftId }) });
+    }
     if (moved.length > 0) useRunsRevision.getState().bump();
   } catch (e) {
     useUi.getState().notify('error', `The project was saved, but its runs could not be moved beside it: ${errorText(e)}`);
