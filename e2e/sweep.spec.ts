@@ -150,6 +150,14 @@ for (const size of [
       if (size.width === 1440) await page.screenshot({ path: 'docs/screenshots/sweep.png' });
       if (process.env['NETWRIGHT_SCREENSHOTS']) await page.screenshot({ path: `test-results/sweep-${size.width}.png` });
 
+      // The finished runs compared in the Runs tab: overlaid curves and what differs.
+      await panel.getByRole('button', { name: 'Compare the 6 finished runs' }).click();
+      await expect(page.getByRole('tab', { name: 'Runs' })).toHaveAttribute('aria-selected', 'true');
+      await expect(page.getByTestId('compare-chart')).toBeVisible({ timeout: 60_000 });
+      await expect(page.getByRole('region', { name: 'What differs' })).toContainText('hidden1.units');
+      if (process.env['NETWRIGHT_SCREENSHOTS']) await page.screenshot({ path: `test-results/sweep-compare-${size.width}.png` });
+      await page.getByRole('tab', { name: 'Sweeps' }).click();
+
       // A row opens as an ordinary run: its curves in the dashboard, its test accuracy, exportable.
       const bestRow = table.locator(`[data-testid="sweep-table-row"][data-index="${String(best?.index)}"]`);
       await bestRow.locator('td').first().click();

@@ -12,6 +12,7 @@ import { settingLabel, valueText } from '../../../shared/training/run-names';
 import { useRunsRevision } from './runs-revision';
 import { ControlHistory } from './ControlHistory';
 import { backboneFor, projectOwner, useBackbone } from './backbone';
+import { useCompareRequest } from './compare-request';
 
 /** A setting's value from the comparison's JSON text, as people read it. */
 function shownValue(json: string): string {
@@ -215,14 +216,25 @@ export function RunsPanel() {
     }
   };
 
-  const compare = async () => {
+  const compare = async (runIds: readonly string[] = ticked) => {
     try {
-      setCmp(await getApi().call('runs.compare', { projectPath, runIds: [...ticked] }));
+      setCmp(await getApi().call('runs.compare', { projectPath, runIds: [...runIds] }));
       setError(null);
     } catch (e) {
       setError(`Could not compare: ${errorText(e)}`);
     }
   };
+
+  // "Compare these runs" from a sweep's results: tick them and compare.
+  const compareRequest = useCompareRequest((s) => s.serial);
+  useEffect(() => {
+    const runIds = useCompareRequest.getState().take();
+    if (!runIds) return;
+    setTicked(runIds);
+    if (runIds.length >= 2) void compare(runIds);
+    // Only a new request runs this; compare is this render's.
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- see above
+  }, [compareRequest]);
 
   const remove = async (r: RunSummary) => {
     try {

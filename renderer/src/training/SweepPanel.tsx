@@ -5,6 +5,7 @@ import { useEditor, useEditorStore } from '../state/context';
 import { isActive } from '../state/training';
 import { errorText } from '../state/ui';
 import { useDashboardTab } from './dashboard-tab';
+import { useCompareRequest } from './compare-request';
 import { keyLabel } from './sweep-form';
 import { bestTrial, metricName, nextSort, sortRows, sweepProgress, tableRows, type SweepColumn, type SweepSort, type SweepTableRow } from './sweep-rank';
 import { useShownSweep, useSweeps } from './sweep-store';
@@ -194,6 +195,8 @@ export function SweepPanel() {
     }
   };
 
+  const finishedRuns = state ? state.trials.filter((t) => t.status === 'done' && t.runId !== null).map((t) => t.runId as string) : [];
+
   if (!state) {
     return (
       <div className="sweeps">
@@ -242,6 +245,20 @@ export function SweepPanel() {
         ) : null}
         <SweepTable state={state} onOpen={(r) => void open(r)} canOpen={!busy} />
         {busy ? <p className="muted small">Runs open here once the run training now has ended.</p> : null}
+        <div>
+          <button
+            type="button"
+            className="btn btn--small"
+            disabled={finishedRuns.length < 2}
+            title="Overlay these runs' curves and list what differs, in the Runs tab"
+            onClick={() => {
+              useCompareRequest.getState().request(finishedRuns);
+              useDashboardTab.getState().setTab('runs');
+            }}
+          >
+            Compare {finishedRuns.length >= 2 ? `the ${finishedRuns.length} finished runs` : 'runs'}
+          </button>
+        </div>
       </div>
       <SweepPlot state={state} />
     </div>
