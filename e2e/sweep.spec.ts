@@ -151,7 +151,7 @@ for (const size of [
       if (process.env['NETWRIGHT_SCREENSHOTS']) await page.screenshot({ path: `test-results/sweep-${size.width}.png` });
 
       // The finished runs compared in the Runs tab: overlaid curves and what differs.
-      await panel.getByRole('button', { name: 'Compare the 6 finished runs' }).click();
+      await panel.getByRole('button', { name: 'Compare 6 runs' }).click();
       await expect(page.getByRole('tab', { name: 'Runs' })).toHaveAttribute('aria-selected', 'true');
       await expect(page.getByTestId('compare-chart')).toBeVisible({ timeout: 60_000 });
       await expect(page.getByRole('region', { name: 'What differs' })).toContainText('hidden1.units');

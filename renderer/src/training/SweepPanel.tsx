@@ -233,6 +233,18 @@ export function SweepPanel() {
           <span className="small muted sweeps__what" title={state.spec.axes.map((a) => `${keyLabel(state.doc, a.key)}: ${a.values}`).join('; ')}>
             Varies {state.spec.axes.map((a) => keyLabel(state.doc, a.key)).join(', ')} · {state.spec.mode === 'grid' ? 'grid' : `random, seed ${state.spec.seed ?? 1}`} · {state.spec.parallel} at once
           </span>
+          <button
+            type="button"
+            className="btn btn--small"
+            disabled={finishedRuns.length < 2}
+            title="Compare the sweep's finished runs in the Runs tab: their curves overlaid and what differs"
+            onClick={() => {
+              useCompareRequest.getState().request(finishedRuns);
+              useDashboardTab.getState().setTab('runs');
+            }}
+          >
+            Compare {finishedRuns.length >= 2 ? `${finishedRuns.length} runs` : 'runs'}
+          </button>
           <button type="button" className="btn btn--small" onClick={() => useSweeps.getState().openDialog()}>
             New sweep…
           </button>
@@ -245,20 +257,6 @@ export function SweepPanel() {
         ) : null}
         <SweepTable state={state} onOpen={(r) => void open(r)} canOpen={!busy} />
         {busy ? <p className="muted small">Runs open here once the run training now has ended.</p> : null}
-        <div>
-          <button
-            type="button"
-            className="btn btn--small"
-            disabled={finishedRuns.length < 2}
-            title="Overlay these runs' curves and list what differs, in the Runs tab"
-            onClick={() => {
-              useCompareRequest.getState().request(finishedRuns);
-              useDashboardTab.getState().setTab('runs');
-            }}
-          >
-            Compare {finishedRuns.length >= 2 ? `the ${finishedRuns.length} finished runs` : 'runs'}
-          </button>
-        </div>
       </div>
       <SweepPlot state={state} />
     </div>
