@@ -70,10 +70,6 @@ export function trainerCwd(entry: string): string {
   return m ? entry.slice(0, m.index) || path.parse(entry).root : path.dirname(entry);
 }
 
-export function distMainDir(): string {
-  return __dirname;
-}
-
 export function rendererDir(): string {
   return appLayout(__dirname).rendererDir;
 }

@@ -5,7 +5,6 @@ import path from 'node:path';
 import { testBackend } from './test-backend';
 import { rootedPaths } from './path-policy';
 import { exampleDoc } from '../trainer/test-helpers';
-import { randomizedRun } from '../export/test-support';
 import type { ProjectDoc } from '../../shared/graph/document';
 
 /**
@@ -76,24 +75,6 @@ describe('paths the client gave, at any depth, and links that lead out', () => {
     await expect(backend.handle('training.start', { doc: exampleDoc(), projectPath: root })).rejects.toMatchObject({ code: 'FORBIDDEN_PATH' });
     expect(existsSync(`${root}.runs`)).toBe(false);
   });
-
-  it('export.tfjs replaces a link in the export folder instead of writing through it', async () => {
-    const run = await randomizedRun(exampleDoc(), 5);
-    const runDir = path.join(root, 'x.runs', '20261205-120000-000aaa');
-    mkdirSync(runDir, { recursive: true });
-    for (const f of ['model.json', 'weights.bin']) copyFileSync(path.join(run, f), path.join(runDir, f));
-    rmSync(run, { recursive: true, force: true });
-    const target = path.join(outside, 'important.json');
-    writeFileSync(target, 'do not overwrite');
-    const out = path.join(root, 'exported');
-    mkdirSync(out);
-    symlinkSync(target, path.join(out, 'model.json'));
-    const r = (await backend.handle('export.tfjs', { runId: '20261205-120000-000aaa', outDir: out, projectPath: path.join(root, 'x.nwproj') })) as { files: string[] };
-    expect(r.files).toContain(path.join(out, 'model.json'));
-    expect(readFileSync(target, 'utf8')).toBe('do not overwrite');
-    expect(lstatSync(path.join(out, 'model.json')).isFile()).toBe(true);
-    expect(JSON.parse(readFileSync(path.join(out, 'model.json'), 'utf8'))).toHaveProperty('modelTopology');
-  }, 60_000);
 
   it('export.model replaces a link in the export folder instead of writing through it', async () => {
     const target = path.join(outside, 'important.onnx');

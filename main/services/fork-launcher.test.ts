@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FromTrainerSchema, type FromTrainer } from '../../shared/training/protocol';
 import { createForkLauncher } from './fork-launcher';
 import { buildTrainerForTests } from './build-trainer-for-tests';
-import { exportFreshModel } from './export-fresh';
 import { exampleDoc } from '../trainer/test-helpers';
 import { TRAINING_BACKEND } from '../trainer/native/native-for-tests';
 
@@ -64,15 +63,6 @@ describe('createForkLauncher (real child process)', () => {
     const { exited } = collect(proc);
     proc.kill();
     expect(await exited).toBeNull();
-  });
-
-  it('exports fresh weights through a trainer process', async () => {
-    const outDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'nw-fresh-')), 'm');
-    const result = await exportFreshModel(createForkLauncher(entry), exampleDoc(), outDir);
-    expect(result.files.map((f) => path.basename(f))).toEqual(['model.json', 'weights.bin']);
-    const json = JSON.parse(fs.readFileSync(path.join(outDir, 'model.json'), 'utf8'));
-    expect(json.format).toBe('layers-model');
-    expect(json.weightsManifest[0].paths).toEqual(['./weights.bin']);
   });
 
   it('reports a missing entry file as an exit', async () => {

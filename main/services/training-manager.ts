@@ -251,7 +251,6 @@ export class TrainingManager {
         case 'failed':
           fail(msg.message);
           return;
-        case 'exported':
         case 'predicted':
         case 'grid':
         case 'doctor':

@@ -8,7 +8,7 @@ import { graphHash } from '../trainer/graph-hash';
 import { RunRecordSchema, type RunComparison, type RunRecordData, type RunSummary } from '../../shared/training/runs';
 import { INSIGHT_FILE, parseInsightLines, type InsightFile } from '../../shared/training/insight';
 import { fileError } from './project-files';
-import { noConfinement, writeStaged, type Confine } from './staged-dir';
+import { noConfinement, type Confine } from './staged-dir';
 
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
 export const MODEL_FILES = ['model.json', 'weights.bin'] as const;
@@ -324,47 +324,3 @@ export function compareRuns(dataDir: string, projectPath: string | null, runIds:
   };
 }
 
-/**
- * Copies a run's model.json + weights.bin (and its preprocessing record) to `outDir`, created if
- * needed, all or nothing (writeStaged: a link already there is replaced, never written through).
- */
-export async function exportRun(
-  dataDir: string,
-  runId: string,
-  outDir: string,
-  projectPath: string | null = null,
-  confine: Confine = noConfinement,
-): Promise<{ outDir: string; files: string[] }> {
-  const runDir = runDirOf(dataDir, runId, projectPath);
-  if (!fs.existsSync(runDir)) throw new ApiError('UNKNOWN_RUN', `There is no run "${runId}".`);
-  if (!MODEL_FILES.every((f) => fs.existsSync(path.join(runDir, f)))) {
-    throw new ApiError('NO_MODEL', `Run "${runId}" has no saved model: it failed or was stopped before its first batch.`);
-  }
-  // What training did to the data (normalization, vocabulary, class names, image size) goes with the model.
-  let preprocessing = null;
-  try {
-    preprocessing = readRun(dataDir, projectPath, runId).preprocessing;
-  } catch {
-    // Runs from before run records carried preprocessing export the model alone.
-  }
-  const out = path.resolve(outDir);
-  const copy = async (stage: string): Promise<string[]> => {
-    const files: string[] = [];
-    for (const f of MODEL_FILES) {
-      await fsp.copyFile(path.join(runDir, f), path.join(stage, f));
-      files.push(path.join(stage, f));
-    }
-    if (preprocessing) {
-      await fsp.writeFile(path.join(stage, 'preprocessing.json'), `${JSON.stringify(preprocessing, null, 2)}\n`);
-      files.push(path.join(stage, 'preprocessing.json'));
-    }
-    return files;
-  };
-  try {
-    const files = await writeStaged(out, confine, copy, (written, toFinal) => written.map(toFinal));
-    return { outDir: out, files };
-  } catch (error) {
-    if (error instanceof ApiError) throw error;
-    throw fileError(error, out);
-  }
-}

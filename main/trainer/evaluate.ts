@@ -5,18 +5,6 @@ import type { SampleSet } from './datasets/mnist';
 import { contiguousBatch, gatherTargets, targetWidth, type TargetMode } from './batches';
 import { perSampleLoss } from './optimizers';
 
-/** Mean categorical cross-entropy and accuracy over a whole set, in chunks; no tensor outlives a chunk. */
-export async function evaluateSet(
-  model: tf.LayersModel,
-  set: SampleSet,
-  inputShape: readonly number[],
-  numClasses: number,
-  chunkSize = 256,
-): Promise<Metrics> {
-  const r = await evaluateModel(model, set, { inputShape, mode: { kind: 'onehot', classes: numClasses }, loss: 'categoricalCrossentropy', metrics: ['accuracy'], chunkSize });
-  return r.metrics;
-}
-
 export interface EvaluateOptions {
   readonly inputShape: readonly number[];
   readonly inputDtype?: 'float32' | 'int32';

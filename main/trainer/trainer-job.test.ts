@@ -21,16 +21,6 @@ describe('createTrainerJob', () => {
     expect(sent[0]).toMatchObject({ type: 'failed' });
   });
 
-  it('exports fresh weights and reports the files', async () => {
-    const { sent, job } = setup();
-    const outDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'nw-fresh-')), 'nested', 'out');
-    job.handle({ type: 'export-fresh', doc: exampleDoc(), outDir });
-    await job.finished;
-    expect(sent).toEqual([{ type: 'exported', files: [path.join(outDir, 'model.json'), path.join(outDir, 'weights.bin')] }]);
-    // 101,770 float32 weights.
-    expect(fs.statSync(path.join(outDir, 'weights.bin')).size).toBe(101_770 * 4);
-  });
-
   it('receives stop while a training job runs', async () => {
     const { sent, job } = setup();
     const doc = exampleDoc();
@@ -49,10 +39,9 @@ describe('createTrainerJob', () => {
 
   it('refuses a second job in the same process', async () => {
     const { sent, job } = setup();
-    const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nw-fresh-'));
-    job.handle({ type: 'export-fresh', doc: exampleDoc(), outDir });
-    job.handle({ type: 'export-fresh', doc: exampleDoc(), outDir });
+    job.handle({ type: 'doctor' });
+    job.handle({ type: 'doctor' });
     await job.finished;
-    expect(sent.map((m) => m.type).sort()).toEqual(['exported', 'failed']);
+    expect(sent.map((m) => m.type).sort()).toEqual(['doctor', 'failed']);
   });
 });

@@ -1,7 +1,6 @@
 import { ToTrainerSchema, type FromTrainer, type ToTrainer } from '../../shared/training/protocol';
 import type { BackendReport } from '../../shared/training/events';
 import { assertNever } from '../../shared/layers/params';
-import { exportFresh } from './export-fresh';
 import { readableError, runTraining } from './train';
 import { predictWithRun } from './predict';
 import { predictGridWithRun } from './predict-grid';
@@ -69,16 +68,6 @@ export function createTrainerJob(deps: TrainerDeps): { handle(data: unknown): vo
           waitWhilePaused,
           emit: (event) => deps.send({ type: 'event', event }),
         });
-        return;
-      }
-      case 'export-fresh': {
-        try {
-          await deps.loadBackend();
-          const files = await exportFresh(msg.doc, msg.outDir);
-          deps.send({ type: 'exported', files });
-        } catch (error) {
-          deps.send({ type: 'failed', message: readableError(error).replace(/^Training failed: /, 'Export failed: ') });
-        }
         return;
       }
       case 'predict': {

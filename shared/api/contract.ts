@@ -315,10 +315,6 @@ export const CALLS = {
     }),
     result: TraceSchema,
   },
-  'export.tfjs': {
-    params: z.object({ runId: z.string(), outDir: ClientPathSchema, projectPath: ClientPathSchema.nullable().optional() }),
-    result: z.object({ outDir: z.string(), files: z.array(z.string()) }),
-  },
   /**
    * Exports the project in any format: a run's trained weights (`runId`) or fresh ones (null),
    * then checks the export in its target runtime where one is available.

@@ -57,14 +57,11 @@ export const ToTrainerSchema = z.discriminatedUnion('type', [
   }),
   /** Load the best backend and describe it. */
   z.object({ type: z.literal('doctor') }),
-  /** Build the graph with fresh weights and write it as a TF.js LayersModel. */
-  z.object({ type: z.literal('export-fresh'), doc: ProjectDocSchema, outDir: z.string() }),
 ]);
 export type ToTrainer = z.infer<typeof ToTrainerSchema>;
 
 export const FromTrainerSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('event'), event: TrainEventSchema }),
-  z.object({ type: z.literal('exported'), files: z.array(z.string()) }),
   z.object({ type: z.literal('failed'), message: z.string() }),
   z.object({ type: z.literal('predicted'), prediction: PredictionSchema }),
   z.object({ type: z.literal('grid'), grid: DecisionGridSchema }),

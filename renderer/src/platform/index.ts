@@ -39,17 +39,13 @@ function current(): Platform {
   return platform;
 }
 
-/** Replaces the transport (tests and the `?fake` development mode). */
+/** Replaces the transport (tests). */
 export function installPlatform(api: NetwrightApi, mode: PlatformMode = 'browser', connection: ConnectionSource = ALWAYS_OPEN): void {
   platform = { mode, api, connection };
 }
 
 export function getApi(): NetwrightApi {
   return current().api;
-}
-
-export function getMode(): PlatformMode {
-  return current().mode;
 }
 
 export function useConnection(): ConnectionState {

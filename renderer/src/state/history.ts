@@ -215,30 +215,3 @@ export function mergeEntries(prev: HistoryEntry, next: HistoryEntry): HistoryEnt
   return null;
 }
 
-/** Short words for the undo/redo tooltips. */
-export function describeEntry(entry: HistoryEntry): string {
-  switch (entry.kind) {
-    case 'add':
-      return entry.nodes.length === 1 ? `add ${entry.nodes[0]?.type ?? 'layer'}` : 'add layers';
-    case 'delete':
-      return 'delete';
-    case 'move':
-      return 'move';
-    case 'connect':
-      return 'connect';
-    case 'param':
-      return `edit ${entry.name}`;
-    case 'settings':
-      return 'edit training settings';
-    case 'rename':
-      return 'rename';
-    case 'notes':
-      return entry.op === 'add' ? 'add note' : 'delete note';
-    case 'noteText':
-      return 'edit note';
-    case 'blocks':
-      return entry.op === 'add' ? 'add block' : 'delete block';
-    case 'batch':
-      return entry.label;
-  }
-}
