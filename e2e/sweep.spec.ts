@@ -182,6 +182,9 @@ test('sweep: a run that fails is counted and explained, and the sweep goes on', 
   await typeInto(page, settings.getByLabel('Epochs', { exact: true }), '1');
   await typeInto(page, settings.getByLabel('Training samples', { exact: true }), '100');
   await typeInto(page, settings.getByLabel('Test samples', { exact: true }), '50');
+  // With the dashboard hidden, the dialog still opens, and starting shows the dashboard again.
+  await page.getByRole('button', { name: 'Hide the dashboard' }).click();
+  await expect(page.getByRole('tab', { name: 'Sweeps' })).toHaveCount(0);
   await settings.getByRole('button', { name: 'Sweep…' }).click();
   const dialog = page.getByRole('dialog', { name: 'Sweep settings' });
   // Vary the output layer's units: 3 outputs cannot fit 2 classes, so that run fails; 2 trains.

@@ -15,6 +15,7 @@ import { useShortcuts } from './shell/useShortcuts';
 import { CheatSheet } from './shell/CheatSheet';
 import { MenuCommands } from './shell/MenuCommands';
 import { TemplatesDialog } from './templates/TemplatesDialog';
+import { SweepDialog } from './training/SweepDialog';
 import { basename } from './shell/paths';
 import { Palette } from './canvas/Palette';
 import { Canvas } from './canvas/Canvas';
@@ -112,6 +113,7 @@ export function App({ store }: { store: EditorStore }) {
         <ConfirmDialog />
         <CheatSheet />
         <TemplatesDialog />
+        <SweepDialog />
       </AnalysisProvider>
     </EditorStoreProvider>
   );

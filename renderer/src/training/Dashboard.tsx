@@ -18,7 +18,6 @@ import { LiveControls } from './LiveControls';
 import { ControlHistory } from './ControlHistory';
 import { DASHBOARD_TABS, useDashboardTab } from './dashboard-tab';
 import { SweepPanel } from './SweepPanel';
-import { SweepDialog } from './SweepDialog';
 import { useSweepSync } from './sweep-store';
 
 /** Live curves, the test-set evaluation, run history and comparison, and a try-it panel. */
@@ -54,7 +53,6 @@ function DashboardTabs() {
           {tab === 'evaluation' ? <EvaluationPanel /> : tab === 'runs' ? <RunsPanel /> : tab === 'sweeps' ? <SweepPanel /> : tab === 'boundary' ? <DecisionBoundaryPanel /> : tab === 'insight' ? <InsightPanel /> : <TryItPanel />}
         </div>
       ) : null}
-      <SweepDialog />
     </div>
   );
 }

@@ -5,6 +5,7 @@ import { useAnalysis } from '../state/analysis';
 import { useEditor, useEditorStore } from '../state/context';
 import { errorText } from '../state/ui';
 import { useDashboardTab } from './dashboard-tab';
+import { usePanels } from '../shell/panel-sizes';
 import {
   METRIC_LABELS,
   SETTING_LABELS,
@@ -214,6 +215,8 @@ function SweepForm() {
       useSweeps.getState().upsert(state);
       useSweeps.getState().show(state.sweepId);
       useDashboardTab.getState().setTab('sweeps');
+      // The dashboard shows the sweep's progress: bring it back if it was hidden.
+      if (usePanels.getState().sizes.dashboard.collapsed) usePanels.getState().toggle('dashboard');
       close();
     } catch (e) {
       setStartError(`The sweep could not start: ${errorText(e)}`);
