@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures';
+import { slowCalls } from './support/slow-calls';
 import { expectUncovered, VIEWPORTS } from './support/visible';
 
 /**
@@ -10,52 +10,11 @@ import { expectUncovered, VIEWPORTS } from './support/visible';
  * with its inline errors, and a listing that arrives late never replaces what was typed.
  */
 
-/**
- * Holds back the answers to `files.list` calls made while `setSlow(true)` (a slow disk or a busy
- * host), by wrapping the page's WebSocket: the app's own code and server are untouched.
- */
-async function slowListings(page: Page): Promise<{ setSlow: (on: boolean) => Promise<void> }> {
-  await page.addInitScript(() => {
-    const w = window as unknown as { __slowListings: boolean };
-    w.__slowListings = false;
-    const held = new Set<number>();
-    class SlowSocket extends WebSocket {
-      override send(data: Parameters<WebSocket['send']>[0]): void {
-        if (typeof data === 'string' && w.__slowListings) {
-          const m = JSON.parse(data) as { name?: string; id?: number };
-          if (m.name === 'files.list' && typeof m.id === 'number') held.add(m.id);
-        }
-        super.send(data);
-      }
-      override set onmessage(listener: ((ev: MessageEvent) => void) | null) {
-        super.onmessage = listener
-          ? (ev: MessageEvent) => {
-              const id = typeof ev.data === 'string' ? (JSON.parse(ev.data) as { id?: number }).id : undefined;
-              if (id !== undefined && held.delete(id)) setTimeout(() => listener.call(this, ev), 2500);
-              else listener.call(this, ev);
-            }
-          : null;
-      }
-      override get onmessage(): ((ev: MessageEvent) => void) | null {
-        return super.onmessage;
-      }
-    }
-    window.WebSocket = SlowSocket;
-  });
-  return {
-    setSlow: async (on) => {
-      await page.evaluate((value) => {
-        (window as unknown as { __slowListings: boolean }).__slowListings = value;
-      }, on);
-    },
-  };
-}
-
 for (const size of VIEWPORTS) {
   test(`file dialog: folders keep the file name, New folder, late listings at ${size.width}x${size.height}`, async ({ page, server }) => {
     test.setTimeout(180_000);
     await page.setViewportSize(size);
-    const slow = await slowListings(page);
+    const slow = await slowCalls(page, 'files.list');
     const base = path.join(server.scratch, `dialog-${size.width}`);
     mkdirSync(path.join(base, 'existing'), { recursive: true });
     await page.goto(server.url);

@@ -76,6 +76,14 @@ const FORMAT_LABELS: Record<ExportFormat, string> = {
 
 const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
 
+/** Scrolls `panel` vertically (only) so that `el` shows; scrollIntoView could also scroll it sideways. */
+function scrollIntoSide(panel: HTMLElement, el: HTMLElement): void {
+  const p = panel.getBoundingClientRect();
+  const r = el.getBoundingClientRect();
+  if (r.bottom > p.bottom) panel.scrollTop += Math.min(r.bottom - p.bottom, r.top - p.top);
+  else if (r.top < p.top) panel.scrollTop -= p.top - r.top;
+}
+
 /** The bottom panel: progress, backend, results, export and live charts. */
 export function Dashboard() {
   const store = useEditorStore();
@@ -83,11 +91,13 @@ export function Dashboard() {
   const [exported, setExported] = useState<ExportResult | null>(null);
   // A new export's verdict is scrolled into the side panel's view: it lands below the fold at 1280x720.
   const exportedRef = useRef<HTMLDivElement>(null);
+  const sideRef = useRef<HTMLDivElement>(null);
   useEffect(() => {
-    if (exported) exportedRef.current?.scrollIntoView({ block: 'nearest' });
+    if (exported && exportedRef.current && sideRef.current) scrollIntoSide(sideRef.current, exportedRef.current);
   }, [exported]);
   const [exportError, setExportError] = useState<string | null>(null);
-  const [exporting, setExporting] = useState(false);
+  /** The export under way: its format and folder (null when none). */
+  const [exporting, setExportingTo] = useState<{ format: ExportFormat; outDir: string } | null>(null);
   const [format, setFormat] = useState<ExportFormat>('tfjs');
 
   useEffect(() => {
@@ -103,7 +113,7 @@ export function Dashboard() {
         : t.paused && t.status === 'running'
           ? 'Paused'
           : STATUS_TEXT[t.status];
-  const canExport = t.status === 'done' && t.runId !== null && !exporting;
+  const canExport = t.status === 'done' && t.runId !== null && exporting === null;
   const backend = t.started?.backend;
 
   const onExport = async () => {
@@ -116,15 +126,16 @@ export function Dashboard() {
       return;
     }
     if (!outDir) return;
-    // The previous result would read as this export's until it is done.
+    // The previous result (or error) would read as this export's until it is done.
     setExported(null);
-    setExporting(true);
+    setExportError(null);
+    setExportingTo({ format, outDir });
     try {
       setExported(await exportModel(store, outDir, format));
     } catch (e) {
       setExportError(`Export failed: ${errorText(e)}`);
     } finally {
-      setExporting(false);
+      setExportingTo(null);
     }
   };
 
@@ -140,7 +151,8 @@ export function Dashboard() {
 
   return (
     <section className="dashboard" aria-label="Training dashboard">
-      <div className="dashboard__side">
+      {/* Nothing in the side panel is wider than it; should anything scroll it sideways (a focus, a find), it goes back. */}
+      <div className="dashboard__side" ref={sideRef} onScroll={(e) => e.currentTarget.scrollLeft !== 0 && (e.currentTarget.scrollLeft = 0)}>
         <div className="dashboard__status">
           <span className={`status-dot is-${t.status}`} aria-hidden="true" />
           <span data-testid="training-status" role="status">
@@ -154,29 +166,40 @@ export function Dashboard() {
             <strong>{t.name}</strong>
           </p>
         ) : null}
-        <div className="dashboard__export" role="group" aria-label="Export the trained model">
-          <select
-            className="btn btn--small"
-            aria-label="Export format"
-            value={format}
-            onChange={(e) => setFormat(e.target.value as ExportFormat)}
-            disabled={exporting}
-          >
-            {EXPORT_FORMATS.map((f) => (
-              <option key={f} value={f}>
-                {FORMAT_LABELS[f]}
-              </option>
-            ))}
-          </select>
-          <button
-            type="button"
-            className="btn btn--small"
-            onClick={() => void onExport()}
-            disabled={!canExport}
-            title={canExport ? `Write the trained model as ${FORMAT_LABELS[format]} to a folder, then check it` : 'Finish a training run first'}
-          >
-            {exporting ? 'Exporting…' : 'Export…'}
-          </button>
+        {/* Export and its progress stay on screen however far the side panel is scrolled. */}
+        <div className="dashboard__export-bar">
+          <div className="dashboard__export" role="group" aria-label="Export the trained model">
+            <select
+              className="btn btn--small"
+              aria-label="Export format"
+              value={format}
+              onChange={(e) => setFormat(e.target.value as ExportFormat)}
+              disabled={exporting !== null}
+            >
+              {EXPORT_FORMATS.map((f) => (
+                <option key={f} value={f}>
+                  {FORMAT_LABELS[f]}
+                </option>
+              ))}
+            </select>
+            <button
+              type="button"
+              className="btn btn--small"
+              onClick={() => void onExport()}
+              disabled={!canExport}
+              title={canExport ? `Write the trained model as ${FORMAT_LABELS[format]} to a folder, then check it` : 'Finish a training run first'}
+            >
+              {exporting ? 'Exporting…' : 'Export…'}
+            </button>
+          </div>
+          {exporting ? (
+            <div className="export-progress" role="status" data-testid="export-progress">
+              <div className="export-progress__bar" aria-hidden="true" />
+              <span>
+                Exporting as {FORMAT_LABELS[exporting.format]} to <code>{exporting.outDir}</code>, then checking it in its runtime…
+              </span>
+            </div>
+          ) : null}
         </div>
         <Progress />
         <LiveControls />
@@ -215,11 +238,6 @@ export function Dashboard() {
           <div className="error-box" role="alert">
             {exportError}
           </div>
-        ) : null}
-        {exporting ? (
-          <p className="muted small" role="status">
-            Exporting as {FORMAT_LABELS[format]} and checking the export…
-          </p>
         ) : null}
         {exported ? (
           <div className="export-result" data-testid="export-result" role="status">
