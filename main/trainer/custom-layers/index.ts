@@ -7,6 +7,7 @@ import { TransformerEncoder, type TransformerEncoderConfig } from './transformer
 import { Subtract } from './subtract';
 import { SpatialDropout2D } from './spatial-dropout';
 import { normalizationFactory } from './normalization-fix';
+import { keepSeparableDepthMultiplier } from './separable-config-fix';
 import { AUGMENTATION_LAYERS, RandomContrast, RandomCrop, RandomFlip, RandomRotation, RandomTranslation, RandomZoom } from './augmentation';
 
 export { MultiHeadAttention, NetwrightGRU, PositionalEmbedding, TransformerEncoder, Subtract, SpatialDropout2D };
@@ -24,6 +25,7 @@ let registered = false;
  */
 export function registerCustomLayers(): void {
   if (registered) return;
+  keepSeparableDepthMultiplier();
   for (const cls of [...CUSTOM_LAYER_CLASSES, ...CUSTOM_ACTIVATIONS]) {
     tf.serialization.registerClass(cls as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>);
   }
