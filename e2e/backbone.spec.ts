@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test, expect } from './fixtures';
 import { choosePath, clickEmptyCanvas, connect, dropLayer } from './support/canvas';
+import { weightBytes } from './support/weights';
 
 /**
  * A backbone with a new head (issue 18), with the mouse: train the MNIST CNN template on a slice,
@@ -11,24 +12,6 @@ import { choosePath, clickEmptyCanvas, connect, dropLayer } from './support/canv
  * byte for byte the MNIST run's; the new head learns. (That it beats the same head on a frozen random
  * backbone is checked by main/trainer/backbone.test.ts and main/cli/cli-backbone.test.ts.)
  */
-
-interface Manifest {
-  weightsManifest: { weights: { name: string; shape: number[]; dtype: string }[] }[];
-}
-
-/** Each weight's bytes in a run folder's weights.bin, by name (float32 only). */
-function weightBytes(runDir: string): Map<string, Buffer> {
-  const json = JSON.parse(readFileSync(path.join(runDir, 'model.json'), 'utf8')) as Manifest;
-  const bin = readFileSync(path.join(runDir, 'weights.bin'));
-  const out = new Map<string, Buffer>();
-  let offset = 0;
-  for (const w of json.weightsManifest.flatMap((g) => g.weights)) {
-    const bytes = w.shape.reduce((a, b) => a * b, 1) * 4;
-    out.set(w.name, bin.subarray(offset, offset + bytes));
-    offset += bytes;
-  }
-  return out;
-}
 
 test('MNIST CNN run as the backbone of a Fashion-MNIST classifier: cut, freeze, new head, train', async ({ page, server }) => {
   test.setTimeout(600_000);

@@ -53,7 +53,7 @@ describe.skipIf(missing !== null)(`netwright train <the transfer template>${miss
     const a = await cli('train', project, '--epochs', '1', '--limit', '256', '--test-limit', '100');
     expect(a.err).toBe('');
     expect(a.code).toBe(0);
-    expect(a.out).toContain(`Backbone: MNIST digits CNN (the template's backbone), run ${shippedId} (--no-backbone trains without it)\n`);
+    expect(a.out).toContain(`Backbone: MNIST digits CNN (shipped with the template), run ${shippedId} (--no-backbone trains without it)\n`);
     expect(a.out).toContain(`Weights from run ${shippedId}: 2 layers loaded, 2 fresh, 1 dropped\n`);
     expect(a.out).toContain('  loaded: conv2d_1, conv2d_2\n');
     const runs = path.join(dir, 'transfer.runs');

@@ -300,7 +300,7 @@ async function trainCommand(args: string[], io: CliIo): Promise<number> {
   const json = Boolean(values['json']);
   const backend = makeBackend(io);
   const printer = json ? jsonPrinter(io) : textPrinter(io, trainDoc, dataDir(io.env), projectPath);
-  if (shipped && !json) io.stdout(`Backbone: ${shipped.name}, run ${shipped.runId} (--no-backbone trains without it)\n`);
+  if (shipped && !json) io.stdout(`Backbone: ${shipped.name} (shipped with the template), run ${shipped.runId} (--no-backbone trains without it)\n`);
   let runId: string | undefined;
   let interrupted = false;
   const early: TrainEvent[] = [];

@@ -59,7 +59,7 @@ export function installTemplateBackbone(
     throw new ApiError('NOT_FOUND', `The template's backbone "${name}" is missing or damaged (${source}).`);
   }
   const runId = options.keepRunId ? record.runId : newRunId();
-  const runName = `${record.name} (the template's backbone)`;
+  const runName = record.name;
   const target = path.join(runsRoot, runId);
   if (fs.existsSync(path.join(target, 'run.json'))) return { runId, name: runName };
   fs.mkdirSync(target, { recursive: true });

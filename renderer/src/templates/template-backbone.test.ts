@@ -14,7 +14,7 @@ function fakeApi(calls: [string, unknown][], fail = false): NetwrightApi {
     call: ((name: string, params: unknown) => {
       calls.push([name, params]);
       if (fail) return Promise.reject(new Error('The templates\' backbones (resources/templates/backbones) were not found.'));
-      if (name === 'templates.backbone') return Promise.resolve({ runId: '20261206-031500-000abc', name: "MNIST digits CNN (the template's backbone)" });
+      if (name === 'templates.backbone') return Promise.resolve({ runId: '20261206-031500-000abc', name: 'MNIST digits CNN' });
       if (name === 'runs.adopt') return Promise.resolve({ moved: ['20261206-031500-000abc'], training: [] });
       return Promise.reject(new Error(`unexpected ${name}`));
     }) as NetwrightApi['call'],
