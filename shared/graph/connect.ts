@@ -1,50 +1,70 @@
-import { nodeLabel, type Graph } from './document';
-import type { GraphAnalysis } from './analyze';
+import { nodeLabel, type Graph, type GraphEdge } from './document';
 import { getLayerSpec } from '../layers/registry';
-import { formatShape, withDefaults } from '../layers/params';
-import { inputPorts } from '../layers/ports';
+import { formatShape } from '../layers/params';
+import type { Shape } from '../layers/types';
+import { BLOCK_NODE_TYPE } from './block-schema';
+import { nodeInputPorts } from './node-ports';
 
-export type ConnectCheck = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+/** An edge someone is drawing: from `source`'s output into `target`'s input `targetPort`. */
+export interface ConnectionRequest {
+  readonly source: string;
+  readonly target: string;
+  readonly targetPort: string;
+}
+
+/** What is known of a node's output while drawing (from analyzeGraph); missing facts are not checked. */
+export interface OutputFacts {
+  readonly outputShape?: Shape | null;
+  readonly dtype?: string | null;
+}
 
 /**
- * Whether an edge source -> target.targetPort may be drawn, for refusing it
- * while dragging (the reason is the tooltip). Refuses what can never become
- * valid: a missing node or port, a port already taken, a cycle, a rank the port
- * never accepts, an element type the port does not take. Shape problems that a
- * param change could fix (sizes, kernel larger than the input) are left to
- * analyzeGraph. Pure.
+ * Why an edge source -> target.targetPort can never be valid, in words for the person dragging it
+ * (the tooltip); null when it may be drawn. The one connection rule: the canvas, the store and
+ * anything else that connects layers use it. Refuses what can never become valid: a missing node
+ * or port, a source, a loop, a rank the port never accepts, an element type it does not take.
+ * A port that is already connected is not a problem: the new edge replaces the old one
+ * (`edgesReplacedBy`), as dropping a wire on a taken input does in the editor. Shape problems that
+ * a param change could fix are left to analyzeGraph. Pure.
  */
-export function canConnect(graph: Graph, analysis: GraphAnalysis, sourceId: string, targetId: string, targetPort: string): ConnectCheck {
-  const no = (reason: string): ConnectCheck => ({ ok: false, reason });
-  const source = graph.nodes.find((n) => n.id === sourceId);
-  const target = graph.nodes.find((n) => n.id === targetId);
-  if (!source || !target) return no('That layer no longer exists.');
-  if (sourceId === targetId) return no('A layer cannot feed into itself.');
+export function connectionProblem(graph: Graph, c: ConnectionRequest, facts?: (id: string) => OutputFacts | null | undefined): string | null {
+  if (c.source === c.target) return 'A layer cannot feed into itself.';
+  const source = graph.nodes.find((n) => n.id === c.source);
+  const target = graph.nodes.find((n) => n.id === c.target);
+  if (!source || !target) return 'That layer no longer exists.';
   const spec = getLayerSpec(target.type);
-  if (!spec) return no(`${nodeLabel(target)} is an unknown layer type.`);
-  const ports = inputPorts(spec, withDefaults(spec.params, target.params));
-  if (ports.length === 0) return no(`${nodeLabel(target)} is a source: it takes no inputs.`);
-  const port = ports.find((p) => p.name === targetPort);
-  if (!port) return no(`${nodeLabel(target)} has no input "${targetPort}".`);
+  if (!spec && target.type !== BLOCK_NODE_TYPE) return `${nodeLabel(target)} is an unknown layer type.`;
+  const ports = nodeInputPorts(target, spec);
+  if (ports.length === 0) return `${nodeLabel(target)} is a source: it takes no inputs.`;
+  const port = ports.find((p) => p.name === c.targetPort);
+  if (!port) return `${nodeLabel(target)} has no input "${c.targetPort}".`;
+  if (wouldCycle(graph, c.source, c.target)) return `That would make a loop: ${nodeLabel(target)} already feeds ${nodeLabel(source)}.`;
   const where = ports.length > 1 ? `${nodeLabel(target)}'s ${port.label}` : nodeLabel(target);
-  if (graph.edges.some((e) => e.target === targetId && e.targetPort === targetPort)) {
-    return no(`${where} is already connected. Delete that connection first, or merge the branches with Add or Concatenate.`);
-  }
-  if (wouldCycle(graph, sourceId, targetId)) return no(`That would make a loop: ${nodeLabel(target)} already feeds ${nodeLabel(source)}.`);
-  const info = analysis.nodes.get(sourceId);
+  const info = facts?.(c.source);
   const shape = info?.outputShape;
   if (shape) {
     if (port.minRank !== undefined && shape.length < port.minRank) {
-      return no(`${where} needs at least ${port.minRank} dimensions (batch included); ${nodeLabel(source)} gives ${formatShape(shape)}.`);
+      return `${where} needs at least ${port.minRank} dimensions (batch included); ${nodeLabel(source)} gives ${formatShape(shape)}.`;
     }
     if (port.maxRank !== undefined && shape.length > port.maxRank) {
-      return no(`${where} takes at most ${port.maxRank} dimensions (batch included); ${nodeLabel(source)} gives ${formatShape(shape)}. Put a Flatten, Reshape or pooling layer between them.`);
+      return `${where} takes at most ${port.maxRank} dimensions (batch included); ${nodeLabel(source)} gives ${formatShape(shape)}. Put a Flatten, Reshape or pooling layer between them.`;
     }
   }
   if (port.dtype !== undefined && info?.dtype && info.dtype !== port.dtype) {
-    return no(`${where} needs ${port.dtype} ${port.label}; ${nodeLabel(source)} gives ${info.dtype} values.`);
+    return `${where} needs ${port.dtype} ${port.label}; ${nodeLabel(source)} gives ${info.dtype} values.`;
   }
-  return { ok: true };
+  return null;
+}
+
+/** The edges a connection replaces: whatever already feeds the same input port (at most one). */
+export function edgesReplacedBy(graph: Graph, c: ConnectionRequest): GraphEdge[] {
+  return graph.edges.filter((e) => e.target === c.target && e.targetPort === c.targetPort);
+}
+
+/** The graph's edges after drawing `edge`: the taken port's old edge replaced by it. Pure. */
+export function connectEdges(graph: Graph, edge: GraphEdge): GraphEdge[] {
+  const replaced = new Set(edgesReplacedBy(graph, edge));
+  return [...graph.edges.filter((e) => !replaced.has(e)), edge];
 }
 
 /** True when an edge source -> target would close a loop (target already reaches source). */

@@ -3,7 +3,7 @@ import { Handle, Position } from '@xyflow/react';
 import type { GraphNode } from '../../../shared/graph/document';
 import type { NodeAnalysis } from '../../../shared/graph/analyze';
 import type { BlockDefinition } from '../../../shared/graph/block-schema';
-import { nodeInputPorts } from '../graph/ports';
+import { nodeInputPorts } from '../../../shared/graph/node-ports';
 import { useEditorStore } from '../state/context';
 import { formatCount, shapeText } from './format';
 import { CardMenuButton } from './LayerNode';

@@ -22,10 +22,10 @@ import { useAnalysis } from '../state/analysis';
 import type { GraphIssue } from '../../../shared/graph/issues';
 import { useCanvasUi } from '../state/canvas-ui';
 import type { XY } from '../state/history';
-import { connectionProblem } from '../graph/connect-rules';
+import { connectionProblem } from '../../../shared/graph/connect';
 import { connectFixes } from '../graph/connect-fixes';
 import { ConnectFixPanel } from './ConnectFixPanel';
-import { nodeInputPorts } from '../graph/ports';
+import { nodeInputPorts } from '../../../shared/graph/node-ports';
 import { segmentAt, type Segment } from '../graph/hit';
 import { LayerNode, type LayerFlowNode } from './LayerNode';
 import { NoteNode, type NoteFlowNode } from './NoteNode';
@@ -316,7 +316,7 @@ export function Canvas() {
         return false;
       }
       const a = analysisRef.current;
-      const why = connectionProblem(store.getState().doc.graph, toConnection(c), (id) => a.nodes.get(id)?.outputShape);
+      const why = connectionProblem(store.getState().doc.graph, toConnection(c), (id) => ({ outputShape: a.nodes.get(id)?.outputShape }));
       useCanvasUi.getState().setConnectHint(why);
       return why === null;
     },
@@ -336,7 +336,7 @@ export function Canvas() {
         const c = { source: state.fromNode.id, target: state.toNode.id, targetPort: state.toHandle.id ?? 'in' };
         const a = analysisRef.current;
         const outShape = (id: string) => a.nodes.get(id)?.outputShape;
-        const why = connectionProblem(store.getState().doc.graph, c, outShape);
+        const why = connectionProblem(store.getState().doc.graph, c, (id) => ({ outputShape: outShape(id) }));
         const fixes = why ? connectFixes(store.getState().doc.graph, c, outShape) : [];
         if (why && fixes.length > 0) {
           useCanvasUi.getState().setConnectHint(null);

@@ -3,7 +3,7 @@ import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
 import type { GraphNode } from '../../../shared/graph/document';
 import type { NodeAnalysis } from '../../../shared/graph/analyze';
 import { getLayerSpec } from '../../../shared/layers/registry';
-import { nodeInputPorts } from '../graph/ports';
+import { nodeInputPorts } from '../../../shared/graph/node-ports';
 import { formatCount, paramText, shapeText } from './format';
 import { BLOCK_NODE_TYPE, type BlockDefinition } from '../../../shared/graph/block-schema';
 import { BlockCard } from './BlockNode';

@@ -1,7 +1,7 @@
 import type { HandleFallback } from './overview';
 import { HANDLE_TOP, PORT_GAP, type LayerNodeData } from './LayerNode';
 import { NODE_SIZE } from './placement';
-import { nodeInputPorts } from '../graph/ports';
+import { nodeInputPorts } from '../../../shared/graph/node-ports';
 
 /**
  * Where a card's handles sit when React Flow has not measured them (LayerNode's constants): the

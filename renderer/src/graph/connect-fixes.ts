@@ -1,8 +1,8 @@
 import type { Graph } from '../../../shared/graph/document';
 import { getLayerSpec } from '../../../shared/layers/registry';
 import type { Shape } from '../../../shared/layers/types';
-import { nodeInputPorts } from './ports';
-import type { ConnectionRequest } from './connect-rules';
+import { nodeInputPorts } from '../../../shared/graph/node-ports';
+import type { ConnectionRequest } from '../../../shared/graph/connect';
 
 /** A one-click way to make a refused connection: the edits are made and the connection with them, as one undo step. */
 export type ConnectFix =

@@ -6,7 +6,7 @@ import type { Shape } from '../../../shared/layers/types';
 import { useEditor, useEditorStore } from '../state/context';
 import { useAnalysis } from '../state/analysis';
 import { formatCount, shapeText } from '../canvas/format';
-import { macCounter, nodeInputPorts } from '../graph/ports';
+import { macCounter, nodeInputPorts } from '../../../shared/graph/node-ports';
 import { ParamField } from './ParamField';
 import { BLOCK_NODE_TYPE } from '../../../shared/graph/block-schema';
 import { IssueList } from './IssueList';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeGraph } from '../../../shared/graph/analyze';
 import { createEditorStore } from './store';
-import { connectionProblem } from '../graph/connect-rules';
+import { connectionProblem } from '../../../shared/graph/connect';
 import { layoutLeftToRight } from '../graph/layout';
 import { parseClip } from '../graph/clipboard';
 
@@ -167,7 +167,7 @@ describe('connection rules', () => {
     const d = store.getState().addNode('Dense', { x: 0, y: 0 }) as string;
     const conv = store.getState().addNode('Conv2D', { x: 0, y: 0 });
     if (!conv) return; // the layer catalog has no Conv2D yet
-    const why = connectionProblem(store.getState().doc.graph, { source: d, target: conv, targetPort: 'in' }, () => [null, 128]);
+    const why = connectionProblem(store.getState().doc.graph, { source: d, target: conv, targetPort: 'in' }, () => ({ outputShape: [null, 128] }));
     expect(why).toMatch(/needs at least 4 dimensions/);
     expect(why).toContain('[?, 128]');
   });

@@ -6,8 +6,8 @@ import type { ParamValue } from '../../../shared/layers/types';
 import type { TrainEvent } from '../../../shared/training/events';
 import { applyEntry, mergeEntries, revertEntry, type HistoryEntry, type XY } from './history';
 import { freshId } from '../../../shared/graph/ids';
-import { connectionProblem as ruleProblem } from '../graph/connect-rules';
-import { nodeInputPorts } from '../graph/ports';
+import { connectionProblem as ruleProblem, edgesReplacedBy } from '../../../shared/graph/connect';
+import { nodeInputPorts } from '../../../shared/graph/node-ports';
 import { clipText, instantiateClip, parseClip, pastedBlocks } from '../graph/clipboard';
 import { BUILTIN_BLOCKS } from '../../../shared/graph/builtin-blocks';
 import { BLOCK_NODE_TYPE } from '../../../shared/graph/block-schema';
@@ -470,7 +470,7 @@ export function createEditorStore(initial: ProjectDoc = emptyProject()): EditorS
           taken.add(id);
           return { id, source: from, target: to, targetPort: port };
         };
-        const replaced = graph.edges.filter((e) => e.target === c.target && e.targetPort === c.targetPort);
+        const replaced = edgesReplacedBy(graph, c);
         if (fix.kind === 'inputShape') {
           const before = source.params['shape'];
           commit({

@@ -1,7 +1,7 @@
-import type { GraphNode } from '../../../shared/graph/document';
-import { getLayerSpec } from '../../../shared/layers/registry';
-import type { LayerSpec, PortSpec, Shape } from '../../../shared/layers/types';
-import { BLOCK_NODE_TYPE, MAX_BLOCK_INPUTS } from '../../../shared/graph/block-schema';
+import type { GraphNode } from './document';
+import { getLayerSpec } from '../layers/registry';
+import type { LayerSpec, PortSpec, Shape } from '../layers/types';
+import { BLOCK_NODE_TYPE, MAX_BLOCK_INPUTS } from './block-schema';
 
 /** Fields the layer catalog may carry (multi-input merges, multiply-adds); read defensively. */
 interface OptionalSpecParts {
