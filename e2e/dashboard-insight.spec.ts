@@ -90,7 +90,16 @@ test('layer insight: a small CNN’s histograms per epoch, a test example’s fe
   await expect(page.getByTestId('activations-example')).toHaveText(/Example 8 of 200/, { timeout: 120_000 });
 
   const shot = process.env['NETWRIGHT_SCREENSHOTS'] ? path.join(process.cwd(), 'docs', 'screenshots', 'dashboard-insight.png') : test.info().outputPath('insight.png');
+  // The run is listed by its name, not its folder's id.
+  await expect(page.getByRole('combobox', { name: 'Run' }).locator('option:checked')).not.toHaveText(/^\d{8}-\d{6}-/);
   await page.getByLabel('Training dashboard').screenshot({ path: shot });
+  if (process.env['NETWRIGHT_SCREENSHOTS']) {
+    // The same screen at 1280x720, to look at beside the README's.
+    const before = page.viewportSize();
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.getByLabel('Training dashboard').screenshot({ path: test.info().outputPath('insight-1280.png') });
+    if (before) await page.setViewportSize(before);
+  }
 
   // Reopened: after a reload the unsaved project is offered back; restored, its run's histograms come
   // back from the run's folder (insight.jsonl).

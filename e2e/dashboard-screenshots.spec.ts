@@ -11,9 +11,19 @@ const shots = path.join(process.cwd(), 'docs', 'screenshots');
 test.skip(!process.env['NETWRIGHT_SCREENSHOTS'], 'set NETWRIGHT_SCREENSHOTS=1 to refresh docs/screenshots');
 
 test('screenshots: trained CNN, quick add, templates, dark theme', async ({ page, server }) => {
+  test.setTimeout(600_000);
+  /** The README's picture at 1440x900, and the same screen at 1280x720 in test-results to look at. */
+  const shoot = async (name: string) => {
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.screenshot({ path: path.join(shots, name) });
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.screenshot({ path: test.info().outputPath(name.replace('.png', '-1280.png')) });
+    await page.setViewportSize({ width: 1440, height: 900 });
+  };
+  await page.setViewportSize({ width: 1440, height: 900 });
   await page.goto(server.url);
   await page.getByRole('button', { name: 'Templates' }).click();
-  await page.screenshot({ path: path.join(shots, 'templates.png') });
+  await shoot('templates.png');
   await page.getByRole('dialog', { name: 'Templates' }).getByRole('button', { name: 'Open template CNN on MNIST' }).click();
   await clickEmptyCanvas(page);
   await page.getByLabel('Epochs', { exact: true }).fill('3');
@@ -25,11 +35,11 @@ test('screenshots: trained CNN, quick add, templates, dark theme', async ({ page
   await expect(page.getByTestId('inspector-macs')).toBeVisible();
   const plot = await page.getByTestId('epoch-chart').locator('.u-over').boundingBox();
   if (plot) await page.mouse.move(plot.x + plot.width - 4, plot.y + plot.height / 2);
-  await page.screenshot({ path: path.join(shots, 'app.png') });
+  await shoot('app.png');
 
   await page.getByRole('tab', { name: 'Evaluation' }).click();
   await expect(page.getByRole('table', { name: 'Confusion matrix' })).toBeVisible();
-  await page.screenshot({ path: path.join(shots, 'dashboard-evaluation.png') });
+  await shoot('dashboard-evaluation.png');
   await page.getByRole('tab', { name: 'Try it' }).click();
   const pad = await page.getByTestId('draw-pad').boundingBox();
   if (pad) {
@@ -41,7 +51,7 @@ test('screenshots: trained CNN, quick add, templates, dark theme', async ({ page
     await page.mouse.up();
   }
   await expect(page.getByTestId('prediction')).toBeVisible();
-  await page.screenshot({ path: path.join(shots, 'dashboard-try-it.png') });
+  await shoot('dashboard-try-it.png');
   await page.getByRole('tab', { name: 'Curves' }).click();
 
   await page.keyboard.press('Escape');
@@ -49,7 +59,7 @@ test('screenshots: trained CNN, quick add, templates, dark theme', async ({ page
   if (!pane) throw new Error('no pane');
   await page.mouse.dblclick(pane.x + 260, pane.y + pane.height - 260);
   await page.keyboard.type('pool');
-  await page.screenshot({ path: path.join(shots, 'quick-add.png') });
+  await shoot('quick-add.png');
   await page.keyboard.press('Escape');
 
   await page.emulateMedia({ colorScheme: 'dark' });
@@ -58,5 +68,5 @@ test('screenshots: trained CNN, quick add, templates, dark theme', async ({ page
   await page.getByRole('alertdialog').getByRole('button', { name: 'Discard changes' }).click().catch(() => undefined);
   await expect(page.getByTestId('node-Add')).toHaveCount(1);
   await page.getByTestId('node-Add').click();
-  await page.screenshot({ path: path.join(shots, 'canvas-dark.png') });
+  await shoot('canvas-dark.png');
 });

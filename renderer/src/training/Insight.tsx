@@ -204,11 +204,11 @@ export function InsightPanel() {
     runs.length > 0 || training.runId ? (
       <label className="field field--inline">
         <span>Run</span>
-        <select value={runId ?? ''} onChange={(e) => setChosenRun(e.target.value || null)}>
+        <select value={runId ?? ''} title={runId ?? undefined} onChange={(e) => setChosenRun(e.target.value || null)}>
           {training.runId && !runs.some((r) => r.runId === training.runId) ? <option value={training.runId}>{training.runId} (training)</option> : null}
           {runs.map((r) => (
             <option key={r.runId} value={r.runId}>
-              {r.runId} · {r.dataset} · {r.status}
+              {r.name || r.runId} · {r.status}
             </option>
           ))}
         </select>
