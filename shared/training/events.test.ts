@@ -33,10 +33,12 @@ describe('trainer protocol', () => {
     expect(ToTrainerSchema.safeParse({ type: 'stop' }).success).toBe(true);
   });
 
-  it('trainer replies wrap events, exported files or a failure', () => {
+  it('trainer replies wrap events, a failure with its message, or a result', () => {
     expect(FromTrainerSchema.safeParse({ type: 'event', event: { type: 'evaluating', runId: 'r' } }).success).toBe(true);
     expect(FromTrainerSchema.safeParse({ type: 'event', event: { type: 'nope' } }).success).toBe(false);
-    expect(FromTrainerSchema.safeParse({ type: 'exported', files: ['model.json'] }).success).toBe(true);
+    // The trainer no longer exports (exports are built in the host's worker): no 'exported' reply.
+    expect(FromTrainerSchema.safeParse({ type: 'exported', files: ['model.json'] }).success).toBe(false);
+    expect(FromTrainerSchema.safeParse({ type: 'failed', message: 'out of memory' }).success).toBe(true);
     expect(FromTrainerSchema.safeParse({ type: 'failed' }).success).toBe(false);
   });
 });
