@@ -61,8 +61,8 @@ function CamLayerSelect({ d, camLayer, setCamLayer }: { d: ImageDetail; camLayer
       <span>Grad-CAM layer</span>
       <select value={camLayer ?? d.gradCam?.layer ?? ''} onChange={(ev) => setCamLayer(ev.target.value || null)}>
         {d.convLayers.map((l) => (
-          <option key={l.layer} value={l.layer}>
-            {l.layer} ({l.className}, {l.shape[0]}×{l.shape[1]}×{l.shape[2]})
+          <option key={l.layer} value={l.layer} title={`${l.layer} (${l.className}), output ${l.shape[0]}×${l.shape[1]}×${l.shape[2]}`}>
+            {l.layer} · {l.shape[0]}×{l.shape[1]}×{l.shape[2]}
           </option>
         ))}
       </select>
