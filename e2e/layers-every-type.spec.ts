@@ -303,7 +303,8 @@ async function headerCount(page: Page): Promise<number> {
  * the toolbar (top left), the minimap (top right) and the zoom controls (bottom left).
  */
 function gridSpot(i: number): { x: number; y: number } {
-  return { x: 130 + (i % 5) * 210, y: 110 + Math.floor(i / 5) * 125 };
+  // 200 px cards with 50 px between them: handles of neighbouring cards stay apart.
+  return { x: 130 + (i % 5) * 250, y: 110 + Math.floor(i / 5) * 125 };
 }
 
 async function buildAndCheck(page: Page, family: Family, expected: GraphAnalysis): Promise<Map<string, string>> {

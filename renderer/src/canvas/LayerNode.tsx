@@ -1,5 +1,5 @@
-import { memo } from 'react';
-import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
+import { memo, useEffect, useRef } from 'react';
+import { Handle, Position, useUpdateNodeInternals, type Node, type NodeProps } from '@xyflow/react';
 import type { GraphNode } from '../../../shared/graph/document';
 import type { NodeAnalysis } from '../../../shared/graph/analyze';
 import { getLayerSpec } from '../../../shared/layers/registry';
@@ -23,8 +23,23 @@ export type LayerFlowNode = Node<LayerNodeData, 'layer'>;
 export const HANDLE_TOP = 19;
 export const PORT_GAP = 18;
 
+/**
+ * React Flow measures a card's handles when the card's size changes; a merge going from 2 to 3
+ * inputs may keep its size, and a wire dropped on the new port would then snap to a known one.
+ */
+function useRemeasureOnPortCount(id: string, ports: number): void {
+  const updateNodeInternals = useUpdateNodeInternals();
+  const seen = useRef(ports);
+  useEffect(() => {
+    if (seen.current === ports) return;
+    seen.current = ports;
+    updateNodeInternals(id);
+  }, [id, ports, updateNodeInternals]);
+}
+
 function LayerNodeView({ id, data, selected }: NodeProps<LayerFlowNode>) {
   const { node, analysis } = data;
+  useRemeasureOnPortCount(id, nodeInputPorts(node, getLayerSpec(node.type)).length);
   if (node.type === BLOCK_NODE_TYPE) {
     return <BlockCard id={id} node={node} block={data.block} inShapes={data.inShapes ?? ''} analysis={analysis} selected={selected} handleTop={HANDLE_TOP} portGap={PORT_GAP} />;
   }
