@@ -13,6 +13,8 @@ const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'netwright-test-'));
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const failures = [];
+/** One line per failed test (file, title, first line of its error), printed again at the end. */
+const failedDetails = [];
 
 function run(label, cmd, args, env = {}) {
   console.log(`\n=== ${label}`);
@@ -45,6 +47,7 @@ if (existsSync(vitestJson)) {
   totals.failed += r.numFailedTests;
   totals.skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
   if (r.numFailedTests > 0 || r.numFailedTestSuites > 0) failures.push('unit tests');
+  failedDetails.push(...failedVitest(r));
   if (r.numFailedTestSuites > 0 && r.numFailedTests === 0) totals.failed += r.numFailedTestSuites;
 } else {
   totals.failed++;
@@ -71,6 +74,7 @@ if (!existsSync(chromium)) {
     totals.failed += s.unexpected;
     totals.skipped += s.skipped;
     if (s.unexpected > 0) failures.push('e2e tests');
+    failedDetails.push(...failedPlaywright(report));
   } else {
     totals.failed++;
     failures.push('e2e (no report)');
@@ -99,7 +103,47 @@ function skippedTests(report) {
   return out;
 }
 
+/** Failed Vitest tests and suites from its JSON report: `file > title: first line of the error`. */
+function failedVitest(report) {
+  const out = [];
+  for (const file of report.testResults ?? []) {
+    const name = path.relative(root, file.name);
+    const failed = (file.assertionResults ?? []).filter((a) => a.status === 'failed');
+    for (const a of failed) out.push(`${name} > ${a.fullName ?? a.title}: ${firstLine(a.failureMessages?.[0])}`);
+    if (file.status === 'failed' && failed.length === 0) out.push(`${name} (suite): ${firstLine(file.message)}`);
+  }
+  return out;
+}
+
+/** Failed Playwright tests from its JSON report: `file:line > title: first line of the error`. */
+function failedPlaywright(report) {
+  const out = [];
+  const walk = (suite, prefix) => {
+    for (const spec of suite.specs ?? []) {
+      for (const t of spec.tests ?? []) {
+        if (t.status !== 'unexpected') continue;
+        const error = (t.results ?? []).map((r) => r.error?.message).find(Boolean);
+        out.push(`${spec.file}:${spec.line} > ${prefix}${spec.title}: ${firstLine(error)}`);
+      }
+    }
+    for (const child of suite.suites ?? []) walk(child, child.title && !child.title.endsWith('.ts') ? `${prefix}${child.title} > ` : prefix);
+  };
+  for (const suite of report.suites ?? []) walk(suite, '');
+  return out;
+}
+
+function firstLine(text) {
+  // Strip ANSI colours; keep the first non-empty line, at most 300 characters.
+  const plain = String(text ?? 'no message').replace(/\u001b\[[0-9;]*m/g, '');
+  const line = plain.split('\n').find((l) => l.trim()) ?? 'no message';
+  return line.trim().slice(0, 300);
+}
+
 function finish() {
+  if (failedDetails.length) {
+    console.log('\nFailed tests:');
+    for (const line of failedDetails) console.log(`  ${line}`);
+  }
   if (failures.length) console.log(`\nFailed: ${failures.join(', ')}`);
   console.log(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
   process.exit(totals.failed > 0 ? 1 : 0);
