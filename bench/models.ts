@@ -1,6 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { FastLSTM } from '../main/trainer/custom-layers/fast-rnn-layers';
 import { NetwrightGRU } from '../main/trainer/custom-layers/gru';
+import { makeOptimizer } from '../main/trainer/optimizers';
+import { DEFAULT_OPTIMIZER_OPTIONS } from '../shared/graph/document';
+
+/** Adam 1e-3 as training builds it (on the native backend its update is TensorFlow's fused op). */
+export function benchOptimizer(): tf.Optimizer {
+  return makeOptimizer({ optimizer: 'adam', optimizerOptions: DEFAULT_OPTIMIZER_OPTIONS, learningRate: 1e-3 });
+}
 
 /**
  * The benchmark models. `family` names the peer model (bench/peers.py) a variant is compared with.

@@ -13,7 +13,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { wasmBinaryDir } from '../main/trainer/backend-loader';
 import { registerNetwrightKernels } from '../main/trainer/kernels';
 import { loadNativeAddon } from '../main/trainer/native/native-addon';
-import { BENCH_MODELS } from './models';
+import { benchOptimizer, BENCH_MODELS } from './models';
 
 async function main(): Promise<void> {
   const [modelId = 'cnn', backend = 'wasm', batchArg = '64'] = process.argv.slice(2);
@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   const spec = BENCH_MODELS.find((m) => m.id === modelId);
   if (!spec) throw new Error(`no model ${modelId}`);
   const model = spec.build();
-  model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });
+  model.compile({ optimizer: benchOptimizer(), loss: 'categoricalCrossentropy' });
   const [x, y] = spec.data(batch);
   for (let i = 0; i < 2; i++) await model.trainOnBatch(x, y);
   const t0 = performance.now();

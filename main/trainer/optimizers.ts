@@ -1,12 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import type { LossName, LrSchedule, TrainingSettings } from '../../shared/graph/document';
 import { assertNever } from '../../shared/layers/params';
+import { NativeAdamOptimizer } from './native-adam';
 
 /**
  * Adam with decoupled weight decay (Loshchilov & Hutter): before each Adam
  * step every trained weight shrinks by `learningRate * weightDecay` of itself.
  */
-export class AdamWOptimizer extends tf.AdamOptimizer {
+export class AdamWOptimizer extends NativeAdamOptimizer {
   static override get className(): string {
     return 'AdamW';
   }
@@ -48,7 +49,8 @@ export function makeOptimizer(settings: Pick<TrainingSettings, 'optimizer' | 'op
     case 'sgd':
       return o.momentum > 0 ? tf.train.momentum(lr, o.momentum, o.nesterov) : tf.train.sgd(lr);
     case 'adam':
-      return tf.train.adam(lr, o.beta1, o.beta2, o.epsilon);
+      // tfjs's Adam, with its update fused into one TensorFlow op on the native backend.
+      return new NativeAdamOptimizer(lr, o.beta1, o.beta2, o.epsilon);
     case 'adamw':
       return new AdamWOptimizer(lr, o.weightDecay, o.beta1, o.beta2, o.epsilon);
     case 'rmsprop':

@@ -4,6 +4,7 @@ import { unsortedSegmentSum } from './segment-sum';
 import { makeGather, makeSlice, makeTile, makeUnpack } from './slice';
 import { tileGradConfig } from './gradients';
 import { makeMatMul } from './matmul';
+import { makeNativeStep } from './native-kernels';
 
 /**
  * Netwright's kernels: what stock tfjs 4.22 lacks for training on `wasm`, and replacements
@@ -37,6 +38,8 @@ const OURS: Readonly<Record<string, readonly string[]>> = {
   // halfPixelCenters is set (UpSampling2D); ours is (tested). Our Conv2DBackpropInput was
   // slower than stock on cpu (140 vs 103 ms), so cpu keeps its own.
   cpu: ['Conv2DBackpropFilter', 'UnsortedSegmentSum', 'ResizeNearestNeighborGrad'],
+  // tfjs-node composes these from many tfjs ops; ours run TensorFlow's own ops (native-kernels.ts).
+  tensorflow: ['Step'],
 };
 
 /** Stock kernels known to be wrong: `withStockKernels` keeps ours for these. */
@@ -65,6 +68,11 @@ function ourKernel(name: string, backendName: string): KernelFunc {
       const stock = stockKernel(name, backendName);
       if (!stock) throw new Error(`No stock ${name} kernel on ${backendName} to wrap.`);
       return makeMatMul(stock.kernelFunc as Parameters<typeof makeMatMul>[0]) as KernelFunc;
+    }
+    case 'Step': {
+      const stock = stockKernel(name, backendName);
+      if (!stock) throw new Error(`No stock ${name} kernel on ${backendName} to fall back to.`);
+      return makeNativeStep(stock.kernelFunc);
     }
     case 'Tile':
     case 'GatherV2': {
