@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { FastLSTM } from '../main/trainer/custom-layers/fast-rnn-layers';
+import { FastGRU, FastLSTM } from '../main/trainer/custom-layers/fast-rnn-layers';
 import { NetwrightGRU } from '../main/trainer/custom-layers/gru';
 import { makeOptimizer } from '../main/trainer/optimizers';
 import { DEFAULT_OPTIMIZER_OPTIONS } from '../shared/graph/document';
@@ -13,7 +13,8 @@ export function benchOptimizer(): tf.Optimizer {
  * The benchmark models. `family` names the peer model (bench/peers.py) a variant is compared with.
  * `lstm` and `gru` are the layers Netwright builds for the catalog's LSTM and GRU with their
  * defaults (recurrentActivation sigmoid; GRU resetAfter true, as Keras and PyTorch): FastLSTM
- * and NetwrightGRU, fused on every backend. `lstm-stock` / `gru-stock` are tfjs-layers' own.
+ * and NetwrightGRU, fused on every backend; `gru-before` is FastGRU, the fused resetAfter = false
+ * GRU that stands in for tfjs's. `lstm-stock` / `gru-stock` are tfjs-layers' own.
  */
 export interface BenchModel {
   readonly id: string;
@@ -78,6 +79,13 @@ export const BENCH_MODELS: readonly BenchModel[] = [
     id: 'gru',
     family: 'gru',
     build: () => textModel(new NetwrightGRU({ units: 32, recurrentActivation: 'sigmoid', resetAfter: true })),
+    data: textData,
+  },
+  {
+    id: 'gru-before',
+    family: 'gru',
+    // GRU with resetAfter false (the stock tfjs GRU's math), as build-model swaps in: FastGRU.
+    build: () => textModel(new FastGRU({ units: 32, recurrentActivation: 'sigmoid' })),
     data: textData,
   },
   {

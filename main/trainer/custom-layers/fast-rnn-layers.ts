@@ -121,8 +121,8 @@ abstract class FastRnn extends tf.layers.Layer {
     return tf.tidy(() => {
       const bias = this.bias ? this.bias.read() : tf.zeros([this.gates() * this.units]);
       const opts = { units: this.units, recurrentActivation: this.recurrentActivation, returnSequences: this.returnSequences, goBackwards: this.goBackwards };
-      const run = this.kind === 'lstm' ? fusedLstm : fusedGru;
-      return run(x, kernel.read(), recurrentKernel.read(), bias, opts);
+      if (this.kind === 'lstm') return fusedLstm(x, kernel.read(), recurrentKernel.read(), bias, opts);
+      return fusedGru(x, kernel.read(), recurrentKernel.read(), bias, { ...opts, reset: 'before' });
     });
   }
 

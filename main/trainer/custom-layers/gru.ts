@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { initializerOf, regularizerOf, type WeightOption } from './weight-options';
 import { isShapeList, isTraining, maskOrNone, singleMask, type LayerShape } from './tensor-math';
-import { fusedGruResetAfter, type RecurrentActivation } from '../kernels/fused-rnn';
+import { fusedGru, type RecurrentActivation } from '../kernels/fused-rnn';
 
 export interface NetwrightGRUConfig {
   readonly units: number;
@@ -201,20 +201,13 @@ export class NetwrightGRU extends tf.layers.Layer {
     const u = this.units;
     return tf.tidy(() => {
       const bias = this.bias ? this.bias.read() : tf.zeros([2, 3 * u]);
-      const [ib, rb] = tf.split(bias, 2, 0) as [tf.Tensor, tf.Tensor];
-      return fusedGruResetAfter(
-        x,
-        (this.kernel as tf.LayerVariable).read(),
-        (this.recurrentKernel as tf.LayerVariable).read(),
-        tf.reshape(ib, [3 * u]),
-        tf.reshape(rb, [3 * u]),
-        {
-          units: u,
-          recurrentActivation: this.recurrentActivation as RecurrentActivation,
-          returnSequences: this.returnSequences,
-          goBackwards: this.goBackwards,
-        },
-      );
+      return fusedGru(x, (this.kernel as tf.LayerVariable).read(), (this.recurrentKernel as tf.LayerVariable).read(), bias, {
+        units: u,
+        recurrentActivation: this.recurrentActivation as RecurrentActivation,
+        returnSequences: this.returnSequences,
+        goBackwards: this.goBackwards,
+        reset: 'after',
+      });
     });
   }
 

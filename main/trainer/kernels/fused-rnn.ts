@@ -10,8 +10,8 @@ import { bindingOf, NativeStepProduct, nodeBackend, runNativeOp } from './native
  * kernels. Here the input projections of all steps are one matmul, the recurrence runs as
  * plain loops over Float32Arrays (B×H×G multiply-adds per step), and the weight gradients are
  * three matmuls over all steps. The math and gate layouts are tfjs-layers' own
- * (LSTM gates i, f, c, o; GRU gates z, r, h with resetAfter = false), so weights are
- * interchangeable with the stock layers.
+ * (LSTM gates i, f, c, o; GRU gates z, r, h, the reset gate before or after the recurrent
+ * product), so weights are interchangeable with the stock layers.
  */
 
 export type RecurrentActivation = 'sigmoid' | 'hardSigmoid';
@@ -255,68 +255,223 @@ function blockLstm(x: tf.Tensor, kernel: tf.Tensor, recurrentKernel: tf.Tensor, 
 }
 
 /**
- * GRU (resetAfter = false) over a whole sequence. kernel [F,3H], recurrentKernel [H,3H], bias [3H].
+ * Where a GRU's reset gate r acts on the recurrent part of the candidate h̃: `before` the
+ * recurrent product, h̃ = tanh(x·Wh + (r ⊙ h)·Uh + b) (tfjs's GRU, Keras resetAfter = false),
+ * or `after` it, h̃ = tanh(x·Wh + bx + r ⊙ (h·Uh + bh)) (Keras's default, resetAfter = true).
  */
-export function fusedGru(x: tf.Tensor, kernel: tf.Tensor, recurrentKernel: tf.Tensor, bias: tf.Tensor, opts: FusedRnnOptions): tf.Tensor {
+export type ResetPlacement = 'before' | 'after';
+
+export interface FusedGruOptions extends FusedRnnOptions {
+  readonly reset: ResetPlacement;
+}
+
+/** The step-major buffers of one GRU pass, shared by both reset placements. */
+interface GruPass {
+  readonly B: number;
+  readonly T: number;
+  readonly H: number;
+  /** [T·B, 3H]: the x-side pre-activations, overwritten with z, r and h̃ as the steps run. */
+  readonly gates: Float32Array;
+  /** [(T+1)·B·H] hidden states; hs[0] is the zero state. */
+  readonly hs: Float32Array;
+  /** The recurrent kernel [H, 3H]. */
+  readonly U: Float32Array;
+  readonly act: (x: number) => number;
+  readonly actGrad: (y: number) => number;
+}
+
+/** A reset placement's forward recurrence; its step products live until dispose. */
+interface GruForward {
+  /** Step s: block s of gates becomes z, r, h̃, and block s + 1 of hs the new state. */
+  step(s: number): void;
+  dispose(): void;
+  /** The backward recurrence over what the forward pass kept. */
+  backward(): GruBackward;
+}
+
+interface GruBackward {
+  /**
+   * Step s, after fusedGru wrote the update and candidate gates' gradients into block s of dX
+   * (the gradient of the x-side pre-activations) and h's through z into dprev: writes the reset
+   * gate's gradient into dX and adds h's through the recurrent products into dprev.
+   */
+  step(s: number, dprev: Float32Array, dX: Float32Array): void;
+  dispose(): void;
+  /** [recurrent kernel gradient, bias gradient], from dX [T·B, 3H] and the previous states [T·B, H]; call in a tidy. */
+  weightGrads(dX: tf.Tensor2D, hPrev: tf.Tensor2D): [tf.Tensor, tf.Tensor];
+}
+
+/** Reset before the recurrent product: z and r from h·U[:, :2H], then h̃ from (r ⊙ h)·U[:, 2H:]. */
+function resetBefore(p: GruPass): GruForward {
+  const { B, T, H, gates, hs, U, act, actGrad } = p;
+  const G = 3 * H;
+  const hUzr = stepProduct(columns(U, H, G, 0, 2 * H, false), B, H, 2 * H);
+  const rhUh = stepProduct(columns(U, H, G, 2 * H, H, false), B, H, H);
+  const rh = new Float32Array(T * B * H); // r ⊙ h of the previous step, per step
+  const step = (s: number): void => {
+    const zOff = s * B * G;
+    const prev = s * B * H;
+    if (s > 0) hUzr.addInto(hs.subarray(prev, prev + B * H), gates, zOff, G);
+    for (let b = 0; b < B; b++) {
+      const z = zOff + b * G;
+      const o = prev + b * H;
+      for (let j = 0; j < H; j++) {
+        const zg = act(gates[z + j] as number);
+        const rg = act(gates[z + H + j] as number);
+        gates[z + j] = zg;
+        gates[z + H + j] = rg;
+        rh[o + j] = rg * (hs[o + j] as number);
+      }
+    }
+    if (s > 0) rhUh.addInto(rh.subarray(prev, prev + B * H), gates, zOff + 2 * H, G);
+    for (let b = 0; b < B; b++) {
+      const z = zOff + b * G;
+      const o = prev + b * H;
+      for (let j = 0; j < H; j++) {
+        const hh = Math.tanh(gates[z + 2 * H + j] as number);
+        gates[z + 2 * H + j] = hh;
+        const zg = gates[z + j] as number;
+        hs[o + B * H + j] = zg * (hs[o + j] as number) + (1 - zg) * hh;
+      }
+    }
+  };
+  const backward = (): GruBackward => {
+    const uzrT = stepProduct(columns(U, H, G, 0, 2 * H, true), B, 2 * H, H);
+    const uhT = stepProduct(columns(U, H, G, 2 * H, H, true), B, H, H);
+    const drh = new Float32Array(B * H);
+    const stepBack = (s: number, dprev: Float32Array, dX: Float32Array): void => {
+      const zOff = s * B * G;
+      const prev = s * B * H;
+      drh.fill(0);
+      if (s > 0) uhT.addInto(block(dX, zOff, B, G, 2 * H, H), drh, 0, H);
+      for (let b = 0; b < B; b++) {
+        const z = zOff + b * G;
+        const o = prev + b * H;
+        for (let j = 0; j < H; j++) {
+          const rg = gates[z + H + j] as number;
+          const d = drh[b * H + j] as number;
+          dX[z + H + j] = d * (hs[o + j] as number) * actGrad(rg);
+          dprev[b * H + j] = (dprev[b * H + j] as number) + d * rg;
+        }
+      }
+      if (s > 0) uzrT.addInto(block(dX, zOff, B, G, 0, 2 * H), dprev, 0, H);
+    };
+    return {
+      step: stepBack,
+      dispose: () => {
+        uzrT.dispose();
+        uhT.dispose();
+      },
+      weightGrads: (dX, hPrev) => {
+        const dzr = tf.slice(dX, [0, 0], [T * B, 2 * H]);
+        const dhh = tf.slice(dX, [0, 2 * H], [T * B, H]);
+        const rhT = tf.tensor2d(rh, [T * B, H]);
+        return [tf.concat([tf.matMul(tf.transpose(hPrev), dzr), tf.matMul(tf.transpose(rhT), dhh)], 1), tf.sum(dX, 0)];
+      },
+    };
+  };
+  return {
+    step,
+    dispose: () => {
+      hUzr.dispose();
+      rhUh.dispose();
+    },
+    backward,
+  };
+}
+
+/** Reset after the recurrent product: h·U + the recurrent bias feeds z, r and (times r) h̃. */
+function resetAfter(p: GruPass, recurrentBias: Float32Array): GruForward {
+  const { B, T, H, gates, hs, U, act, actGrad } = p;
+  const G = 3 * H;
+  const recP = stepProduct(U, B, H, G);
+  const rec = new Float32Array(T * B * G); // h·U + the recurrent bias of the previous step, per step
+  const step = (s: number): void => {
+    const zOff = s * B * G;
+    const prev = s * B * H;
+    for (let b = 0; b < B; b++) rec.set(recurrentBias, zOff + b * G);
+    if (s > 0) recP.addInto(hs.subarray(prev, prev + B * H), rec, zOff, G);
+    for (let b = 0; b < B; b++) {
+      const z = zOff + b * G;
+      const o = prev + b * H;
+      for (let j = 0; j < H; j++) {
+        const zg = act((gates[z + j] as number) + (rec[z + j] as number));
+        const rg = act((gates[z + H + j] as number) + (rec[z + H + j] as number));
+        const hh = Math.tanh((gates[z + 2 * H + j] as number) + rg * (rec[z + 2 * H + j] as number));
+        gates[z + j] = zg;
+        gates[z + H + j] = rg;
+        gates[z + 2 * H + j] = hh;
+        hs[o + B * H + j] = zg * (hs[o + j] as number) + (1 - zg) * hh;
+      }
+    }
+  };
+  const backward = (): GruBackward => {
+    const uT = stepProduct(columns(U, H, G, 0, G, true), B, G, H);
+    const dRec = new Float32Array(T * B * G);
+    const stepBack = (s: number, dprev: Float32Array, dX: Float32Array): void => {
+      const zOff = s * B * G;
+      for (let b = 0; b < B; b++) {
+        const z = zOff + b * G;
+        for (let j = 0; j < H; j++) {
+          const rg = gates[z + H + j] as number;
+          const dA = dX[z + 2 * H + j] as number;
+          const dR = dA * (rec[z + 2 * H + j] as number) * actGrad(rg);
+          dX[z + H + j] = dR;
+          dRec[z + j] = dX[z + j] as number;
+          dRec[z + H + j] = dR;
+          dRec[z + 2 * H + j] = dA * rg;
+        }
+      }
+      if (s > 0) uT.addInto(block(dRec, zOff, B, G, 0, G), dprev, 0, H);
+    };
+    return {
+      step: stepBack,
+      dispose: () => uT.dispose(),
+      weightGrads: (dX, hPrev) => {
+        const dr = tf.tensor2d(dRec, [T * B, G]);
+        return [tf.matMul(tf.transpose(hPrev), dr), tf.stack([tf.sum(dX, 0), tf.sum(dr, 0)])];
+      },
+    };
+  };
+  return { step, dispose: () => recP.dispose(), backward };
+}
+
+/**
+ * GRU over a whole sequence, the reset gate placed by opts.reset. kernel [F,3H], recurrentKernel
+ * [H,3H], gate order z, r, h; the bias in Keras's layout for the placement: [3H] before, [2, 3H]
+ * (input bias, recurrent bias) after.
+ */
+export function fusedGru(x: tf.Tensor, kernel: tf.Tensor, recurrentKernel: tf.Tensor, bias: tf.Tensor, opts: FusedGruOptions): tf.Tensor {
   const [B, T] = x.shape as [number, number, number];
   const H = opts.units;
   const G = 3 * H;
   const act = recAct(opts.recurrentActivation);
   const actGrad = recActGrad(opts.recurrentActivation);
   const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const [xt, k, rk, bt, save] = args as [tf.Tensor, tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
+    const [xt, k, rk, bt, save] = args as [tf.Tensor, tf.Tensor2D, tf.Tensor2D, tf.Tensor, tf.GradSaveFunc];
     const xs = stepMajor(xt, opts.goBackwards);
     // The forward pass runs in a tidy; xs and the kernel must be saved to outlive it.
     save([xs, k]);
-    const gates = tf.tidy(() => tf.add(tf.matMul(xs, k), bt)).dataSync() as Float32Array; // becomes z, r, hh
-    const U = rk.dataSync() as Float32Array;
-    const hUzr = stepProduct(columns(U, H, G, 0, 2 * H, false), B, H, 2 * H);
-    const rhUh = stepProduct(columns(U, H, G, 2 * H, H, false), B, H, H);
+    const inputBias = (): tf.Tensor => (opts.reset === 'before' ? bt : tf.slice(bt, [0, 0], [1, G]));
+    const gates = tf.tidy(() => tf.add(tf.matMul(xs, k), inputBias())).dataSync() as Float32Array;
     const hs = new Float32Array((T + 1) * B * H);
-    const rh = new Float32Array(T * B * H);
-    for (let s = 0; s < T; s++) {
-      const zOff = s * B * G;
-      const prev = s * B * H;
-      if (s > 0) hUzr.addInto(hs.subarray(prev, prev + B * H), gates, zOff, G);
-      for (let b = 0; b < B; b++) {
-        const z = zOff + b * G;
-        const o = prev + b * H;
-        for (let j = 0; j < H; j++) {
-          const zg = act(gates[z + j] as number);
-          const rg = act(gates[z + H + j] as number);
-          gates[z + j] = zg;
-          gates[z + H + j] = rg;
-          rh[o + j] = rg * (hs[o + j] as number);
-        }
-      }
-      if (s > 0) rhUh.addInto(rh.subarray(prev, prev + B * H), gates, zOff + 2 * H, G);
-      for (let b = 0; b < B; b++) {
-        const z = zOff + b * G;
-        const o = prev + b * H;
-        for (let j = 0; j < H; j++) {
-          const hh = Math.tanh(gates[z + 2 * H + j] as number);
-          gates[z + 2 * H + j] = hh;
-          const zg = gates[z + j] as number;
-          hs[o + B * H + j] = zg * (hs[o + j] as number) + (1 - zg) * hh;
-        }
-      }
-    }
-    hUzr.dispose();
-    rhUh.dispose();
+    const pass: GruPass = { B, T, H, gates, hs, U: rk.dataSync() as Float32Array, act, actGrad };
+    const forward = opts.reset === 'before' ? resetBefore(pass) : resetAfter(pass, (bt.dataSync() as Float32Array).subarray(G));
+    for (let s = 0; s < T; s++) forward.step(s);
+    forward.dispose();
     const value = outputTensor(hs, B, T, H, opts.returnSequences);
     const gradFunc = (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]): tf.Tensor[] => {
       const [xsSaved, kSaved] = saved as [tf.Tensor2D, tf.Tensor2D];
       const dyv = outputGrad(dy as tf.Tensor, B, T, H, opts.returnSequences);
-      const uzrT = stepProduct(columns(U, H, G, 0, 2 * H, true), B, 2 * H, H);
-      const uhT = stepProduct(columns(U, H, G, 2 * H, H, true), B, H, H);
-      const dZ = new Float32Array(T * B * G);
+      const backward = forward.backward();
+      const dX = new Float32Array(T * B * G);
       const dh = new Float32Array(B * H);
       const dprev = new Float32Array(B * H);
-      const drh = new Float32Array(B * H);
       for (let s = T - 1; s >= 0; s--) {
         const zOff = s * B * G;
         const prev = s * B * H;
         for (let i = 0; i < B * H; i++) dh[i] = (dh[i] as number) + (dyv[prev + i] as number);
+        // h = z ⊙ h_prev + (1 - z) ⊙ h̃ with either placement: the update and candidate gates' gradients, and h_prev's through z.
         for (let b = 0; b < B; b++) {
           const z = zOff + b * G;
           const o = prev + b * H;
@@ -324,144 +479,23 @@ export function fusedGru(x: tf.Tensor, kernel: tf.Tensor, recurrentKernel: tf.Te
             const zg = gates[z + j] as number;
             const hh = gates[z + 2 * H + j] as number;
             const dhj = dh[b * H + j] as number;
-            dZ[z + j] = dhj * ((hs[o + j] as number) - hh) * actGrad(zg);
-            dZ[z + 2 * H + j] = dhj * (1 - zg) * (1 - hh * hh);
+            dX[z + j] = dhj * ((hs[o + j] as number) - hh) * actGrad(zg);
+            dX[z + 2 * H + j] = dhj * (1 - zg) * (1 - hh * hh);
             dprev[b * H + j] = dhj * zg;
           }
         }
-        drh.fill(0);
-        if (s > 0) uhT.addInto(block(dZ, zOff, B, G, 2 * H, H), drh, 0, H);
-        for (let b = 0; b < B; b++) {
-          const z = zOff + b * G;
-          const o = prev + b * H;
-          for (let j = 0; j < H; j++) {
-            const rg = gates[z + H + j] as number;
-            const d = drh[b * H + j] as number;
-            dZ[z + H + j] = d * (hs[o + j] as number) * actGrad(rg);
-            dprev[b * H + j] = (dprev[b * H + j] as number) + d * rg;
-          }
-        }
-        if (s > 0) uzrT.addInto(block(dZ, zOff, B, G, 0, 2 * H), dprev, 0, H);
+        backward.step(s, dprev, dX);
         dh.set(dprev);
       }
-      uzrT.dispose();
-      uhT.dispose();
+      backward.dispose();
       return tf.tidy(() => {
-        const dz = tf.tensor2d(dZ, [T * B, G]);
+        const dx = tf.tensor2d(dX, [T * B, G]);
         const hPrev = tf.tensor2d(hs.subarray(0, T * B * H), [T * B, H]);
-        const rhT = tf.tensor2d(rh, [T * B, H]);
-        const dzr = tf.slice(dz, [0, 0], [T * B, 2 * H]);
-        const dhh = tf.slice(dz, [0, 2 * H], [T * B, H]);
-        const dU = tf.concat([tf.matMul(tf.transpose(hPrev), dzr), tf.matMul(tf.transpose(rhT), dhh)], 1);
-        const dx = fromStepMajor(tf.matMul(dz, tf.transpose(kSaved)), B, T, opts.goBackwards);
-        return [dx, tf.matMul(tf.transpose(xsSaved), dz), dU, tf.sum(dz, 0)];
+        const dxIn = fromStepMajor(tf.matMul(dx, tf.transpose(kSaved)), B, T, opts.goBackwards);
+        return [dxIn, tf.matMul(tf.transpose(xsSaved), dx), ...backward.weightGrads(dx, hPrev)];
       });
     };
     return { value, gradFunc };
   });
   return f(x, kernel, recurrentKernel, bias);
-}
-
-/**
- * GRU with resetAfter = true (Keras's default) over a whole sequence: the reset gate multiplies
- * the recurrent product, and input and recurrent biases are separate.
- * kernel [F,3H], recurrentKernel [H,3H], inputBias [3H], recurrentBias [3H]; gate order z, r, h.
- */
-export function fusedGruResetAfter(
-  x: tf.Tensor,
-  kernel: tf.Tensor,
-  recurrentKernel: tf.Tensor,
-  inputBias: tf.Tensor,
-  recurrentBias: tf.Tensor,
-  opts: FusedRnnOptions,
-): tf.Tensor {
-  const [B, T] = x.shape as [number, number, number];
-  const H = opts.units;
-  const G = 3 * H;
-  const act = recAct(opts.recurrentActivation);
-  const actGrad = recActGrad(opts.recurrentActivation);
-  const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const [xt, k, rk, bIn, bRec, save] = args as [tf.Tensor, tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
-    const xs = stepMajor(xt, opts.goBackwards);
-    save([xs, k]);
-    // x-side pre-activations; overwritten with z, r and the candidate as the steps run.
-    const gates = tf.tidy(() => tf.add(tf.matMul(xs, k), bIn)).dataSync() as Float32Array;
-    const U = rk.dataSync() as Float32Array;
-    const br = bRec.dataSync() as Float32Array;
-    const recP = stepProduct(U, B, H, G);
-    const rec = new Float32Array(T * B * G); // h_prev·U + recurrent bias, per step
-    const hs = new Float32Array((T + 1) * B * H);
-    for (let s = 0; s < T; s++) {
-      const zOff = s * B * G;
-      const prev = s * B * H;
-      for (let b = 0; b < B; b++) rec.set(br, zOff + b * G);
-      if (s > 0) recP.addInto(hs.subarray(prev, prev + B * H), rec, zOff, G);
-      for (let b = 0; b < B; b++) {
-        const z = zOff + b * G;
-        const o = prev + b * H;
-        for (let j = 0; j < H; j++) {
-          const zg = act((gates[z + j] as number) + (rec[z + j] as number));
-          const rg = act((gates[z + H + j] as number) + (rec[z + H + j] as number));
-          const hh = Math.tanh((gates[z + 2 * H + j] as number) + rg * (rec[z + 2 * H + j] as number));
-          gates[z + j] = zg;
-          gates[z + H + j] = rg;
-          gates[z + 2 * H + j] = hh;
-          hs[o + B * H + j] = zg * (hs[o + j] as number) + (1 - zg) * hh;
-        }
-      }
-    }
-    recP.dispose();
-    const value = outputTensor(hs, B, T, H, opts.returnSequences);
-    const gradFunc = (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]): tf.Tensor[] => {
-      const [xsSaved, kSaved] = saved as [tf.Tensor2D, tf.Tensor2D];
-      const dyv = outputGrad(dy as tf.Tensor, B, T, H, opts.returnSequences);
-      const uT = stepProduct(columns(U, H, G, 0, G, true), B, G, H);
-      const dX = new Float32Array(T * B * G);
-      const dRec = new Float32Array(T * B * G);
-      const dh = new Float32Array(B * H);
-      const dprev = new Float32Array(B * H);
-      for (let s = T - 1; s >= 0; s--) {
-        const zOff = s * B * G;
-        const prev = s * B * H;
-        for (let i = 0; i < B * H; i++) dh[i] = (dh[i] as number) + (dyv[prev + i] as number);
-        for (let b = 0; b < B; b++) {
-          const z = zOff + b * G;
-          const o = prev + b * H;
-          for (let j = 0; j < H; j++) {
-            const zg = gates[z + j] as number;
-            const rg = gates[z + H + j] as number;
-            const hh = gates[z + 2 * H + j] as number;
-            const dhj = dh[b * H + j] as number;
-            const dA = dhj * (1 - zg) * (1 - hh * hh);
-            const dZ = dhj * ((hs[o + j] as number) - hh) * actGrad(zg);
-            const dR = dA * (rec[z + 2 * H + j] as number) * actGrad(rg);
-            dX[z + j] = dZ;
-            dX[z + H + j] = dR;
-            dX[z + 2 * H + j] = dA;
-            dRec[z + j] = dZ;
-            dRec[z + H + j] = dR;
-            dRec[z + 2 * H + j] = dA * rg;
-            dprev[b * H + j] = dhj * zg;
-          }
-        }
-        if (s > 0) uT.addInto(block(dRec, zOff, B, G, 0, G), dprev, 0, H);
-        dh.set(dprev);
-      }
-      uT.dispose();
-      return tf.tidy(() => {
-        const dx = tf.tensor2d(dX, [T * B, G]);
-        const dr = tf.tensor2d(dRec, [T * B, G]);
-        const hPrev = tf.tensor2d(hs.subarray(0, T * B * H), [T * B, H]);
-        return [
-          fromStepMajor(tf.matMul(dx, tf.transpose(kSaved)), B, T, opts.goBackwards),
-          tf.matMul(tf.transpose(xsSaved), dx),
-          tf.matMul(tf.transpose(hPrev), dr),
-          tf.sum(dx, 0),
-          tf.sum(dr, 0),
-        ];
-      });
-    };
-    return { value, gradFunc };
-  });
-  return f(x, kernel, recurrentKernel, inputBias, recurrentBias);
 }
