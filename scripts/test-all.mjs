@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stripVTControlCharacters } from 'node:util';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
@@ -134,7 +135,7 @@ function failedPlaywright(report) {
 
 function firstLine(text) {
   // Strip ANSI colours; keep the first non-empty line, at most 300 characters.
-  const plain = String(text ?? 'no message').replace(/\u001b\[[0-9;]*m/g, '');
+  const plain = stripVTControlCharacters(String(text ?? 'no message'));
   const line = plain.split('\n').find((l) => l.trim()) ?? 'no message';
   return line.trim().slice(0, 300);
 }
