@@ -13,6 +13,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { wasmBinaryDir } from '../main/trainer/backend-loader';
 import { registerNetwrightKernels } from '../main/trainer/kernels';
 import { loadNativeAddon } from '../main/trainer/native/native-addon';
+import { useNativeLoss } from '../main/trainer/native-loss';
 import { benchOptimizer, BENCH_MODELS } from './models';
 
 async function main(): Promise<void> {
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
   if (!spec) throw new Error(`no model ${modelId}`);
   const model = spec.build();
   model.compile({ optimizer: benchOptimizer(), loss: 'categoricalCrossentropy' });
+  useNativeLoss(model, 'categoricalCrossentropy');
   const [x, y] = spec.data(batch);
   for (let i = 0; i < 2; i++) await model.trainOnBatch(x, y);
   const t0 = performance.now();

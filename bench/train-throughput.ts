@@ -24,6 +24,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { wasmBinaryDir } from '../main/trainer/backend-loader';
 import { registerNetwrightKernels } from '../main/trainer/kernels';
 import { loadNativeAddon, nativeDir, readManifest } from '../main/trainer/native/native-addon';
+import { useNativeLoss } from '../main/trainer/native-loss';
 import { benchOptimizer, BENCH_MODELS, type BenchModel } from './models';
 
 interface Options {
@@ -100,6 +101,7 @@ async function oneRun(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, batch: 
 async function measure(spec: BenchModel, batch: number, opts: Options): Promise<{ runs: number[]; cpuRuns: number[]; load: number }> {
   const model = spec.build();
   model.compile({ optimizer: benchOptimizer(), loss: 'categoricalCrossentropy' });
+  useNativeLoss(model, 'categoricalCrossentropy');
   const [x, y] = spec.data(batch);
   try {
     for (let i = 0; i < 2; i++) await model.trainOnBatch(x, y);

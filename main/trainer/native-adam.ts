@@ -1,12 +1,28 @@
 import * as tf from '@tensorflow/tfjs';
 import { nodeBackend, type TfBinding, type TfOpAttr } from './kernels/native-binding';
 
+type NativeBackend = NonNullable<ReturnType<typeof nodeBackend>>;
+type Gradients = Parameters<tf.AdamOptimizer['applyGradients']>[0];
+type NamedTensors = Parameters<tf.AdamOptimizer['setWeights']>[0];
+
+/** One weight's TensorFlow resource variables: the weight itself and its two moments. */
+interface Slot {
+  readonly binding: TfBinding;
+  readonly ids: readonly [variable: number, m: number, v: number];
+  /** The tfjs dataId the weight resource holds; another one means the weight was set from outside. */
+  weightDataId: object | null;
+  /** The moment resources must be loaded from the tfjs moment variables (first step, setWeights). */
+  momentsFromTfjs: boolean;
+}
+
 /**
  * Adam whose update runs as TensorFlow's fused `ResourceApplyAdam` on the native backend: one
- * pass over each weight instead of tfjs's ~14 ops (each a trip through the tfjs engine, and a
- * full pass over the weight). Everything else is tfjs's `AdamOptimizer`: the moments stay tfjs
- * variables (so getWeights/setWeights, checkpoints and the learning rate changed mid-run work as
- * before), and on any other backend, or where the native ops are refused, tfjs's own update runs.
+ * op and one pass over each weight instead of tfjs's ~14 ops (each a trip through the tfjs
+ * engine and a full pass over the weight). The moments live in TensorFlow resource variables
+ * between steps and are copied to tfjs's moment variables only when asked for (getWeights:
+ * checkpoints, saved optimizer state); a weight set from outside (setWeights, AdamW's decay,
+ * restoring the best weights) is noticed by its new data and loaded again. On any other backend,
+ * or where the native ops are refused, tfjs's own update runs.
  *
  * The same numbers as tfjs: TensorFlow's kernel computes
  *   var -= lr·sqrt(1-β2ᵗ)/(1-β1ᵗ) · m / (sqrt(v) + ε')
@@ -17,12 +33,14 @@ export class NativeAdamOptimizer extends tf.AdamOptimizer {
     return 'Adam';
   }
 
-  /** Resource handles (var, m, v) per weight index, made on first use; null once refused. */
-  private handles: ({ binding: TfBinding; ids: [number, number, number] } | undefined)[] | null = [];
+  /** Resource variables per weight index, made on first use; null once the native path was refused. */
+  private slots: (Slot | undefined)[] | null = [];
+  /** The tfjs moment variables are behind the resources (a native step ran since the last copy). */
+  private momentsInResources = false;
 
-  override applyGradients(variableGradients: Parameters<tf.AdamOptimizer['applyGradients']>[0]): void {
+  override applyGradients(variableGradients: Gradients): void {
     const node = nodeBackend();
-    if (!node || this.handles === null) {
+    if (!node || this.slots === null) {
       super.applyGradients(variableGradients);
       return;
     }
@@ -30,29 +48,26 @@ export class NativeAdamOptimizer extends tf.AdamOptimizer {
       this.applyNative(node, variableGradients);
     } catch (error) {
       // The add-on refused an op (an older TensorFlow, a build without resource variables):
-      // tfjs's own update from now on. Nothing was assigned for the failing weight.
-      this.releaseHandles();
-      this.handles = null;
+      // tfjs's own update from now on, from the moments the resources hold.
       nativeAdamFallback = error instanceof Error ? error.message : String(error);
+      this.syncMomentsToTfjs();
+      this.releaseSlots();
+      this.slots = null;
       super.applyGradients(variableGradients);
     }
   }
 
-  private applyNative(node: NonNullable<ReturnType<typeof nodeBackend>>, variableGradients: Parameters<tf.AdamOptimizer['applyGradients']>[0]): void {
-    const { binding, backend } = node;
+  private applyNative({ binding, backend }: NativeBackend, variableGradients: Gradients): void {
     const self = this as unknown as AdamInternals;
     const names = Array.isArray(variableGradients) ? variableGradients.map((g) => g.name) : Object.keys(variableGradients);
     const t = this.iterations + 1;
-    const b1Power = this.beta1 ** t;
     const b2Power = this.beta2 ** t;
-    const lr = self.learningRate;
-    const eps = (self.epsilon ?? 1e-7) * Math.sqrt(1 - b2Power);
     const F = binding.TF_FLOAT;
-    const scalars = [b1Power, b2Power, lr, this.beta1, this.beta2, eps].map((x) => binding.createTensor([], F, Float32Array.of(x)));
-    const T: TfOpAttr = { name: 'T', type: binding.TF_ATTR_TYPE, value: F };
+    const eps = (self.epsilon ?? 1e-7) * Math.sqrt(1 - b2Power);
+    const scalars = [this.beta1 ** t, b2Power, self.learningRate, this.beta1, this.beta2, eps].map((x) => binding.createTensor([], F, Float32Array.of(x)));
     const dtype: TfOpAttr = { name: 'dtype', type: binding.TF_ATTR_TYPE, value: F };
     const applyAttrs: TfOpAttr[] = [
-      T,
+      { name: 'T', type: binding.TF_ATTR_TYPE, value: F },
       { name: 'use_locking', type: binding.TF_ATTR_BOOL, value: false },
       { name: 'use_nesterov', type: binding.TF_ATTR_BOOL, value: false },
     ];
@@ -64,23 +79,23 @@ export class NativeAdamOptimizer extends tf.AdamOptimizer {
         const m = (self.accumulatedFirstMoment[i] ??= { originalName: `${name}/m`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) }).variable;
         const v = (self.accumulatedSecondMoment[i] ??= { originalName: `${name}/v`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) }).variable;
         if (!gradient) return;
-        const [hVar, hM, hV] = this.handlesFor(i, binding, value.shape);
-        const [idVar, idM, idV, idG] = backend.getInputTensorIds([value, m, v, gradient as tf.Tensor]) as [number, number, number, number];
-        binding.executeOp('AssignVariableOp', [dtype], [hVar, idVar], 0);
-        binding.executeOp('AssignVariableOp', [dtype], [hM, idM], 0);
-        binding.executeOp('AssignVariableOp', [dtype], [hV, idV], 0);
-        binding.executeOp('ResourceApplyAdam', applyAttrs, [hVar, hM, hV, ...scalars, idG], 0);
-        for (const [handle, target] of [
-          [hVar, value],
-          [hM, m],
-          [hV, v],
-        ] as const) {
-          const [meta] = binding.executeOp('ReadVariableOp', [dtype], [handle], 1);
-          if (!meta) throw new Error('ReadVariableOp returned nothing.');
-          const next = backend.createOutputTensor(meta);
-          target.assign(next);
-          next.dispose();
+        const slot = this.slotFor(i, binding, value.shape);
+        const [hVar, hM, hV] = slot.ids;
+        if (slot.weightDataId !== value.dataId) {
+          binding.executeOp('AssignVariableOp', [dtype], [hVar, ...backend.getInputTensorIds([value])], 0);
         }
+        if (slot.momentsFromTfjs) {
+          const [idM, idV] = backend.getInputTensorIds([m, v]) as [number, number];
+          binding.executeOp('AssignVariableOp', [dtype], [hM, idM], 0);
+          binding.executeOp('AssignVariableOp', [dtype], [hV, idV], 0);
+          slot.momentsFromTfjs = false;
+        }
+        binding.executeOp('ResourceApplyAdam', applyAttrs, [hVar, hM, hV, ...scalars, ...backend.getInputTensorIds([gradient as tf.Tensor])], 0);
+        this.momentsInResources = true;
+        // The weight goes back to tfjs for the next forward pass (TensorFlow copies the resource
+        // before its next update, since tfjs then holds the same buffer).
+        readInto(binding, backend, hVar, value);
+        slot.weightDataId = value.dataId;
       });
     } finally {
       for (const id of scalars) binding.deleteTensor(id);
@@ -92,10 +107,37 @@ export class NativeAdamOptimizer extends tf.AdamOptimizer {
     self.incrementIterations();
   }
 
-  private handlesFor(i: number, binding: TfBinding, shape: number[]): [number, number, number] {
-    const handles = this.handles ?? [];
-    const have = handles[i];
-    if (have) return have.ids;
+  /** Copies the moments from the resources into tfjs's moment variables (where a native step ran). */
+  private syncMomentsToTfjs(): void {
+    if (!this.momentsInResources || !this.slots) return;
+    const node = nodeBackend();
+    if (!node) return;
+    const self = this as unknown as AdamInternals;
+    this.slots.forEach((slot, i) => {
+      const m = self.accumulatedFirstMoment[i]?.variable;
+      const v = self.accumulatedSecondMoment[i]?.variable;
+      if (!slot || slot.momentsFromTfjs || !m || !v) return;
+      readInto(node.binding, node.backend, slot.ids[1], m);
+      readInto(node.binding, node.backend, slot.ids[2], v);
+    });
+    this.momentsInResources = false;
+  }
+
+  override async getWeights(): Promise<NamedTensors> {
+    this.syncMomentsToTfjs();
+    return super.getWeights();
+  }
+
+  override async setWeights(weightValues: NamedTensors): Promise<void> {
+    await super.setWeights(weightValues);
+    for (const slot of this.slots ?? []) if (slot) slot.momentsFromTfjs = true;
+    this.momentsInResources = false;
+  }
+
+  private slotFor(i: number, binding: TfBinding, shape: number[]): Slot {
+    const slots = this.slots ?? [];
+    const have = slots[i];
+    if (have) return have;
     const make = (): number => {
       const [meta] = binding.executeOp(
         'VarHandleOp',
@@ -111,30 +153,39 @@ export class NativeAdamOptimizer extends tf.AdamOptimizer {
       if (!meta) throw new Error('VarHandleOp returned nothing.');
       return meta.id;
     };
-    const ids: [number, number, number] = [make(), make(), make()];
-    handles[i] = { binding, ids };
-    return ids;
+    const slot: Slot = { binding, ids: [make(), make(), make()], weightDataId: null, momentsFromTfjs: true };
+    slots[i] = slot;
+    return slot;
   }
 
-  private releaseHandles(): void {
-    for (const h of this.handles ?? []) {
-      if (!h) continue;
-      for (const id of h.ids) {
+  private releaseSlots(): void {
+    for (const slot of this.slots ?? []) {
+      if (!slot) continue;
+      for (const id of slot.ids) {
         try {
-          h.binding.executeOp('DestroyResourceOp', [{ name: 'ignore_lookup_error', type: h.binding.TF_ATTR_BOOL, value: true }], [id], 0);
+          slot.binding.executeOp('DestroyResourceOp', [{ name: 'ignore_lookup_error', type: slot.binding.TF_ATTR_BOOL, value: true }], [id], 0);
         } catch {
           // Already gone with the backend.
         }
-        h.binding.deleteTensor(id);
+        slot.binding.deleteTensor(id);
       }
     }
-    this.handles = [];
+    if (this.slots) this.slots = [];
   }
 
   override dispose(): void {
-    this.releaseHandles();
+    this.releaseSlots();
     super.dispose();
   }
+}
+
+/** Reads a resource variable into a tfjs variable. */
+function readInto(binding: TfBinding, backend: NativeBackend['backend'], handle: number, target: tf.Variable): void {
+  const [meta] = binding.executeOp('ReadVariableOp', [{ name: 'dtype', type: binding.TF_ATTR_TYPE, value: binding.TF_FLOAT }], [handle], 1);
+  if (!meta) throw new Error('ReadVariableOp returned nothing.');
+  const next = backend.createOutputTensor(meta);
+  target.assign(next);
+  next.dispose();
 }
 
 /** Why the last native Adam fell back to tfjs's update (null while it has not). */

@@ -13,6 +13,7 @@ import { evaluateModel, yieldToEventLoop } from './evaluate';
 import { saveErrorMessage, saveModelToDir, writeFileAtomic, type SaveWriter } from './save-model';
 import { weightsAreFinite } from './weights-finite';
 import { compileLoss, makeOptimizer, setLearningRate } from './optimizers';
+import { useNativeLoss } from './native-loss';
 import { LiveControl } from './live-control';
 import { describeChange, type AppliedChange, type RunChange } from '../../shared/training/control';
 import { seededRandom } from './random';
@@ -174,6 +175,7 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
     const acc = accuracyMetric(mode);
     const optimizer = makeOptimizer(settings);
     model.compile({ optimizer, loss: compileLoss(settings.loss), metrics: acc ? [acc] : [] });
+    useNativeLoss(model, settings.loss);
 
     const { batchSize } = settings;
     const epochs = evaluateOnly ? 0 : settings.epochs;
