@@ -1,22 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_TRAINING, PROJECT_FORMAT, PROJECT_VERSION, type ProjectDoc } from '../graph/document';
+import { spiralsDoc as doc } from './sweep-test-fixtures';
 import { applyTrial, expandTrials, gridPoints, parseDomain, parseVary, rankTrials, sweepTarget, SweepError, type SweepSpec, type SweepTrial } from './sweep';
-
-const doc: ProjectDoc = {
-  format: PROJECT_FORMAT,
-  version: PROJECT_VERSION,
-  name: 'spirals',
-  graph: {
-    nodes: [
-      { id: 'input', type: 'Input', position: { x: 0, y: 0 }, params: { shape: [2] } },
-      { id: 'hidden1', type: 'Dense', position: { x: 0, y: 0 }, params: { units: 16, activation: 'tanh' } },
-      { id: 'drop', type: 'Dropout', position: { x: 0, y: 0 }, params: { rate: 0.2 } },
-      { id: 'output', type: 'Dense', position: { x: 0, y: 0 }, params: { units: 2, activation: 'softmax' } },
-    ],
-    edges: [],
-  },
-  training: { ...DEFAULT_TRAINING, dataset: 'spirals' },
-};
 
 const spec = (axes: SweepSpec['axes'], extra: Partial<SweepSpec> = {}): SweepSpec => ({ axes, mode: 'grid', metric: 'auto', parallel: 1, ...extra });
 
@@ -89,7 +73,7 @@ describe('sweep runs', () => {
     expect(d.graph.nodes.find((n) => n.id === 'hidden1')?.params['units']).toBe(64);
     expect(d.graph.nodes.find((n) => n.id === 'drop')?.params['rate']).toBe(0.5);
     expect(doc.graph.nodes.find((n) => n.id === 'hidden1')?.params['units']).toBe(16);
-    expect(doc.training.learningRate).toBe(DEFAULT_TRAINING.learningRate);
+    expect(doc.training).toMatchObject({ learningRate: 0.01, batchSize: 16, epochs: 40 });
   });
 
   it('ranks by test accuracy (higher first) for classification and by loss (lower first) for regression; failures are not ranked', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildSweepSpec, metricsFor, newRow, rowKey, rowValuesText, sweepableLayers, type SweepFormFields, type SweepRowFields } from './sweep-form';
-import { spiralsDoc as doc } from './sweep-test-fixtures';
+import { spiralsDoc as doc } from '../../../shared/training/sweep-test-fixtures';
 
 const form = (rows: SweepRowFields[], extra: Partial<SweepFormFields> = {}): SweepFormFields => ({
   rows,

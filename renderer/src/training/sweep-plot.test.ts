@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { axisPosition, axisTicks, isLogRange, parallelCoordinates, plotLayout, valueAxis } from './sweep-plot';
-import { sweepState } from './sweep-test-fixtures';
+import { sweepState } from '../../../shared/training/sweep-test-fixtures';
 
 describe('parallel-coordinates scaling', () => {
   it('places numbers linearly from the smallest (0) to the largest (1)', () => {

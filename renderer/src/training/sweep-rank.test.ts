@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bestTrial, metricName, nextSort, sortRows, sweepProgress, tableRows } from './sweep-rank';
-import { sweepState } from './sweep-test-fixtures';
+import { sweepState } from '../../../shared/training/sweep-test-fixtures';
 
 const axes = [
   { key: 'lr', values: '0.01,0.1' },

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ownerKey, useSweeps } from './sweep-store';
-import { sweepState } from './sweep-test-fixtures';
+import { sweepState } from '../../../shared/training/sweep-test-fixtures';
 
 const state = (sweepId: string, owner: { projectPath?: string; draft?: string }) => ({
   ...sweepState({ axes: [{ key: 'lr', values: '0.1' }] }, [{ values: { lr: 0.1 }, accuracy: 0.5 }]),

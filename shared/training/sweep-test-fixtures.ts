@@ -1,5 +1,5 @@
-import { DEFAULT_TRAINING, PROJECT_FORMAT, PROJECT_VERSION, type ProjectDoc } from '../../../shared/graph/document';
-import type { SweepSpec, SweepState, SweepTrial } from '../../../shared/training/sweep';
+import { DEFAULT_TRAINING, PROJECT_FORMAT, PROJECT_VERSION, type ProjectDoc } from '../graph/document';
+import type { SweepSpec, SweepState, SweepTrial } from './sweep';
 
 /** Test fixtures: a small spirals classifier and sweep states built from trial data. */
 export const spiralsDoc: ProjectDoc = {
