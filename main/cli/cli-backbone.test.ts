@@ -1,12 +1,10 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from './cli';
+import { describe, expect, it } from 'vitest';
+import { cliSession, layerWeightBytes, weightsEvent } from './test-support';
 import { parseProject } from '../../shared/graph/migrations';
 import { cutAfter } from '../../shared/graph/backbone';
 import { fashionMnistMissing } from '../trainer/datasets/mnist';
-import { loadModelFromDir } from '../trainer/save-model';
 
 /**
  * The backbone journey on the CLI (issue 18): train the MNIST CNN template, turn the same project
@@ -19,34 +17,11 @@ const missing = fashionMnistMissing();
 const TEMPLATE = path.resolve(__dirname, '../../resources/templates/mnist-cnn.nwproj');
 
 describe.skipIf(missing !== null)(`netwright train --from-run as a backbone, --freeze${missing ? ` (skipped: ${missing})` : ''}`, () => {
-  let trainerEntry: string;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nw-backbone-'));
+  const { dir, cli } = cliSession('nw-backbone-');
   const project = path.join(dir, 'transfer.nwproj');
-  beforeAll(async () => {
-    const { buildTrainerForTests } = await import('../services/build-trainer-for-tests');
-    trainerEntry = await buildTrainerForTests();
-  }, 120_000);
-  afterAll(() => {
-    fs.rmSync(trainerEntry, { force: true });
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-
-  const cli = async (...argv: string[]) => {
-    let out = '';
-    let err = '';
-    const code = await main(argv, { stdout: (t) => (out += t), stderr: (t) => (err += t), env: { NETWRIGHT_HOME: dir }, interactive: false, trainerEntry });
-    return { code, out, err };
-  };
   const runIdOf = (out: string) => /\(run (\S+)\)/.exec(out)?.[1] as string;
   const testAccuracy = (out: string) => Number(/^Test: loss [\d.]+, accuracy ([\d.]+)%/m.exec(out)?.[1]);
-  const convWeights = async (runId: string) => {
-    const model = await loadModelFromDir(path.join(dir, 'transfer.runs', runId));
-    try {
-      return ['conv2d_1', 'conv2d_2'].flatMap((l) => model.getLayer(l).getWeights().map((w) => Buffer.from((w.dataSync() as Float32Array).buffer)));
-    } finally {
-      model.dispose();
-    }
-  };
+  const convWeights = (runId: string) => layerWeightBytes(path.join(dir, 'transfer.runs', runId), ['conv2d_1', 'conv2d_2']);
 
   it('trains the MNIST CNN, then Fashion-MNIST from it with a new head and the convolutions frozen', async () => {
     const doc = parseProject(fs.readFileSync(TEMPLATE, 'utf8'));
@@ -86,8 +61,7 @@ describe.skipIf(missing !== null)(`netwright train --from-run as a backbone, --f
     expect(testAccuracy(transfer.out)).toBeGreaterThan(testAccuracy(random.out) + 2);
 
     const json = await cli('train', project, '--from-run', mnistRun, '--freeze', 'conv1,conv2', '--epochs', '1', '--limit', '256', '--test-limit', '100', '--json');
-    const weights = json.out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { event: string; report?: { loaded: { nodeId: string }[] } }).find((e) => e.event === 'weights');
-    expect(weights?.report?.loaded.map((l) => l.nodeId)).toEqual(['conv1', 'conv2']);
+    expect(weightsEvent(json.out)?.loaded.map((l) => l.nodeId)).toEqual(['conv1', 'conv2']);
   }, 600_000);
 
   it('explains a freeze option that names no layer, or a layer without weights', async () => {
