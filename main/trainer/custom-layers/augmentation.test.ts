@@ -82,6 +82,14 @@ describe('augmentation layers: inference, seeds, shapes', () => {
     expect(tf.model({ inputs: input, outputs: out }).countParams()).toBe(0);
   });
 
+  it.each(ALL)('%s keeps its parameters in its config, and the same layer comes back from it', (type, params) => {
+    const layer = layerOf(type, params);
+    const config = layer.getConfig();
+    expect(config).toMatchObject(params);
+    const LayerClass = layer.constructor as unknown as new (c: tf.serialization.ConfigDict) => tf.layers.Layer;
+    expect(new LayerClass(config).getConfig()).toEqual(config);
+  });
+
   it('refuses what is not an image with a known size, with a fix', () => {
     const spec = AUGMENTATION_SPECS.find((s) => s.type === 'RandomRotation')!;
     const p = withDefaults(spec.params, {});

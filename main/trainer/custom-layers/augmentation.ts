@@ -198,9 +198,8 @@ export class RandomRotation extends AffineAugmentation {
   }
 }
 
-/** Keras's RandomZoom: per image zoom factors 1 + uniform(± factor) (above 1: zoomed out), about the centre. */
-export class RandomZoom extends AffineAugmentation {
-  static readonly className = 'RandomZoom';
+/** An affine augmentation drawn from a factor along the height and one along the width. */
+abstract class HeightWidthAugmentation extends AffineAugmentation {
   readonly heightFactor: number;
   readonly widthFactor: number;
 
@@ -208,12 +207,6 @@ export class RandomZoom extends AffineAugmentation {
     super(config);
     this.heightFactor = config.heightFactor;
     this.widthFactor = config.widthFactor;
-  }
-
-  protected draw(h: number, w: number): Affine {
-    const zy = 1 + uniform(-this.heightFactor, this.heightFactor);
-    const zx = 1 + uniform(-this.widthFactor, this.widthFactor);
-    return [zx, 0, ((w - 1) / 2) * (1 - zx), 0, zy, ((h - 1) / 2) * (1 - zy)];
   }
 
   override getConfig(): tf.serialization.ConfigDict {
@@ -221,26 +214,25 @@ export class RandomZoom extends AffineAugmentation {
   }
 }
 
-/** Keras's RandomTranslation: per image a shift of uniform(± factor) × the height and width. */
-export class RandomTranslation extends AffineAugmentation {
-  static readonly className = 'RandomTranslation';
-  readonly heightFactor: number;
-  readonly widthFactor: number;
+/** Keras's RandomZoom: per image zoom factors 1 + uniform(± factor) (above 1: zoomed out), about the centre. */
+export class RandomZoom extends HeightWidthAugmentation {
+  static readonly className = 'RandomZoom';
 
-  constructor(config: FillConfig & { heightFactor: number; widthFactor: number }) {
-    super(config);
-    this.heightFactor = config.heightFactor;
-    this.widthFactor = config.widthFactor;
+  protected draw(h: number, w: number): Affine {
+    const zy = 1 + uniform(-this.heightFactor, this.heightFactor);
+    const zx = 1 + uniform(-this.widthFactor, this.widthFactor);
+    return [zx, 0, ((w - 1) / 2) * (1 - zx), 0, zy, ((h - 1) / 2) * (1 - zy)];
   }
+}
+
+/** Keras's RandomTranslation: per image a shift of uniform(± factor) × the height and width. */
+export class RandomTranslation extends HeightWidthAugmentation {
+  static readonly className = 'RandomTranslation';
 
   protected draw(h: number, w: number): Affine {
     const dy = uniform(-this.heightFactor, this.heightFactor) * h;
     const dx = uniform(-this.widthFactor, this.widthFactor) * w;
     return [1, 0, -dx, 0, 1, -dy];
-  }
-
-  override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), heightFactor: this.heightFactor, widthFactor: this.widthFactor };
   }
 }
 
