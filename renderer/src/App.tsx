@@ -1,9 +1,10 @@
 import { useEffect } from 'react';
 import { ReactFlowProvider } from '@xyflow/react';
 import { getApi, useConnection, warnBeforeUnload } from './platform';
-import { EditorStoreProvider, useEditor } from './state/context';
+import { WorkbenchProvider, useEditor } from './state/context';
 import { AnalysisProvider } from './state/analysis';
-import type { EditorStore } from './state/store';
+import type { TrainingStore } from './state/training-store';
+import type { Workbench } from './state/workbench';
 import { useUi } from './state/ui';
 import { Header } from './shell/Header';
 import { ConnectionBanner } from './shell/ConnectionBanner';
@@ -45,7 +46,7 @@ function useBackendInfo() {
 }
 
 /** Whenever the back end (re)connects, adopts a run that is still training there: a reload mid-run reattaches to it. */
-function useReattachTraining(store: EditorStore) {
+function useReattachTraining(training: TrainingStore) {
   const status = useConnection().status;
   useEffect(() => {
     if (status !== 'open') return;
@@ -53,11 +54,11 @@ function useReattachTraining(store: EditorStore) {
       .call('training.current', {})
       .then(
         ({ run }) => {
-          if (run) store.getState().trainingReattach(run);
+          if (run) training.getState().reattach(run);
         },
         () => undefined,
       );
-  }, [status, store]);
+  }, [status, training]);
 }
 
 function WindowTitle() {
@@ -69,12 +70,13 @@ function WindowTitle() {
   return null;
 }
 
-export function App({ store }: { store: EditorStore }) {
-  useShortcuts(store);
+export function App({ workbench }: { workbench: Workbench }) {
+  const { editor: store, training } = workbench;
+  useShortcuts(workbench);
   useBackendInfo();
-  useEffect(() => getApi().on('training.event', (ev) => store.getState().applyTrainingEvent(ev)), [store]);
-  useReattachTraining(store);
-  useEffect(() => adoptRunsWhenTheyEnd(store), [store]);
+  useEffect(() => getApi().on('training.event', (ev) => training.getState().applyEvent(ev)), [training]);
+  useReattachTraining(training);
+  useEffect(() => adoptRunsWhenTheyEnd(workbench), [workbench]);
   useEffect(() => warnBeforeUnload(() => store.getState().dirty), [store]);
   const sizes = usePanels((s) => s.sizes);
   const win = useWindowSize();
@@ -82,7 +84,7 @@ export function App({ store }: { store: EditorStore }) {
   const rows = { gridTemplateRows: `auto auto minmax(0, 1fr) 6px ${effectiveSize('dashboard', sizes, win)}px` };
 
   return (
-    <EditorStoreProvider store={store}>
+    <WorkbenchProvider workbench={workbench}>
       <AnalysisProvider>
         <WindowTitle />
         <div className="app" style={rows}>
@@ -115,6 +117,6 @@ export function App({ store }: { store: EditorStore }) {
         <TemplatesDialog />
         <SweepDialog />
       </AnalysisProvider>
-    </EditorStoreProvider>
+    </WorkbenchProvider>
   );
 }

@@ -11,13 +11,13 @@ import './styles/editor.css';
 import './styles/explain.css';
 import './styles/sweep.css';
 import { App } from './App';
-import { createEditorStore } from './state/store';
+import { createWorkbench } from './state/workbench';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
-const store = createEditorStore();
+const workbench = createWorkbench();
 createRoot(root).render(
   <StrictMode>
-    <App store={store} />
+    <App workbench={workbench} />
   </StrictMode>,
 );

@@ -17,7 +17,7 @@ import {
 import type { NodeAnalysis } from '../../../shared/graph/analyze';
 import type { GraphEdge, GraphNode } from '../../../shared/graph/document';
 import type { Shape } from '../../../shared/layers/types';
-import { useEditor, useEditorStore } from '../state/context';
+import { useEditor, useEditorStore, useTraining } from '../state/context';
 import { useAnalysis } from '../state/analysis';
 import type { GraphIssue } from '../../../shared/graph/issues';
 import { useCanvasUi } from '../state/canvas-ui';
@@ -96,7 +96,7 @@ export function Canvas() {
   const docNotes = useEditor((s) => s.doc.notes ?? NO_NOTES);
   const docBlocks = useEditor((s) => s.doc.blocks ?? NO_BLOCKS);
   const selection = useEditor((s) => s.selection);
-  const training = useEditor((s) => s.training.status === 'running');
+  const training = useTraining((s) => s.run.status === 'running');
   const { graph: analysis, trainIssues } = useAnalysis();
   // Where the graph no longer fits the data set (class count, input shape): shown on those cards too.
   const misfits = useMemo(() => {

@@ -1,6 +1,6 @@
 import { Panel, useReactFlow } from '@xyflow/react';
 import { FIT_VIEW_ANIMATED } from './fit';
-import { useEditor, useEditorStore } from '../state/context';
+import { useEditor, useEditorStore, useWorkbench } from '../state/context';
 import { useCanvasUi } from '../state/canvas-ui';
 import { autoLayout } from './actions';
 import { EditMenu } from './EditMenu';
@@ -11,6 +11,7 @@ import { useStep } from '../step/step-store';
 /** Buttons over the canvas for what the keyboard also does (see the cheat sheet). */
 export function CanvasToolbar() {
   const store = useEditorStore();
+  const workbench = useWorkbench();
   const flow = useReactFlow();
   const empty = useEditor((s) => s.doc.graph.nodes.length === 0);
   const stepping = useStep((s) => s.open);
@@ -57,7 +58,7 @@ export function CanvasToolbar() {
           className={`btn btn--small${stepping ? ' is-active' : ''}`}
           aria-pressed={stepping}
           disabled={empty}
-          onClick={() => toggleStepMode(store)}
+          onClick={() => toggleStepMode(workbench)}
           title="Step one test example through the trained model, forward layer by layer, then backward (Shift+S)"
         >
           Step through

@@ -2,7 +2,7 @@ import { toggleStepMode } from '../step/step-actions';
 import { useEffect, type RefObject } from 'react';
 import { FIT_VIEW_ANIMATED } from './fit';
 import { useReactFlow } from '@xyflow/react';
-import { useEditorStore } from '../state/context';
+import { useEditorStore, useWorkbench } from '../state/context';
 import { useCanvasUi, rememberClip, recalledClip } from '../state/canvas-ui';
 import { useUi } from '../state/ui';
 import { isPicking } from '../platform';
@@ -24,6 +24,7 @@ const modalOpen = () => useUi.getState().confirm !== null || isPicking() || useC
  */
 export function useCanvasKeys(section: RefObject<HTMLElement | null>, pointer: RefObject<XY | null>): void {
   const store = useEditorStore();
+  const workbench = useWorkbench();
   const flow = useReactFlow();
 
   useEffect(() => {
@@ -81,7 +82,7 @@ export function useCanvasKeys(section: RefObject<HTMLElement | null>, pointer: R
         }
       } else if ((e.key === 'S' || e.key === 's') && e.shiftKey) {
         e.preventDefault();
-        toggleStepMode(store);
+        toggleStepMode(workbench);
       } else if (e.key === 'L' && e.shiftKey) {
         e.preventDefault();
         autoLayout(store, flow);
@@ -125,5 +126,5 @@ export function useCanvasKeys(section: RefObject<HTMLElement | null>, pointer: R
       document.removeEventListener('cut', cut);
       document.removeEventListener('paste', onPaste);
     };
-  }, [flow, pointer, section, store]);
+  }, [flow, pointer, section, store, workbench]);
 }

@@ -1,5 +1,5 @@
 import { DataOptionsSchema, LOSSES, OPTIMIZERS, TrainingSettingsSchema, type DataOptions, type TrainingSettings } from '../../../shared/graph/document';
-import { useEditor, useEditorStore } from '../state/context';
+import { useEditor, useEditorStore, useTraining } from '../state/context';
 import { useAnalysis } from '../state/analysis';
 import { useUi } from '../state/ui';
 import { isActive } from '../state/training';
@@ -59,7 +59,7 @@ function dataReason(key: keyof DataOptions, label: string, value: number | null)
 export function TrainingSettingsForm() {
   const store = useEditorStore();
   const t = useEditor((s) => s.doc.training);
-  const locked = useEditor((s) => isActive(s.training));
+  const locked = useTraining((s) => isActive(s.run));
   const datasets = useUi((s) => s.datasets);
   const { dataset, graph, trainIssues } = useAnalysis();
   const set = (patch: Partial<TrainingSettings>, key?: string) => store.getState().setTraining(patch, key);

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { useEditor, useEditorStore } from '../state/context';
+import { useEditor, useTraining, useWorkbench } from '../state/context';
 import { useAnalysis } from '../state/analysis';
 import { isActive } from '../state/training';
 import { formatCount } from '../canvas/format';
@@ -16,11 +16,11 @@ function plural(n: number, word: string) {
 
 /** File menu entries that are not buttons of their own. */
 function MoreFileActions() {
-  const store = useEditorStore();
+  const workbench = useWorkbench();
   const [open, setOpen] = useState(false);
   const ref = useRef<HTMLDivElement>(null);
   const recent = useRecent((s) => s.paths);
-  const canExport = useEditor((s) => s.training.status === 'done' && s.training.runId !== null);
+  const canExport = useTraining((s) => s.run.status === 'done' && s.run.runId !== null);
   useEffect(() => {
     if (!open) return;
     const close = (e: MouseEvent) => {
@@ -43,7 +43,7 @@ function MoreFileActions() {
             autoFocus
             onClick={() => {
               setOpen(false);
-              void saveProjectAs(store);
+              void saveProjectAs(workbench);
             }}
           >
             Save As… <kbd>Ctrl+Shift+S</kbd>
@@ -54,7 +54,7 @@ function MoreFileActions() {
             className="menu__item"
             onClick={() => {
               setOpen(false);
-              void importModel(store);
+              void importModel(workbench);
             }}
           >
             Import model… <kbd>Ctrl+Shift+O</kbd>
@@ -85,7 +85,7 @@ function MoreFileActions() {
               aria-label={`Open recent ${basename(path)}`}
               onClick={() => {
                 setOpen(false);
-                void openRecent(store, path);
+                void openRecent(workbench, path);
               }}
             >
               {basename(path)} <span className="muted small">{path.length > 40 ? `…${path.slice(-38)}` : path}</span>
@@ -99,13 +99,14 @@ function MoreFileActions() {
 
 /** Project name, file actions, model summary and the Train / Stop controls. */
 export function Header() {
-  const store = useEditorStore();
+  const workbench = useWorkbench();
+  const store = workbench.editor;
   const name = useEditor((s) => (s.filePath ? basename(s.filePath) : s.doc.name));
   const filePath = useEditor((s) => s.filePath);
   const dirty = useEditor((s) => s.dirty);
   const canUndo = useEditor((s) => s.past.length > 0);
   const canRedo = useEditor((s) => s.future.length > 0);
-  const training = useEditor((s) => s.training);
+  const training = useTraining((s) => s.run);
   const empty = useEditor((s) => s.doc.graph.nodes.length === 0);
   const trainNote = useEditor((s) => s.trainNote);
   const { graph, blockers, trainIssues } = useAnalysis();
@@ -142,13 +143,13 @@ export function Header() {
         ) : null}
       </div>
       <div className="toolbar" role="toolbar" aria-label="File">
-        <button type="button" className="btn btn--ghost" onClick={() => void newProject(store)} title="New project (Ctrl+N)">
+        <button type="button" className="btn btn--ghost" onClick={() => void newProject(workbench)} title="New project (Ctrl+N)">
           New
         </button>
-        <button type="button" className="btn btn--ghost" onClick={() => void openProject(store)} title="Open a project (Ctrl+O)">
+        <button type="button" className="btn btn--ghost" onClick={() => void openProject(workbench)} title="Open a project (Ctrl+O)">
           Open
         </button>
-        <button type="button" className="btn btn--ghost" onClick={() => void saveProject(store)} title="Save (Ctrl+S)">
+        <button type="button" className="btn btn--ghost" onClick={() => void saveProject(workbench)} title="Save (Ctrl+S)">
           Save
         </button>
         <button type="button" className="btn btn--ghost" onClick={() => useCanvasUi.getState().setTemplates(true)} title="Start from a ready-made project">
@@ -192,7 +193,7 @@ export function Header() {
         <button
           type="button"
           className="btn btn--primary"
-          onClick={() => void startTraining(store)}
+          onClick={() => void startTraining(workbench)}
           disabled={trainDisabled}
           aria-describedby={showWhy ? 'train-why' : undefined}
         >
@@ -201,13 +202,13 @@ export function Header() {
         <button
           type="button"
           className="btn"
-          onClick={() => void togglePause(store)}
+          onClick={() => void togglePause(workbench.training)}
           disabled={training.status !== 'running' || training.runId === null || training.stopRequested}
           title={training.paused ? 'Continue the run' : 'Pause after the current batch'}
         >
           {training.paused ? 'Resume' : 'Pause'}
         </button>
-        <button type="button" className="btn" onClick={() => void stopTraining(store)} disabled={!active || training.runId === null || training.stopRequested}>
+        <button type="button" className="btn" onClick={() => void stopTraining(workbench.training)} disabled={!active || training.runId === null || training.stopRequested}>
           Stop
         </button>
       </div>

@@ -2,7 +2,7 @@ import { useEffect } from 'react';
 import { FIT_VIEW_ANIMATED } from '../canvas/fit';
 import { useReactFlow } from '@xyflow/react';
 import { getApi, isPicking } from '../platform';
-import { useEditorStore } from '../state/context';
+import { useWorkbench } from '../state/context';
 import { useCanvasUi } from '../state/canvas-ui';
 import { errorText, useUi } from '../state/ui';
 import { autoLayout } from '../canvas/actions';
@@ -29,16 +29,17 @@ const modalOpen = () => useUi.getState().confirm !== null || isPicking();
  * ReactFlowProvider (zoom to fit, auto layout).
  */
 export function MenuCommands() {
-  const store = useEditorStore();
+  const workbench = useWorkbench();
+  const store = workbench.editor;
   const flow = useReactFlow();
 
   useEffect(() => {
     const actions: MenuActions = {
-      newProject: () => void newProject(store),
-      openProject: () => void openProject(store),
-      openPath: (path) => void openRecent(store, path),
-      save: () => void saveProject(store),
-      saveAs: () => void saveProjectAs(store),
+      newProject: () => void newProject(workbench),
+      openProject: () => void openProject(workbench),
+      openPath: (path) => void openRecent(workbench, path),
+      save: () => void saveProject(workbench),
+      saveAs: () => void saveProjectAs(workbench),
       exportModel: () => useExportRequest.getState().request(),
       undo: () => fieldCommand('undo') || store.getState().undo(),
       redo: () => fieldCommand('redo') || store.getState().redo(),
@@ -51,9 +52,9 @@ export function MenuCommands() {
       },
       zoomToFit: () => void flow.fitView(FIT_VIEW_ANIMATED),
       autoLayout: () => autoLayout(store, flow),
-      startTraining: () => void startTraining(store),
-      togglePause: () => void togglePause(store),
-      stopTraining: () => void stopTraining(store),
+      startTraining: () => void startTraining(workbench),
+      togglePause: () => void togglePause(workbench.training),
+      stopTraining: () => void stopTraining(workbench.training),
       showShortcuts: () => useCanvasUi.getState().setCheatSheet(true),
       showAbout: () => {
         getApi()
@@ -80,7 +81,7 @@ export function MenuCommands() {
       off();
       offRecent();
     };
-  }, [store, flow]);
+  }, [workbench, store, flow]);
 
   return null;
 }

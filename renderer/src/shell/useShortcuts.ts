@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import type { EditorStore } from '../state/store';
+import type { Workbench } from '../state/workbench';
 import { useUi } from '../state/ui';
 import { importModel, newProject, openProject, saveProject, saveProjectAs } from './file-actions';
 import { isPicking } from '../platform';
@@ -11,7 +11,8 @@ function isEditable(target: EventTarget | null): boolean {
 }
 
 /** Global keys: undo/redo, delete, and the file shortcuts. */
-export function useShortcuts(store: EditorStore): void {
+export function useShortcuts(workbench: Workbench): void {
+  const store = workbench.editor;
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (useUi.getState().confirm || isPicking()) return; // a modal has the keyboard
@@ -21,17 +22,17 @@ export function useShortcuts(store: EditorStore): void {
       if (mod && !e.altKey) {
         if (key === 's') {
           e.preventDefault();
-          void (e.shiftKey ? saveProjectAs(store) : saveProject(store));
+          void (e.shiftKey ? saveProjectAs(workbench) : saveProject(workbench));
           return;
         }
         if (key === 'o') {
           e.preventDefault();
-          void (e.shiftKey ? importModel(store) : openProject(store));
+          void (e.shiftKey ? importModel(workbench) : openProject(workbench));
           return;
         }
         if (key === 'n') {
           e.preventDefault();
-          void newProject(store);
+          void newProject(workbench);
           return;
         }
         if (editable) return; // fields keep their own undo
@@ -57,5 +58,5 @@ export function useShortcuts(store: EditorStore): void {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [store]);
+  }, [workbench, store]);
 }

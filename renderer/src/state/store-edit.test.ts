@@ -187,29 +187,7 @@ describe('segmentAt', () => {
   });
 });
 
-describe('training state in the store', () => {
-  it('follows pause and resume, records the learning rate per batch, and is not undoable', () => {
-    const store = createEditorStore();
-    const s = () => store.getState();
-    s().trainingStarting();
-    s().trainingStarted('run-1');
-    const backend = { backend: 'cpu', label: 'CPU', tried: [] };
-    s().applyTrainingEvent({ type: 'started', runId: 'run-1', backend, epochs: 1, batchesPerEpoch: 2, trainSamples: 64, validationSamples: 0, testSamples: 10 });
-    s().applyTrainingEvent({ type: 'batch', runId: 'run-1', epoch: 0, batch: 0, step: 0, loss: 2, accuracy: 0.1, samplesPerSec: 100, etaSec: 1, learningRate: 0.01 });
-    s().applyTrainingEvent({ type: 'batch', runId: 'run-1', epoch: 0, batch: 1, step: 1, loss: 1.5, accuracy: 0.2, samplesPerSec: 100, etaSec: 0 });
-    expect(s().training.series.lr).toEqual([0.01, null]);
-    s().trainingPaused(true);
-    expect(s().training.paused).toBe(true);
-    s().applyTrainingEvent({ type: 'batch', runId: 'other', epoch: 0, batch: 1, step: 1, loss: 9, accuracy: 0, samplesPerSec: 1, etaSec: 0 });
-    expect(s().training.series.loss).toEqual([2, 1.5]);
-    s().applyTrainingEvent({ type: 'done', runId: 'run-1', stopped: false, test: { loss: 1, accuracy: 0.5 }, seconds: 1 });
-    expect(s().training.paused).toBe(false);
-    expect(s().training.status).toBe('done');
-    expect(s().past).toHaveLength(0);
-    s().undo();
-    expect(s().training.status).toBe('done');
-  });
-
+describe('opening a document', () => {
   it('a recovered document opens unsaved; a template note keeps Train off until another opens', () => {
     const store = createEditorStore();
     const doc = store.getState().doc;

@@ -4,6 +4,7 @@ import { DEFAULT_TRAINING, emptyProject } from '../../../shared/graph/document';
 import type { RunRecordData } from '../../../shared/training/runs';
 import { connectFixes } from '../graph/connect-fixes';
 import { createEditorStore, inputShapeFor } from './store';
+import { createWorkbench } from './workbench';
 
 const record = (runId: string): RunRecordData => ({
   runId,
@@ -34,34 +35,46 @@ const record = (runId: string): RunRecordData => ({
 
 describe('the dashboard belongs to the open project', () => {
   it('New and Open start with an empty dashboard and a new draft id', () => {
-    const store = createEditorStore();
+    const { editor: store, training } = createWorkbench();
     const firstDraft = store.getState().draftId;
-    store.getState().trainingLoaded(record('r1'), null);
-    expect(store.getState().training).toMatchObject({ status: 'done', runId: 'r1', name: 'filters 16', fromDisk: true });
-    expect(store.getState().training.done?.test?.accuracy).toBe(0.45);
-    expect(store.getState().training.epochs).toHaveLength(1);
+    training.getState().loaded(record('r1'), null);
+    expect(training.getState().run).toMatchObject({ status: 'done', runId: 'r1', name: 'filters 16', fromDisk: true });
+    expect(training.getState().run.done?.test?.accuracy).toBe(0.45);
+    expect(training.getState().run.epochs).toHaveLength(1);
     store.getState().newProject();
-    expect(store.getState().training).toMatchObject({ status: 'idle', runId: null, done: null, epochs: [] });
+    expect(training.getState().run).toMatchObject({ status: 'idle', runId: null, done: null, epochs: [] });
     expect(store.getState().draftId).not.toBe(firstDraft);
-    store.getState().trainingLoaded(record('r2'), '/p/a.nwproj');
+    training.getState().loaded(record('r2'), '/p/a.nwproj');
     store.getState().loadProject(emptyProject('B'), '/p/b.nwproj');
-    expect(store.getState().training.runId).toBeNull();
-    // Recovered work keeps its draft id, so its runs stay its own.
+    expect(training.getState().run.runId).toBeNull();
+    // Recovered work keeps its draft id, so its runs stay its own; its dashboard starts empty too.
+    training.getState().loaded(record('r3'), null);
     store.getState().loadProject(emptyProject('C'), null, { unsaved: true, draftId: 'd-keep' });
     expect(store.getState().draftId).toBe('d-keep');
+    expect(training.getState().run.runId).toBeNull();
+  });
+
+  it('edits, undo and save leave the shown run alone', () => {
+    const { editor: store, training } = createWorkbench();
+    training.getState().loaded(record('r1'), null);
+    store.getState().addNode('Dense', { x: 0, y: 0 });
+    store.getState().undo();
+    store.getState().markSaved('/p/a.nwproj', store.getState().currentRev());
+    expect(training.getState().run.runId).toBe('r1');
   });
 
   it('a loaded run never replaces a run that is shown; a moved run follows the saved project', () => {
-    const store = createEditorStore();
-    store.getState().trainingStarting();
-    store.getState().trainingLoaded(record('old'), null);
-    expect(store.getState().training.status).toBe('starting');
-    store.getState().trainingStarted('live', 'Run 1');
-    expect(store.getState().training).toMatchObject({ runId: 'live', name: 'Run 1', projectPath: null });
-    store.getState().trainingRunsMoved('/p/x.nwproj', ['other']);
-    expect(store.getState().training.projectPath).toBeNull();
-    store.getState().trainingRunsMoved('/p/x.nwproj', ['live']);
-    expect(store.getState().training.projectPath).toBe('/p/x.nwproj');
+    const { training } = createWorkbench();
+    const t = () => training.getState();
+    t().starting(null);
+    t().loaded(record('old'), null);
+    expect(t().run.status).toBe('starting');
+    t().started('live', 'Run 1');
+    expect(t().run).toMatchObject({ runId: 'live', name: 'Run 1', projectPath: null });
+    t().runsMoved('/p/x.nwproj', ['other']);
+    expect(t().run.projectPath).toBeNull();
+    t().runsMoved('/p/x.nwproj', ['live']);
+    expect(t().run.projectPath).toBe('/p/x.nwproj');
   });
 });
 
@@ -120,18 +133,18 @@ describe('one-click fixes for Input(28, 28) into Conv2D', () => {
 
 describe('a run loaded from disk keeps its settings history', () => {
   it('its live changes become the markers and history of the dashboard, described as they were made', () => {
-    const store = createEditorStore();
+    const { training } = createWorkbench();
     const controls = [
       { step: 12, epoch: 1, batch: 2, at: '2026-12-05T00:00:05.000Z', change: { kind: 'learningRate' as const, learningRate: 0.1, schedule: { kind: 'cosine' as const, minLearningRate: 0 } } },
       { step: 20, epoch: 2, batch: 0, at: '2026-12-05T00:00:06.000Z', change: { kind: 'stopAfterEpoch' as const, enabled: true } },
     ];
-    store.getState().trainingLoaded({ ...record('r2'), controls }, null);
-    expect(store.getState().training.controls.map((c) => [c.type, c.runId, c.step, c.text])).toEqual([
+    training.getState().loaded({ ...record('r2'), controls }, null);
+    expect(training.getState().run.controls.map((c) => [c.type, c.runId, c.step, c.text])).toEqual([
       ['control', 'r2', 12, 'learning rate → 0.1 (cosine decay)'],
       ['control', 'r2', 20, 'stop after this epoch'],
     ]);
-    const other = createEditorStore();
-    other.getState().trainingLoaded(record('r3'), null);
-    expect(other.getState().training.controls).toEqual([]);
+    const other = createWorkbench().training;
+    other.getState().loaded(record('r3'), null);
+    expect(other.getState().run.controls).toEqual([]);
   });
 });

@@ -3,7 +3,6 @@ import { emptyProject, MAX_NOTE_TEXT, type GraphEdge, type GraphNode, type Note,
 import { getLayerSpec } from '../../../shared/layers/registry';
 import { withDefaults } from '../../../shared/layers/params';
 import type { ParamValue } from '../../../shared/layers/types';
-import type { TrainEvent } from '../../../shared/training/events';
 import { applyEntry, mergeEntries, revertEntry, type HistoryEntry, type XY } from './history';
 import { freshId } from '../../../shared/graph/ids';
 import { connectionProblem as ruleProblem, edgesReplacedBy } from '../../../shared/graph/connect';
@@ -13,8 +12,6 @@ import { BUILTIN_BLOCKS } from '../../../shared/graph/builtin-blocks';
 import { BLOCK_NODE_TYPE } from '../../../shared/graph/block-schema';
 import { groupNodes, ungroupNode } from '../../../shared/graph/group-blocks';
 import { freezableBefore } from '../../../shared/graph/freeze';
-import { idleTraining, isActive, loadedTraining, reattachedTraining, reduceTraining, startingTraining, type TrainingState } from './training';
-import type { RunRecordData } from '../../../shared/training/runs';
 import type { ConnectFix } from '../graph/connect-fixes';
 import { DATASETS } from '../../../shared/training/datasets';
 
@@ -56,7 +53,6 @@ export interface EditorData {
   readonly baseRev: number;
   readonly savedRev: number;
   readonly dirty: boolean;
-  readonly training: TrainingState;
   /**
    * Why this document cannot train in this version although its graph may be
    * valid (a template for a data set or task the engine does not offer yet).
@@ -134,25 +130,13 @@ export interface EditorActions {
   newProject(): void;
   /**
    * Opens a document; `unsaved`: it is recovered work, not what is on disk (the dirty dot shows);
-   * `draftId`: the id its unsaved runs carry (recovered work keeps its own). The dashboard starts
-   * empty: it shows the open project's runs only.
+   * `draftId`: the id its unsaved runs carry (recovered work keeps its own). `onOpen` runs: the
+   * dashboard starts empty, it shows the open project's runs only.
    */
   loadProject(doc: ProjectDoc, path: string | null, options?: { trainNote?: string | null; unsaved?: boolean; draftId?: string }): void;
   /** The document at `rev` was saved to `path`. */
   markSaved(path: string, rev: number): void;
   currentRev(): number;
-  trainingStarting(): void;
-  trainingStarted(runId: string, name?: string): void;
-  /** Shows a finished run from its record (a reopened project's last run), unless a run is already shown. */
-  trainingLoaded(record: RunRecordData, projectPath: string | null): void;
-  /** The shown run's folder moved beside the project saved at `projectPath` (runs.adopt moved `runIds`). */
-  trainingRunsMoved(projectPath: string, runIds: readonly string[]): void;
-  trainingFailed(message: string): void;
-  trainingStopRequested(): void;
-  trainingPaused(paused: boolean): void;
-  applyTrainingEvent(event: TrainEvent): void;
-  /** Adopts a run that trains without this UI having started it (after a reload); ignored while a run is shown. */
-  trainingReattach(run: { runId: string; paused: boolean; events: readonly TrainEvent[] }): void;
 }
 
 export type EditorState = EditorData & EditorActions;
@@ -172,7 +156,12 @@ function sanitize(selection: Selection, doc: ProjectDoc): Selection {
   return nodes.length === selection.nodes.length && edges.length === selection.edges.length ? selection : { nodes, edges };
 }
 
-export function createEditorStore(initial: ProjectDoc = emptyProject()): EditorStore {
+export interface EditorStoreHooks {
+  /** Called whenever another document opens (New, Open, a template, recovered work). */
+  readonly onOpen?: () => void;
+}
+
+export function createEditorStore(initial: ProjectDoc = emptyProject(), hooks: EditorStoreHooks = {}): EditorStore {
   let revCounter = 0;
   return createStore<EditorState>()((set, get) => {
     /** Applies and records one user edit. */
@@ -194,9 +183,9 @@ export function createEditorStore(initial: ProjectDoc = emptyProject()): EditorS
 
     const reset = (doc: ProjectDoc, filePath: string | null, trainNote: string | null = null, unsaved = false, draftId = newDraftId()) => {
       const rev = ++revCounter;
+      // The dashboard belongs to the open document: nothing of the previous project's runs stays.
+      hooks.onOpen?.();
       set({
-        // The dashboard belongs to the open document: nothing of the previous project's runs stays.
-        training: idleTraining(),
         draftId,
         doc,
         filePath,
@@ -260,7 +249,6 @@ export function createEditorStore(initial: ProjectDoc = emptyProject()): EditorS
       baseRev: startRev,
       savedRev: startRev,
       dirty: false,
-      training: idleTraining(),
       trainNote: null,
       draftId: newDraftId(),
 
@@ -601,51 +589,6 @@ export function createEditorStore(initial: ProjectDoc = emptyProject()): EditorS
       currentRev() {
         const s = get();
         return revOf(s.past, s.baseRev);
-      },
-
-      trainingStarting() {
-        set({ training: startingTraining(get().filePath) });
-      },
-
-      trainingStarted(runId, name) {
-        const t = get().training;
-        if (t.runId === null && t.status === 'starting') set({ training: { ...t, runId, name: name ?? null } });
-        else if (t.runId === runId && name !== undefined && t.name !== name) set({ training: { ...t, name } });
-      },
-
-      trainingLoaded(record, projectPath) {
-        const t = get().training;
-        if (t.status !== 'idle') return;
-        set({ training: loadedTraining(record, projectPath) });
-      },
-
-      trainingRunsMoved(projectPath, runIds) {
-        const t = get().training;
-        if (t.runId !== null && t.projectPath === null && runIds.includes(t.runId)) set({ training: { ...t, projectPath } });
-      },
-
-      trainingFailed(message) {
-        set({ training: { ...get().training, status: 'error', error: message } });
-      },
-
-      trainingStopRequested() {
-        set({ training: { ...get().training, stopRequested: true } });
-      },
-
-      trainingPaused(paused) {
-        const t = get().training;
-        if (t.paused !== paused) set({ training: { ...t, paused } });
-      },
-
-      applyTrainingEvent(event) {
-        const t = get().training;
-        const next = reduceTraining(t, event);
-        if (next !== t) set({ training: next });
-      },
-
-      trainingReattach(run) {
-        if (isActive(get().training)) return;
-        set({ training: reattachedTraining(run.runId, run.paused, run.events) });
       },
     };
   });

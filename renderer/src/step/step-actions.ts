@@ -6,7 +6,7 @@ import { getApi } from '../platform';
 import { errorText } from '../state/ui';
 import { stepPlan } from './step-plan';
 import { useStep } from './step-store';
-import type { EditorStore } from '../state/store';
+import type { Workbench } from '../state/workbench';
 
 /** Runs looked at (newest first) for one trained on the canvas's graph. */
 const RUNS_LOOKED_AT = 10;
@@ -64,11 +64,11 @@ export async function traceExample(doc: ProjectDoc, index: number): Promise<void
 }
 
 /** Step mode on or off (the toolbar's "Step through" and Shift+S). */
-export function toggleStepMode(store: EditorStore): void {
+export function toggleStepMode({ editor, training }: Workbench): void {
   if (useStep.getState().open) {
     useStep.getState().setOpen(false);
     return;
   }
-  const s = store.getState();
-  void openStepMode(s.doc, s.training.started?.projectPath ?? s.filePath);
+  const s = editor.getState();
+  void openStepMode(s.doc, training.getState().run.started?.projectPath ?? s.filePath);
 }

@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef } from 'react';
 import { DATASET_IDS } from '../../../shared/graph/document';
-import { useEditorStore } from '../state/context';
+import { useWorkbench } from '../state/context';
 import { useCanvasUi } from '../state/canvas-ui';
 import { errorText, useUi } from '../state/ui';
 import { confirmDiscard } from '../shell/file-actions';
@@ -15,7 +15,8 @@ export function TemplatesDialog() {
 }
 
 function Gallery() {
-  const store = useEditorStore();
+  const workbench = useWorkbench();
+  const store = workbench.editor;
   const titleId = useId();
   const first = useRef<HTMLButtonElement>(null);
   const datasets = useUi((s) => s.datasets);
@@ -24,7 +25,7 @@ function Gallery() {
 
   const choose = async (t: Template) => {
     close();
-    if (!(await confirmDiscard(store, 'Open a template'))) return;
+    if (!(await confirmDiscard(workbench, 'Open a template'))) return;
     try {
       const { doc, trainNote } = openTemplate(t);
       store.getState().loadProject(doc, null, { trainNote });

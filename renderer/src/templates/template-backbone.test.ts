@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { NetwrightApi } from '../../../shared/api/contract';
 import { installPlatform } from '../platform';
-import { createEditorStore } from '../state/store';
+import { createWorkbench } from '../state/workbench';
 import { useUi } from '../state/ui';
 import { backboneFor, useBackbone } from '../training/backbone';
 import { adoptDraftRuns } from '../training/project-runs';
@@ -30,7 +30,8 @@ describe('opening a template that ships a backbone', () => {
   it('makes the shipped run the unsaved project\'s backbone, and keeps it when the project is saved', async () => {
     const calls: [string, unknown][] = [];
     installPlatform(fakeApi(calls));
-    const store = createEditorStore();
+    const workbench = createWorkbench();
+    const store = workbench.editor;
     store.getState().loadProject(openTemplate(transfer).doc, null);
     const { draftId } = store.getState();
     await startFromTemplateBackbone(store, 'mnist-cnn-features');
@@ -39,14 +40,14 @@ describe('opening a template that ships a backbone', () => {
 
     store.getState().markSaved('/p/transfer.nwproj', store.getState().baseRev);
     expect(backboneFor(store.getState())).toBeNull();
-    await adoptDraftRuns(store, '/p/transfer.nwproj');
+    await adoptDraftRuns(workbench, '/p/transfer.nwproj');
     expect(backboneFor(store.getState())).toMatchObject({ runId: '20261206-031500-000abc', owner: '/p/transfer.nwproj' });
   });
 
   it('leaves a project opened meanwhile alone, and says so when the backbone cannot be set up', async () => {
     const calls: [string, unknown][] = [];
     installPlatform(fakeApi(calls));
-    const store = createEditorStore();
+    const store = createWorkbench().editor;
     store.getState().loadProject(openTemplate(transfer).doc, null);
     const pending = startFromTemplateBackbone(store, 'mnist-cnn-features');
     store.getState().loadProject(openTemplate(transfer).doc, null);

@@ -1,4 +1,4 @@
-import { useEditor } from '../state/context';
+import { useTraining } from '../state/context';
 import { SampleImage } from './Evaluation';
 
 /**
@@ -6,7 +6,7 @@ import { SampleImage } from './Evaluation';
  * change them (image models with RandomFlip, RandomRotation, ...). Updated at most every 2 s.
  */
 export function AugmentedExamples() {
-  const augmented = useEditor((s) => s.training.augmented);
+  const augmented = useTraining((s) => s.run.augmented);
   if (!augmented) return null;
   const images = augmented.images.filter((v) => v.kind === 'image');
   const first = images[0];

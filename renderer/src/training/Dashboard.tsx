@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { EXPORT_FORMATS, type ExportFormat } from '../../../shared/export/result';
-import { useEditor, useEditorStore } from '../state/context';
+import { useTraining, useWorkbench } from '../state/context';
 import { errorText, useUi } from '../state/ui';
 import { useExportRequest } from './export-request';
 import { BatchLossChart, EpochChart } from './charts';
@@ -86,8 +86,8 @@ function scrollIntoSide(panel: HTMLElement, el: HTMLElement): void {
 
 /** The bottom panel: progress, backend, results, export and live charts. */
 export function Dashboard() {
-  const store = useEditorStore();
-  const t = useEditor((s) => s.training);
+  const workbench = useWorkbench();
+  const t = useTraining((s) => s.run);
   const [exported, setExported] = useState<ExportResult | null>(null);
   // A new export's verdict is scrolled into the side panel's view: it lands below the fold at 1280x720.
   const exportedRef = useRef<HTMLDivElement>(null);
@@ -131,7 +131,7 @@ export function Dashboard() {
     setExportError(null);
     setExportingTo({ format, outDir });
     try {
-      setExported(await exportModel(store, outDir, format));
+      setExported(await exportModel(workbench, outDir, format));
     } catch (e) {
       setExportError(`Export failed: ${errorText(e)}`);
     } finally {

@@ -2,7 +2,7 @@ import { useEffect, useId, useRef, useState } from 'react';
 import { TWO_FEATURE_DATASETS, hasDecisionBoundary, type DecisionGrid } from '../../../shared/training/runs';
 import { BOUNDARY_RANGE } from '../../../shared/training/insight';
 import { getApi } from '../platform';
-import { useEditor } from '../state/context';
+import { useEditor, useTraining } from '../state/context';
 import { isActive } from '../state/training';
 import { errorText } from '../state/ui';
 import { cellColour, classColour, gridClassNames } from './boundary-colours';
@@ -103,10 +103,10 @@ function Legend({ grid }: { grid: DecisionGrid }) {
 export function DecisionBoundaryPanel() {
   const settings = useEditor((s) => s.doc.training);
   const dataset = settings.dataset;
-  const runId = useEditor((s) => (s.training.status === 'done' && s.training.done ? s.training.runId : null));
-  const running = useEditor((s) => isActive(s.training));
-  const live = useEditor((s) => s.training.grid);
-  const projectPath = useEditor((s) => s.training.projectPath);
+  const runId = useTraining((s) => (s.run.status === 'done' && s.run.done ? s.run.runId : null));
+  const running = useTraining((s) => isActive(s.run));
+  const live = useTraining((s) => s.run.grid);
+  const projectPath = useTraining((s) => s.run.projectPath);
   const canvas = useRef<HTMLCanvasElement>(null);
   const [final, setFinal] = useState<DecisionGrid | null>(null);
   const [error, setError] = useState<string | null>(null);

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { Evaluation as EvaluationData, SampleView } from '../../../shared/training/events';
-import { useEditor } from '../state/context';
+import { useEditor, useTraining } from '../state/context';
 import { WhyPanel } from './Why';
 
 type Classification = Extract<EvaluationData, { task: 'classification' }>;
@@ -183,15 +183,16 @@ function RegressionScatter({ ev }: { ev: Regression }) {
 
 /** What the test set says about the finished run. */
 export function EvaluationPanel() {
-  const ev = useEditor((s) => s.training.done?.evaluation ?? null);
+  const ev = useTraining((s) => s.run.done?.evaluation ?? null);
   if (!ev) return <p className="muted small panel-empty">After a finished run, the test set’s confusion matrix, per-class scores and mistakes appear here.</p>;
   if (ev.task === 'regression') return <RegressionScatter ev={ev} />;
   return <ClassificationEvaluation ev={ev} />;
 }
 
 function ClassificationEvaluation({ ev }: { ev: Classification }) {
-  const runId = useEditor((s) => (s.training.status === 'done' && s.training.done && !s.training.done.stopped ? s.training.runId : null));
-  const projectPath = useEditor((s) => s.training.started?.projectPath ?? s.filePath);
+  const runId = useTraining((s) => (s.run.status === 'done' && s.run.done && !s.run.done.stopped ? s.run.runId : null));
+  const filePath = useEditor((s) => s.filePath);
+  const projectPath = useTraining((s) => s.run.started?.projectPath) ?? filePath;
   const [picked, setPicked] = useState<number | null>(null);
   useEffect(() => setPicked(null), [runId]);
   const chosen = ev.mostConfidentWrong.find((w) => w.index === picked);

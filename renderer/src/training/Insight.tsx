@@ -3,7 +3,7 @@ import type { Activations, LayerActivationView } from '../../../shared/training/
 import type { EpochInsight, Histogram } from '../../../shared/training/insight';
 import type { RunSummary } from '../../../shared/training/runs';
 import { getApi } from '../platform';
-import { useEditor } from '../state/context';
+import { useEditor, useTraining } from '../state/context';
 import { isActive } from '../state/training';
 import { errorText } from '../state/ui';
 import { SampleImage } from './Evaluation';
@@ -160,8 +160,8 @@ function useRuns(projectPath: string | null, refreshKey: unknown): RunSummary[] 
  * activations through the network.
  */
 export function InsightPanel() {
-  const training = useEditor((s) => s.training);
-  const projectPath = useEditor((s) => s.training.projectPath);
+  const training = useTraining((s) => s.run);
+  const projectPath = useTraining((s) => s.run.projectPath);
   const runs = useRuns(projectPath, training.status);
   const [chosenRun, setChosenRun] = useState<string | null>(null);
   const runId = chosenRun ?? training.runId ?? runs[0]?.runId ?? null;

@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { LR_SCHEDULE_KINDS, type LrSchedule } from '../../../shared/graph/document';
 import { defaultSchedule, formatRate, type RunChange } from '../../../shared/training/control';
-import { useEditor, useEditorStore } from '../state/context';
+import { useEditor, useTraining, useTrainingStore } from '../state/context';
 import { sendRunChange } from './control-actions';
 
 const SCHEDULE_LABELS: Record<LrSchedule['kind'], string> = {
@@ -17,12 +17,13 @@ const SCHEDULE_LABELS: Record<LrSchedule['kind'], string> = {
  * after this epoch, early stopping, a checkpoint now. Each takes effect before the next batch.
  */
 export function LiveControls() {
-  const store = useEditorStore();
-  const runId = useEditor((s) => s.training.runId);
-  const running = useEditor((s) => s.training.status === 'running' && s.training.started !== null);
-  const epochs = useEditor((s) => s.training.started?.epochs ?? 0);
-  const lr = useEditor((s) => s.training.lastBatch?.learningRate ?? s.doc.training.learningRate);
-  const controls = useEditor((s) => s.training.controls);
+  const training = useTrainingStore();
+  const runId = useTraining((s) => s.run.runId);
+  const running = useTraining((s) => s.run.status === 'running' && s.run.started !== null);
+  const epochs = useTraining((s) => s.run.started?.epochs ?? 0);
+  const settingsLr = useEditor((s) => s.doc.training.learningRate);
+  const lr = useTraining((s) => s.run.lastBatch?.learningRate) ?? settingsLr;
+  const controls = useTraining((s) => s.run.controls);
   const settingsEarly = useEditor((s) => s.doc.training.earlyStopping.enabled);
   const [lrText, setLrText] = useState('');
   const [schedule, setSchedule] = useState<'keep' | LrSchedule['kind']>('keep');
@@ -47,7 +48,7 @@ export function LiveControls() {
   const send = async (change: RunChange) => {
     setError(null);
     setPending(change.kind);
-    if (!(await sendRunChange(store, change))) setPending(null);
+    if (!(await sendRunChange(training, change))) setPending(null);
   };
 
   const onRate = (e: FormEvent) => {

@@ -1,4 +1,4 @@
-import { useEditor } from '../state/context';
+import { useTraining } from '../state/context';
 
 export function formatDuration(sec: number): string {
   if (!Number.isFinite(sec) || sec < 0) return '—';
@@ -11,7 +11,7 @@ export function formatDuration(sec: number): string {
 
 /** Epoch k/N, batch i/M, throughput and ETA, with a progress bar over the whole run. */
 export function Progress() {
-  const t = useEditor((s) => s.training);
+  const t = useTraining((s) => s.run);
   const started = t.started;
   const batch = t.lastBatch;
   const total = started ? started.epochs * started.batchesPerEpoch : 0;

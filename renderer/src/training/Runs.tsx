@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type uPlot from 'uplot';
 import type { RunComparison, RunSummary } from '../../../shared/training/runs';
 import { getApi } from '../platform';
-import { useEditor, useEditorStore } from '../state/context';
+import { useEditor, useTraining, useWorkbench } from '../state/context';
 import { isActive } from '../state/training';
 import { startTraining } from './actions';
 import { errorText, useUi } from '../state/ui';
@@ -167,8 +167,8 @@ function SettingsHistory({ cmp }: { cmp: RunComparison }) {
 
 /** Runs of this project: a table, tick two or more to overlay their curves and see what differs. */
 export function RunsPanel() {
-  const store = useEditorStore();
-  const busy = useEditor((s) => isActive(s.training));
+  const workbench = useWorkbench();
+  const busy = useTraining((s) => isActive(s.run));
   const projectPath = useEditor((s) => s.filePath);
   const draft = useEditor((s) => (s.filePath ? undefined : s.draftId));
   const draftId = useEditor((s) => s.draftId);
@@ -178,7 +178,7 @@ export function RunsPanel() {
     useUi.getState().notify('info', `${r.name} is the backbone: cut the head after a layer (its card's ⋯ menu), add new layers, freeze what should stay, and train.`);
   };
   const revision = useRunsRevision((s) => s.revision);
-  const finished = useEditor((s) => (s.training.status === 'done' || s.training.status === 'error' ? s.training.runId : null));
+  const finished = useTraining((s) => (s.run.status === 'done' || s.run.status === 'error' ? s.run.runId : null));
   const [runs, setRuns] = useState<readonly RunSummary[] | null>(null);
   const [ticked, setTicked] = useState<readonly string[]>([]);
   const [cmp, setCmp] = useState<RunComparison | null>(null);
@@ -206,7 +206,7 @@ export function RunsPanel() {
   const rename = async (r: RunSummary, name: string): Promise<boolean> => {
     try {
       const result = await getApi().call('runs.rename', { projectPath, runId: r.runId, name });
-      store.getState().trainingStarted(r.runId, result.name);
+      workbench.training.getState().started(r.runId, result.name);
       await load();
       if (cmp) setCmp({ ...cmp, runs: cmp.runs.map((x) => (x.runId === r.runId ? { ...x, name: result.name } : x)) });
       return true;
@@ -313,7 +313,7 @@ export function RunsPanel() {
                           aria-label={`Evaluate ${r.name}`}
                           title="Evaluate this run's weights on the test set (no training)"
                           disabled={busy}
-                          onClick={() => void startTraining(store, { runId: r.runId, evaluateOnly: true })}
+                          onClick={() => void startTraining(workbench, { runId: r.runId, evaluateOnly: true })}
                         >
                           Evaluate
                         </button>
@@ -323,7 +323,7 @@ export function RunsPanel() {
                           aria-label={`Fine-tune from ${r.name}`}
                           title="Train the current graph starting from this run's weights"
                           disabled={busy}
-                          onClick={() => void startTraining(store, { runId: r.runId, evaluateOnly: false })}
+                          onClick={() => void startTraining(workbench, { runId: r.runId, evaluateOnly: false })}
                         >
                           Fine-tune
                         </button>

@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import { formatSweepValue, type SweepState, type SweepTrial } from '../../../shared/training/sweep';
 import { getApi } from '../platform';
-import { useEditor, useEditorStore } from '../state/context';
+import { useTraining, useTrainingStore } from '../state/context';
 import { isActive } from '../state/training';
 import { errorText } from '../state/ui';
 import { useDashboardTab } from './dashboard-tab';
@@ -175,11 +175,11 @@ function SweepTable({ state, onOpen, canOpen }: { state: SweepState; onOpen: (ro
 
 /** The Sweeps tab: the project's sweeps, the shown one's progress, results table and plot. */
 export function SweepPanel() {
-  const store = useEditorStore();
+  const training = useTrainingStore();
   const sweeps = useSweeps((s) => s.sweeps);
   const listError = useSweeps((s) => s.listError);
   const state = useShownSweep();
-  const busy = useEditor((s) => isActive(s.training));
+  const busy = useTraining((s) => isActive(s.run));
   const [openError, setOpenError] = useState<string | null>(null);
 
   const open = async (row: SweepTableRow) => {
@@ -187,8 +187,8 @@ export function SweepPanel() {
     setOpenError(null);
     try {
       const record = await getApi().call('runs.get', { projectPath: state.projectPath, runId: row.runId });
-      if (isActive(store.getState().training)) return;
-      store.getState().trainingLoaded(record, state.projectPath);
+      if (isActive(training.getState().run)) return;
+      training.getState().loaded(record, state.projectPath);
       useDashboardTab.getState().setTab('curves');
     } catch (e) {
       setOpenError(`Could not open run ${row.index + 1}: ${errorText(e)}`);

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { Prediction, PredictInput, Preprocessing } from '../../../shared/training/runs';
 import { getApi } from '../platform';
-import { useEditor } from '../state/context';
+import { useTraining } from '../state/context';
 import { errorText } from '../state/ui';
 import { digitLikeMnist, type Point } from './digit-preprocess';
 import { WhyPanel } from './Why';
@@ -119,8 +119,8 @@ function Probabilities({ p }: { p: Prediction }) {
 
 /** Predict one example with the finished run: draw a digit, type a review, or enter feature values. */
 export function TryItPanel() {
-  const runId = useEditor((s) => (s.training.status === 'done' && s.training.done && !s.training.done.stopped ? s.training.runId : null));
-  const projectPath = useEditor((s) => s.training.projectPath);
+  const runId = useTraining((s) => (s.run.status === 'done' && s.run.done && !s.run.done.stopped ? s.run.runId : null));
+  const projectPath = useTraining((s) => s.run.projectPath);
   const [prep, setPrep] = useState<Preprocessing | null | undefined>(undefined);
   const [input, setInput] = useState<PredictInput | null>(null);
   const [text, setText] = useState('');

@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import type uPlot from 'uplot';
-import { useEditor } from '../state/context';
+import { useTraining } from '../state/context';
 import { UPlotChart } from './UPlotChart';
 import { epochMarkers, stepMarkers } from './control-markers';
 
@@ -12,9 +12,9 @@ const LR_SCALE = { key: 'lr', label: 'learning rate', range: null };
 
 /** Loss of every batch, x = global step. */
 export function BatchLossChart() {
-  const series = useEditor((s) => s.training.series);
-  const version = useEditor((s) => s.training.version);
-  const controls = useEditor((s) => s.training.controls);
+  const series = useTraining((s) => s.run.series);
+  const version = useTraining((s) => s.run.version);
+  const controls = useTraining((s) => s.run.controls);
   const data = useMemo<uPlot.AlignedData>(() => [series.step, series.loss, series.lr], [series]);
   const markers = useMemo(() => stepMarkers(controls), [controls]);
   return (
@@ -44,9 +44,9 @@ const ACC_SCALE = { key: 'acc', label: 'accuracy', range: [0, 1] as [number, num
 
 /** Per-epoch train/validation loss (left axis) and accuracy (right axis). */
 export function EpochChart() {
-  const epochs = useEditor((s) => s.training.epochs);
-  const controls = useEditor((s) => s.training.controls);
-  const batchesPerEpoch = useEditor((s) => s.training.started?.batchesPerEpoch ?? 1);
+  const epochs = useTraining((s) => s.run.epochs);
+  const controls = useTraining((s) => s.run.controls);
+  const batchesPerEpoch = useTraining((s) => s.run.started?.batchesPerEpoch ?? 1);
   const markers = useMemo(() => epochMarkers(controls, batchesPerEpoch), [controls, batchesPerEpoch]);
   const data = useMemo<uPlot.AlignedData>(
     () => [
