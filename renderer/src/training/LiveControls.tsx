@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { LR_SCHEDULE_KINDS, type LrSchedule } from '../../../shared/graph/document';
 import { defaultSchedule, formatRate, type RunChange } from '../../../shared/training/control';
 import { useEditor, useTraining, useTrainingStore } from '../state/context';
@@ -11,6 +11,39 @@ const SCHEDULE_LABELS: Record<LrSchedule['kind'], string> = {
   cosine: 'Cosine decay',
   reduceOnPlateau: 'Reduce on plateau',
 };
+
+interface SetRowProps {
+  readonly id: string;
+  readonly label: string;
+  readonly inputMode: 'decimal' | 'numeric';
+  readonly value: string;
+  /** The run's current value, shown while the field is empty. */
+  readonly placeholder: string;
+  readonly onChange: (text: string) => void;
+  readonly onSubmit: (e: FormEvent) => void;
+  /** The change is on its way: Set is disabled. */
+  readonly busy: boolean;
+  /** The Set button's tooltip. */
+  readonly title: string;
+  /** More fields, between the value and Set. */
+  readonly children?: ReactNode;
+}
+
+/** One "type a value, Enter or Set" row of the live controls. */
+function SetRow({ id, label, inputMode, value, placeholder, onChange, onSubmit, busy, title, children }: SetRowProps) {
+  return (
+    <form className="live-controls__row" onSubmit={onSubmit}>
+      <label className="live-controls__label" htmlFor={id}>
+        {label}
+      </label>
+      <input id={id} className="input live-controls__number" type="text" inputMode={inputMode} value={value} placeholder={placeholder} onChange={(e) => onChange(e.target.value)} />
+      {children}
+      <button type="submit" className="btn btn--small" disabled={busy} title={title}>
+        Set
+      </button>
+    </form>
+  );
+}
 
 /**
  * Changes to the run under way: the learning rate (and schedule), the number of epochs, stop
@@ -75,19 +108,7 @@ export function LiveControls() {
   return (
     <section className="live-controls" aria-label="Change the run while it trains">
       <h3 className="panel-subtitle">Change while training</h3>
-      <form className="live-controls__row" onSubmit={onRate}>
-        <label className="live-controls__label" htmlFor="live-lr">
-          New learning rate
-        </label>
-        <input
-          id="live-lr"
-          className="input live-controls__number"
-          type="text"
-          inputMode="decimal"
-          value={lrText}
-          placeholder={formatRate(lr)}
-          onChange={(e) => setLrText(e.target.value)}
-        />
+      <SetRow id="live-lr" label="New learning rate" inputMode="decimal" value={lrText} placeholder={formatRate(lr)} onChange={setLrText} onSubmit={onRate} busy={pending === 'learningRate'} title="From the next batch (Enter)">
         <select className="input live-controls__select" aria-label="Schedule from now on" value={schedule} onChange={(e) => setSchedule(e.target.value as typeof schedule)}>
           <option value="keep">same schedule</option>
           {LR_SCHEDULE_KINDS.map((k) => (
@@ -96,27 +117,8 @@ export function LiveControls() {
             </option>
           ))}
         </select>
-        <button type="submit" className="btn btn--small" disabled={pending === 'learningRate'} title="From the next batch (Enter)">
-          Set
-        </button>
-      </form>
-      <form className="live-controls__row" onSubmit={onEpochs}>
-        <label className="live-controls__label" htmlFor="live-epochs">
-          Total epochs
-        </label>
-        <input
-          id="live-epochs"
-          className="input live-controls__number"
-          type="text"
-          inputMode="numeric"
-          value={epochsText}
-          placeholder={String(epochs)}
-          onChange={(e) => setEpochsText(e.target.value)}
-        />
-        <button type="submit" className="btn btn--small" disabled={pending === 'epochs'} title="The run's total number of epochs (Enter)">
-          Set
-        </button>
-      </form>
+      </SetRow>
+      <SetRow id="live-epochs" label="Total epochs" inputMode="numeric" value={epochsText} placeholder={String(epochs)} onChange={setEpochsText} onSubmit={onEpochs} busy={pending === 'epochs'} title="The run's total number of epochs (Enter)" />
       <div className="live-controls__row">
         <button
           type="button"
