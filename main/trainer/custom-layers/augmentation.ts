@@ -109,7 +109,28 @@ interface FillConfig {
 }
 
 /** The base of the layers that move pixels: identity at inference, an affine per image while training. */
-abstract class AffineAugmentation extends tf.layers.Layer {
+abstract class PixelMover extends tf.layers.Layer {
+  /** The affine of one image of height h and width w. */
+  protected abstract draw(h: number, w: number): Affine;
+
+  /** How the moved image is sampled: fill mode, interpolation and fill value. */
+  protected abstract sampling(): [FillMode, Interpolation, number];
+
+  override computeOutputShape(inputShape: LayerShape | LayerShape[]): LayerShape {
+    return [...(inputShape as LayerShape)];
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: { training?: boolean }): tf.Tensor {
+    const x = imageOf(this, inputs);
+    if (!kwargs?.training) return tf.clone(x);
+    const [b, h, w] = x.shape;
+    const affines = Array.from({ length: b }, () => this.draw(h, w));
+    return affineSample(x, affines, ...this.sampling());
+  }
+}
+
+/** A pixel mover with Keras's fill settings (fillMode, interpolation, fillValue). */
+abstract class AffineAugmentation extends PixelMover {
   readonly fillMode: FillMode;
   readonly interpolation: Interpolation;
   readonly fillValue: number;
@@ -121,19 +142,8 @@ abstract class AffineAugmentation extends tf.layers.Layer {
     this.fillValue = config.fillValue ?? 0;
   }
 
-  /** The affine of one image of height h and width w. */
-  protected abstract draw(h: number, w: number): Affine;
-
-  override computeOutputShape(inputShape: LayerShape | LayerShape[]): LayerShape {
-    return [...(inputShape as LayerShape)];
-  }
-
-  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: { training?: boolean }): tf.Tensor {
-    const x = imageOf(this, inputs);
-    if (!kwargs?.training) return tf.clone(x);
-    const [b, h, w] = x.shape;
-    const affines = Array.from({ length: b }, () => this.draw(h, w));
-    return affineSample(x, affines, this.fillMode, this.interpolation, this.fillValue);
+  protected sampling(): [FillMode, Interpolation, number] {
+    return [this.fillMode, this.interpolation, this.fillValue];
   }
 
   override getConfig(): tf.serialization.ConfigDict {
@@ -142,7 +152,7 @@ abstract class AffineAugmentation extends tf.layers.Layer {
 }
 
 /** Keras's RandomFlip: per image, mirrored left-right and/or upside down with probability 1/2 each. */
-export class RandomFlip extends tf.layers.Layer {
+export class RandomFlip extends PixelMover {
   static readonly className = 'RandomFlip';
   readonly mode: 'horizontal_and_vertical' | 'horizontal' | 'vertical';
 
@@ -151,22 +161,15 @@ export class RandomFlip extends tf.layers.Layer {
     this.mode = config.mode ?? 'horizontal_and_vertical';
   }
 
-  override computeOutputShape(inputShape: LayerShape | LayerShape[]): LayerShape {
-    return [...(inputShape as LayerShape)];
+  protected draw(h: number, w: number): Affine {
+    const fx = this.mode !== 'vertical' && Math.random() < 0.5;
+    const fy = this.mode !== 'horizontal' && Math.random() < 0.5;
+    return [fx ? -1 : 1, 0, fx ? w - 1 : 0, 0, fy ? -1 : 1, fy ? h - 1 : 0];
   }
 
-  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: { training?: boolean }): tf.Tensor {
-    const x = imageOf(this, inputs);
-    if (!kwargs?.training) return tf.clone(x);
-    const [b, h, w] = x.shape;
-    const horizontal = this.mode !== 'vertical';
-    const vertical = this.mode !== 'horizontal';
-    const affines = Array.from({ length: b }, (): Affine => {
-      const fx = horizontal && Math.random() < 0.5;
-      const fy = vertical && Math.random() < 0.5;
-      return [fx ? -1 : 1, 0, fx ? w - 1 : 0, 0, fy ? -1 : 1, fy ? h - 1 : 0];
-    });
-    return affineSample(x, affines, 'nearest', 'nearest', 0);
+  /** A mirror maps pixels onto pixels: nothing to interpolate or fill. */
+  protected sampling(): [FillMode, Interpolation, number] {
+    return ['nearest', 'nearest', 0];
   }
 
   override getConfig(): tf.serialization.ConfigDict {
