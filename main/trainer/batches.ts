@@ -1,16 +1,9 @@
 import type { SampleSet } from './datasets/mnist';
+import { permutation } from './random';
 
 /** Fisher-Yates shuffle of 0..n-1; `random` returns [0, 1). */
 export function shuffledIndices(n: number, random: () => number = Math.random): Uint32Array {
-  const idx = new Uint32Array(n);
-  for (let i = 0; i < n; i++) idx[i] = i;
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    const t = idx[i] as number;
-    idx[i] = idx[j] as number;
-    idx[j] = t;
-  }
-  return idx;
+  return permutation(n, random);
 }
 
 /** Copies the samples `order[from..to)` into a flat x array and a one-hot y array. */

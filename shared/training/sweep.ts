@@ -3,7 +3,7 @@ import { OPTIMIZERS, ProjectDocSchema, TrainingSettingsSchema, type ProjectDoc }
 import { getLayerSpec } from '../layers/registry';
 import type { ParamSpec } from '../layers/types';
 import { MetricsSchema } from './events';
-import { seededUniform } from './sweep-random';
+import { seededRandom } from './seeded-random';
 
 /**
  * Sweeps: one run per combination of settings. A key is `lr`, `batchSize`, `epochs`, `optimizer`
@@ -195,7 +195,7 @@ export function expandTrials(doc: ProjectDoc, spec: SweepSpec): Record<string, S
     }
   } else {
     const count = spec.count ?? 10;
-    const u = seededUniform(spec.seed ?? 1);
+    const u = seededRandom(spec.seed ?? 1);
     trials = Array.from({ length: count }, () => Object.fromEntries(domains.map(({ key, domain }) => [key, draw(domain, u())])));
   }
   // Every run must be a valid project: check them all before the first one trains.
