@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { netwrightKernelNames, stockKernel } from './index';
-import { prepareNativeBackend, runOn } from './test-support';
+import { netwrightKernelNames, stockKernel, withStockKernels } from './index';
+import { maxRelDiff, prepareNativeBackend, randomArray, rng, runOn } from './test-support';
 
 let native = false;
 beforeAll(async () => {
@@ -27,5 +27,42 @@ describe("the native backend's Step kernel", () => {
     expect(Array.from(leaky!.values)).toEqual([0.25, 0.25, 0.25, 1, 1, Number.NaN, 1, 0.25]);
     expect(stockKernel('Step', 'tensorflow')).not.toBeNull();
     expect(tf.getKernel('Step', 'tensorflow')?.kernelFunc).not.toBe(stockKernel('Step', 'tensorflow')?.kernelFunc);
+  });
+});
+
+describe("the native backend's MaxPoolGrad (oneDNN)", () => {
+  it("gives TensorFlow's own gradient: pool sizes, strides, both paddings, odd sizes and ties", (ctx) => {
+    if (!native) ctx.skip();
+    tf.setBackend('tensorflow');
+    const rand = rng(21);
+    const cases = [
+      { shape: [4, 26, 26, 16], filterSize: 2, strides: 2, pad: 'valid' as const, ties: false },
+      { shape: [4, 11, 11, 8], filterSize: 2, strides: 2, pad: 'valid' as const, ties: true },
+      { shape: [2, 9, 7, 3], filterSize: 3, strides: 2, pad: 'same' as const, ties: false },
+      { shape: [2, 9, 7, 3], filterSize: 2, strides: 2, pad: 'same' as const, ties: true },
+      { shape: [2, 9, 7, 3], filterSize: 3, strides: 2, pad: 'same' as const, ties: true },
+      { shape: [2, 8, 8, 5], filterSize: [3, 2], strides: [1, 2], pad: 'valid' as const, ties: false },
+    ];
+    for (const c of cases) {
+      const size = c.shape.reduce((a, b) => a * b, 1);
+      // Ties: rounded values with many zeros, as after a ReLU.
+      const values = randomArray(size, rand).map((v) => (c.ties ? Math.max(0, Math.round(v * 3)) : v));
+      const x = tf.tensor4d(values, c.shape as [number, number, number, number]);
+      const y = tf.maxPool(x, c.filterSize as [number, number], c.strides as [number, number], c.pad);
+      const dy = tf.tensor(randomArray(y.size, rand), y.shape);
+      const attrs = { filterSize: c.filterSize, strides: c.strides, pad: c.pad };
+      const run = () => {
+        const g = tf.engine().runKernel('MaxPoolGrad', { dy, input: x, output: y }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+        const out = Array.from(g.dataSync());
+        g.dispose();
+        return out;
+      };
+      const ours = run();
+      const stock = withStockKernels('tensorflow', run);
+      // Overlapping windows add up gradients in another order: equal to rounding.
+      if (c.filterSize === c.strides) expect(ours, JSON.stringify(c)).toEqual(stock);
+      else expect(maxRelDiff(ours, stock), JSON.stringify(c)).toBeLessThan(1e-6);
+      tf.dispose([x, y, dy]);
+    }
   });
 });
