@@ -4,7 +4,7 @@ import { unsortedSegmentSum } from './segment-sum';
 import { makeGather, makeSlice, makeTile, makeUnpack } from './slice';
 import { tileGradConfig } from './gradients';
 import { makeMatMul } from './matmul';
-import { makeNativeMaxPoolGrad, makeNativeStep } from './native-kernels';
+import { makeNativeMaxPool, makeNativeMaxPoolGrad, makeNativeStep } from './native-kernels';
 
 /**
  * Netwright's kernels: what stock tfjs 4.22 lacks for training on `wasm`, and replacements
@@ -39,7 +39,7 @@ const OURS: Readonly<Record<string, readonly string[]>> = {
   // slower than stock on cpu (140 vs 103 ms), so cpu keeps its own.
   cpu: ['Conv2DBackpropFilter', 'UnsortedSegmentSum', 'ResizeNearestNeighborGrad'],
   // tfjs-node composes these from many tfjs ops; ours run TensorFlow's own ops (native-kernels.ts).
-  tensorflow: ['Step', 'MaxPoolGrad'],
+  tensorflow: ['Step', 'MaxPool', 'MaxPoolGrad'],
 };
 
 /** Stock kernels known to be wrong: `withStockKernels` keeps ours for these. */
@@ -57,6 +57,11 @@ function ourKernel(name: string, backendName: string): KernelFunc {
       return depthwiseBackpropInput as KernelFunc;
     case 'UnsortedSegmentSum':
       return unsortedSegmentSum as KernelFunc;
+    case 'MaxPool': {
+      const stock = stockKernel(name, backendName);
+      if (!stock) throw new Error(`No stock ${name} kernel on ${backendName} to fall back to.`);
+      return makeNativeMaxPool(stock.kernelFunc);
+    }
     case 'MaxPoolGrad': {
       if (backendName !== 'tensorflow') return maxPoolGrad as KernelFunc;
       const stock = stockKernel(name, backendName);

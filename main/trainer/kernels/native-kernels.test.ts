@@ -30,7 +30,7 @@ describe("the native backend's Step kernel", () => {
   });
 });
 
-describe("the native backend's MaxPoolGrad (oneDNN)", () => {
+describe("the native backend's MaxPool and MaxPoolGrad (oneDNN)", () => {
   it("gives TensorFlow's own gradient: pool sizes, strides, both paddings, odd sizes and ties", (ctx) => {
     if (!native) ctx.skip();
     tf.setBackend('tensorflow');
@@ -59,6 +59,10 @@ describe("the native backend's MaxPoolGrad (oneDNN)", () => {
       };
       const ours = run();
       const stock = withStockKernels('tensorflow', run);
+      // The forward pool through oneDNN: the same maxima as TensorFlow's MaxPool.
+      const yStock = withStockKernels('tensorflow', () => tf.maxPool(x, c.filterSize as [number, number], c.strides as [number, number], c.pad));
+      expect(Array.from(y.dataSync()), JSON.stringify(c)).toEqual(Array.from(yStock.dataSync()));
+      yStock.dispose();
       // Overlapping windows add up gradients in another order: equal to rounding.
       if (c.filterSize === c.strides) expect(ours, JSON.stringify(c)).toEqual(stock);
       else expect(maxRelDiff(ours, stock), JSON.stringify(c)).toBeLessThan(1e-6);

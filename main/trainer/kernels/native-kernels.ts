@@ -66,43 +66,77 @@ let oneDnnPool: boolean | null = null;
 export function makeNativeMaxPoolGrad(stock: KernelFunc): KernelFunc {
   return (args: KernelArgs) => {
     const { dy, input } = args.inputs as { dy?: tf.TensorInfo; input?: tf.TensorInfo };
-    const attrs = args.attrs as { filterSize?: number | number[]; strides?: number | number[]; pad?: unknown; dimRoundingMode?: unknown };
-    const node = nodeBackend();
-    const pad = attrs.pad === 'valid' ? 'VALID' : attrs.pad === 'same' ? 'SAME' : null;
-    if (oneDnnPool === false || !node || !dy || !input || !pad || attrs.dimRoundingMode != null || input.dtype !== 'float32' || input.shape.length !== 4) {
-      return stock(args);
-    }
-    const pair = (v: number | number[] | undefined): [number, number] => (Array.isArray(v) ? [v[0] ?? 1, v[1] ?? v[0] ?? 1] : [v ?? 1, v ?? 1]);
-    const [fh, fw] = pair(attrs.filterSize);
-    const [sh, sw] = pair(attrs.strides);
-    const { binding, backend } = node;
-    const common: TfOpAttr[] = [
+    const plan = oneDnnPoolPlan(input, args.attrs);
+    if (!plan || !dy) return stock(args);
+    const { binding, backend, attrs } = plan;
+    const [x, g] = backend.getInputTensorIds([input as tf.Tensor, dy as tf.Tensor]) as [number, number];
+    return withOneDnn(stock, args, binding, (made) => {
+      const [y, workspace] = binding.executeOp('_MklNativeMaxPool', attrs(true), [x], 2);
+      if (!y || !workspace) throw new Error('_MklNativeMaxPool returned nothing.');
+      made.push(y.id, workspace.id);
+      const [out] = binding.executeOp('_MklNativeMaxPoolGrad', attrs(true), [x, y.id, g, workspace.id], 1);
+      if (!out) throw new Error('_MklNativeMaxPoolGrad returned nothing.');
+      return backend.createOutputTensor(out);
+    });
+  };
+}
+
+/** MaxPool through oneDNN (no workspace): the same maxima as TensorFlow's MaxPool, ~2.5x faster. */
+export function makeNativeMaxPool(stock: KernelFunc): KernelFunc {
+  return (args: KernelArgs) => {
+    const { x: input } = args.inputs as { x?: tf.TensorInfo };
+    const plan = oneDnnPoolPlan(input, args.attrs);
+    if (!plan) return stock(args);
+    const { binding, backend, attrs } = plan;
+    const [x] = backend.getInputTensorIds([input as tf.Tensor]) as [number];
+    return withOneDnn(stock, args, binding, (made) => {
+      const [y, workspace] = binding.executeOp('_MklNativeMaxPool', attrs(false), [x], 2);
+      if (!y || !workspace) throw new Error('_MklNativeMaxPool returned nothing.');
+      made.push(workspace.id);
+      return backend.createOutputTensor(y);
+    });
+  };
+}
+
+/** The oneDNN pooling attributes for a float32 NHWC max pool with tfjs's attrs, or null where stock must run. */
+function oneDnnPoolPlan(input: tf.TensorInfo | undefined, rawAttrs: unknown) {
+  const attrs = (rawAttrs ?? {}) as { filterSize?: number | number[]; strides?: number | number[]; pad?: unknown; dimRoundingMode?: unknown };
+  const node = nodeBackend();
+  const pad = attrs.pad === 'valid' ? 'VALID' : attrs.pad === 'same' ? 'SAME' : null;
+  if (oneDnnPool === false || !node || !input || !pad || attrs.dimRoundingMode != null || input.dtype !== 'float32' || input.shape.length !== 4) return null;
+  const pair = (v: number | number[] | undefined): [number, number] => (Array.isArray(v) ? [v[0] ?? 1, v[1] ?? v[0] ?? 1] : [v ?? 1, v ?? 1]);
+  const [fh, fw] = pair(attrs.filterSize);
+  const [sh, sw] = pair(attrs.strides);
+  const { binding, backend } = node;
+  return {
+    binding,
+    backend,
+    attrs: (workspace: boolean): TfOpAttr[] => [
       { name: 'T', type: binding.TF_ATTR_TYPE, value: binding.TF_FLOAT },
       { name: 'ksize', type: binding.TF_ATTR_INT, value: [1, fh, fw, 1] },
       { name: 'strides', type: binding.TF_ATTR_INT, value: [1, sh, sw, 1] },
       { name: 'padding', type: TF_ATTR_STRING, value: pad },
       { name: 'data_format', type: TF_ATTR_STRING, value: 'NHWC' },
-      { name: 'workspace_enabled', type: binding.TF_ATTR_BOOL, value: true },
+      { name: 'workspace_enabled', type: binding.TF_ATTR_BOOL, value: workspace },
       { name: '_kernel', type: TF_ATTR_STRING, value: 'MklNameChangeOp' },
-    ];
-    const [x, g] = backend.getInputTensorIds([input as tf.Tensor, dy as tf.Tensor]) as [number, number];
-    let made: number[] = [];
-    try {
-      const [y, workspace] = binding.executeOp('_MklNativeMaxPool', common, [x], 2);
-      if (!y || !workspace) throw new Error('_MklNativeMaxPool returned nothing.');
-      made = [y.id, workspace.id];
-      const [out] = binding.executeOp('_MklNativeMaxPoolGrad', common, [x, y.id, g, workspace.id], 1);
-      if (!out) throw new Error('_MklNativeMaxPoolGrad returned nothing.');
-      oneDnnPool = true;
-      return backend.createOutputTensor(out);
-    } catch (error) {
-      if (oneDnnPool === true) throw error;
-      oneDnnPool = false;
-      return stock(args);
-    } finally {
-      for (const id of made) binding.deleteTensor(id);
-    }
+    ],
   };
+}
+
+/** Runs a oneDNN body; the first refusal turns oneDNN pooling off (stock from then on). Frees `made`. */
+function withOneDnn(stock: KernelFunc, args: KernelArgs, binding: TfBinding, body: (made: number[]) => tf.TensorInfo): ReturnType<KernelFunc> {
+  const made: number[] = [];
+  try {
+    const out = body(made);
+    oneDnnPool = true;
+    return out;
+  } catch (error) {
+    if (oneDnnPool === true) throw error;
+    oneDnnPool = false;
+    return stock(args);
+  } finally {
+    for (const id of made) binding.deleteTensor(id);
+  }
 }
 
 /** TF_AttrType TF_ATTR_STRING (tensorflow/c/c_api.h; the binding does not export it). */
