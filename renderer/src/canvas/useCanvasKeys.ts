@@ -1,5 +1,5 @@
 import { toggleStepMode } from '../step/step-actions';
-import { useEffect, type RefObject } from 'react';
+import { useEffect, useRef, type RefObject } from 'react';
 import { FIT_VIEW_ANIMATED } from './fit';
 import { useReactFlow } from '@xyflow/react';
 import { useEditorStore, useWorkbench } from '../state/context';
@@ -8,6 +8,7 @@ import { useUi } from '../state/ui';
 import { isPicking } from '../platform';
 import type { XY } from '../state/history';
 import { autoLayout, ungroupSelection } from './actions';
+import { keyedSpot, pointIn } from './card-geometry';
 
 export function isEditable(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
@@ -20,22 +21,26 @@ const modalOpen = () => useUi.getState().confirm !== null || isPicking() || useC
 /**
  * Canvas keys (see the cheat sheet, `?`): quick add, fit, layout, select all,
  * duplicate, rename, and copy/cut/paste through the clipboard events, so that
- * layers travel as JSON text between projects and windows.
+ * layers travel as JSON text between projects and windows. What a key adds goes
+ * where the pointer is over `section`, else to its centre.
  */
-export function useCanvasKeys(section: RefObject<HTMLElement | null>, pointer: RefObject<XY | null>): void {
+export function useCanvasKeys(section: RefObject<HTMLElement | null>): void {
   const store = useEditorStore();
   const workbench = useWorkbench();
   const flow = useReactFlow();
+  /** The last pointer position over the canvas section, in client coordinates. */
+  const pointer = useRef<XY | null>(null);
 
   useEffect(() => {
+    const onMouseMove = (e: MouseEvent) => {
+      pointer.current = { x: e.clientX, y: e.clientY };
+    };
     /** Where keyboard-added things go: the pointer when it is over the canvas, else the centre. */
     const spot = () => {
       const rect = section.current?.getBoundingClientRect();
       if (!rect) return null;
-      const p = pointer.current;
-      const inside = p && p.x >= rect.left && p.x <= rect.right && p.y >= rect.top && p.y <= rect.bottom;
-      const client = inside ? p : { x: rect.left + rect.width / 2, y: rect.top + rect.height / 3 };
-      return { client, screen: { x: client.x - rect.left, y: client.y - rect.top }, flow: flow.screenToFlowPosition(client) };
+      const client = keyedSpot(rect, pointer.current);
+      return { client, screen: pointIn(rect, client), flow: flow.screenToFlowPosition(client) };
     };
 
     const onKey = (e: KeyboardEvent) => {
@@ -116,15 +121,18 @@ export function useCanvasKeys(section: RefObject<HTMLElement | null>, pointer: R
     };
     const copy = (e: ClipboardEvent) => onCopy(e, false);
     const cut = (e: ClipboardEvent) => onCopy(e, true);
+    const el = section.current;
+    el?.addEventListener('mousemove', onMouseMove);
     window.addEventListener('keydown', onKey);
     document.addEventListener('copy', copy);
     document.addEventListener('cut', cut);
     document.addEventListener('paste', onPaste);
     return () => {
+      el?.removeEventListener('mousemove', onMouseMove);
       window.removeEventListener('keydown', onKey);
       document.removeEventListener('copy', copy);
       document.removeEventListener('cut', cut);
       document.removeEventListener('paste', onPaste);
     };
-  }, [flow, pointer, section, store, workbench]);
+  }, [flow, section, store, workbench]);
 }
