@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { getBezierPath, Position } from '@xyflow/react';
 import { SETTLE_MS } from './far-zoom';
-import { bezierControls, cardAt, OVERVIEW_ZOOM, overviewScene, overviewSwitch, shiftScene, type Describe, type FlowNodeLike, type HandleFallback } from './overview';
+import { bezierControls, cardAt, clickSelection, OVERVIEW_ZOOM, overviewScene, overviewSwitch, paneToFlow, shiftScene, type Describe, type FlowNodeLike, type HandleFallback } from './overview';
 
 describe('overviewSwitch', () => {
   beforeEach(() => vi.useFakeTimers());
@@ -177,5 +177,24 @@ describe('shiftScene', () => {
     ]);
     // The scene it came from is unchanged (it is cached between frames).
     expect(scene.cards[1]?.x).toBe(300);
+  });
+});
+
+describe('paneToFlow', () => {
+  it('undoes the pane offset, the pan and the zoom', () => {
+    expect(paneToFlow({ x: 340, y: 160 }, { left: 240, top: 60 }, [20, -40, 0.5])).toEqual({ x: 160, y: 280 });
+    expect(paneToFlow({ x: 240, y: 60 }, { left: 240, top: 60 }, [0, 0, 2])).toEqual({ x: 0, y: 0 });
+  });
+});
+
+describe('clickSelection', () => {
+  const sel = { nodes: ['a', 'b'], edges: ['e'] };
+  it('selects the card alone, or leaves a selection that holds it as it is (to drag the group)', () => {
+    expect(clickSelection(sel, 'c', false)).toEqual({ nodes: ['c'], edges: [] });
+    expect(clickSelection(sel, 'b', false)).toBeNull();
+  });
+  it('adds or removes the card with Shift/Ctrl/Cmd, keeping the selected connections', () => {
+    expect(clickSelection(sel, 'c', true)).toEqual({ nodes: ['a', 'b', 'c'], edges: ['e'] });
+    expect(clickSelection(sel, 'a', true)).toEqual({ nodes: ['b'], edges: ['e'] });
   });
 });

@@ -164,6 +164,25 @@ export function cardAt(cards: readonly OverviewCard[], p: XY): OverviewCard | nu
   return null;
 }
 
+/** A client point over the pane, in flow coordinates, given the pane's box and React Flow's transform `[x, y, zoom]`. */
+export function paneToFlow(client: XY, box: { left: number; top: number }, transform: readonly [number, number, number]): XY {
+  const [tx, ty, zoom] = transform;
+  return { x: (client.x - box.left - tx) / zoom, y: (client.y - box.top - ty) / zoom };
+}
+
+type NodeSelection = { readonly nodes: readonly string[]; readonly edges: readonly string[] };
+
+/**
+ * The selection after a press on card `id` in the overview: with Shift/Ctrl/Cmd (`multi`) the card
+ * joins or leaves it; without, the card alone, or null (unchanged) when it is already selected, so
+ * that a group can be dragged by any of its cards.
+ */
+export function clickSelection(sel: NodeSelection, id: string, multi: boolean): { nodes: string[]; edges: readonly string[] } | null {
+  const was = sel.nodes.includes(id);
+  if (multi) return { nodes: was ? sel.nodes.filter((n) => n !== id) : [...sel.nodes, id], edges: sel.edges };
+  return was ? null : { nodes: [id], edges: [] };
+}
+
 /**
  * When the canvas enters and leaves the overview. Entering is cheap (the cards are skipped, one
  * canvas is drawn), so it happens on the zoom step that crosses OVERVIEW_ZOOM. Leaving paints every

@@ -9,7 +9,7 @@ import { CARD_HANDLES } from './card-handles';
 import { useEditorStore } from '../state/context';
 import { useCanvasUi } from '../state/canvas-ui';
 import type { XY } from '../state/history';
-import { cardAt, OVERVIEW_MIN_CARDS, overviewScene, overviewSwitch, shiftScene, type Describe, type FlowNodeLike, type OverviewCard, type OverviewScene } from './overview';
+import { cardAt, clickSelection, OVERVIEW_MIN_CARDS, paneToFlow, overviewScene, overviewSwitch, shiftScene, type Describe, type FlowNodeLike, type OverviewCard, type OverviewScene } from './overview';
 import { drawOverview, type OverviewColours } from './overview-draw';
 
 /** A drag starts once the pointer has moved this far, so that a click stays a click. */
@@ -133,8 +133,7 @@ export function useOverview(section: RefObject<HTMLElement | null>, canvasRef: R
       const s = flow.getState();
       const box = s.domNode?.getBoundingClientRect();
       if (!box) return null;
-      const [tx, ty, zoom] = s.transform;
-      return cardAt(currentScene().cards, { x: (e.clientX - box.left - tx) / zoom, y: (e.clientY - box.top - ty) / zoom });
+      return cardAt(currentScene().cards, paneToFlow({ x: e.clientX, y: e.clientY }, box, s.transform));
     };
 
     let swallowClick = false;
@@ -148,12 +147,8 @@ export function useOverview(section: RefObject<HTMLElement | null>, canvasRef: R
       e.stopPropagation();
       e.preventDefault();
       swallowClick = true;
-      const state = editor.getState();
-      const sel = state.selection;
-      const multi = e.shiftKey || e.ctrlKey || e.metaKey;
-      const was = sel.nodes.includes(card.id);
-      if (multi) state.select({ nodes: was ? sel.nodes.filter((id) => id !== card.id) : [...sel.nodes, card.id], edges: sel.edges });
-      else if (!was) state.select({ nodes: [card.id], edges: [] });
+      const next = clickSelection(editor.getState().selection, card.id, e.shiftKey || e.ctrlKey || e.metaKey);
+      if (next) editor.getState().select(next);
       const picked = editor.getState().selection.nodes;
       if (!picked.includes(card.id)) return;
       const moving = new Set(picked);
