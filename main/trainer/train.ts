@@ -8,11 +8,10 @@ import { buildModelFromDoc } from './build-model';
 import { loadDataset } from './datasets/load-dataset';
 import type { SplitData } from './datasets/mnist';
 import { gatherInputs, gatherTargets, shuffledIndices, targetWidth, type TargetMode } from './batches';
-import { createBatchThrottle } from './batch-throttle';
 import { evaluateModel, yieldToEventLoop } from './evaluate';
-import { saveErrorMessage, saveModelToDir, writeFileAtomic, type SaveWriter } from './save-model';
+import { writeFileAtomic, type SaveWriter } from './save-model';
 import { weightsAreFinite } from './weights-finite';
-import { compileLoss, makeOptimizer, setLearningRate } from './optimizers';
+import { compileLoss, makeOptimizer } from './optimizers';
 import { useNativeLoss } from './native-loss';
 import { LiveControl } from './live-control';
 import { describeChange, type AppliedChange, type RunChange } from '../../shared/training/control';
@@ -24,6 +23,16 @@ import { loadInitialWeights, WeightsMismatchError } from './initial-weights';
 import { createRunInsight } from './layer-insight';
 import { createLiveGrid } from './live-grid';
 import { createLiveAugmented } from './live-augmented';
+import { TrainingError } from './training-error';
+import { callAll, disposeAll, type TrainingCallback, type TrainingContext } from './callbacks/callback';
+import { createLiveControlCallback } from './callbacks/live-control';
+import { createAugmentedGrid } from './callbacks/augmented-grid';
+import { createEarlyStopping } from './callbacks/early-stopping';
+import { createBestCheckpoint, modelSaver, saveStepCheckpoint } from './callbacks/checkpoint';
+import { createProgress } from './callbacks/progress';
+import { createLiveGridCallback } from './callbacks/live-grid';
+import { createInsightCallback } from './callbacks/insight';
+import { BestEpoch } from './callbacks/best-epoch';
 
 export interface TrainJob {
   readonly runId: string;
@@ -61,17 +70,6 @@ export type RunRecord = RunRecordData;
 /** Batches between checks that all weights are still finite. */
 const WEIGHT_CHECK_EVERY = 16;
 
-/** Thrown to end a run with a readable message (reported as an `error` event). */
-export class TrainingError extends Error {
-  constructor(
-    message: string,
-    readonly kind: 'diverged' | 'data' | 'failed' = 'failed',
-  ) {
-    super(message);
-    this.name = 'TrainingError';
-  }
-}
-
 /** How the labels feed this loss and output. */
 export function targetModeFor(settings: Pick<TrainingSettings, 'loss'>, data: SplitData, outputUnits: number): TargetMode {
   if (data.task === 'regression') return { kind: 'regression', size: data.train.targetSize ?? 1 };
@@ -100,15 +98,15 @@ function memory(): { tensors: number; bytes: number } {
 
 /**
  * Trains the project's model on its data set and reports progress as TrainEvents.
- * Ends with `done` (also when stopped) or `error`; never throws.
+ * Ends with `done` (also when stopped) or `error`; never throws. The loop itself trains
+ * batches and evaluates epochs; everything else a run does along the way (live changes,
+ * early stopping, checkpoints, progress events, insight, the live grids) is a callback.
  */
 export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
   const startedAt = new Date();
   const t0 = performance.now();
   let model: tf.LayersModel | null = null;
-  let bestWeights: tf.Tensor[] | null = null;
-  let insight: ReturnType<typeof createRunInsight> = null;
-  let liveGrid: ReturnType<typeof createLiveGrid> = null;
+  const callbacks: TrainingCallback[] = [];
   const originalRandom = Math.random;
   const settings = job.doc.training;
   const epochRecords: EpochRecord[] = [];
@@ -126,13 +124,7 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
   const evaluateOnly = job.initialWeights?.evaluateOnly === true;
   let control: LiveControl | null = null;
   let weightsReport: WeightsReport | null = null;
-  const saveModel = async (m: tf.LayersModel, dir: string, what: 'model' | 'best checkpoint' | 'checkpoint'): Promise<string[]> => {
-    try {
-      return await saveModelToDir(m, dir, job.writeFile);
-    } catch (error) {
-      throw new TrainingError(saveErrorMessage(error, job.runId, what, dir));
-    }
-  };
+  const save = modelSaver(job.runId, job.writeFile);
   const writeRecord = (record: RunRecord) => {
     fs.mkdirSync(job.runDir, { recursive: true });
     writeFileAtomic(path.join(job.runDir, 'run.json'), `${JSON.stringify(record, null, 2)}\n`);
@@ -148,10 +140,11 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
       throw new TrainingError(error instanceof Error ? error.message : String(error), 'data');
     }
     const built = buildModelFromDoc(job.doc);
-    model = built.model;
+    const trained = built.model;
+    model = trained;
     if (job.initialWeights) {
       try {
-        weightsReport = await loadInitialWeights(model, job.initialWeights.runDir, job.initialWeights.runId, {
+        weightsReport = await loadInitialWeights(trained, job.initialWeights.runDir, job.initialWeights.runId, {
           ids: new Map(built.plan.layers.map((l) => [l.nodeId, l.name])),
           evaluateOnly,
         });
@@ -163,19 +156,19 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
     if (!planShape || built.plan.inputs.length !== 1) throw new TrainingError('Training needs exactly one Input layer.', 'data');
     // A free dimension (a sequence of any length) takes the data's.
     const inputShape: number[] = planShape.some((d) => d === null) ? [...data.sampleShape] : (planShape as number[]);
-    const inputDtype = model.inputs[0]?.dtype === 'int32' ? 'int32' : 'float32';
+    const inputDtype = trained.inputs[0]?.dtype === 'int32' ? 'int32' : 'float32';
     const sampleSize = inputShape.reduce((a, b) => a * b, 1);
     if (sampleSize !== data.train.sampleSize) {
       throw new TrainingError(`The Input shape [${inputShape.join(', ')}] does not fit samples of ${data.train.sampleSize} values.`, 'data');
     }
-    const outShape = model.outputs[0]?.shape ?? [];
+    const outShape = trained.outputs[0]?.shape ?? [];
     const outputUnits = (outShape[outShape.length - 1] as number | null) ?? 1;
     const mode = targetModeFor(settings, data, outputUnits);
     const width = targetWidth(mode);
     const acc = accuracyMetric(mode);
     const optimizer = makeOptimizer(settings);
-    model.compile({ optimizer, loss: compileLoss(settings.loss), metrics: acc ? [acc] : [] });
-    useNativeLoss(model, settings.loss);
+    trained.compile({ optimizer, loss: compileLoss(settings.loss), metrics: acc ? [acc] : [] });
+    useNativeLoss(trained, settings.loss);
 
     const { batchSize } = settings;
     const epochs = evaluateOnly ? 0 : settings.epochs;
@@ -187,11 +180,7 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
       epochs,
       ...(job.takeChanges ? { take: job.takeChanges } : {}),
       ...(job.replay ? { replay: job.replay } : {}),
-      checkpoint: async (at) => {
-        const dir = `checkpoints/step-${at}`;
-        await saveModel(model as tf.LayersModel, path.join(job.runDir, dir), 'checkpoint');
-        return dir;
-      },
+      checkpoint: (at) => saveStepCheckpoint(save, trained, job.runDir, at),
       applied: (c) => job.emit({ type: 'control', runId: job.runId, ...c, text: describeChange(c.change) }),
     });
     control = live;
@@ -211,19 +200,40 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
     });
     if (weightsReport) job.emit({ type: 'weights', runId: job.runId, report: weightsReport });
     const evalOptions = { inputShape, inputDtype, mode, loss: settings.loss, metrics: settings.metrics } as const;
-    // Per-layer histograms after each epoch and, for two-feature sets, the live decision boundary.
-    insight = createRunInsight(model, data.validation ?? data.test, inputShape, inputDtype, job.runDir);
-    liveGrid = createLiveGrid(model, settings.dataset, data.train);
+
+    let stopRequested = false;
+    const context: TrainingContext = {
+      runId: job.runId,
+      emit: job.emit,
+      get epochs() {
+        return live.epochs;
+      },
+      isFinalEpoch: (epoch) => epoch === live.epochs - 1 || live.stopAfterEpoch,
+      learningRate: settings.learningRate,
+      stopTraining: () => {
+        stopRequested = true;
+      },
+      get stopRequested() {
+        return stopRequested;
+      },
+    };
+    // In the order their hooks run; each is listed as soon as it exists, so that it is freed whatever happens next.
+    callbacks.push(createLiveControlCallback(live, optimizer, context));
     // Image models with augmentation: what the model sees, from the first batch on.
-    const liveAugmented = createLiveAugmented(model);
-    const throttle = createBatchThrottle(job.batchEventIntervalMs ?? 100);
-    const es = settings.earlyStopping;
-    const monitorAccuracy = es.monitor === 'val_accuracy' && data.task !== 'regression';
-    let bestScore = Number.POSITIVE_INFINITY;
-    let bestEpoch: number | null = null;
-    let bestModelFiles: string[] = [];
-    let wait = 0;
-    let earlyStoppedAt: number | null = null;
+    const augmented = createLiveAugmented(trained);
+    if (augmented) callbacks.push(createAugmentedGrid(augmented, context));
+    const earlyStopping = createEarlyStopping(trained, settings.earlyStopping, () => live.earlyStopping, context);
+    callbacks.push(earlyStopping);
+    const bestCheckpoint = settings.checkpointBest ? createBestCheckpoint(trained, job.runDir, save) : null;
+    if (bestCheckpoint) callbacks.push(bestCheckpoint);
+    callbacks.push(createProgress({ backend: job.backend, trainSamples: trainCount, intervalMs: job.batchEventIntervalMs ?? 100, memory }, context));
+    // For two-feature sets, the live decision boundary; per-layer histograms after each epoch.
+    const grid = createLiveGrid(trained, settings.dataset, data.train);
+    if (grid) callbacks.push(createLiveGridCallback(grid, context));
+    const insight = createRunInsight(trained, data.validation ?? data.test, inputShape, inputDtype, job.runDir);
+    if (insight) callbacks.push(createInsightCallback(insight, context));
+
+    const best = new BestEpoch(settings.earlyStopping, data.task);
     let samplesSeen = 0;
     let trainMs = 0;
     let step = 0;
@@ -233,8 +243,8 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
 
     // Changes are polled before every batch; those made before an epoch's first batch may end the run there.
     for (let epoch = 0; ; epoch++) {
-      if (!stopped && earlyStoppedAt === null && !evaluateOnly) await live.poll(step, epoch, 0);
-      if (epoch >= live.epochs || stopped || earlyStoppedAt !== null || evaluateOnly) break;
+      if (!stopped && !stopRequested && !evaluateOnly) await callAll(callbacks, 'onEpochBegin', epoch, step);
+      if (epoch >= live.epochs || stopped || stopRequested || evaluateOnly) break;
       const epochStart = performance.now();
       const order = settings.shuffle ? shuffledIndices(trainCount, random) : identity;
       let lossSum = 0;
@@ -247,20 +257,18 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
           stopped = true;
           break;
         }
-        if (b > 0) await live.poll(step, epoch, b);
-        const batchStart = performance.now();
-        lr = live.learningRateAt(step, epoch, b);
-        setLearningRate(optimizer, lr);
         const from = b * batchSize;
         const to = Math.min(trainCount, from + batchSize);
         const size = to - from;
         const x = tf.tensor(gatherInputs(data.train, order, from, to), [size, ...inputShape], inputDtype);
         const y = tf.tensor2d(gatherTargets(data.train, order, from, to, mode), [size, width]);
         let result: number | number[];
+        let batchStart: number;
         try {
-          result = await model.trainOnBatch(x, y);
-          const images = liveAugmented?.maybe(x, step, step === 0);
-          if (images && liveAugmented) job.emit({ type: 'augmented', runId: job.runId, epoch, step, layer: liveAugmented.layer, images });
+          await callAll(callbacks, 'onBatchBegin', { epoch, batch: b, step, inputs: x });
+          lr = context.learningRate;
+          batchStart = performance.now();
+          result = await trained.trainOnBatch(x, y);
         } finally {
           x.dispose();
           y.dispose();
@@ -274,7 +282,7 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
           );
         }
         // Checking every weight costs a little, so it runs every few batches.
-        if ((step % WEIGHT_CHECK_EVERY === WEIGHT_CHECK_EVERY - 1 || isLast) && !weightsAreFinite(model)) {
+        if ((step % WEIGHT_CHECK_EVERY === WEIGHT_CHECK_EVERY - 1 || isLast) && !weightsAreFinite(trained)) {
           throw new TrainingError(
             `Training diverged in epoch ${epoch + 1}, by batch ${b + 1}: the weights became NaN or infinite. Try a smaller learning rate (now ${lr.toPrecision(3)}), or check the data for extreme values.`,
             'diverged',
@@ -285,27 +293,7 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
         epochSamples += size;
         lossSum += loss * size;
         accSum += (accuracy ?? 0) * size;
-        if (throttle(isLast)) {
-          const samplesPerSec = trainMs > 0 ? (samplesSeen * 1000) / trainMs : 0;
-          const totalSamples = live.epochs * trainCount;
-          job.emit({
-            type: 'batch',
-            runId: job.runId,
-            epoch,
-            batch: b,
-            step,
-            loss,
-            accuracy: accuracy ?? 0,
-            samplesPerSec,
-            etaSec: samplesPerSec > 0 ? (totalSamples - samplesSeen) / samplesPerSec : 0,
-            learningRate: lr,
-            memory: memory(),
-            backend: job.backend.backend,
-          });
-        }
-        // At most twice a second (predicting the grid costs about as much as a few batches), and after the last batch.
-        const grid = liveGrid?.maybe(isLast && (epoch === live.epochs - 1 || live.stopAfterEpoch));
-        if (grid) job.emit({ type: 'grid', runId: job.runId, epoch, step, grid });
+        await callAll(callbacks, 'onBatchEnd', { epoch, batch: b, step, loss, accuracy, learningRate: lr, isLastOfEpoch: isLast, samplesSeen, trainMs });
         step++;
         if (performance.now() - lastYield > 20) {
           await yieldToEventLoop();
@@ -315,41 +303,18 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
       if (epochSamples === 0) break;
       const train: Metrics = { loss: lossSum / epochSamples, accuracy: accSum / epochSamples };
       // A stopped epoch reports its partial training metrics but skips validation.
-      const validation = data.validation && !stopped ? (await evaluateModel(model, data.validation, evalOptions)).metrics : null;
+      const validation = data.validation && !stopped ? (await evaluateModel(trained, data.validation, evalOptions)).metrics : null;
       if (data.task === 'regression' && validation?.mae === undefined && validation) delete validation.mae;
       const monitored = validation ?? train;
-      const score = monitorAccuracy ? -monitored.accuracy : monitored.loss;
-      const improved = score < bestScore - es.minDelta;
-      if (improved && !stopped) {
-        bestScore = score;
-        bestEpoch = epoch;
-        wait = 0;
-        if (live.earlyStopping && es.restoreBestWeights) {
-          bestWeights?.forEach((t) => t.dispose());
-          bestWeights = model.getWeights().map((t) => t.clone());
-        }
-        if (settings.checkpointBest) {
-          bestModelFiles = (await saveModel(model, path.join(job.runDir, 'best'), 'best checkpoint')).map((f) => `best/${path.basename(f)}`);
-        }
-      } else if (!stopped) {
-        wait++;
-      }
-      live.endEpoch(monitored.loss);
       const seconds = (performance.now() - epochStart) / 1000;
+      const improved = best.observe(epoch, monitored, stopped);
+      await callAll(callbacks, 'onEpochEnd', { epoch, step, train, validation, monitored, best: improved, stopped, learningRate: lr, seconds });
       epochRecords.push({ epoch, train, validation, learningRate: lr, seconds });
-      job.emit({ type: 'epoch', runId: job.runId, epoch, step, train, validation, learningRate: lr, best: improved && !stopped, memory: memory(), seconds });
-      const layers = insight?.record(epoch);
-      if (layers) job.emit({ type: 'insight', runId: job.runId, ...layers });
-      // Like Keras: stop once `patience` epochs in a row brought no improvement.
-      if (live.earlyStopping && !stopped && wait >= Math.max(1, es.patience) && epoch < live.epochs - 1) earlyStoppedAt = epoch;
-      // "Stop after this epoch": the run ends here as if this were its last epoch (and is evaluated).
-      if (live.stopAfterEpoch && !stopped) break;
-      // A stop that arrives after the last epoch's last batch skips nothing.
-      if (!stopped && epoch < live.epochs - 1 && job.shouldStop()) stopped = true;
+      // A stop that arrives after the run's last planned batch (its last epoch, or "stop after this epoch") skips nothing.
+      if (!stopped && !context.isFinalEpoch(epoch) && job.shouldStop()) stopped = true;
+      if (stopped || stopRequested) break;
     }
-    if (bestWeights && live.earlyStopping && es.restoreBestWeights) {
-      model.setWeights(bestWeights);
-    }
+    await callAll(callbacks, 'onTrainEnd');
 
     let test: Metrics | null = null;
     let evaluation: Evaluation | null = null;
@@ -357,15 +322,17 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
     if (samplesSeen > 0 || evaluateOnly) {
       job.emit({ type: 'evaluating', runId: job.runId });
       const target = data.preprocessing?.kind === 'tabular' ? data.preprocessing.target : null;
-      const r = await evaluateModel(model, data.test, {
+      const r = await evaluateModel(trained, data.test, {
         ...evalOptions,
         details: { classNames, ...(data.viewTest ? { view: data.viewTest } : {}), target },
       });
       test = r.metrics;
       evaluation = r.evaluation;
-      modelFiles = (await saveModel(model, job.runDir, 'model')).map((f) => path.basename(f));
+      modelFiles = (await save(trained, job.runDir, 'model')).map((f) => path.basename(f));
     }
     const seconds = (performance.now() - t0) / 1000;
+    const earlyStoppedAt = earlyStopping.stoppedAt;
+    const bestEpoch = best.epoch;
     const record: RunRecord = {
       ...baseRecord,
       status: stopped ? 'stopped' : 'done',
@@ -380,9 +347,9 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
       test,
       evaluation,
       preprocessing: data.preprocessing ?? null,
-      totalParams: model.countParams(),
+      totalParams: trained.countParams(),
       modelFiles,
-      bestModelFiles,
+      bestModelFiles: [...(bestCheckpoint?.files ?? [])],
       error: null,
       ...(live.history.length > 0 ? { controls: live.history } : {}),
       ...(weightsReport ? { weights: weightsReport } : {}),
@@ -421,9 +388,7 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
     return null;
   } finally {
     Math.random = originalRandom;
-    insight?.dispose();
-    liveGrid?.dispose();
-    bestWeights?.forEach((t) => t.dispose());
+    disposeAll(callbacks);
     model?.optimizer?.dispose();
     model?.dispose();
   }
