@@ -24,11 +24,11 @@ import { createRunInsight } from './layer-insight';
 import { createLiveGrid } from './live-grid';
 import { createLiveAugmented } from './live-augmented';
 import { TrainingError } from './training-error';
-import { callAll, disposeAll, type TrainingCallback, type TrainingContext } from './callbacks/callback';
+import { callAll, createTrainingContext, disposeAll, type TrainingCallback, type TrainingContext } from './callbacks/callback';
 import { createLiveControlCallback } from './callbacks/live-control';
 import { createAugmentedGrid } from './callbacks/augmented-grid';
-import { createEarlyStopping } from './callbacks/early-stopping';
-import { createBestCheckpoint, modelSaver, saveStepCheckpoint } from './callbacks/checkpoint';
+import { createEarlyStopping, type EarlyStoppingCallback } from './callbacks/early-stopping';
+import { createBestCheckpoint, modelSaver, saveStepCheckpoint, type BestCheckpointCallback, type ModelSaver } from './callbacks/checkpoint';
 import { createProgress } from './callbacks/progress';
 import { createLiveGridCallback } from './callbacks/live-grid';
 import { createInsightCallback } from './callbacks/insight';
@@ -201,37 +201,8 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
     if (weightsReport) job.emit({ type: 'weights', runId: job.runId, report: weightsReport });
     const evalOptions = { inputShape, inputDtype, mode, loss: settings.loss, metrics: settings.metrics } as const;
 
-    let stopRequested = false;
-    const context: TrainingContext = {
-      runId: job.runId,
-      emit: job.emit,
-      get epochs() {
-        return live.epochs;
-      },
-      isFinalEpoch: (epoch) => epoch === live.epochs - 1 || live.stopAfterEpoch,
-      learningRate: settings.learningRate,
-      stopTraining: () => {
-        stopRequested = true;
-      },
-      get stopRequested() {
-        return stopRequested;
-      },
-    };
-    // In the order their hooks run; each is listed as soon as it exists, so that it is freed whatever happens next.
-    callbacks.push(createLiveControlCallback(live, optimizer, context));
-    // Image models with augmentation: what the model sees, from the first batch on.
-    const augmented = createLiveAugmented(trained);
-    if (augmented) callbacks.push(createAugmentedGrid(augmented, context));
-    const earlyStopping = createEarlyStopping(trained, settings.earlyStopping, () => live.earlyStopping, context);
-    callbacks.push(earlyStopping);
-    const bestCheckpoint = settings.checkpointBest ? createBestCheckpoint(trained, job.runDir, save) : null;
-    if (bestCheckpoint) callbacks.push(bestCheckpoint);
-    callbacks.push(createProgress({ backend: job.backend, trainSamples: trainCount, intervalMs: job.batchEventIntervalMs ?? 100, memory }, context));
-    // For two-feature sets, the live decision boundary; per-layer histograms after each epoch.
-    const grid = createLiveGrid(trained, settings.dataset, data.train);
-    if (grid) callbacks.push(createLiveGridCallback(grid, context));
-    const insight = createRunInsight(trained, data.validation ?? data.test, inputShape, inputDtype, job.runDir);
-    if (insight) callbacks.push(createInsightCallback(insight, context));
+    const context = createTrainingContext(job, live, settings.learningRate);
+    const { earlyStopping, bestCheckpoint } = addRunCallbacks(callbacks, { job, model: trained, optimizer, live, context, save, data, inputShape, inputDtype });
 
     const best = new BestEpoch(settings.earlyStopping, data.task);
     let samplesSeen = 0;
@@ -243,8 +214,8 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
 
     // Changes are polled before every batch; those made before an epoch's first batch may end the run there.
     for (let epoch = 0; ; epoch++) {
-      if (!stopped && !stopRequested && !evaluateOnly) await callAll(callbacks, 'onEpochBegin', epoch, step);
-      if (epoch >= live.epochs || stopped || stopRequested || evaluateOnly) break;
+      if (!stopped && !context.stopRequested && !evaluateOnly) await callAll(callbacks, 'onEpochBegin', epoch, step);
+      if (epoch >= live.epochs || stopped || context.stopRequested || evaluateOnly) break;
       const epochStart = performance.now();
       const order = settings.shuffle ? shuffledIndices(trainCount, random) : identity;
       let lossSum = 0;
@@ -312,7 +283,7 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
       epochRecords.push({ epoch, train, validation, learningRate: lr, seconds });
       // A stop that arrives after the run's last planned batch (its last epoch, or "stop after this epoch") skips nothing.
       if (!stopped && !context.isFinalEpoch(epoch) && job.shouldStop()) stopped = true;
-      if (stopped || stopRequested) break;
+      if (stopped || context.stopRequested) break;
     }
     await callAll(callbacks, 'onTrainEnd');
 
@@ -392,6 +363,43 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
     model?.optimizer?.dispose();
     model?.dispose();
   }
+}
+
+/**
+ * Adds the run's callbacks to `into`, in the order their hooks run; each is added as soon as it
+ * exists, so that it is freed whatever happens next.
+ */
+function addRunCallbacks(
+  into: TrainingCallback[],
+  o: {
+    readonly job: TrainJob;
+    readonly model: tf.LayersModel;
+    readonly optimizer: tf.Optimizer;
+    readonly live: LiveControl;
+    readonly context: TrainingContext;
+    readonly save: ModelSaver;
+    readonly data: SplitData;
+    readonly inputShape: readonly number[];
+    readonly inputDtype: 'float32' | 'int32';
+  },
+): { earlyStopping: EarlyStoppingCallback; bestCheckpoint: BestCheckpointCallback | null } {
+  const { job, model, live, context, data } = o;
+  const settings = job.doc.training;
+  into.push(createLiveControlCallback(live, o.optimizer, context));
+  // Image models with augmentation: what the model sees, from the first batch on.
+  const augmented = createLiveAugmented(model);
+  if (augmented) into.push(createAugmentedGrid(augmented, context));
+  const earlyStopping = createEarlyStopping(model, settings.earlyStopping, () => live.earlyStopping, context);
+  into.push(earlyStopping);
+  const bestCheckpoint = settings.checkpointBest ? createBestCheckpoint(model, job.runDir, o.save) : null;
+  if (bestCheckpoint) into.push(bestCheckpoint);
+  into.push(createProgress({ backend: job.backend, trainSamples: data.train.count, intervalMs: job.batchEventIntervalMs ?? 100, memory }, context));
+  // For two-feature sets, the live decision boundary; per-layer histograms after each epoch.
+  const grid = createLiveGrid(model, settings.dataset, data.train);
+  if (grid) into.push(createLiveGridCallback(grid, context));
+  const insight = createRunInsight(model, data.validation ?? data.test, o.inputShape, o.inputDtype, job.runDir);
+  if (insight) into.push(createInsightCallback(insight, context));
+  return { earlyStopping, bestCheckpoint };
 }
 
 /** One line for people: the message without a stack, prefixed where tfjs is terse. */

@@ -20,6 +20,32 @@ export interface TrainingContext {
   readonly stopRequested: boolean;
 }
 
+/** What a run plans now (a LiveControl): its epochs and whether it ends after the epoch under way. */
+export interface RunPlan {
+  readonly epochs: number;
+  readonly stopAfterEpoch: boolean;
+}
+
+/** The context of a run whose plan is `plan`, starting at `learningRate`. */
+export function createTrainingContext(run: Pick<TrainingContext, 'runId' | 'emit'>, plan: RunPlan, learningRate: number): TrainingContext {
+  let stopRequested = false;
+  return {
+    runId: run.runId,
+    emit: run.emit,
+    get epochs() {
+      return plan.epochs;
+    },
+    isFinalEpoch: (epoch) => epoch === plan.epochs - 1 || plan.stopAfterEpoch,
+    learningRate,
+    stopTraining: () => {
+      stopRequested = true;
+    },
+    get stopRequested() {
+      return stopRequested;
+    },
+  };
+}
+
 export interface BatchBeginLogs {
   readonly epoch: number;
   readonly batch: number;

@@ -44,7 +44,7 @@ describe('live grid callback', () => {
     const cb = createLiveGridCallback(grid, ctx);
     cb.onBatchEnd?.(batchLogs(0, 1, 2));
     cb.onBatchEnd?.(batchLogs(1, 1, 2));
-    ctx.finalEpoch = 2;
+    ctx.plan.stopAfterEpoch = true;
     cb.onBatchEnd?.(batchLogs(2, 1, 2));
     expect(ctx.events.map((e) => e.type === 'grid' && e.epoch)).toEqual([0, 2]);
     cb.dispose?.();

@@ -1,28 +1,11 @@
 import type { Metrics, TrainEvent } from '../../../shared/training/events';
-import type { BatchEndLogs, EpochEndLogs, TrainingContext } from './callback';
+import { createTrainingContext, type BatchEndLogs, type EpochEndLogs, type TrainingContext } from './callback';
 
-/** For callback tests: a context that keeps what is emitted, with a plan of `epochs` epochs. */
-export function fakeContext(epochs = 10): TrainingContext & { events: TrainEvent[]; finalEpoch: number | null } {
-  let stopRequested = false;
+/** For callback tests: a context over a plan of `epochs` epochs that tests may change, keeping what is emitted. */
+export function fakeContext(epochs = 10): TrainingContext & { events: TrainEvent[]; plan: { epochs: number; stopAfterEpoch: boolean } } {
   const events: TrainEvent[] = [];
-  return {
-    runId: 'run-1',
-    events,
-    emit: (e) => events.push(e),
-    epochs,
-    /** Set to end the plan at this epoch ("stop after this epoch"). */
-    finalEpoch: null,
-    isFinalEpoch(epoch) {
-      return epoch === this.epochs - 1 || epoch === this.finalEpoch;
-    },
-    learningRate: 0.01,
-    stopTraining: () => {
-      stopRequested = true;
-    },
-    get stopRequested() {
-      return stopRequested;
-    },
-  };
+  const plan = { epochs, stopAfterEpoch: false };
+  return Object.assign(createTrainingContext({ runId: 'run-1', emit: (e) => events.push(e) }, plan, 0.01), { events, plan });
 }
 
 const metrics = (loss: number): Metrics => ({ loss, accuracy: 1 - loss / 10 });
