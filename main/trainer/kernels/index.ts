@@ -4,7 +4,7 @@ import { unsortedSegmentSum } from './segment-sum';
 import { makeGather, makeSlice, makeTile, makeUnpack } from './slice';
 import { tileGradConfig } from './gradients';
 import { makeMatMul } from './matmul';
-import { makeNativeMaxPool, makeNativeMaxPoolGrad, makeNativeStep } from './native-kernels';
+import { makeNativeFusedMatMul, makeNativeMaxPool, makeNativeMaxPoolGrad, makeNativeStep } from './native-kernels';
 
 /**
  * Netwright's kernels: what stock tfjs 4.22 lacks for training on `wasm`, and replacements
@@ -39,7 +39,7 @@ const OURS: Readonly<Record<string, readonly string[]>> = {
   // slower than stock on cpu (140 vs 103 ms), so cpu keeps its own.
   cpu: ['Conv2DBackpropFilter', 'UnsortedSegmentSum', 'ResizeNearestNeighborGrad'],
   // tfjs-node composes these from many tfjs ops; ours run TensorFlow's own ops (native-kernels.ts).
-  tensorflow: ['Step', 'MaxPool', 'MaxPoolGrad'],
+  tensorflow: ['Step', 'MaxPool', 'MaxPoolGrad', '_FusedMatMul'],
 };
 
 /** Stock kernels known to be wrong: `withStockKernels` keeps ours for these. */
@@ -70,10 +70,13 @@ function ourKernel(name: string, backendName: string): KernelFunc {
     }
     case 'ResizeNearestNeighborGrad':
       return resizeNearestNeighborGrad as KernelFunc;
-    case 'Slice':
-    case 'Unpack':
     case 'BatchMatMul':
     case '_FusedMatMul': {
+      if (backendName === 'tensorflow') {
+        const stock = stockKernel(name, backendName);
+        if (!stock) throw new Error(`No stock ${name} kernel on ${backendName} to fall back to.`);
+        return makeNativeFusedMatMul(stock.kernelFunc);
+      }
       const stock = stockKernel(name, backendName);
       if (!stock) throw new Error(`No stock ${name} kernel on ${backendName} to wrap.`);
       return makeMatMul(stock.kernelFunc as Parameters<typeof makeMatMul>[0]) as KernelFunc;
@@ -83,6 +86,8 @@ function ourKernel(name: string, backendName: string): KernelFunc {
       if (!stock) throw new Error(`No stock ${name} kernel on ${backendName} to fall back to.`);
       return makeNativeStep(stock.kernelFunc);
     }
+    case 'Slice':
+    case 'Unpack':
     case 'Tile':
     case 'GatherV2': {
       const stock = stockKernel(name, backendName);

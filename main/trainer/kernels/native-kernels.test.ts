@@ -70,3 +70,38 @@ describe("the native backend's MaxPool and MaxPoolGrad (oneDNN)", () => {
     }
   });
 });
+
+describe("the native backend's _FusedMatMul", () => {
+  it("gives tfjs-node's result for each activation, with and without bias and transposes", (ctx) => {
+    if (!native) ctx.skip();
+    tf.setBackend('tensorflow');
+    const rand = rng(33);
+    for (const activation of ['linear', 'relu', 'relu6', 'elu', 'sigmoid', 'leakyrelu', 'prelu'] as const) {
+      for (const [transposeA, transposeB] of [
+        [false, false],
+        [true, false],
+        [false, true],
+      ] as const) {
+        const a = tf.tensor(randomArray(2 * 6 * 5, rand), transposeA ? [2, 5, 6] : [2, 6, 5]);
+        const b = tf.tensor(randomArray(2 * 5 * 4, rand), transposeB ? [2, 4, 5] : [2, 5, 4]);
+        const bias = tf.tensor1d(randomArray(4, rand));
+        const alpha = tf.tensor1d(randomArray(4, rand));
+        for (const withBias of [true, false]) {
+          const run = () => {
+            const inputs: Record<string, tf.Tensor> = { a, b, ...(withBias ? { bias } : {}), ...(activation === 'prelu' ? { preluActivationWeights: alpha } : {}) };
+            const out = tf.engine().runKernel('_FusedMatMul', inputs, { transposeA, transposeB, activation, leakyreluAlpha: 0.3 } as unknown as tf.NamedAttrMap) as tf.Tensor;
+            const values = { shape: out.shape, values: Array.from(out.dataSync()) };
+            out.dispose();
+            return values;
+          };
+          const ours = run();
+          const stock = withStockKernels('tensorflow', run);
+          const label = `${activation} tA=${transposeA} tB=${transposeB} bias=${withBias}`;
+          expect(ours.shape, label).toEqual(stock.shape);
+          expect(maxRelDiff(ours.values, stock.values), label).toBeLessThan(1e-6);
+        }
+        tf.dispose([a, b, bias, alpha]);
+      }
+    }
+  });
+});

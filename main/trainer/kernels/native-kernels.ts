@@ -141,3 +141,48 @@ function withOneDnn(stock: KernelFunc, args: KernelArgs, binding: TfBinding, bod
 
 /** TF_AttrType TF_ATTR_STRING (tensorflow/c/c_api.h; the binding does not export it). */
 const TF_ATTR_STRING = 0;
+
+/** TensorFlow ops for tfjs's fused activations (prelu goes to the stock kernel). */
+const FUSED_ACTIVATION_OPS: Readonly<Record<string, string | null>> = {
+  linear: null,
+  relu: 'Relu',
+  relu6: 'Relu6',
+  elu: 'Elu',
+  sigmoid: 'Sigmoid',
+  leakyrelu: 'LeakyRelu',
+};
+
+/**
+ * _FusedMatMul (a Dense layer: matmul, bias, activation) as one tfjs op: tfjs-node runs it as
+ * three or four tfjs ops (matMul, add, the activation), each a trip through the engine; here the
+ * same TensorFlow ops (BatchMatMulV2, AddV2, the activation) run back to back on the binding.
+ */
+export function makeNativeFusedMatMul(stock: KernelFunc): KernelFunc {
+  return (args: KernelArgs) => {
+    const { a, b, bias, preluActivationWeights } = args.inputs as Record<string, tf.TensorInfo | undefined>;
+    const attrs = args.attrs as { transposeA?: boolean; transposeB?: boolean; activation?: string; leakyreluAlpha?: number };
+    const activation = attrs.activation ?? 'linear';
+    const node = nodeBackend();
+    const actOp = FUSED_ACTIVATION_OPS[activation];
+    if (!node || !a || !b || preluActivationWeights || actOp === undefined || a.dtype !== 'float32' || b.dtype !== 'float32' || (bias && bias.dtype !== 'float32')) {
+      return stock(args);
+    }
+    const { binding, backend } = node;
+    const T: TfOpAttr = { name: 'T', type: binding.TF_ATTR_TYPE, value: binding.TF_FLOAT };
+    const ids = backend.getInputTensorIds([a, b, ...(bias ? [bias] : [])] as tf.Tensor[]);
+    const steps: { op: string; attrs: TfOpAttr[]; extra?: number[] }[] = [];
+    if (bias) steps.push({ op: 'AddV2', attrs: [T], extra: [ids[2] as number] });
+    if (actOp) {
+      const actAttrs = actOp === 'LeakyRelu' ? [T, { name: 'alpha', type: binding.TF_ATTR_FLOAT, value: attrs.leakyreluAlpha ?? 0.2 }] : [T];
+      steps.push({ op: actOp, attrs: actAttrs });
+    }
+    const product = chain(binding, [ids[0] as number, ids[1] as number], [
+      {
+        op: 'BatchMatMulV2',
+        attrs: [T, { name: 'adj_x', type: binding.TF_ATTR_BOOL, value: !!attrs.transposeA }, { name: 'adj_y', type: binding.TF_ATTR_BOOL, value: !!attrs.transposeB }],
+      },
+      ...steps,
+    ]);
+    return backend.createOutputTensor(product);
+  };
+}
