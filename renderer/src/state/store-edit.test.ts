@@ -3,7 +3,7 @@ import { analyzeGraph } from '../../../shared/graph/analyze';
 import { createEditorStore } from './store';
 import { connectionProblem } from '../../../shared/graph/connect';
 import { layoutLeftToRight } from '../graph/layout';
-import { parseClip } from '../graph/clipboard';
+import { parseClip } from '../../../shared/graph/clipboard';
 
 function chain() {
   const store = createEditorStore();

@@ -3,7 +3,8 @@ import { analyzeGraph } from '../../../shared/graph/analyze';
 import { DEFAULT_TRAINING, emptyProject } from '../../../shared/graph/document';
 import type { RunRecordData } from '../../../shared/training/runs';
 import { connectFixes } from '../graph/connect-fixes';
-import { createEditorStore, inputShapeFor } from './store';
+import { inputShapeFor } from '../../../shared/graph/edits';
+import { createEditorStore } from './store';
 import { createWorkbench } from './workbench';
 
 const record = (runId: string): RunRecordData => ({

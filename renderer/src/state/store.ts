@@ -1,30 +1,27 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { emptyProject, MAX_NOTE_TEXT, type GraphEdge, type GraphNode, type Note, type ProjectDoc, type TrainingSettings } from '../../../shared/graph/document';
-import { getLayerSpec } from '../../../shared/layers/registry';
-import { withDefaults } from '../../../shared/layers/params';
+import { emptyProject, type ProjectDoc, type TrainingSettings } from '../../../shared/graph/document';
 import type { ParamValue } from '../../../shared/layers/types';
-import { applyEntry, mergeEntries, revertEntry, type HistoryEntry, type XY } from './history';
-import { freshId } from '../../../shared/graph/ids';
-import { connectionProblem as ruleProblem, edgesReplacedBy } from '../../../shared/graph/connect';
-import { nodeInputPorts } from '../../../shared/graph/node-ports';
-import { clipText, instantiateClip, parseClip, pastedBlocks } from '../graph/clipboard';
-import { BUILTIN_BLOCKS } from '../../../shared/graph/builtin-blocks';
-import { BLOCK_NODE_TYPE } from '../../../shared/graph/block-schema';
-import { groupNodes, ungroupNode } from '../../../shared/graph/group-blocks';
-import { freezableBefore } from '../../../shared/graph/freeze';
+import { applyEntry, moveAll, revertEntry, type XY } from '../../../shared/graph/edit-entry';
+import { connectionProblem } from '../../../shared/graph/connect';
+import { clipText, parseClip } from '../../../shared/graph/clipboard';
+import {
+  addLayer,
+  addNote,
+  changeNoteText,
+  changeParam,
+  changeSettings,
+  connectPorts,
+  connectThroughReshape,
+  connectWithInputShape,
+  deleteElements,
+  freezeLayersBefore,
+  renameLayer,
+  type Edit,
+} from '../../../shared/graph/edits';
+import { alignLayers, endDrag, placeLayers, spliceIntoEdge } from '../../../shared/graph/move-edits';
+import { addBlock, groupIntoBlock, pasteClip, ungroupBlock } from '../../../shared/graph/block-edits';
+import { recordEntry, revOf, type Recorded } from './history';
 import type { ConnectFix } from '../graph/connect-fixes';
-import { DATASETS } from '../../../shared/training/datasets';
-
-/**
- * A new Input's shape on the project's data set: an image set's full shape, channel included
- * (MNIST: 28, 28, 1, ready for Conv2D and for Flatten alike), a table's feature count. Null
- * (the spec's default) for text and for imports, whose shape is known only once read.
- */
-export function inputShapeFor(datasetId: string): number[] | null {
-  const d = DATASETS.find((x) => x.id === datasetId);
-  if (!d || d.kind === 'text' || d.sampleShape.length === 0) return null;
-  return d.kind === 'image' && d.sampleShape.length === 2 ? [...d.sampleShape, 1] : [...d.sampleShape];
-}
 
 /** A fresh draft id: letters, digits and dashes (the back end's DraftIdSchema). */
 export function newDraftId(): string {
@@ -35,12 +32,6 @@ export function newDraftId(): string {
 export interface Selection {
   readonly nodes: readonly string[];
   readonly edges: readonly string[];
-}
-
-interface Recorded {
-  readonly entry: HistoryEntry;
-  /** Revision of the document after this entry; compared with the saved one for the dirty dot. */
-  readonly rev: number;
 }
 
 export interface EditorData {
@@ -143,11 +134,6 @@ export type EditorState = EditorData & EditorActions;
 export type EditorStore = StoreApi<EditorState>;
 
 const EMPTY_SELECTION: Selection = { nodes: [], edges: [] };
-const HISTORY_LIMIT = 500;
-
-function revOf(past: readonly Recorded[], baseRev: number): number {
-  return past[past.length - 1]?.rev ?? baseRev;
-}
 
 /** Selected ids still in the document; `nodes` holds layer and note ids (both are cards on the canvas). */
 function sanitize(selection: Selection, doc: ProjectDoc): Selection {
@@ -164,21 +150,25 @@ export interface EditorStoreHooks {
 export function createEditorStore(initial: ProjectDoc = emptyProject(), hooks: EditorStoreHooks = {}): EditorStore {
   let revCounter = 0;
   return createStore<EditorState>()((set, get) => {
-    /** Applies and records one user edit. */
-    const commit = (entry: HistoryEntry, selection?: Selection) => {
+    /** Applies and records one user edit; `select`: what it selects (else the selection stays, less what is gone). */
+    const commit = ({ entry, select }: Edit) => {
       const s = get();
       const doc = applyEntry(s.doc, entry);
-      const last = s.past[s.past.length - 1];
-      const merged = last ? mergeEntries(last.entry, entry) : null;
       const rev = ++revCounter;
-      const past = merged ? [...s.past.slice(0, -1), { entry: merged, rev }] : [...s.past, { entry, rev }].slice(-HISTORY_LIMIT);
       set({
         doc,
-        past,
+        past: recordEntry(s.past, entry, rev),
         future: [],
         dirty: rev !== s.savedRev,
-        selection: sanitize(selection ?? s.selection, doc),
+        selection: sanitize(select ? { nodes: select, edges: [] } : s.selection, doc),
       });
+    };
+
+    /** Records `edit` when there is one; its selection (the new cards' ids), or null. */
+    const commitIf = (edit: Edit | null): readonly string[] | null => {
+      if (!edit) return null;
+      commit(edit);
+      return edit.select ?? [];
     };
 
     const reset = (doc: ProjectDoc, filePath: string | null, trainNote: string | null = null, unsaved = false, draftId = newDraftId()) => {
@@ -199,44 +189,9 @@ export function createEditorStore(initial: ProjectDoc = emptyProject(), hooks: E
       });
     };
 
-    const connectionProblem = (c: Connection): string | null => ruleProblem(get().doc.graph, c);
-
-    /** The edits that splice unconnected node `nodeId` into edge `edgeId`, or null when it cannot be. */
-    const spliceEntries = (doc: ProjectDoc, nodeId: string, edgeId: string): HistoryEntry[] | null => {
-      const { graph } = doc;
-      const edge = graph.edges.find((e) => e.id === edgeId);
-      const node = graph.nodes.find((n) => n.id === nodeId);
-      if (!edge || !node || edge.source === nodeId || edge.target === nodeId) return null;
-      if (graph.edges.some((e) => e.source === nodeId || e.target === nodeId)) return null;
-      const port = nodeInputPorts(node)[0];
-      if (!port) return null;
-      const taken = new Set(graph.edges.map((e) => e.id));
-      const inId = freshId(`e_${edge.source}_${nodeId}`, taken);
-      taken.add(inId);
-      const outId = freshId(`e_${nodeId}_${edge.target}`, taken);
-      return [
-        { kind: 'delete', nodes: [], edges: [edge] },
-        {
-          kind: 'add',
-          nodes: [],
-          edges: [
-            { id: inId, source: edge.source, target: nodeId, targetPort: port.name },
-            { id: outId, source: nodeId, target: edge.target, targetPort: edge.targetPort },
-          ],
-        },
-      ];
-    };
-
-    const pasteClip = (text: string, place: Parameters<typeof instantiateClip>[2]): string[] | null => {
-      const parsed = parseClip(text);
-      if (!parsed) return null;
-      const pasted = pastedBlocks(parsed, get().doc.blocks ?? []);
-      const clip = { ...parsed, nodes: pasted.nodes };
-      const { nodes, edges } = instantiateClip(clip, get().doc.graph, place);
-      const add: HistoryEntry = { kind: 'add', nodes, edges };
-      const entry: HistoryEntry = pasted.blocks.length > 0 ? { kind: 'batch', label: 'paste', entries: [{ kind: 'blocks', op: 'add', blocks: pasted.blocks }, add] } : add;
-      commit(entry, { nodes: nodes.map((n) => n.id), edges: [] });
-      return nodes.map((n) => n.id);
+    const paste = (text: string, place: Parameters<typeof pasteClip>[2]): string[] | null => {
+      const clip = parseClip(text);
+      return clip ? [...(commitIf(pasteClip(get().doc, clip, place)) ?? [])] : null;
     };
 
     const startRev = ++revCounter;
@@ -253,87 +208,23 @@ export function createEditorStore(initial: ProjectDoc = emptyProject(), hooks: E
       draftId: newDraftId(),
 
       addNode(type, position, intoEdge) {
-        const spec = getLayerSpec(type);
-        if (!spec) return null;
-        const taken = new Set(get().doc.graph.nodes.map((n) => n.id));
-        const id = freshId(type.toLowerCase(), taken);
-        const params: GraphNode['params'] = {};
-        for (const [k, v] of Object.entries(withDefaults(spec.params))) {
-          params[k] = (Array.isArray(v) ? [...v] : v) as GraphNode['params'][string];
-        }
-        if (type === 'Input') {
-          const shape = inputShapeFor(get().doc.training.dataset);
-          if (shape) params['shape'] = shape;
-        }
-        const node: GraphNode = { id, type, position: { x: position.x, y: position.y }, params };
-        const add: HistoryEntry = { kind: 'add', nodes: [node], edges: [] };
-        const splice = intoEdge ? spliceEntries(applyEntry(get().doc, add), id, intoEdge) : null;
-        commit(splice ? { kind: 'batch', label: `insert ${type}`, entries: [add, ...splice] } : add, { nodes: [id], edges: [] });
-        return id;
+        return commitIf(addLayer(get().doc, type, position, intoEdge))?.[0] ?? null;
       },
 
       groupSelection(name) {
         const { doc, selection } = get();
-        const notes = new Set((doc.notes ?? []).map((n) => n.id));
-        const ids = selection.nodes.filter((id) => !notes.has(id));
-        const blockIds = new Set([...(doc.blocks ?? []), ...BUILTIN_BLOCKS].map((b) => b.id));
-        const r = groupNodes(doc.graph, ids, name, blockIds, notes);
+        const r = groupIntoBlock(doc, selection.nodes, name);
         if (!r.ok) return r;
-        const g = r.grouping;
-        commit(
-          {
-            kind: 'batch',
-            label: 'group into block',
-            entries: [
-              { kind: 'blocks', op: 'add', blocks: [g.block] },
-              { kind: 'delete', nodes: g.removedNodes, edges: g.removedEdges },
-              { kind: 'add', nodes: [g.instance], edges: g.addedEdges },
-            ],
-          },
-          { nodes: [g.instance.id], edges: [] },
-        );
-        return { ok: true, nodeId: g.instance.id };
+        commit(r.edit);
+        return { ok: true, nodeId: r.nodeId };
       },
 
       ungroup(nodeId) {
-        const { doc } = get();
-        const u = ungroupNode(doc.graph, nodeId, doc.blocks ?? [], new Set((doc.notes ?? []).map((n) => n.id)));
-        if (!u) return false;
-        commit(
-          {
-            kind: 'batch',
-            label: 'ungroup block',
-            entries: [
-              { kind: 'delete', nodes: u.removedNodes, edges: u.removedEdges },
-              { kind: 'add', nodes: u.addedNodes, edges: u.addedEdges },
-            ],
-          },
-          { nodes: u.addedNodes.map((n) => n.id), edges: [] },
-        );
-        return true;
+        return commitIf(ungroupBlock(get().doc, nodeId)) !== null;
       },
 
       addBlock(blockId, position, intoEdge) {
-        const { doc } = get();
-        const own = (doc.blocks ?? []).find((b) => b.id === blockId);
-        const builtin = own ? undefined : BUILTIN_BLOCKS.find((b) => b.id === blockId);
-        const block = own ?? builtin;
-        if (!block) return null;
-        const taken = new Set([...doc.graph.nodes.map((n) => n.id), ...(doc.notes ?? []).map((n) => n.id)]);
-        const id = freshId('block', taken);
-        const node: GraphNode = {
-          id,
-          type: BLOCK_NODE_TYPE,
-          name: block.name,
-          position: { x: position.x, y: position.y },
-          params: { block: block.id, inputs: block.inputs.length },
-        };
-        const add: HistoryEntry = { kind: 'add', nodes: [node], edges: [] };
-        const entries: HistoryEntry[] = builtin ? [{ kind: 'blocks', op: 'add', blocks: [builtin] }, add] : [add];
-        const splice = intoEdge ? spliceEntries(entries.reduce(applyEntry, doc), id, intoEdge) : null;
-        if (splice) entries.push(...splice);
-        commit(entries.length === 1 ? add : { kind: 'batch', label: `add ${block.name}`, entries }, { nodes: [id], edges: [] });
-        return id;
+        return commitIf(addBlock(get().doc, blockId, position, intoEdge))?.[0] ?? null;
       },
 
       deleteSelection() {
@@ -342,91 +233,41 @@ export function createEditorStore(initial: ProjectDoc = emptyProject(), hooks: E
       },
 
       deleteElements(nodeIds, edgeIds) {
-        const { graph } = get().doc;
-        const nodeSet = new Set(nodeIds);
-        const nodes = graph.nodes.filter((n) => nodeSet.has(n.id));
-        const edgeSet = new Set(edgeIds);
-        const edges = graph.edges.filter((e) => edgeSet.has(e.id) || nodeSet.has(e.source) || nodeSet.has(e.target));
-        const notes = (get().doc.notes ?? []).filter((n) => nodeSet.has(n.id));
-        if (nodes.length === 0 && edges.length === 0 && notes.length === 0) return;
-        const del: HistoryEntry = { kind: 'delete', nodes, edges };
-        if (notes.length === 0) commit(del, EMPTY_SELECTION);
-        else if (nodes.length === 0 && edges.length === 0) commit({ kind: 'notes', op: 'delete', notes }, EMPTY_SELECTION);
-        else commit({ kind: 'batch', label: 'delete', entries: [del, { kind: 'notes', op: 'delete', notes }] }, EMPTY_SELECTION);
+        commitIf(deleteElements(get().doc, nodeIds, edgeIds));
       },
 
       addNote(position, text = '') {
-        const doc = get().doc;
-        const taken = new Set([...doc.graph.nodes.map((n) => n.id), ...(doc.notes ?? []).map((n) => n.id)]);
-        const id = freshId('note', taken);
-        const note: Note = { id, text: text.slice(0, MAX_NOTE_TEXT), position: { x: position.x, y: position.y } };
-        commit({ kind: 'notes', op: 'add', notes: [note] }, { nodes: [id], edges: [] });
-        return id;
+        const edit = addNote(get().doc, position, text);
+        commit(edit);
+        return edit.id;
       },
 
       setNoteText(noteId, text, mergeKey) {
-        const note = (get().doc.notes ?? []).find((n) => n.id === noteId);
-        if (!note) return;
-        const after = text.slice(0, MAX_NOTE_TEXT);
-        if (after === note.text) return;
-        commit({ kind: 'noteText', noteId, before: note.text, after, mergeKey });
+        commitIf(changeNoteText(get().doc, noteId, text, mergeKey));
       },
 
       dragNodes(positions) {
-        const doc = get().doc;
-        const place = <T extends { id: string; position: XY }>(item: T): T => {
-          const p = positions.get(item.id);
-          return p ? { ...item, position: { x: p.x, y: p.y } } : item;
-        };
-        const graph = { ...doc.graph, nodes: doc.graph.nodes.map(place) };
-        set({ doc: doc.notes && doc.notes.some((n) => positions.has(n.id)) ? { ...doc, graph, notes: doc.notes.map(place) } : { ...doc, graph } });
+        set({ doc: moveAll(get().doc, positions) });
       },
 
       endMove(from, intoEdge) {
-        const moves: { id: string; from: XY; to: XY }[] = [];
-        for (const n of [...get().doc.graph.nodes, ...(get().doc.notes ?? [])]) {
-          const start = from.get(n.id);
-          if (start && (start.x !== n.position.x || start.y !== n.position.y)) {
-            moves.push({ id: n.id, from: { x: start.x, y: start.y }, to: { ...n.position } });
-          }
-        }
-        const only = from.size === 1 ? [...from.keys()][0] : undefined;
-        const splice = intoEdge && only ? spliceEntries(get().doc, only, intoEdge) : null;
-        if (moves.length === 0 && !splice) return;
-        const move: HistoryEntry = { kind: 'move', moves };
-        // The live drag already moved the nodes: apply the move again (a no-op) so undo restores them.
-        if (splice) commit({ kind: 'batch', label: 'insert into connection', entries: [move, ...splice] });
-        else commit(move);
+        commitIf(endDrag(get().doc, from, intoEdge));
       },
 
       canInsert(nodeId, edgeId) {
-        return spliceEntries(get().doc, nodeId, edgeId) !== null;
+        return spliceIntoEdge(get().doc, nodeId, edgeId) !== null;
       },
 
       setPositions(positions, label) {
-        const moves: { id: string; from: XY; to: XY }[] = [];
-        for (const n of get().doc.graph.nodes) {
-          const to = positions.get(n.id);
-          if (to && (to.x !== n.position.x || to.y !== n.position.y)) moves.push({ id: n.id, from: { ...n.position }, to: { x: to.x, y: to.y } });
-        }
-        if (moves.length > 0) commit({ kind: 'batch', label, entries: [{ kind: 'move', moves }] });
+        commitIf(placeLayers(get().doc, positions, label));
       },
 
       alignSelection(mode) {
-        const ids = new Set(get().selection.nodes);
-        const nodes = get().doc.graph.nodes.filter((n) => ids.has(n.id));
-        if (nodes.length < 2) return;
-        const target = Math.min(...nodes.map((n) => (mode === 'left' ? n.position.x : n.position.y)));
-        const positions = new Map(nodes.map((n) => [n.id, mode === 'left' ? { x: target, y: n.position.y } : { x: n.position.x, y: target }]));
-        get().setPositions(positions, mode === 'left' ? 'align left' : 'align top');
+        commitIf(alignLayers(get().doc, get().selection.nodes, mode));
       },
 
       renameNode(nodeId, name) {
-        const node = get().doc.graph.nodes.find((n) => n.id === nodeId);
-        if (!node) return;
-        const after = name.trim() === '' ? undefined : name.trim().slice(0, 200);
-        if (after === node.name) return;
-        commit({ kind: 'rename', nodeId, before: node.name, after });
+        commitIf(renameLayer(get().doc, nodeId, name));
       },
 
       copySelection() {
@@ -434,103 +275,47 @@ export function createEditorStore(initial: ProjectDoc = emptyProject(), hooks: E
       },
 
       paste(text, at) {
-        return pasteClip(text, at ? { at } : { offset: { x: 40, y: 40 } });
+        return paste(text, at ? { at } : { offset: { x: 40, y: 40 } });
       },
 
       duplicateSelection() {
         const text = clipText(get().doc, get().selection.nodes);
-        return text ? pasteClip(text, { offset: { x: 40, y: 40 } }) : null;
+        return text ? paste(text, { offset: { x: 40, y: 40 } }) : null;
       },
 
       canConnect(c) {
-        return connectionProblem(c) === null;
+        return connectionProblem(get().doc.graph, c) === null;
       },
 
       applyConnectFix(fix) {
-        const { graph } = get().doc;
-        const c = fix.connection;
-        const source = graph.nodes.find((n) => n.id === c.source);
-        const target = graph.nodes.find((n) => n.id === c.target);
-        if (!source || !target || ruleProblem(graph, c) !== null) return false;
-        const taken = new Set(graph.edges.map((e) => e.id));
-        const edge = (from: string, to: string, port: string): GraphEdge => {
-          const id = freshId(`e_${from}_${to}`, taken);
-          taken.add(id);
-          return { id, source: from, target: to, targetPort: port };
-        };
-        const replaced = edgesReplacedBy(graph, c);
-        if (fix.kind === 'inputShape') {
-          const before = source.params['shape'];
-          commit({
-            kind: 'batch',
-            label: 'add a channel to the Input and connect',
-            entries: [
-              { kind: 'param', nodeId: source.id, name: 'shape', before, after: [...fix.shape] },
-              { kind: 'connect', added: edge(c.source, c.target, c.targetPort), replaced },
-            ],
-          });
-          return true;
+        const { doc } = get();
+        switch (fix.kind) {
+          case 'inputShape':
+            return commitIf(connectWithInputShape(doc, fix.connection, fix.shape)) !== null;
+          case 'reshape':
+            return commitIf(connectThroughReshape(doc, fix.connection, fix.targetShape)) !== null;
         }
-        const spec = getLayerSpec('Reshape');
-        if (!spec) return false;
-        const id = freshId('reshape', new Set([...graph.nodes.map((n) => n.id), ...(get().doc.notes ?? []).map((n) => n.id)]));
-        const reshape: GraphNode = {
-          id,
-          type: 'Reshape',
-          // Between the two, a row lower, so that it covers neither.
-          position: { x: Math.round((source.position.x + target.position.x) / 2), y: Math.round(Math.max(source.position.y, target.position.y) + 110) },
-          params: { ...withDefaults(spec.params), targetShape: [...fix.targetShape] } as GraphNode['params'],
-        };
-        commit(
-          {
-            kind: 'batch',
-            label: 'insert a Reshape and connect',
-            entries: [
-              { kind: 'delete', nodes: [], edges: replaced },
-              { kind: 'add', nodes: [reshape], edges: [edge(c.source, id, 'in'), edge(id, c.target, c.targetPort)] },
-            ],
-          },
-          { nodes: [id], edges: [] },
-        );
-        return true;
       },
 
       connect(c) {
-        if (connectionProblem(c) !== null) return false;
-        const { graph } = get().doc;
-        const replaced = graph.edges.filter((e) => e.target === c.target && e.targetPort === c.targetPort);
-        if (replaced.length === 1 && replaced[0]?.source === c.source) return true; // already connected
-        const id = freshId(`e_${c.source}_${c.target}`, new Set(graph.edges.map((e) => e.id)));
-        const added: GraphEdge = { id, source: c.source, target: c.target, targetPort: c.targetPort };
-        commit({ kind: 'connect', added, replaced });
+        // Refused, or made now or before (the same connection again changes nothing).
+        if (connectionProblem(get().doc.graph, c) !== null) return false;
+        commitIf(connectPorts(get().doc, c));
         return true;
       },
 
       setParam(nodeId, name, value, mergeKey) {
-        const node = get().doc.graph.nodes.find((n) => n.id === nodeId);
-        if (!node) return;
-        const before = node.params[name];
-        if (JSON.stringify(before) === JSON.stringify(value)) return;
-        const after = (Array.isArray(value) ? [...value] : value) as GraphNode['params'][string];
-        commit({ kind: 'param', nodeId, name, before, after, mergeKey });
+        commitIf(changeParam(get().doc, nodeId, name, value, mergeKey));
       },
 
       freezeBefore(nodeId, frozen) {
-        const { graph } = get().doc;
-        const byId = new Map(graph.nodes.map((n) => [n.id, n]));
-        const entries: HistoryEntry[] = freezableBefore(graph, nodeId).flatMap((id) => {
-          const before = byId.get(id)?.params['trainable'];
-          return (before !== false) === !frozen ? [] : [{ kind: 'param' as const, nodeId: id, name: 'trainable', before, after: !frozen }];
-        });
-        if (entries.length > 0) commit({ kind: 'batch', label: frozen ? 'freeze layers' : 'unfreeze layers', entries });
-        return entries.length;
+        const { edit, changed } = freezeLayersBefore(get().doc, nodeId, frozen);
+        commitIf(edit);
+        return changed;
       },
 
       setTraining(patch, mergeKey) {
-        const before = get().doc.training;
-        const after = { ...before, ...patch };
-        if (JSON.stringify(before) === JSON.stringify(after)) return;
-        commit({ kind: 'settings', before, after, mergeKey });
+        commitIf(changeSettings(get().doc, patch, mergeKey));
       },
 
       select(selection) {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { GraphEdgeSchema, GraphNodeSchema, type GraphEdge, type GraphNode, type ProjectDoc } from '../../../shared/graph/document';
-import { freshId } from '../../../shared/graph/ids';
-import { BLOCK_NODE_TYPE, BlockDefinitionSchema, MAX_BLOCKS, usedBlocks, type BlockDefinition } from '../../../shared/graph/block-schema';
+import { GraphEdgeSchema, GraphNodeSchema, type GraphEdge, type GraphNode, type ProjectDoc } from './document';
+import { freshId } from './ids';
+import { BLOCK_NODE_TYPE, BlockDefinitionSchema, MAX_BLOCKS, usedBlocks, type BlockDefinition } from './block-schema';
 
 /**
  * Copied layers travel as JSON text, so they paste within a project, into
