@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { nodeBackend, type TfBinding, type TfOpAttr } from './kernels/native-binding';
+import { nodeBackend, TF_ATTR_SHAPE, TF_ATTR_STRING, type TfBinding, type TfOpAttr } from './kernels/native-binding';
 
 type NativeBackend = NonNullable<ReturnType<typeof nodeBackend>>;
 type Gradients = Parameters<tf.AdamOptimizer['applyGradients']>[0];
@@ -192,9 +192,6 @@ function readInto(binding: TfBinding, backend: NativeBackend['backend'], handle:
 export let nativeAdamFallback: string | null = null;
 
 let handleCounter = 0;
-// TF_AttrType values from tensorflow/c/c_api.h (the binding does not export these two).
-const TF_ATTR_STRING = 0;
-const TF_ATTR_SHAPE = 5;
 
 interface AdamInternals {
   learningRate: number;

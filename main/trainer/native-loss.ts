@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { TF_BOOL } from './kernels/native-binding';
 import { NativeOps } from './native-ops';
 
 /**
@@ -55,17 +56,10 @@ export function nativeCategoricalCrossentropy(yTrue: tf.Tensor, yPred: tf.Tensor
   return forward(yPred);
 }
 
-/** TF_DataType TF_BOOL (tensorflow/c/tf_datatype.h). */
-const TF_BOOL = 10;
-
 function runNative(body: (ops: NativeOps) => number): tf.Tensor {
-  const ops = NativeOps.open();
-  if (!ops) throw new Error('The native backend went away mid-step.');
-  try {
-    return ops.output(body(ops));
-  } finally {
-    ops.close();
-  }
+  const out = NativeOps.run(body);
+  if (!out) throw new Error('The native backend went away mid-step.');
+  return out;
 }
 
 /**

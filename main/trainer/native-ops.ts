@@ -24,6 +24,20 @@ export class NativeOps {
     return node ? new NativeOps(node.binding, node.backend) : null;
   }
 
+  /**
+   * Runs `body` as one program and hands its result to tfjs; null on any other backend.
+   * Intermediates are freed whatever happens.
+   */
+  static run(body: (ops: NativeOps) => number): tf.Tensor | null {
+    const ops = NativeOps.open();
+    if (!ops) return null;
+    try {
+      return ops.output(body(ops));
+    } finally {
+      ops.close();
+    }
+  }
+
   /** Handles of tfjs tensors (owned by tfjs: never freed here). */
   ids(tensors: tf.Tensor[]): number[] {
     return this.backend.getInputTensorIds(tensors);

@@ -26,6 +26,11 @@ export interface TfOpAttr {
   value: boolean | number | string | number[];
 }
 
+/** C API values tfjs-node's binding does not export (tensorflow/c/c_api.h, tf_datatype.h). */
+export const TF_ATTR_STRING = 0;
+export const TF_ATTR_SHAPE = 5;
+export const TF_BOOL = 10;
+
 /** The binding of a tfjs-node backend, or null for any other backend. */
 export function bindingOf(backend: tf.KernelBackend | null = tf.backend()): TfBinding | null {
   const b = (backend as unknown as { binding?: Partial<TfBinding> } | null)?.binding;

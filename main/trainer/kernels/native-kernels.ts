@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { nodeBackend, type TfBinding, type TfOpAttr } from './native-binding';
+import { NativeOps } from '../native-ops';
+import { nodeBackend, TF_ATTR_STRING, type TfBinding, type TfOpAttr } from './native-binding';
 
 /**
  * Kernels for the native `tensorflow` backend where tfjs-node composes a stock kernel out of
@@ -11,23 +12,6 @@ import { nodeBackend, type TfBinding, type TfOpAttr } from './native-binding';
 type KernelFunc = tf.KernelConfig['kernelFunc'];
 type KernelArgs = Parameters<KernelFunc>[0];
 
-/** Runs ops one after another on the binding: each step gets the previous output's id. */
-function chain(binding: TfBinding, first: number[], steps: readonly { op: string; attrs: TfOpAttr[]; extra?: number[] }[]) {
-  let ids = first;
-  let owned: number | null = null;
-  let last: { id: number; shape: number[]; dtype: number } | null = null;
-  for (const step of steps) {
-    const [out] = binding.executeOp(step.op, step.attrs, [...ids, ...(step.extra ?? [])], 1);
-    if (owned !== null) binding.deleteTensor(owned);
-    if (!out) throw new Error(`${step.op} returned nothing.`);
-    last = out;
-    owned = out.id;
-    ids = [out.id];
-  }
-  if (!last) throw new Error('No op to run.');
-  return last;
-}
-
 /**
  * Step(x) with alpha 0 (the gradient of ReLU and of fused ReLU layers): tfjs-node builds it from
  * isNaN, greater, ones, fill and two selects, writing five full-size tensors, several of them
@@ -38,16 +22,8 @@ export function makeNativeStep(stock: KernelFunc): KernelFunc {
   return (args: KernelArgs) => {
     const x = args.inputs['x'] as tf.TensorInfo | undefined;
     const alpha = Number((args.attrs as { alpha?: number } | undefined)?.alpha ?? 0);
-    const node = nodeBackend();
-    if (!x || alpha !== 0 || x.dtype !== 'float32' || !node) return stock(args);
-    const { binding, backend } = node;
-    const T = { name: 'T', type: binding.TF_ATTR_TYPE, value: binding.TF_FLOAT };
-    const ids = backend.getInputTensorIds([x as tf.Tensor]);
-    const out = chain(binding, ids, [
-      { op: 'Relu', attrs: [T] },
-      { op: 'Sign', attrs: [T] },
-    ]);
-    return backend.createOutputTensor(out);
+    if (!x || alpha !== 0 || x.dtype !== 'float32') return stock(args);
+    return NativeOps.run((ops) => ops.op('Sign', [ops.op('Relu', ops.ids([x as tf.Tensor]))])) ?? stock(args);
   };
 }
 
@@ -139,8 +115,6 @@ function withOneDnn(stock: KernelFunc, args: KernelArgs, binding: TfBinding, bod
   }
 }
 
-/** TF_AttrType TF_ATTR_STRING (tensorflow/c/c_api.h; the binding does not export it). */
-const TF_ATTR_STRING = 0;
 
 /** TensorFlow ops for tfjs's fused activations (prelu goes to the stock kernel). */
 const FUSED_ACTIVATION_OPS: Readonly<Record<string, string | null>> = {
@@ -162,27 +136,22 @@ export function makeNativeFusedMatMul(stock: KernelFunc): KernelFunc {
     const { a, b, bias, preluActivationWeights } = args.inputs as Record<string, tf.TensorInfo | undefined>;
     const attrs = args.attrs as { transposeA?: boolean; transposeB?: boolean; activation?: string; leakyreluAlpha?: number };
     const activation = attrs.activation ?? 'linear';
-    const node = nodeBackend();
     const actOp = FUSED_ACTIVATION_OPS[activation];
-    if (!node || !a || !b || preluActivationWeights || actOp === undefined || a.dtype !== 'float32' || b.dtype !== 'float32' || (bias && bias.dtype !== 'float32')) {
+    if (!a || !b || preluActivationWeights || actOp === undefined || a.dtype !== 'float32' || b.dtype !== 'float32' || (bias && bias.dtype !== 'float32')) {
       return stock(args);
     }
-    const { binding, backend } = node;
-    const T: TfOpAttr = { name: 'T', type: binding.TF_ATTR_TYPE, value: binding.TF_FLOAT };
-    const ids = backend.getInputTensorIds([a, b, ...(bias ? [bias] : [])] as tf.Tensor[]);
-    const steps: { op: string; attrs: TfOpAttr[]; extra?: number[] }[] = [];
-    if (bias) steps.push({ op: 'AddV2', attrs: [T], extra: [ids[2] as number] });
-    if (actOp) {
-      const actAttrs = actOp === 'LeakyRelu' ? [T, { name: 'alpha', type: binding.TF_ATTR_FLOAT, value: attrs.leakyreluAlpha ?? 0.2 }] : [T];
-      steps.push({ op: actOp, attrs: actAttrs });
-    }
-    const product = chain(binding, [ids[0] as number, ids[1] as number], [
-      {
-        op: 'BatchMatMulV2',
-        attrs: [T, { name: 'adj_x', type: binding.TF_ATTR_BOOL, value: !!attrs.transposeA }, { name: 'adj_y', type: binding.TF_ATTR_BOOL, value: !!attrs.transposeB }],
-      },
-      ...steps,
-    ]);
-    return backend.createOutputTensor(product);
+    const product = NativeOps.run((ops) => {
+      const { binding, T } = ops;
+      const [ida, idb, idBias] = ops.ids([a, b, ...(bias ? [bias] : [])] as tf.Tensor[]) as [number, number, number | undefined];
+      let out = ops.op('BatchMatMulV2', [ida, idb], [
+        T,
+        { name: 'adj_x', type: binding.TF_ATTR_BOOL, value: !!attrs.transposeA },
+        { name: 'adj_y', type: binding.TF_ATTR_BOOL, value: !!attrs.transposeB },
+      ]);
+      if (idBias !== undefined) out = ops.op('AddV2', [out, idBias]);
+      if (actOp) out = ops.op(actOp, [out], actOp === 'LeakyRelu' ? [T, { name: 'alpha', type: binding.TF_ATTR_FLOAT, value: attrs.leakyreluAlpha ?? 0.2 }] : [T]);
+      return out;
+    });
+    return product ?? stock(args);
   };
 }
