@@ -108,7 +108,12 @@ export function createBackend(deps: BackendDeps): BackendService {
     },
     deps.stopTiming,
   );
-  const sweeps: SweepManager = new SweepManager(training, deps.dataDir, (state) => emit('sweep.event', state));
+  const sweeps: SweepManager = new SweepManager(
+    training,
+    deps.dataDir,
+    (state) => emit('sweep.event', state),
+    (draft, projectPath) => adoptRuns(deps.dataDir, draft, projectPath, training.activeRunIds(), confine),
+  );
 
   const dialogs = (): Dialogs => {
     if (!deps.dialogs) throw new ApiError('UNSUPPORTED', 'Native dialogs are only available in the desktop app.');
@@ -162,7 +167,7 @@ export function createBackend(deps: BackendDeps): BackendService {
     'runs.adopt': async (p) => {
       confineRuns(p.projectPath);
       const adopted = await adoptRuns(deps.dataDir, p.draft, p.projectPath, training.activeRunIds(), confine);
-      // The draft's sweeps follow its runs (a sweep still running stays where it is).
+      // The draft's sweeps follow its runs (a running sweep's runs still training follow when they end).
       sweeps.adopt(p.draft, p.projectPath);
       return adopted;
     },

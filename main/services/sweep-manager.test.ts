@@ -107,4 +107,30 @@ describe('sweeps in the back end', () => {
     expect(((await backend.handle('runs.get', { projectPath, runId: end.trials[0]?.runId as string })) as { runId: string }).runId).toBe(end.trials[0]?.runId);
     await backend.dispose();
   }, 300_000);
+
+  for (const parallel of [1, 2]) it(`a sweep still running (${parallel} at a time) when its unsaved project is first saved follows it: the runs training then and the runs after them land beside the project`, async () => {
+    const { backend } = testBackend({ launcher: createForkLauncher(entry) });
+    const done = untilSweep(backend, (s) => s.status === 'done');
+    const started = (await backend.handle('sweep.start', { doc, projectPath: null, spec: { ...spec, parallel }, draft: 'draft-s' })) as SweepState;
+    const running = started.trials.filter((t) => t.status === 'running');
+    expect(running).toHaveLength(parallel);
+    // Saved while the first trials train.
+    const projectPath = path.join(tempDir('nw-sweep-adopt-running-'), 'saved.nwproj');
+    const adopted = (await backend.handle('runs.adopt', { draft: 'draft-s', projectPath })) as { moved: string[]; training: string[] };
+    expect(adopted.training.sort()).toEqual(running.map((t) => t.runId as string).sort());
+    const end = await done;
+    expect(end.projectPath).toBe(projectPath);
+    expect(end.draft).toBeUndefined();
+    expect(end.trials.every((t) => t.status === 'done')).toBe(true);
+    const ids = (list: unknown) => (list as { sweepId: string }[]).map((s) => s.sweepId);
+    expect(ids(await backend.handle('sweep.list', { projectPath }))).toEqual([started.sweepId]);
+    expect(ids(await backend.handle('sweep.list', { projectPath: null, draft: 'draft-s' }))).toEqual([]);
+    // Every trial's run is beside the project, pointing at it; none is left with the unsaved project.
+    const runs = (await backend.handle('runs.list', { projectPath })) as { runId: string; sweep?: { sweepId: string } }[];
+    expect(runs.map((r) => r.runId).sort()).toEqual(end.trials.map((t) => t.runId as string).sort());
+    for (const r of runs) expect(r.sweep?.sweepId).toBe(started.sweepId);
+    for (const t of end.trials) expect(((await backend.handle('runs.get', { projectPath, runId: t.runId as string })) as { projectPath: string | null }).projectPath).toBe(projectPath);
+    expect(await backend.handle('runs.list', { projectPath: null, draft: 'draft-s' })).toEqual([]);
+    await backend.dispose();
+  }, 300_000);
 });

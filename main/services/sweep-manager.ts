@@ -53,6 +53,11 @@ interface Active {
   /** Trial index by the run id training it. */
   readonly runs: Map<string, number>;
   starting: number;
+  /**
+   * Runs started for an unsaved project, by run id: the draft id they were started with. When the
+   * project is saved while they train, they follow it as they end.
+   */
+  readonly drafted: Map<string, string>;
 }
 
 /**
@@ -62,11 +67,18 @@ interface Active {
  */
 export class SweepManager {
   private readonly active = new Map<string, Active>();
+  /** Moves of ended runs beside their newly saved project, one after another (two never move the same folder). */
+  private moving: Promise<void> = Promise.resolve();
 
+  /**
+   * `adoptRuns` moves an unsaved project's finished runs (by draft id) beside the project it was
+   * saved as; a sweep calls it for its runs that were still training when the project was saved.
+   */
   constructor(
     private readonly training: TrainingManager,
     private readonly dataDir: string,
     private readonly emit: (state: SweepState) => void,
+    private readonly adoptRuns: (draft: string, projectPath: string) => Promise<unknown> = () => Promise.resolve(),
   ) {}
 
   async start(doc: ProjectDoc, projectPath: string | null, spec: SweepSpec, draft?: string): Promise<SweepState> {
@@ -94,7 +106,7 @@ export class SweepManager {
       best: null,
     };
     this.save(state);
-    const a: Active = { state, runs: new Map(), starting: 0 };
+    const a: Active = { state, runs: new Map(), starting: 0, drafted: new Map() };
     this.active.set(sweepId, a);
     await this.pump(a);
     return a.state;
@@ -114,13 +126,13 @@ export class SweepManager {
     if (current?.state.status === 'running') return current.state;
     if (current) throw new ApiError('SWEEP_BUSY', 'The sweep is still stopping its runs; resume it once they have ended.');
     const stored = readSweep(this.dataDir, projectPath, sweepId);
-    if (stored.trials.every((t) => FINAL.has(t.status))) return this.finishIfDone({ state: stored, runs: new Map(), starting: 0 }).state;
+    if (stored.trials.every((t) => FINAL.has(t.status))) return this.finishIfDone({ state: stored, runs: new Map(), starting: 0, drafted: new Map() }).state;
     const state: SweepState = {
       ...stored,
       status: 'running',
       trials: stored.trials.map((t) => (FINAL.has(t.status) ? t : { ...t, status: 'pending', runId: null, test: null, validation: null, error: null })),
     };
-    const a: Active = { state, runs: new Map(), starting: 0 };
+    const a: Active = { state, runs: new Map(), starting: 0, drafted: new Map() };
     this.active.set(sweepId, a);
     this.save(state);
     this.emit(state);
@@ -155,17 +167,22 @@ export class SweepManager {
   }
 
   /**
-   * An unsaved project was saved at `projectPath` (its runs move beside it): its sweeps that are not
-   * running move too, pointing at the project. Returns the ids moved.
+   * An unsaved project was saved at `projectPath` (its finished runs move beside it): its sweeps move
+   * too, pointing at the project. A running sweep trains its next runs beside the project, and its
+   * runs still training follow the project when they end. Returns the ids moved.
    */
   adopt(draft: string, projectPath: string): string[] {
     const moved: string[] = [];
     for (const state of this.list(null, draft)) {
-      if (state.draft !== draft || this.active.has(state.sweepId)) continue;
+      if (state.draft !== draft) continue;
       const { draft: _draft, ...rest } = state;
-      writeSweep(this.dataDir, { ...rest, projectPath });
+      const a = this.active.get(state.sweepId);
+      if (a) this.update(a, { ...rest, projectPath });
+      else writeSweep(this.dataDir, { ...rest, projectPath });
       fs.rmSync(sweepFile(this.dataDir, null, state.sweepId), { force: true });
       moved.push(state.sweepId);
+      // A run of it that ended while the project's runs were being moved follows now.
+      if (a) void this.follow(draft, projectPath);
     }
     return moved;
   }
@@ -181,18 +198,25 @@ export class SweepManager {
           this.setTrial(a, index, { ...trial, validation: event.validation });
           return;
         case 'done':
-          a.runs.delete(event.runId);
-          this.setTrial(a, index, { ...trial, status: event.stopped ? 'stopped' : 'done', test: event.test });
-          break;
-        case 'error':
-          a.runs.delete(event.runId);
-          this.setTrial(a, index, { ...trial, status: 'error', error: event.message });
-          break;
+        case 'error': {
+          const ended = (): void => {
+            a.runs.delete(event.runId);
+            const now = a.state.trials[index] as SweepTrial;
+            if (event.type === 'done') this.setTrial(a, index, { ...now, status: event.stopped ? 'stopped' : 'done', test: event.test });
+            else this.setTrial(a, index, { ...now, status: 'error', error: event.message });
+            void this.pump(a);
+          };
+          const draft = a.drafted.get(event.runId);
+          a.drafted.delete(event.runId);
+          const projectPath = a.state.projectPath;
+          // Started for the unsaved project that has been saved since: the run follows it first.
+          if (draft !== undefined && projectPath !== null) void this.follow(draft, projectPath).then(ended);
+          else ended();
+          return;
+        }
         default:
           return;
       }
-      void this.pump(a);
-      return;
     }
   }
 
@@ -212,11 +236,13 @@ export class SweepManager {
       a.starting++;
       try {
         const doc = applyTrial(a.state.doc, next.values);
-        const { runId } = await this.training.start(doc, a.state.projectPath, undefined, {
+        const { draft, projectPath } = a.state;
+        const { runId } = await this.training.start(doc, projectPath, undefined, {
           sweep: { sweepId: a.state.sweepId, trial: next.index, values: next.values },
-          draft: a.state.draft,
+          draft,
         });
         a.runs.set(runId, next.index);
+        if (draft !== undefined && projectPath === null) a.drafted.set(runId, draft);
         // Stopped while this run was starting.
         if (a.state.status !== 'running') this.training.stop(runId);
         this.setTrial(a, next.index, { ...(a.state.trials[next.index] as SweepTrial), runId });
@@ -228,6 +254,17 @@ export class SweepManager {
       }
     }
     this.finishIfDone(a);
+  }
+
+  /** Moves the draft's ended runs beside the project (after any move still under way); never fails. */
+  private follow(draft: string, projectPath: string): Promise<void> {
+    this.moving = this.moving.then(
+      () => this.adoptRuns(draft, projectPath).then(
+        () => undefined,
+        () => undefined, // A run that cannot move stays an ordinary run of the unsaved project.
+      ),
+    );
+    return this.moving;
   }
 
   private finishIfDone(a: Active): Active {

@@ -252,7 +252,13 @@ export async function adoptRuns(
       // The project's runs folder is checked by its real path (a link there may not lead out).
       confine(to);
       if (fs.existsSync(target)) continue;
-      await moveFolder(dir, target);
+      try {
+        await moveFolder(dir, target);
+      } catch (error) {
+        // Moved meanwhile by another adoption of the same draft (a sweep's run that ended): not an error.
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !fs.existsSync(dir)) continue;
+        throw error;
+      }
       await fsp.rm(path.join(target, DRAFT_FILE), { force: true });
     } catch (error) {
       throw fileError(error, target);
