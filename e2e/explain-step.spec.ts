@@ -80,6 +80,18 @@ for (const size of [
       const layerSelect = why.getByRole('combobox', { name: 'Grad-CAM layer' });
       const layers = await layerSelect.evaluate((el) => [...(el as HTMLSelectElement).options].map((o) => o.value));
       expect(layers).toHaveLength(4); // two convs and two poolings
+      // Each choice's text fits the closed list ('maxpooling2d_2 · 5×5×64' was cut to '…5×5×6').
+      const cut = await layerSelect.evaluate((el) => {
+        const select = el as HTMLSelectElement;
+        const style = getComputedStyle(select);
+        const ctx = document.createElement('canvas').getContext('2d');
+        if (!ctx) return ['no canvas'];
+        ctx.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+        // The room for text: the list's inner width less its padding and the drop-down arrow (about 20 px).
+        const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 20;
+        return [...select.options].filter((o) => ctx.measureText(o.text).width > room).map((o) => `${o.text} (${Math.round(ctx.measureText(o.text).width)} > ${Math.round(room)} px)`);
+      });
+      expect(cut).toEqual([]);
       await expect(cam).toHaveAttribute('data-layer', layers.at(-1) as string);
       await layerSelect.focus();
       await page.keyboard.press('Home');
