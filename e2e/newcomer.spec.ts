@@ -22,6 +22,12 @@ async function drawOne(page: Page): Promise<void> {
   await page.mouse.up();
 }
 
+/** A screenshot of this step, kept with the test's output for a person to look at. */
+async function shot(page: Page, step: string): Promise<void> {
+  const { width, height } = page.viewportSize() ?? { width: 0, height: 0 };
+  await page.screenshot({ path: test.info().outputPath(`newcomer-${width}x${height}-${step}.png`) });
+}
+
 async function train(page: Page): Promise<void> {
   await expectUncovered(page, page.getByRole('button', { name: 'Train' }));
   await page.getByRole('button', { name: 'Train' }).click();
@@ -81,6 +87,7 @@ for (const view of VIEWPORTS) {
     // 320 (3x3x1x32 + 32) + 54,090 (5408x10 + 10).
     await expect(page.getByTestId('total-params')).toHaveText(/^54,410 params/);
     for (const card of [input, conv, pool, flatten, dense]) await expectUncovered(page, card.locator('.layer-node__title, [data-testid="node-shape"]').first());
+    await shot(page, '1-graph');
     await expectPrimaryActions(page);
 
     // The first run, on a slice of MNIST.
@@ -101,6 +108,7 @@ for (const view of VIEWPORTS) {
     await expect(matrix.locator('tbody tr')).toHaveCount(10);
     const total = await matrix.locator('tbody td').evaluateAll((cells) => cells.reduce((s, c) => s + Number(c.textContent), 0));
     expect(total).toBe(300);
+    await shot(page, '2-evaluation');
     await expectPrimaryActions(page);
 
     // Try it: the hint until drawn, then a prediction.
@@ -110,6 +118,7 @@ for (const view of VIEWPORTS) {
     await drawOne(page);
     await expect(page.getByTestId('prediction')).toContainText('Prediction:');
     await expect(page.getByRole('list', { name: 'Class probabilities' }).getByRole('listitem')).toHaveCount(10);
+    await shot(page, '3-try-it');
     await expectPrimaryActions(page);
 
     // A second run with a lower learning rate (typed, Tab to leave the field); its default name says so.
@@ -136,6 +145,7 @@ for (const view of VIEWPORTS) {
     await expect(differs).toHaveCount(1);
     await expect(differs).toHaveText(/^\s*lr\s*(0\.0005\s*0\.001|0\.001\s*0\.0005)\s*$/);
     await expect(page.getByRole('region', { name: 'What differs' })).toContainText('Same graph');
+    await shot(page, '4-compare');
     await expectPrimaryActions(page);
 
     // Export the last run to TF.js, then ONNX; each is checked in its runtime.
@@ -154,6 +164,7 @@ for (const view of VIEWPORTS) {
     await expect(page.getByTestId('export-result')).toContainText('model.onnx', { timeout: 60_000 });
     await expect(page.getByTestId('export-check')).toContainText('passed: onnxruntime', { timeout: 60_000 });
     await expectUncovered(page, page.getByTestId('export-check'));
+    await shot(page, '5-export');
     await expectPrimaryActions(page);
 
     // Save: the title is the file's name; both runs follow the project.
@@ -167,6 +178,7 @@ for (const view of VIEWPORTS) {
     await expect(page.getByRole('tabpanel')).toContainText('Runs kept beside this project');
     await expect(history.locator('tbody tr')).toHaveCount(2);
     expect(JSON.parse(readFileSync(projectPath, 'utf8')).graph.nodes).toHaveLength(5);
+    await shot(page, '6-saved');
     await expectPrimaryActions(page);
 
     // New: an empty project, nothing of the saved one.
@@ -178,6 +190,7 @@ for (const view of VIEWPORTS) {
     await expect(page.getByTestId('epoch-chart')).toHaveAttribute('data-points', '0');
     await page.getByRole('tab', { name: 'Runs' }).click();
     await expect(page.getByRole('tabpanel')).toContainText('No runs yet.');
+    await shot(page, '7-new');
     await expectPrimaryActions(page);
 
     // Open: its graph, its last run in the dashboard, Try it ready.
@@ -195,6 +208,7 @@ for (const view of VIEWPORTS) {
     await expect(page.getByTestId('prediction')).toContainText('Prediction:');
     await clickEmptyCanvas(page);
     await expect(page.getByLabel('Learning rate', { exact: true })).toHaveValue('0.0005');
+    await shot(page, '8-reopened');
     await expectPrimaryActions(page);
   });
 }
