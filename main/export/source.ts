@@ -8,6 +8,7 @@ import { buildModel } from '../trainer/build-model';
 import { loadModelFromDir } from '../trainer/save-model';
 import { ExportError, modelInfo, type ModelInfo } from './model-info';
 import { modelGraph } from '../../shared/graph/analyze-blocks';
+import { readOwnFile } from '../storage/safe-read';
 
 /** What an export starts from: a built model (fresh or a run's trained weights) and what the run recorded. */
 export interface ExportSource {
@@ -23,7 +24,7 @@ export interface ExportSource {
 
 function readRecord(runDir: string): Record<string, unknown> | null {
   try {
-    const parsed: unknown = JSON.parse(fs.readFileSync(path.join(runDir, 'run.json'), 'utf8'));
+    const parsed: unknown = JSON.parse(readOwnFile(path.join(runDir, 'run.json')).toString('utf8'));
     return parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : null;
   } catch {
     return null;

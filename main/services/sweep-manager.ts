@@ -6,6 +6,7 @@ import type { TrainEvent } from '../../shared/training/events';
 import { applyTrial, expandTrials, rankTrials, SweepError, SweepStateSchema, type SweepSpec, type SweepState, type SweepTrial } from '../../shared/training/sweep';
 import { inspectDataset } from '../trainer/datasets/load-dataset';
 import { newRunId, runsRoot } from '../storage/runs';
+import { readOwnFile, UnsafeFileError } from '../storage/safe-read';
 import type { TrainingManager } from './training-manager';
 
 const SWEEP_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
@@ -31,8 +32,10 @@ function writeSweep(dataDir: string, state: SweepState): void {
 export function readSweep(dataDir: string, projectPath: string | null, sweepId: string): SweepState {
   let text: string;
   try {
-    text = fs.readFileSync(sweepFile(dataDir, projectPath, sweepId), 'utf8');
-  } catch {
+    // A sweep's file travels with the project's runs: only a regular file is read (safe-read.ts).
+    text = readOwnFile(sweepFile(dataDir, projectPath, sweepId)).toString('utf8');
+  } catch (error) {
+    if (error instanceof UnsafeFileError) throw new ApiError('DAMAGED_SWEEP', `Sweep "${sweepId}" has a damaged file: ${error.message}`);
     throw new ApiError('UNKNOWN_SWEEP', `There is no sweep "${sweepId}" in ${sweepsDir(dataDir, projectPath)}.`);
   }
   let json: unknown;

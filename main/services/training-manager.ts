@@ -12,7 +12,8 @@ import type { TrainerLauncher, TrainerProcess } from './launcher';
 import { newRunId, newRunRecord, previousRun, readRun, runDirOf, writeDraftMark, writeRun } from '../storage/runs';
 import { defaultRunName } from '../../shared/training/run-names';
 import { modelGraph } from '../../shared/graph/analyze-blocks';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readOwnFile } from '../storage/safe-read';
 import path from 'node:path';
 import { RunRecordSchema, type RunRecordData } from '../../shared/training/runs';
 import { fileError } from '../storage/project-files';
@@ -107,7 +108,7 @@ interface ActiveRun {
 /** The run's record as its trainer last wrote it (epochs so far), or `fallback` when unreadable. */
 function latestRecord(runDir: string, fallback: RunRecordData): RunRecordData {
   try {
-    const parsed = RunRecordSchema.safeParse(JSON.parse(readFileSync(path.join(runDir, 'run.json'), 'utf8')));
+    const parsed = RunRecordSchema.safeParse(JSON.parse(readOwnFile(path.join(runDir, 'run.json')).toString('utf8')));
     return parsed.success ? parsed.data : fallback;
   } catch {
     return fallback;
@@ -378,7 +379,7 @@ export class TrainingManager {
     if (run.record.sweep) {
       try {
         const dir = path.dirname(run.runDir);
-        const text = readFileSync(path.join(run.runDir, 'run.json'), 'utf8');
+        const text = readOwnFile(path.join(run.runDir, 'run.json')).toString('utf8');
         const parsed = RunRecordSchema.safeParse(JSON.parse(text));
         if (parsed.success && !parsed.data.sweep) writeRun(path.join(dir, runId), { ...parsed.data, sweep: run.record.sweep });
       } catch {

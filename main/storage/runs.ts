@@ -9,6 +9,7 @@ import { RunRecordSchema, type RunComparison, type RunRecordData, type RunSummar
 import { INSIGHT_FILE, parseInsightLines, type InsightFile } from '../../shared/training/insight';
 import { fileError } from './project-files';
 import { noConfinement, type Confine } from './staged-dir';
+import { readOwnFile, UnsafeFileError } from './safe-read';
 
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
 export const MODEL_FILES = ['model.json', 'weights.bin'] as const;
@@ -58,27 +59,43 @@ export function latestRunWithModel(dataDir: string, projectPath: string | null =
 
 /** Reads a run's record; a run folder without a readable run.json is reported as damaged. */
 export function readRun(dataDir: string, projectPath: string | null, runId: string): RunRecordData {
-  const dir = runDirOf(dataDir, runId, projectPath);
-  let text: string;
-  try {
-    text = fs.readFileSync(path.join(dir, 'run.json'), 'utf8');
-  } catch {
-    throw new ApiError('UNKNOWN_RUN', `There is no run "${runId}" in ${runsRoot(dataDir, projectPath)}.`);
-  }
-  const parsed = RunRecordSchema.safeParse(JSON.parse(text));
+  const json = parseOwnJson(readRunFile(dataDir, projectPath, runId, 'run.json', { missing: 'unknown' }) as string, runId, 'run.json');
+  const parsed = RunRecordSchema.safeParse(json);
   if (!parsed.success) throw new ApiError('DAMAGED_RUN', `Run "${runId}" has a damaged run.json (${parsed.error.issues[0]?.path.join('.') ?? ''}).`);
   return parsed.data;
+}
+
+/**
+ * The text of a file in a run's folder, read as readOwnFile reads (safe-read.ts): a FIFO, a device,
+ * a symbolic link or an oversized file is DAMAGED_RUN, never a blocked or ballooning thread. A
+ * missing file is UNKNOWN_RUN (`missing: 'unknown'`) or null.
+ */
+function readRunFile(dataDir: string, projectPath: string | null, runId: string, name: string, options: { missing: 'unknown' | 'null' }): string | null {
+  const file = path.join(runDirOf(dataDir, runId, projectPath), name);
+  try {
+    return readOwnFile(file).toString('utf8');
+  } catch (error) {
+    if (error instanceof UnsafeFileError) throw new ApiError('DAMAGED_RUN', `Run "${runId}" has a damaged ${name}: ${error.message}`);
+    if (options.missing === 'null' && (error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    if (options.missing === 'unknown') throw new ApiError('UNKNOWN_RUN', `There is no run "${runId}" in ${runsRoot(dataDir, projectPath)}.`);
+    throw new ApiError('DAMAGED_RUN', `Run "${runId}" has a ${name} that cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}).`);
+  }
+}
+
+/** The JSON a run's file holds; a parse error never repeats the file's text (it may not be Netwright's). */
+function parseOwnJson(text: string, runId: string, name: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ApiError('DAMAGED_RUN', `Run "${runId}" has a damaged ${name} (not JSON).`);
+  }
 }
 
 /** A run's per-layer histograms (`insight.jsonl`); none for runs from before they were kept. */
 export function readInsight(dataDir: string, projectPath: string | null, runId: string): InsightFile {
   readRun(dataDir, projectPath, runId);
-  let text: string;
-  try {
-    text = fs.readFileSync(path.join(runDirOf(dataDir, runId, projectPath), INSIGHT_FILE), 'utf8');
-  } catch {
-    return { version: 1, probeSamples: 0, epochs: [] };
-  }
+  const text = readRunFile(dataDir, projectPath, runId, INSIGHT_FILE, { missing: 'null' });
+  if (text === null) return { version: 1, probeSamples: 0, epochs: [] };
   try {
     return parseInsightLines(text);
   } catch (error) {
@@ -160,7 +177,7 @@ export function writeDraftMark(runDir: string, draft: string): void {
 
 function draftOf(runDir: string): string | null {
   try {
-    return fs.readFileSync(path.join(runDir, DRAFT_FILE), 'utf8').trim() || null;
+    return readOwnFile(path.join(runDir, DRAFT_FILE), 1024).toString('utf8').trim() || null;
   } catch {
     return null;
   }

@@ -29,9 +29,21 @@ function kindOf(info: fs.Stats): string {
   return 'not a regular file';
 }
 
-/** Opens `file` for reading and checks it is a regular file of at most `maxBytes`; the caller closes the descriptor. */
-export function openRegularFile(file: string, maxBytes: number): { fd: number; size: number } {
-  const fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
+/**
+ * Opens `file` for reading and checks it is a regular file of at most `maxBytes`; the caller closes
+ * the descriptor. With `noFollow`, a symbolic link at `file` itself is refused instead of followed.
+ */
+export function openRegularFile(file: string, maxBytes: number, options: { noFollow?: boolean } = {}): { fd: number; size: number } {
+  const noFollow = options.noFollow ? (fs.constants.O_NOFOLLOW ?? 0) : 0;
+  let fd: number;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0) | noFollow);
+  } catch (error) {
+    if (noFollow && (error as NodeJS.ErrnoException).code === 'ELOOP') {
+      throw new UnsafeFileError('NOT_A_FILE', `${file} is a symbolic link, not a file Netwright wrote; it is not followed.`);
+    }
+    throw error;
+  }
   try {
     const info = fs.fstatSync(fd);
     if (!info.isFile()) throw new UnsafeFileError('NOT_A_FILE', `${file} is ${kindOf(info)}, not a file Netwright can read.`);
@@ -44,8 +56,8 @@ export function openRegularFile(file: string, maxBytes: number): { fd: number; s
 }
 
 /** The whole of a regular file of at most `maxBytes` (a file that grows while read is cut at its size when opened). */
-export function readRegularFile(file: string, maxBytes: number): Buffer {
-  const { fd, size } = openRegularFile(file, maxBytes);
+export function readRegularFile(file: string, maxBytes: number, options: { noFollow?: boolean } = {}): Buffer {
+  const { fd, size } = openRegularFile(file, maxBytes, options);
   try {
     const buf = Buffer.allocUnsafe(size);
     let at = 0;
@@ -76,4 +88,20 @@ export function readRegularFileHead(file: string, bytes: number, maxBytes: numbe
 export function isInside(parent: string, child: string): boolean {
   const rel = path.relative(parent, child);
   return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
+}
+
+/** Run records, histories and sweep states: JSON text Netwright wrote; far below this. */
+export const MAX_RECORD_BYTES = 256 * 1024 * 1024;
+/** A run's saved weights (weights.bin): 2 GiB, 500 million float32 values. */
+export const MAX_SAVED_WEIGHTS_BYTES = 2 * 1024 * 1024 * 1024;
+
+/**
+ * A file Netwright itself writes into a run or sweep folder (run.json, insight.jsonl, model.json,
+ * weights.bin, a sweep's state). Those folders travel with a project, so what is there may be
+ * anything: only a regular file of at most `maxBytes` is read (a FIFO would block the thread for
+ * good, /dev/zero would grow it without end), and a symbolic link is refused, not followed (it
+ * could lead outside the folders the browser mode allows; Netwright never writes one there).
+ */
+export function readOwnFile(file: string, maxBytes: number = MAX_RECORD_BYTES): Buffer {
+  return readRegularFile(file, maxBytes, { noFollow: true });
 }

@@ -5,6 +5,7 @@ import { loadModelFromDir } from './save-model';
 import { layerNames } from '../../shared/graph/compile';
 import { GraphSchema } from '../../shared/graph/document';
 import type { WeightsReport } from '../../shared/training/weights-report';
+import { readOwnFile } from '../storage/safe-read';
 
 /**
  * Starting a run from another run's weights (fine-tuning, a backbone with a new head, or only
@@ -107,7 +108,7 @@ export function copyWeights(from: tf.LayersModel, into: tf.LayersModel, runId: s
 /** The run's layer names by node id, from the graph its run.json keeps (null: none kept). */
 function runLayerIds(runDir: string): Map<string, string> | null {
   try {
-    const raw = JSON.parse(fs.readFileSync(path.join(runDir, 'run.json'), 'utf8')) as { graph?: unknown };
+    const raw = JSON.parse(readOwnFile(path.join(runDir, 'run.json')).toString('utf8')) as { graph?: unknown };
     const graph = GraphSchema.safeParse(raw.graph);
     return graph.success ? layerNames(graph.data.nodes) : null;
   } catch {

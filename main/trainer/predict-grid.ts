@@ -9,6 +9,7 @@ import { fixedSplit } from './datasets/split';
 import { loadDataset } from './datasets/load-dataset';
 import type { SampleSet } from './datasets/mnist';
 import { classGrid, heldInputs, numericFeatures, paddedRange, pickAxes, planeInputs, rawValues } from './feature-plane';
+import { readOwnFile } from '../storage/safe-read';
 
 const MAX_POINTS = 500;
 
@@ -111,7 +112,7 @@ function tabularGrid(model: tf.LayersModel, record: RunRecordData, request: Grid
  * likely one); the run's training points are drawn over it.
  */
 export async function predictGridWithRun(runDir: string, request: GridRequest): Promise<DecisionGrid> {
-  const record = RunRecordSchema.parse(JSON.parse(fs.readFileSync(path.join(runDir, 'run.json'), 'utf8')));
+  const record = RunRecordSchema.parse(JSON.parse(readOwnFile(path.join(runDir, 'run.json')).toString('utf8')));
   const { dataset } = record.settings;
   const tabular = (TABULAR_DATASETS as readonly string[]).includes(dataset);
   if (!isTwoFeature(dataset) && !tabular) {

@@ -7,6 +7,7 @@ import { loadModelFromDir } from './save-model';
 import { encodeFeatures } from './datasets/csv';
 import { encodeTokens, tokenize, vocabularyIndex } from './datasets/text';
 import { resizeInto } from './datasets/images';
+import { readOwnFile } from '../storage/safe-read';
 
 /** Turns one example into the model's input values, exactly as training preprocessed its data. */
 export function encodeInput(input: PredictInput, pre: Preprocessing | null, sampleSize: number): Float32Array {
@@ -56,7 +57,7 @@ export function encodeInput(input: PredictInput, pre: Preprocessing | null, samp
 
 /** Predicts one example with a run's saved model (or its best-epoch checkpoint). */
 export async function predictWithRun(runDir: string, input: PredictInput, weights: 'final' | 'best'): Promise<Prediction> {
-  const record = RunRecordSchema.parse(JSON.parse(fs.readFileSync(path.join(runDir, 'run.json'), 'utf8')));
+  const record = RunRecordSchema.parse(JSON.parse(readOwnFile(path.join(runDir, 'run.json')).toString('utf8')));
   const dir = weights === 'best' ? path.join(runDir, 'best') : runDir;
   if (!fs.existsSync(path.join(dir, 'model.json'))) throw new Error(weights === 'best' ? 'This run kept no best-epoch checkpoint.' : 'This run saved no model.');
   const model = await loadModelFromDir(dir);

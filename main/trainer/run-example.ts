@@ -7,6 +7,7 @@ import { loadModelFromDir } from './save-model';
 import { loadDataset } from './datasets/load-dataset';
 import type { SplitData } from './datasets/mnist';
 import { encodeInput } from './predict';
+import { readOwnFile } from '../storage/safe-read';
 
 /** What to run through the network: a test example by index, or a given input. */
 export type ExampleRequest = { readonly sampleIndex: number; readonly input?: undefined } | { readonly sampleIndex?: undefined; readonly input: PredictInput };
@@ -32,7 +33,7 @@ export interface RunExample {
 
 /** Reads a run's record and saved model, and its test example `sampleIndex` (loaded with the run's own data settings) or `input` preprocessed as in training. */
 export async function loadRunExample(runDir: string, request: ExampleRequest): Promise<RunExample> {
-  const record = RunRecordSchema.parse(JSON.parse(fs.readFileSync(path.join(runDir, 'run.json'), 'utf8')));
+  const record = RunRecordSchema.parse(JSON.parse(readOwnFile(path.join(runDir, 'run.json')).toString('utf8')));
   if (!fs.existsSync(path.join(runDir, 'model.json'))) throw new Error('This run saved no model.');
   const model = await loadModelFromDir(runDir);
   try {

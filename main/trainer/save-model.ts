@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { registerCustomLayers } from './custom-layers';
+import { readOwnFile, MAX_SAVED_WEIGHTS_BYTES } from '../storage/safe-read';
 
 export const MODEL_FILES = ['model.json', 'weights.bin'] as const;
 
@@ -111,11 +112,11 @@ export async function saveModelToDir(model: tf.LayersModel, dir: string, write: 
 /** Loads a model saved by `saveModelToDir` (used by tests and re-export checks). */
 export async function loadModelFromDir(dir: string): Promise<tf.LayersModel> {
   registerCustomLayers();
-  const json = JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8')) as {
+  const json = JSON.parse(readOwnFile(path.join(dir, 'model.json')).toString('utf8')) as {
     modelTopology: object;
     weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[];
   };
-  const bin = fs.readFileSync(path.join(dir, 'weights.bin'));
+  const bin = readOwnFile(path.join(dir, 'weights.bin'), MAX_SAVED_WEIGHTS_BYTES);
   const weightData = bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength);
   return tf.loadLayersModel(
     tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest.flatMap((m) => m.weights), weightData }),
