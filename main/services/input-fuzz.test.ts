@@ -16,6 +16,7 @@ import { loadExportSource } from '../export/source';
 import { onnxModel } from '../export/onnx';
 import { randomizedRun } from '../export/test-support';
 import { openProject } from '../storage/project-files';
+import { isInside } from '../storage/safe-read';
 import { rootedPaths } from './path-policy';
 
 /**
@@ -144,6 +145,46 @@ describe('fuzz: model.json', () => {
     // Both ways are exercised: some mutations still import, others are refused.
     expect(tally.ok).toBeGreaterThan(0);
     expect(tally.refused).toBeGreaterThan(0);
+  }, 90_000);
+
+  it('a hostile shard path imports only a shard inside the model folder, or is refused readably', async () => {
+    // The canary outside now holds valid weights: an import that read it would succeed, and is caught below.
+    fs.writeFileSync(path.join(outside, 'canary.bin'), weights);
+    const canary = path.join(outside, 'canary.bin');
+    const segment = fc.constantFrom('..', '.', '', 'outside', 'canary.bin', 'weights.bin', 'model', 'link.bin', 'link-dir', '%2e%2e', '..\\..', 'C:', '~');
+    const shard = fc.oneof(
+      fc.array(segment, { minLength: 1, maxLength: 6 }).map((parts) => parts.join('/')),
+      fc.constantFrom(canary, `file://${canary}`, `file:weights.bin`, '/dev/zero', '/proc/self/environ', 'weights.bin\u0000', '\u0000', 'link.bin', 'link-dir/canary.bin', './weights.bin', 'model/../weights.bin'),
+      fc.string({ maxLength: 12 }),
+    );
+    let inside = 0;
+    await fc.assert(
+      fc.asyncProperty(shard, async (shardPath) => {
+        const dir = caseDir();
+        const modelDir = path.join(dir, 'model');
+        fs.mkdirSync(modelDir);
+        fs.writeFileSync(path.join(modelDir, 'weights.bin'), weights);
+        fs.symlinkSync(canary, path.join(modelDir, 'link.bin'));
+        fs.symlinkSync(outside, path.join(modelDir, 'link-dir'));
+        const manifest = (json as { weightsManifest: { paths: string[] }[] }).weightsManifest.map((g) => ({ ...g, paths: [shardPath] }));
+        const file = path.join(modelDir, 'model.json');
+        fs.writeFileSync(file, JSON.stringify({ ...(json as object), weightsManifest: manifest }));
+        let withWeights = false;
+        await outcome(async () => {
+          const r = await importModelFile(file, { dataDir: path.join(dir, 'home'), outPath: path.join(dir, 'p.nwproj'), confine });
+          // A shard that is not there imports the graph alone (with a warning); a run means weights were read.
+          withWeights = r.runId !== null;
+        });
+        if (withWeights) {
+          // What was read as weights is a file inside the model folder, links followed.
+          expect(isInside(fs.realpathSync(modelDir), fs.realpathSync(path.resolve(modelDir, shardPath)))).toBe(true);
+          inside++;
+        }
+      }),
+      { numRuns: 80, seed: 14 },
+    );
+    // The shard beside the model.json is still found under some of its spellings.
+    expect(inside).toBeGreaterThan(0);
   }, 90_000);
 });
 
