@@ -24,7 +24,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { wasmBinaryDir } from '../main/trainer/backend-loader';
 import { registerNetwrightKernels } from '../main/trainer/kernels';
 import { loadNativeAddon, nativeDir, readManifest } from '../main/trainer/native/native-addon';
-import { useNativeLoss } from '../main/trainer/native-loss';
+import { trainStepFor, type TrainStep } from '../main/trainer/train-step';
 import { benchOptimizer, BENCH_MODELS, type BenchModel } from './models';
 
 interface Options {
@@ -75,6 +75,8 @@ export interface Row {
   readonly load: number;
   readonly version?: string;
   readonly threads?: number;
+  /** Netwright's rows: 'compiled' (the step is one TensorFlow function) or 'layers' (tfjs's trainOnBatch). */
+  readonly step?: 'compiled' | 'layers';
 }
 
 const median = (xs: number[]): number => {
@@ -87,33 +89,34 @@ const cpuMs = (): number => {
   return (u.user + u.system) / 1000;
 };
 
-async function oneRun(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, batch: number, seconds: number): Promise<{ wall: number; cpu: number }> {
+async function oneRun(step: TrainStep, x: tf.Tensor, y: tf.Tensor, batch: number, seconds: number): Promise<{ wall: number; cpu: number }> {
   let steps = 0;
   const t0 = performance.now();
   const c0 = cpuMs();
   while (steps < 3 || performance.now() - t0 < seconds * 1000) {
-    await model.trainOnBatch(x, y);
+    await step.run(x, y);
     steps++;
   }
   return { wall: (steps * batch * 1000) / (performance.now() - t0), cpu: (steps * batch * 1000) / Math.max(1e-3, cpuMs() - c0) };
 }
 
-async function measure(spec: BenchModel, batch: number, opts: Options): Promise<{ runs: number[]; cpuRuns: number[]; load: number }> {
+async function measure(spec: BenchModel, batch: number, opts: Options): Promise<{ runs: number[]; cpuRuns: number[]; load: number; step: TrainStep['kind'] }> {
   const model = spec.build();
   model.compile({ optimizer: benchOptimizer(), loss: 'categoricalCrossentropy' });
-  useNativeLoss(model, 'categoricalCrossentropy');
+  // The step training uses (train.ts): compiled into one TensorFlow function where the model allows.
+  const step = trainStepFor(model, { loss: 'categoricalCrossentropy', withAccuracy: false, oneHotTargets: true });
   const [x, y] = spec.data(batch);
   try {
-    for (let i = 0; i < 2; i++) await model.trainOnBatch(x, y);
+    for (let i = 0; i < 2; i++) await step.run(x, y);
     const load = os.loadavg()[0] ?? 0;
     const runs: number[] = [];
     const cpuRuns: number[] = [];
     for (let r = 0; r < opts.repeats; r++) {
-      const { wall, cpu } = await oneRun(model, x, y, batch, opts.seconds);
+      const { wall, cpu } = await oneRun(step, x, y, batch, opts.seconds);
       runs.push(wall);
       cpuRuns.push(cpu);
     }
-    return { runs, cpuRuns, load };
+    return { runs, cpuRuns, load, step: step.kind };
   } finally {
     x.dispose();
     y.dispose();
@@ -168,7 +171,7 @@ function peerRows(python: string, engine: 'torch' | 'keras', threads: number, op
 
 function printRow(row: Row): void {
   process.stdout.write(
-    `${row.engine.padEnd(30)} ${row.model.padEnd(10)} batch ${String(row.batch).padStart(3)}  ${fmt(row.samplesPerSec).padStart(8)} samples/s  ${fmt(row.samplesPerCpuSec).padStart(8)} per CPU-s  (runs ${row.runs.map(fmt).join(', ')}; load ${row.load.toFixed(2)})\n`,
+    `${row.engine.padEnd(30)} ${row.model.padEnd(10)} batch ${String(row.batch).padStart(3)}  ${fmt(row.samplesPerSec).padStart(8)} samples/s  ${fmt(row.samplesPerCpuSec).padStart(8)} per CPU-s  (${row.step ? `${row.step} step; ` : ''}runs ${row.runs.map(fmt).join(', ')}; load ${row.load.toFixed(2)})\n`,
   );
 }
 
@@ -227,8 +230,8 @@ async function main(): Promise<void> {
     for (const spec of BENCH_MODELS.filter((m) => opts.models.includes(m.id))) {
       if (spec.skip?.(backend)) continue;
       for (const batch of opts.batches) {
-        const { runs, cpuRuns, load } = await measure(spec, batch, opts);
-        const row: Row = { engine: `tfjs-${backend}`, model: spec.id, batch, samplesPerSec: median(runs), samplesPerCpuSec: median(cpuRuns), runs, load };
+        const { runs, cpuRuns, load, step } = await measure(spec, batch, opts);
+        const row: Row = { engine: `tfjs-${backend}`, model: spec.id, batch, samplesPerSec: median(runs), samplesPerCpuSec: median(cpuRuns), runs, load, step };
         rows.push(row);
         printRow(row);
       }

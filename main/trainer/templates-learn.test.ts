@@ -43,6 +43,10 @@ describe('templates learn with their own settings', () => {
       const last = events.at(-1);
       if (last?.type === 'error') throw new Error(last.message);
       expect(last?.type).toBe('done');
+      // The MLP classifiers train through the compiled step on the native backend (DenseTrainStep).
+      const started = events.find((e): e is Extract<TrainEvent, { type: 'started' }> => e.type === 'started');
+      const compiled = backend.backend === 'tensorflow' && id !== 'diabetes-regression';
+      expect(started?.trainStep, JSON.stringify(started?.trainStep)).toMatchObject({ kind: compiled ? 'compiled' : 'layers' });
       const done = last as Extract<TrainEvent, { type: 'done' }>;
       const value = reached(goal, done.test, done.evaluation ?? null);
       expect(value, `${id}: test ${goal.metric} ${String(value)}, goal ${goal.atLeast}`).not.toBeNull();

@@ -12,7 +12,6 @@ import { evaluateModel, yieldToEventLoop } from './evaluate';
 import { writeFileAtomic, type SaveWriter } from './save-model';
 import { weightsAreFinite } from './weights-finite';
 import { compileLoss, makeOptimizer } from './optimizers';
-import { useNativeLoss } from './native-loss';
 import { LiveControl } from './live-control';
 import { describeChange, type AppliedChange, type RunChange } from '../../shared/training/control';
 import { seededRandom } from './random';
@@ -33,6 +32,7 @@ import { createProgress } from './callbacks/progress';
 import { createLiveGridCallback } from './callbacks/live-grid';
 import { createInsightCallback } from './callbacks/insight';
 import { BestEpoch } from './callbacks/best-epoch';
+import { trainStepFor } from './train-step';
 
 export interface TrainJob {
   readonly runId: string;
@@ -168,7 +168,7 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
     const acc = accuracyMetric(mode);
     const optimizer = makeOptimizer(settings);
     trained.compile({ optimizer, loss: compileLoss(settings.loss), metrics: acc ? [acc] : [] });
-    useNativeLoss(trained, settings.loss);
+    const trainStep = trainStepFor(trained, { loss: settings.loss, withAccuracy: acc !== null, oneHotTargets: mode.kind === 'onehot' });
 
     const { batchSize } = settings;
     const epochs = evaluateOnly ? 0 : settings.epochs;
@@ -197,6 +197,7 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
       task: data.task ?? 'classification',
       classNames,
       projectPath: job.projectPath ?? null,
+      trainStep: { kind: trainStep.kind, why: trainStep.why },
     });
     if (weightsReport) job.emit({ type: 'weights', runId: job.runId, report: weightsReport });
     const evalOptions = { inputShape, inputDtype, mode, loss: settings.loss, metrics: settings.metrics } as const;
@@ -239,7 +240,7 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
           await callAll(callbacks, 'onBatchBegin', { epoch, batch: b, step, inputs: x });
           lr = context.learningRate;
           batchStart = performance.now();
-          result = await trained.trainOnBatch(x, y);
+          result = await trainStep.run(x, y);
         } finally {
           x.dispose();
           y.dispose();

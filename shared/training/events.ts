@@ -94,6 +94,8 @@ export const TrainEventSchema = z.discriminatedUnion('type', [
     classNames: z.array(z.string()).optional(),
     /** The project file the run is kept beside (null: unsaved, kept in the data folder). */
     projectPath: z.string().nullable().optional(),
+    /** How each batch trains: one compiled TensorFlow function, or tfjs's layers; why not compiled. */
+    trainStep: z.object({ kind: z.enum(['compiled', 'layers']), why: z.string().max(500).nullable() }).optional(),
   }),
   z.object({
     type: z.literal('batch'),

@@ -40,6 +40,8 @@ export const NativeManifestSchema = z.object({
   }),
   node: z.object({ version: z.string(), napi: z.string() }),
   builtAt: z.string(),
+  /** What the set-up added to the binding (binding-patch.ts); absent in builds made before it. */
+  bindingPatch: z.number().int().nonnegative().optional(),
 });
 export type NativeManifest = z.infer<typeof NativeManifestSchema>;
 

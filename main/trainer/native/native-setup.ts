@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawn } from 'node:child_process';
+import { BINDING_PATCH_LEVEL, patchBinding } from './binding-patch';
 import { manifestPath, NATIVE_MANIFEST_VERSION, NativeManifestSchema, readManifest, TFJS_NODE_VERSION, tfjsNodeDir, type NativeManifest } from './native-addon';
 import { tensorflowFromFolder, tensorflowFromPython, TensorFlowNotFound, type TensorFlowInstall } from './find-tensorflow';
 
@@ -120,7 +121,12 @@ function findTensorFlow(options: SetupNativeOptions, env: NodeJS.ProcessEnv): Te
 }
 
 function sameInstall(manifest: NativeManifest, tf: TensorFlowInstall): boolean {
-  return manifest.tensorflow.libDir === tf.libDir && (tf.source === 'folder' || manifest.tensorflow.version === tf.version) && manifest.tfjsNode === TFJS_NODE_VERSION;
+  return (
+    manifest.tensorflow.libDir === tf.libDir &&
+    (tf.source === 'folder' || manifest.tensorflow.version === tf.version) &&
+    manifest.tfjsNode === TFJS_NODE_VERSION &&
+    (manifest.bindingPatch ?? 0) === BINDING_PATCH_LEVEL
+  );
 }
 
 function writeJsonAtomic(file: string, value: unknown): void {
@@ -196,6 +202,11 @@ export async function setupNative(options: SetupNativeOptions): Promise<SetupNat
     const started = Date.now();
     const pkg = await fetchTfjsNode(build, npmCli, env, log);
     pointAtTensorFlow(pkg, tf);
+    try {
+      patchBinding(pkg);
+    } catch (error) {
+      throw new NativeSetupError(error instanceof Error ? error.message : String(error));
+    }
     log(`Compiling the add-on against TensorFlow ${tf.version} (node-gyp; about a minute)...`);
     const python = tf.python ?? (onPath('python3', env) ? 'python3' : undefined);
     await run(
@@ -223,6 +234,7 @@ export async function setupNative(options: SetupNativeOptions): Promise<SetupNat
       tensorflow: { version: tf.version, source: tf.source, libDir: tf.libDir, distribution: tf.distribution, python: tf.python, cuda: tf.cuda },
       node: { version: process.versions.node, napi: process.versions.napi ?? '8' },
       builtAt: new Date().toISOString(),
+      bindingPatch: BINDING_PATCH_LEVEL,
     });
     // The build checks itself through its own manifest before the loader may see it.
     writeJsonAtomic(manifestPath(build), { ...manifest, build: '.' });

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { tensorflowFromFolder, tensorflowFromPython, tensorflowInFolder, TensorFlowNotFound } from './find-tensorflow';
+import { BINDING_PATCH_LEVEL } from './binding-patch';
 import { loadNativeAddon, manifestPath, NativeAddonError, nativeDir, readManifest, type NativeManifest } from './native-addon';
 import { setupNative, NativeSetupError } from './native-setup';
 
@@ -34,6 +35,7 @@ const manifest = (libDir: string): NativeManifest => ({
   tensorflow: { version: '2.21.0', source: 'python', libDir, distribution: 'tensorflow-cpu', python: '/usr/bin/python3', cuda: false },
   node: { version: process.versions.node, napi: process.versions.napi ?? '8' },
   builtAt: new Date().toISOString(),
+  bindingPatch: BINDING_PATCH_LEVEL,
 });
 
 describe('finding TensorFlow', () => {

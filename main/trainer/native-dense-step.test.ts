@@ -1,0 +1,104 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { NativeAdamOptimizer } from './native-adam';
+import { setLearningRate } from './optimizers';
+import { DenseTrainStep, planDenseChain } from './native-dense-step';
+import { maxRelDiff, prepareNativeBackend, randomArray, rng } from './kernels/test-support';
+
+/**
+ * The compiled Dense-chain step against tfjs's trainOnBatch with the same Adam: the same losses,
+ * accuracies, weights and moments after several steps (a learning-rate change, weights set from
+ * outside, a smaller last batch), on the native backend.
+ */
+
+let native = false;
+beforeAll(async () => {
+  native = await prepareNativeBackend();
+});
+
+type Act = 'relu' | 'sigmoid' | 'tanh' | 'linear';
+
+function model(seed: number, hidden: Act[], options: { flatten?: boolean; bias?: boolean } = {}): tf.LayersModel {
+  const rand = rng(seed);
+  const layers: tf.layers.Layer[] = [];
+  if (options.flatten) layers.push(tf.layers.flatten({ inputShape: [3, 4] }));
+  hidden.forEach((activation, i) =>
+    layers.push(tf.layers.dense({ ...(i === 0 && !options.flatten ? { inputShape: [12] } : {}), units: 9 + i, activation, useBias: options.bias ?? true })),
+  );
+  layers.push(tf.layers.dense({ units: 3, activation: 'softmax' }));
+  const m = tf.sequential({ layers });
+  m.setWeights(m.getWeights().map((w) => tf.tensor(randomArray(w.size, rand), w.shape)));
+  return m;
+}
+
+interface Trained {
+  weights: Float32Array[];
+  moments: Float32Array[];
+  metrics: number[][];
+}
+
+async function train(build: () => tf.LayersModel, compiled: boolean, flatShape: number[]): Promise<Trained> {
+  const rand = rng(7);
+  const m = build();
+  const optimizer = new NativeAdamOptimizer(0.01, 0.9, 0.999, 1e-7);
+  m.compile({ optimizer, loss: 'categoricalCrossentropy', metrics: [tf.metrics.categoricalAccuracy] });
+  const step = compiled ? DenseTrainStep.create(m, { loss: 'categoricalCrossentropy', withAccuracy: true }) : null;
+  if (compiled && typeof step === 'string') throw new Error(step);
+  const metrics: number[][] = [];
+  for (let s = 0; s < 8; s++) {
+    const n = s === 7 ? 5 : 32;
+    const x = tf.tensor(randomArray(n * 12, rand), [n, ...flatShape]);
+    const y = tf.oneHot(tf.tensor1d(Array.from({ length: n }, (_, i) => (i * 7 + s) % 3), 'int32'), 3).toFloat();
+    if (s === 3) setLearningRate(optimizer, 0.003);
+    if (s === 4) m.setWeights(m.getWeights().map((w) => tf.mul(w, 0.5)));
+    metrics.push(step && typeof step !== 'string' ? step.run(x, y) : ((await m.trainOnBatch(x, y)) as number[]));
+    tf.dispose([x, y]);
+  }
+  const weights = m.getWeights().map((w) => Float32Array.from(w.dataSync()));
+  const moments = (await optimizer.getWeights()).slice(1).map((w) => Float32Array.from(w.tensor.dataSync()));
+  m.dispose();
+  optimizer.dispose();
+  return { weights, moments, metrics };
+}
+
+describe('DenseTrainStep (a Dense chain trained as one TensorFlow function)', () => {
+  const cases: [string, () => tf.LayersModel, number[]][] = [
+    ['relu', () => model(3, ['relu']), [12]],
+    ['sigmoid, tanh, linear', () => model(4, ['sigmoid', 'tanh', 'linear']), [12]],
+    ['Flatten first, no bias', () => model(5, ['relu', 'relu'], { flatten: true, bias: false }), [3, 4]],
+  ];
+  for (const [name, build, shape] of cases) {
+    it(`trains as tfjs's trainOnBatch does: ${name}`, async (ctx) => {
+      if (!native) ctx.skip();
+      tf.setBackend('tensorflow');
+      const ours = await train(build, true, shape);
+      const stock = await train(build, false, shape);
+      expect(ours.metrics.length).toBe(8);
+      ours.metrics.forEach((m, s) => {
+        expect(m[0]).toBeCloseTo(stock.metrics[s]?.[0] as number, 4);
+        expect(m[1]).toBeCloseTo(stock.metrics[s]?.[1] as number, 5);
+      });
+      expect(ours.weights.length).toBe(stock.weights.length);
+      ours.weights.forEach((w, i) => expect(maxRelDiff(w, stock.weights[i] as Float32Array)).toBeLessThan(1e-4));
+      expect(ours.moments.length).toBe(stock.moments.length);
+      ours.moments.forEach((w, i) => expect(maxRelDiff(w, stock.moments[i] as Float32Array)).toBeLessThan(1e-3));
+    });
+  }
+
+  it('says why a model has no compiled step', () => {
+    const conv = tf.sequential({ layers: [tf.layers.conv2d({ inputShape: [4, 4, 1], filters: 2, kernelSize: 3 }), tf.layers.flatten(), tf.layers.dense({ units: 2, activation: 'softmax' })] });
+    expect(planDenseChain(conv)).toBe('it has a Conv2D layer');
+    const noSoftmax = tf.sequential({ layers: [tf.layers.dense({ inputShape: [3], units: 2 })] });
+    expect(planDenseChain(noSoftmax)).toBe('the last Dense is not softmax');
+    const regular = tf.sequential({ layers: [tf.layers.dense({ inputShape: [3], units: 4, kernelRegularizer: tf.regularizers.l2() }), tf.layers.dense({ units: 2, activation: 'softmax' })] });
+    expect(planDenseChain(regular)).toMatch(/kernelRegularizer/);
+    const frozen = model(1, ['relu']);
+    frozen.layers[0]!.trainable = false;
+    expect(planDenseChain(frozen)).toMatch(/frozen/);
+    const elu = tf.sequential({ layers: [tf.layers.dense({ inputShape: [3], units: 4, activation: 'elu' }), tf.layers.dense({ units: 2, activation: 'softmax' })] });
+    expect(planDenseChain(elu)).toMatch(/uses elu/);
+    const plan = planDenseChain(model(2, ['relu', 'tanh']));
+    expect(typeof plan === 'string' ? plan : plan.layers.map((l) => l.activation)).toEqual(['relu', 'tanh', 'softmax']);
+    [conv, noSoftmax, regular, frozen, elu].forEach((m) => m.dispose());
+  });
+});
