@@ -113,6 +113,17 @@ describe("files in a project's runs folder", () => {
     }
   });
 
+  it('a run.json over 64 MB is refused before it is read', async () => {
+    fs.mkdirSync(runDir('large', RUN), { recursive: true });
+    // Sparse: 100 MB without using the disk.
+    fs.writeFileSync(path.join(runDir('large', RUN), 'run.json'), '');
+    fs.truncateSync(path.join(runDir('large', RUN), 'run.json'), 100 * 1024 * 1024);
+    const got = await timed(() => backend.handle('runs.get', { projectPath: project('large'), runId: RUN }));
+    expect(got.ms).toBeLessThan(1000);
+    expect(got.error).toMatchObject({ code: 'DAMAGED_RUN', message: expect.stringMatching(/run\.json is 105 MB; at most 67 MB is read here/) });
+    await expect(backend.handle('runs.list', { projectPath: project('large') })).resolves.toEqual([]);
+  });
+
   it('a run.json that is not JSON is DAMAGED_RUN, and its text is not repeated', async () => {
     fs.mkdirSync(runDir('text', RUN), { recursive: true });
     fs.writeFileSync(path.join(runDir('text', RUN), 'run.json'), 'root:x:0:0:TOP-SECRET');

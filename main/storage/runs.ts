@@ -9,7 +9,7 @@ import { RunRecordSchema, type RunComparison, type RunRecordData, type RunSummar
 import { INSIGHT_FILE, parseInsightLines, type InsightFile } from '../../shared/training/insight';
 import { fileError } from './project-files';
 import { noConfinement, type Confine } from './staged-dir';
-import { readOwnFile, UnsafeFileError } from './safe-read';
+import { MAX_HISTORY_BYTES, readOwnFile, UnsafeFileError } from './safe-read';
 
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
 export const MODEL_FILES = ['model.json', 'weights.bin'] as const;
@@ -70,10 +70,10 @@ export function readRun(dataDir: string, projectPath: string | null, runId: stri
  * a symbolic link or an oversized file is DAMAGED_RUN, never a blocked or ballooning thread. A
  * missing file is UNKNOWN_RUN (`missing: 'unknown'`) or null.
  */
-function readRunFile(dataDir: string, projectPath: string | null, runId: string, name: string, options: { missing: 'unknown' | 'null' }): string | null {
+function readRunFile(dataDir: string, projectPath: string | null, runId: string, name: string, options: { missing: 'unknown' | 'null'; maxBytes?: number }): string | null {
   const file = path.join(runDirOf(dataDir, runId, projectPath), name);
   try {
-    return readOwnFile(file).toString('utf8');
+    return readOwnFile(file, options.maxBytes).toString('utf8');
   } catch (error) {
     if (error instanceof UnsafeFileError) throw new ApiError('DAMAGED_RUN', `Run "${runId}" has a damaged ${name}: ${error.message}`);
     if (options.missing === 'null' && (error as NodeJS.ErrnoException).code === 'ENOENT') return null;
@@ -94,7 +94,7 @@ function parseOwnJson(text: string, runId: string, name: string): unknown {
 /** A run's per-layer histograms (`insight.jsonl`); none for runs from before they were kept. */
 export function readInsight(dataDir: string, projectPath: string | null, runId: string): InsightFile {
   readRun(dataDir, projectPath, runId);
-  const text = readRunFile(dataDir, projectPath, runId, INSIGHT_FILE, { missing: 'null' });
+  const text = readRunFile(dataDir, projectPath, runId, INSIGHT_FILE, { missing: 'null', maxBytes: MAX_HISTORY_BYTES });
   if (text === null) return { version: 1, probeSamples: 0, epochs: [] };
   try {
     return parseInsightLines(text);

@@ -90,8 +90,10 @@ export function isInside(parent: string, child: string): boolean {
   return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
 }
 
-/** Run records, histories and sweep states: JSON text Netwright wrote; far below this. */
-export const MAX_RECORD_BYTES = 256 * 1024 * 1024;
+/** Run records, saved model.json files and sweep states: JSON text Netwright wrote (a few MB at most). */
+export const MAX_RECORD_BYTES = 64 * 1024 * 1024;
+/** A run's insight.jsonl: histograms of every layer in every epoch. */
+export const MAX_HISTORY_BYTES = 256 * 1024 * 1024;
 /** A run's saved weights (weights.bin): 2 GiB, 500 million float32 values. */
 export const MAX_SAVED_WEIGHTS_BYTES = 2 * 1024 * 1024 * 1024;
 
