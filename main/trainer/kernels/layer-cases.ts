@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { FastGRU, FastLSTM } from '../custom-layers/fast-rnn-layers';
-import { MultiHeadAttention, NetwrightGRU, PositionalEmbedding, Subtract, TransformerEncoder } from '../custom-layers';
+import { MultiHeadAttention, NetwrightGRU, PositionalEmbedding, RandomContrast, RandomCrop, RandomFlip, RandomRotation, RandomTranslation, RandomZoom, Subtract, TransformerEncoder } from '../custom-layers';
+import { seededRandom } from '../random';
 import { registerNetwrightKernels, withStockKernels } from './index';
 
 /**
@@ -16,6 +17,11 @@ export interface LayerCase {
   readonly vocab?: number;
   /** The layers under test, applied to the input; the harness adds Flatten (if needed) + Dense(3, softmax). */
   readonly body: (input: tf.SymbolicTensor) => tf.SymbolicTensor;
+  /**
+   * Layers that draw random numbers while training (augmentation, noise): Math.random is seeded
+   * with this for each side of a comparison, so both draw the same augmentations (as a run's seed does).
+   */
+  readonly seed?: number;
 }
 
 const L = tf.layers;
@@ -91,7 +97,29 @@ export const LAYER_CASES: readonly LayerCase[] = [
   { id: 'Conv1D (valid) / AveragePooling1D / GlobalMaxPooling1D', inputShape: [9, 2], body: seq(() => L.conv1d({ filters: 3, kernelSize: 2 }), () => L.averagePooling1d({ poolSize: 2 }), () => L.globalMaxPooling1d({})) },
   { id: 'GlobalAveragePooling1D', inputShape: [6, 3], body: seq(() => L.conv1d({ filters: 2, kernelSize: 1 }), () => L.globalAveragePooling1d({})) },
   { id: 'Reshape / Permute / RepeatVector', inputShape: [6], body: seq(() => L.dense({ units: 6 }), () => L.reshape({ targetShape: [2, 3] }), () => L.permute({ dims: [2, 1] }), () => L.flatten(), () => L.repeatVector({ n: 2 })) },
+  // Augmentation (issue 18), in training mode with seeded draws, each behind a 1x1 convolution so
+  // the gradient goes back through its sampling (gather, interpolation weights, fill) to weights.
+  { id: 'RandomFlip', inputShape: [6, 5, 2], seed: 11, body: seq(() => L.conv2d({ filters: 2, kernelSize: 1 }), () => new RandomFlip({})) },
+  { id: 'RandomRotation', inputShape: [6, 5, 2], seed: 12, body: seq(() => L.conv2d({ filters: 2, kernelSize: 1 }), () => new RandomRotation({ factor: 0.2, fillMode: 'constant', fillValue: 0.5 })) },
+  { id: 'RandomZoom', inputShape: [6, 5, 2], seed: 13, body: seq(() => L.conv2d({ filters: 2, kernelSize: 1 }), () => new RandomZoom({ heightFactor: 0.2, widthFactor: 0.3 })) },
+  { id: 'RandomTranslation', inputShape: [6, 5, 2], seed: 14, body: seq(() => L.conv2d({ filters: 2, kernelSize: 1 }), () => new RandomTranslation({ heightFactor: 0.2, widthFactor: 0.1, fillMode: 'wrap', interpolation: 'nearest' })) },
+  { id: 'RandomContrast', inputShape: [6, 5, 2], seed: 15, body: seq(() => L.conv2d({ filters: 2, kernelSize: 1 }), () => new RandomContrast({ factor: 0.4, valueRange: [-1, 1] })) },
+  { id: 'RandomCrop', inputShape: [8, 10, 2], seed: 16, body: seq(() => L.conv2d({ filters: 2, kernelSize: 1 }), () => new RandomCrop({ height: 6, width: 6 })) },
+  { id: 'GaussianNoise', inputShape: [6], seed: 17, body: seq(() => L.dense({ units: 4 }), () => L.gaussianNoise({ stddev: 0.3 })) },
+  { id: 'GaussianDropout', inputShape: [6], seed: 18, body: seq(() => L.dense({ units: 4 }), () => L.gaussianDropout({ rate: 0.3 })) },
 ];
+
+/** Runs f with Math.random seeded (restored after), or as is for a case without a seed. */
+function withCaseSeed<T>(c: LayerCase, f: () => T): T {
+  if (c.seed === undefined) return f();
+  const real = Math.random;
+  Math.random = seededRandom(c.seed);
+  try {
+    return f();
+  } finally {
+    Math.random = real;
+  }
+}
 
 const BATCH = 3;
 const CLASSES = 3;
@@ -209,7 +237,7 @@ export function compareCase(c: LayerCase, backend: string, steps: number, tolera
     const model = buildCaseModel(c);
     try {
       const initial = model.getWeights().map((w) => Float32Array.from(w.dataSync()));
-      return { initial, result: trainSteps(model, initial, c, steps) };
+      return { initial, result: withCaseSeed(c, () => trainSteps(model, initial, c, steps)) };
     } finally {
       model.dispose();
     }
@@ -218,7 +246,7 @@ export function compareCase(c: LayerCase, backend: string, steps: number, tolera
   let got: StepResult;
   const model = buildCaseModel(c);
   try {
-    got = trainSteps(model, ref.initial, c, steps);
+    got = withCaseSeed(c, () => trainSteps(model, ref.initial, c, steps));
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return { id: c.id, backend, error: Number.POSITIVE_INFINITY, ok: false, failure: (message.split('\n')[0] ?? '').slice(0, 200) };

@@ -16,7 +16,7 @@ import { loadedNative } from '../native/native-addon';
 
 export const SELF_CHECK_TOLERANCE = 1e-4;
 /** Bump when a kernel or a case changes, so cached results are redone. */
-export const SELF_CHECK_VERSION = 4;
+export const SELF_CHECK_VERSION = 5;
 
 export interface SelfCheckReport {
   readonly version: number;
