@@ -161,7 +161,9 @@ describe('netwright train', () => {
     expect(r.out).toMatch(/Test: loss \d+\.\d+, accuracy \d+\.\d+%/);
   });
 
-  it('trains a graph with every augmentation layer (Keras names and params) on the backend that loads', async () => {
+  // The backend that loads (native TensorFlow where set up), and WebAssembly as well where that is native.
+  const augmentationBackends: ('tensorflow' | 'wasm')[] = NATIVE ? ['tensorflow', 'wasm'] : ['wasm'];
+  it.each(augmentationBackends)('trains a graph with every augmentation layer (Keras names and params) on %s', async (backend) => {
     const doc = docWithGraph(
       chain(
         ['in', 'Input', { shape: [28, 28, 1] }],
@@ -172,6 +174,7 @@ describe('netwright train', () => {
         ['contrast', 'RandomContrast', { factor: 0.2, valueRange: [0, 1] }],
         ['crop', 'RandomCrop', { height: 24, width: 24 }],
         ['gdrop', 'GaussianDropout', { rate: 0.1 }],
+        ['noise', 'GaussianNoise', { stddev: 0.05 }],
         ['conv', 'Conv2D', { filters: 4, kernelSize: [3, 3], activation: 'relu' }],
         ['pool', 'MaxPooling2D'],
         ['flat', 'Flatten'],
@@ -179,10 +182,19 @@ describe('netwright train', () => {
       ),
     );
     doc.training.seed = 7;
-    const r = await run(['train', writeDoc(doc), '--limit', '256', '--test-limit', '64', '--epochs', '2', '--json']);
+    // The trainer process inherits this process's environment: NETWRIGHT_NATIVE=off leaves the add-on out.
+    const before = process.env['NETWRIGHT_NATIVE'];
+    if (backend === 'wasm' && NATIVE) process.env['NETWRIGHT_NATIVE'] = 'off';
+    let r: Awaited<ReturnType<typeof run>>;
+    try {
+      r = await run(['train', writeDoc(doc), '--limit', '256', '--test-limit', '64', '--epochs', '2', '--json']);
+    } finally {
+      if (before === undefined) delete process.env['NETWRIGHT_NATIVE'];
+      else process.env['NETWRIGHT_NATIVE'] = before;
+    }
     expect(r.code, r.err).toBe(0);
     const events = r.out.trim().split('\n').map((l) => JSON.parse(l));
-    expect(events[0].backend.backend).toBe(TRAINING_BACKEND);
+    expect(events[0].backend.backend).toBe(backend);
     const epochs = events.filter((e) => e.event === 'epoch');
     expect(epochs).toHaveLength(2);
     // What the model sees: the batch's first 8 examples after the last augmentation layer (RandomCrop: 24 x 24).
