@@ -6,6 +6,7 @@ import type { BackendReport, TrainEvent } from '../../shared/training/events';
 import { parseProject } from '../../shared/graph/migrations';
 import { goalMet, reached, templateGoal } from '../../shared/training/template-goal';
 import { loadBestBackend } from './backend-loader';
+import { fashionMnistMissing } from './datasets/mnist';
 import { runTraining } from './train';
 
 /**
@@ -15,6 +16,8 @@ import { runTraining } from './train';
  */
 const TEMPLATES = path.resolve(__dirname, '../../resources/templates');
 const CHEAP = ['spirals-classifier', 'circles-classifier', 'xor-classifier', 'iris-classifier', 'diabetes-regression'];
+/** Trains only a head on 12,000 images (the convolutions are frozen): about a minute on wasm. */
+const TRANSFER = 'transfer-mnist-fashion';
 
 let backend: BackendReport;
 let home: string;
@@ -53,4 +56,39 @@ describe('templates learn with their own settings', () => {
       expect(goalMet(goal, value), `${id}: test ${goal.metric} ${String(value)}, goal ${goal.atLeast}`).toBe(true);
     });
   }
+});
+
+const fashionMissing = fashionMnistMissing();
+
+describe.skipIf(fashionMissing !== null)(`the transfer template reaches its goal from its shipped backbone${fashionMissing ? ` (skipped: ${fashionMissing})` : ''}`, () => {
+  // As Train does after opening it: its own settings, starting from the run it ships (resources/templates/backbones).
+  it(`${TRANSFER} reaches its stated goal`, { timeout: 600_000 }, async () => {
+    const raw = JSON.parse(fs.readFileSync(path.join(TEMPLATES, `${TRANSFER}.nwproj`), 'utf8')) as Record<string, unknown>;
+    const goal = templateGoal(raw);
+    expect(goal, 'the template states a goal').not.toBeNull();
+    if (!goal) return;
+    const doc = parseProject(JSON.stringify(raw));
+    expect(doc.training.seed).toBeNull();
+    const backbone = path.join(TEMPLATES, 'backbones', raw['backbone'] as string);
+    const backboneRunId = (JSON.parse(fs.readFileSync(path.join(backbone, 'run.json'), 'utf8')) as { runId: string }).runId;
+    const events: TrainEvent[] = [];
+    await runTraining({
+      runId: TRANSFER,
+      doc,
+      runDir: path.join(home, TRANSFER),
+      backend,
+      shouldStop: () => false,
+      emit: (e) => events.push(e),
+      initialWeights: { runId: backboneRunId, runDir: backbone, evaluateOnly: false },
+    });
+    const last = events.at(-1);
+    if (last?.type === 'error') throw new Error(last.message);
+    expect(last?.type).toBe('done');
+    const weights = events.find((e) => e.type === 'weights');
+    expect(weights?.type === 'weights' ? weights.report.loaded.map((l) => l.nodeId) : []).toEqual(['conv1', 'conv2']);
+    const done = last as Extract<TrainEvent, { type: 'done' }>;
+    const value = reached(goal, done.test, done.evaluation ?? null);
+    console.log(`${TRANSFER}: test ${goal.metric} ${String(value)} on ${backend.backend}, goal ${goal.atLeast}`);
+    expect(goalMet(goal, value), `${TRANSFER}: test ${goal.metric} ${String(value)}, goal ${goal.atLeast}`).toBe(true);
+  });
 });
