@@ -45,6 +45,20 @@ describe('checkTrainable on MNIST', () => {
     expect(issues[0]!.fix).toBe('Set the Input shape to 28, 28.');
   });
 
+  it('DATA_MISMATCH on the input says when only the channel count differs (a grey backbone on colour images)', () => {
+    const photos = { ...mnist, id: 'images', name: 'Photos', sampleShape: [28, 28, 3] };
+    const grey = checkTrainable(mlp([28, 28, 1], 10, 'softmax'), analyzeGraph(mlp([28, 28, 1], 10, 'softmax')), photos);
+    expect(grey.map((i) => [i.code, i.nodeId, i.message, i.fix])).toEqual([
+      ['DATA_MISMATCH', 'in', 'Input: its shape [?, 28, 28, 1] does not fit Photos samples of shape [?, 28, 28, 3]: the samples have 3 channels (RGB), the graph takes 1 channel (grey).', 'Set the Input shape to 28, 28, 3.'],
+    ]);
+    // MNIST's [28, 28] is one channel; a colour graph does not take it.
+    expect(check(mlp([28, 28, 3], 10, 'softmax'))[0]?.message).toBe(
+      'Input: its shape [?, 28, 28, 3] does not fit MNIST handwritten digits samples of shape [?, 28, 28]: the samples have 1 channel (grey), the graph takes 3 channels (RGB).',
+    );
+    // Another size is not a channel question.
+    expect(check(mlp([32, 32, 1], 10, 'softmax'))[0]?.message).toBe('Input: its shape [?, 32, 32, 1] does not fit MNIST handwritten digits samples of shape [?, 28, 28].');
+  });
+
   it('DATA_MISMATCH on the output, naming it and the expected classes', () => {
     const issues = check(mlp([28, 28], 5, 'softmax', { output: 'Scores' }));
     expect(issues).toHaveLength(1);

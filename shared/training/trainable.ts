@@ -29,6 +29,20 @@ function untrainableLayers(graph: Graph): GraphIssue[] {
   });
 }
 
+/**
+ * Images of the same height and width whose channel count differs (a grey backbone on colour
+ * photos, or the other way round): says so, since the shapes alone make the reader compare them.
+ * A rank-2 image counts as one channel.
+ */
+export function channelNote(graphShape: readonly (number | null)[], sampleShape: readonly number[]): string {
+  const image = (s: readonly (number | null)[]) => (s.length === 2 ? [...s, 1] : s);
+  const g = image(graphShape);
+  const d = image(sampleShape);
+  if (g.length !== 3 || d.length !== 3 || g[0] !== d[0] || g[1] !== d[1] || g[2] === d[2]) return '';
+  const channels = (n: number | null) => (n === 1 ? '1 channel (grey)' : n === 3 ? '3 channels (RGB)' : `${String(n)} channels`);
+  return `: the samples have ${channels(d[2] ?? null)}, the graph takes ${channels(g[2] ?? null)}`;
+}
+
 function checkDataFit(
   graph: Graph,
   analysis: GraphAnalysis,
@@ -91,7 +105,7 @@ function checkDataFit(
       code: 'DATA_MISMATCH',
       severity: 'error',
       nodeId: inputId,
-      message: `${inNode ? nodeLabel(inNode) : 'Input'}: its shape ${formatShape(inShape)} does not fit ${dataset.name} samples of shape ${formatShape([null, ...dataset.sampleShape])}.`,
+      message: `${inNode ? nodeLabel(inNode) : 'Input'}: its shape ${formatShape(inShape)} does not fit ${dataset.name} samples of shape ${formatShape([null, ...dataset.sampleShape])}${channelNote(inShape.slice(1), dataset.sampleShape)}.`,
       fix: `Set the Input shape to ${dataset.sampleShape.join(', ')}.`,
     });
   }
