@@ -12,6 +12,8 @@ import { runDirOf, runsRoot } from '../storage/runs';
 import { replayDoc } from '../services/replay';
 import { installTemplateBackbone, templateBackboneOf, templateBackbonesDir, type InstalledBackbone } from '../services/template-backbone';
 import { readControlCommands } from './control-input';
+import { readRegularFile } from '../storage/safe-read';
+import { MAX_PROJECT_BYTES } from '../storage/project-files';
 import type { RunRecordData, RunSummary } from '../../shared/training/runs';
 import { ApiError, type CallName, type CallParams, type CallResult } from '../../shared/api/contract';
 import type { DoctorReport } from '../../shared/training/doctor';
@@ -362,7 +364,8 @@ async function templateBackbone(projectPath: string, home: string): Promise<Inst
   const fs = await import('node:fs');
   let raw: unknown;
   try {
-    raw = JSON.parse(fs.readFileSync(projectPath, 'utf8'));
+    // Only a regular file (a FIFO or /dev/zero here blocked or grew the command for good).
+    raw = JSON.parse(readRegularFile(projectPath, MAX_PROJECT_BYTES).toString('utf8'));
   } catch {
     return null; // loadDoc reports an unreadable file
   }

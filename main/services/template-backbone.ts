@@ -4,6 +4,7 @@ import { ApiError } from '../../shared/api/contract';
 import { TEMPLATE_BACKBONE_NAME } from '../../shared/training/template-backbone';
 import { RunRecordSchema } from '../../shared/training/runs';
 import { MODEL_FILES, newRunId, writeDraftMark } from '../storage/runs';
+import { MAX_SAVED_WEIGHTS_BYTES, readOwnFile, UnsafeFileError } from '../storage/safe-read';
 
 /**
  * A template that starts from trained weights ships them as a run of Netwright's own trainer:
@@ -52,18 +53,23 @@ export function installTemplateBackbone(
 ): InstalledBackbone {
   if (!TEMPLATE_BACKBONE_NAME.test(name)) throw new ApiError('NOT_FOUND', `"${name}" is not the name of a shipped backbone.`);
   const source = path.join(backbonesDir, name);
+  // The CLI takes a backbone from beside a template it was given, so its files are read as any
+  // run's are (safe-read.ts): regular files only, no link followed.
   let record;
+  let files: Buffer[];
   try {
-    record = RunRecordSchema.parse(JSON.parse(fs.readFileSync(path.join(source, 'run.json'), 'utf8')));
-  } catch {
-    throw new ApiError('NOT_FOUND', `The template's backbone "${name}" is missing or damaged (${source}).`);
+    record = RunRecordSchema.parse(JSON.parse(readOwnFile(path.join(source, 'run.json')).toString('utf8')));
+    files = MODEL_FILES.map((file) => readOwnFile(path.join(source, file), file === 'weights.bin' ? MAX_SAVED_WEIGHTS_BYTES : undefined));
+  } catch (error) {
+    const why = error instanceof UnsafeFileError ? `: ${error.message}` : '';
+    throw new ApiError('NOT_FOUND', `The template's backbone "${name}" is missing or damaged (${source})${why || '.'}`);
   }
   const runId = options.keepRunId ? record.runId : newRunId();
   const runName = record.name;
   const target = path.join(runsRoot, runId);
   if (fs.existsSync(path.join(target, 'run.json'))) return { runId, name: runName };
   fs.mkdirSync(target, { recursive: true });
-  for (const file of MODEL_FILES) fs.copyFileSync(path.join(source, file), path.join(target, file));
+  MODEL_FILES.forEach((file, i) => fs.writeFileSync(path.join(target, file), files[i] as Buffer));
   fs.writeFileSync(path.join(target, 'run.json'), `${JSON.stringify({ ...record, runId, name: runName, projectPath: null }, null, 2)}\n`);
   if (options.draft) writeDraftMark(target, options.draft);
   return { runId, name: runName };

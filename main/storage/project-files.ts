@@ -7,7 +7,7 @@ import { atomicWriteFile } from './atomic-write';
 import { readRegularFile, UnsafeFileError } from './safe-read';
 
 /** Larger project files are refused before they are read. */
-const MAX_PROJECT_BYTES = 50 * 1024 * 1024;
+export const MAX_PROJECT_BYTES = 50 * 1024 * 1024;
 
 /** Maps a file-system error to an ApiError a person can act on. */
 export function fileError(error: unknown, file: string): ApiError {
