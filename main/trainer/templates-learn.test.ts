@@ -46,7 +46,7 @@ describe('templates learn with their own settings', () => {
       const last = events.at(-1);
       if (last?.type === 'error') throw new Error(last.message);
       expect(last?.type).toBe('done');
-      // The MLP classifiers train through the compiled step on the native backend (DenseTrainStep).
+      // The MLP classifiers train through the compiled step on the native backend (CompiledTrainStep).
       const started = events.find((e): e is Extract<TrainEvent, { type: 'started' }> => e.type === 'started');
       const compiled = backend.backend === 'tensorflow' && id !== 'diabetes-regression';
       expect(started?.trainStep, JSON.stringify(started?.trainStep)).toMatchObject({ kind: compiled ? 'compiled' : 'layers' });

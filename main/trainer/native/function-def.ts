@@ -15,6 +15,14 @@ export type DataType = typeof DT_FLOAT | typeof DT_INT32 | typeof DT_BOOL;
 /** Output arg names of the ops the builder knows, in order. */
 const OUTPUT_ARGS = {
   AddV2: ['z'],
+  ConcatV2: ['output'],
+  GatherV2: ['output'],
+  Pack: ['output'],
+  Split: ['output'],
+  SplitV: ['output'],
+  UnsortedSegmentSum: ['output'],
+  Unpack: ['output'],
+  ZerosLike: ['y'],
   ArgMax: ['output'],
   BiasAdd: ['output'],
   BiasAddGrad: ['output'],
@@ -175,6 +183,13 @@ export class FunctionDefBuilder {
     const name = `n${this.nodes.length}_${op.toLowerCase()}`;
     this.nodes.push({ name, op, inputs: inputs.map((i) => i.ref), attrs });
     return OUTPUT_ARGS[op].map((arg) => ({ ref: `${name}:${arg}:0` }));
+  }
+
+  /** The outputs of an op whose one output is a list of `count` tensors (Unpack, Split, SplitV). */
+  list(op: 'Unpack' | 'Split' | 'SplitV', inputs: readonly Ref[], attrs: Readonly<Record<string, Attr>>, count: number): Ref[] {
+    const [first] = this.op(op, inputs, attrs);
+    const base = (first as Ref).ref.replace(/:0$/, '');
+    return Array.from({ length: count }, (_, k) => ({ ref: `${base}:${k}` }));
   }
 
   /** The first output of an op. */

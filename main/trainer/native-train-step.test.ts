@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NativeAdamOptimizer } from './native-adam';
 import { setLearningRate } from './optimizers';
-import { DenseTrainStep, planDenseChain } from './native-dense-step';
+import { NetwrightGRU } from './custom-layers/gru';
+import { CompiledTrainStep, planChain } from './native-train-step';
 import { maxRelDiff, prepareNativeBackend, randomArray, rng } from './kernels/test-support';
 
 /**
@@ -31,23 +32,39 @@ function model(seed: number, hidden: Act[], options: { flatten?: boolean; bias?:
   return m;
 }
 
+function gruModel(seed: number, embedding: boolean): tf.LayersModel {
+  const rand = rng(seed);
+  const input = tf.input({ shape: embedding ? [7] : [7, 4] });
+  const seq = embedding ? (tf.layers.embedding({ inputDim: 50, outputDim: 4 }).apply(input) as tf.SymbolicTensor) : input;
+  const h = new NetwrightGRU({ units: 5 }).apply(seq) as tf.SymbolicTensor;
+  const out = tf.layers.dense({ units: 3, activation: 'softmax' }).apply(h) as tf.SymbolicTensor;
+  const m = tf.model({ inputs: input, outputs: out });
+  m.setWeights(m.getWeights().map((w) => tf.tensor(randomArray(w.size, rand), w.shape)));
+  return m;
+}
+
+/** Token ids 0..49 as the trainer feeds them (floats), or random features. */
+function gruInputs(n: number, embedding: boolean, rand: () => number): tf.Tensor {
+  return embedding ? tf.tensor(Array.from({ length: n * 7 }, () => Math.floor(rand() * 50)), [n, 7]) : tf.tensor(randomArray(n * 28, rand), [n, 7, 4]);
+}
+
 interface Trained {
   weights: Float32Array[];
   moments: Float32Array[];
   metrics: number[][];
 }
 
-async function train(build: () => tf.LayersModel, compiled: boolean, flatShape: number[]): Promise<Trained> {
+async function train(build: () => tf.LayersModel, compiled: boolean, flatShape: number[], inputs?: (n: number, rand: () => number) => tf.Tensor): Promise<Trained> {
   const rand = rng(7);
   const m = build();
   const optimizer = new NativeAdamOptimizer(0.01, 0.9, 0.999, 1e-7);
   m.compile({ optimizer, loss: 'categoricalCrossentropy', metrics: [tf.metrics.categoricalAccuracy] });
-  const step = compiled ? DenseTrainStep.create(m, { loss: 'categoricalCrossentropy', withAccuracy: true }) : null;
+  const step = compiled ? CompiledTrainStep.create(m, { loss: 'categoricalCrossentropy', withAccuracy: true }) : null;
   if (compiled && typeof step === 'string') throw new Error(step);
   const metrics: number[][] = [];
   for (let s = 0; s < 8; s++) {
     const n = s === 7 ? 5 : 32;
-    const x = tf.tensor(randomArray(n * 12, rand), [n, ...flatShape]);
+    const x = inputs ? inputs(n, rand) : tf.tensor(randomArray(n * 12, rand), [n, ...flatShape]);
     const y = tf.oneHot(tf.tensor1d(Array.from({ length: n }, (_, i) => (i * 7 + s) % 3), 'int32'), 3).toFloat();
     if (s === 3) setLearningRate(optimizer, 0.003);
     if (s === 4) m.setWeights(m.getWeights().map((w) => tf.mul(w, 0.5)));
@@ -61,7 +78,7 @@ async function train(build: () => tf.LayersModel, compiled: boolean, flatShape: 
   return { weights, moments, metrics };
 }
 
-describe('DenseTrainStep (a Dense chain trained as one TensorFlow function)', () => {
+describe('CompiledTrainStep (a Dense chain trained as one TensorFlow function)', () => {
   const cases: [string, () => tf.LayersModel, number[]][] = [
     ['relu', () => model(3, ['relu']), [12]],
     ['sigmoid, tanh, linear', () => model(4, ['sigmoid', 'tanh', 'linear']), [12]],
@@ -85,19 +102,37 @@ describe('DenseTrainStep (a Dense chain trained as one TensorFlow function)', ()
     });
   }
 
+  for (const embedding of [true, false]) {
+    it(`trains as tfjs's trainOnBatch does: ${embedding ? 'Embedding → GRU' : 'GRU'} → Dense (unrolled over 7 steps)`, async (ctx) => {
+      if (!native) ctx.skip();
+      tf.setBackend('tensorflow');
+      const build = (): tf.LayersModel => gruModel(6, embedding);
+      const feed = (n: number, rand: () => number): tf.Tensor => gruInputs(n, embedding, rand);
+      const ours = await train(build, true, [], feed);
+      const stock = await train(build, false, [], feed);
+      ours.metrics.forEach((m, s) => {
+        expect(m[0]).toBeCloseTo(stock.metrics[s]?.[0] as number, 4);
+        expect(m[1]).toBeCloseTo(stock.metrics[s]?.[1] as number, 5);
+      });
+      expect(ours.weights.length).toBe(embedding ? 6 : 5);
+      ours.weights.forEach((w, i) => expect(maxRelDiff(w, stock.weights[i] as Float32Array), `weight ${i}`).toBeLessThan(1e-4));
+      ours.moments.forEach((w, i) => expect(maxRelDiff(w, stock.moments[i] as Float32Array), `moment ${i}`).toBeLessThan(1e-3));
+    });
+  }
+
   it('says why a model has no compiled step', () => {
     const conv = tf.sequential({ layers: [tf.layers.conv2d({ inputShape: [4, 4, 1], filters: 2, kernelSize: 3 }), tf.layers.flatten(), tf.layers.dense({ units: 2, activation: 'softmax' })] });
-    expect(planDenseChain(conv)).toBe('it has a Conv2D layer');
+    expect(planChain(conv)).toBe('it has a Conv2D layer');
     const noSoftmax = tf.sequential({ layers: [tf.layers.dense({ inputShape: [3], units: 2 })] });
-    expect(planDenseChain(noSoftmax)).toBe('the last Dense is not softmax');
+    expect(planChain(noSoftmax)).toBe('the last Dense is not softmax');
     const regular = tf.sequential({ layers: [tf.layers.dense({ inputShape: [3], units: 4, kernelRegularizer: tf.regularizers.l2() }), tf.layers.dense({ units: 2, activation: 'softmax' })] });
-    expect(planDenseChain(regular)).toMatch(/kernelRegularizer/);
+    expect(planChain(regular)).toMatch(/kernelRegularizer/);
     const frozen = model(1, ['relu']);
     frozen.layers[0]!.trainable = false;
-    expect(planDenseChain(frozen)).toMatch(/frozen/);
+    expect(planChain(frozen)).toMatch(/frozen/);
     const elu = tf.sequential({ layers: [tf.layers.dense({ inputShape: [3], units: 4, activation: 'elu' }), tf.layers.dense({ units: 2, activation: 'softmax' })] });
-    expect(planDenseChain(elu)).toMatch(/uses elu/);
-    const plan = planDenseChain(model(2, ['relu', 'tanh']));
+    expect(planChain(elu)).toMatch(/uses elu/);
+    const plan = planChain(model(2, ['relu', 'tanh']));
     expect(typeof plan === 'string' ? plan : plan.layers.map((l) => l.activation)).toEqual(['relu', 'tanh', 'softmax']);
     [conv, noSoftmax, regular, frozen, elu].forEach((m) => m.dispose());
   });

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { NativeAdamOptimizer } from './native-adam';
 import { nodeBackend, type TfBinding } from './kernels/native-binding';
-import { DT_FLOAT, DT_INT32, FunctionDefBuilder, type Ref } from './native/function-def';
+import { DT_BOOL, DT_FLOAT, DT_INT32, FunctionDefBuilder, type Ref } from './native/function-def';
 
 /**
  * A whole training step of a chain of Dense layers (the MLPs students start with) as one
@@ -31,10 +31,29 @@ interface DenseLayerPlan {
   readonly activation: DenseActivation | 'softmax';
 }
 
-export interface DenseChainPlan {
-  /** Values per sample the first Dense takes (the model's input flattened). */
+/** An Embedding before the GRU: token ids in, vectors out (its gradient is dense, as tfjs's). */
+interface EmbeddingPlan {
+  readonly table: tf.LayerVariable;
+  readonly vocabulary: number;
+  readonly dim: number;
+}
+
+/** Keras's GRU (resetAfter, tanh, sigmoid, with biases), last state only, unrolled over its steps. */
+interface GruPlan {
+  readonly kernel: tf.LayerVariable;
+  readonly recurrentKernel: tf.LayerVariable;
+  readonly bias: tf.LayerVariable;
+  readonly units: number;
+  readonly steps: number;
+  readonly features: number;
+}
+
+export interface ChainPlan {
+  /** Values per sample the first Dense takes (the model's input flattened, or the GRU's units). */
   readonly inputSize: number;
   readonly inputRank: number;
+  readonly embedding: EmbeddingPlan | null;
+  readonly gru: GruPlan | null;
   readonly layers: readonly DenseLayerPlan[];
 }
 
@@ -44,23 +63,33 @@ interface LayerLike {
   trainable: boolean;
   name: string;
   inboundNodes: { inboundLayers: unknown[] }[];
-  input: tf.SymbolicTensor | tf.SymbolicTensor[];
+  trainableWeights: tf.LayerVariable[];
   kernel?: tf.LayerVariable;
   bias?: tf.LayerVariable | null;
 }
 
+const isSet = (v: unknown): boolean => v !== null && v !== undefined;
+
+/** A layer's weight by its Keras name (kernel, recurrent_kernel, bias, embeddings). */
+function weightNamed(layer: LayerLike, name: string): tf.LayerVariable | null {
+  return layer.trainableWeights.find((w) => w.originalName.endsWith(`/${name}`) || w.originalName === name) ?? null;
+}
+
 /**
- * The model as a plain chain of Dense layers (optionally after Flatten), ending in a softmax
- * Dense, with nothing a hand-written step would miss (regularizers, constraints, frozen layers);
- * or why not.
+ * The model as one chain the compiled step knows: optionally an Embedding and a GRU, or Flatten,
+ * then Dense layers ending in a softmax Dense, with nothing a hand-written step would miss
+ * (regularizers, constraints, frozen layers, masks, dropout); or why not.
  */
-export function planDenseChain(model: tf.LayersModel): DenseChainPlan | string {
+export function planChain(model: tf.LayersModel): ChainPlan | string {
   if (model.inputs.length !== 1 || model.outputs.length !== 1) return 'the model has more than one input or output';
   const inputShape = model.inputs[0]?.shape.slice(1) ?? [];
   if (inputShape.some((d) => d === null)) return 'the input has a free dimension';
   const layers: DenseLayerPlan[] = [];
+  let embedding: EmbeddingPlan | null = null;
+  let gru: GruPlan | null = null;
   let prev: unknown = null;
   let flat = inputShape.length === 1;
+  let first = true;
   for (const raw of model.layers as unknown as LayerLike[]) {
     const cls = raw.getClassName();
     if (cls === 'InputLayer' && prev === null) {
@@ -71,17 +100,40 @@ export function planDenseChain(model: tf.LayersModel): DenseChainPlan | string {
     if (inbound.length !== 1 || (prev !== null && inbound[0]?.inboundLayers[0] !== prev) || (inbound[0]?.inboundLayers.length ?? 0) > 1) return 'the layers are not one chain';
     prev = raw;
     const config = raw.getConfig();
+    const wasFirst = first;
+    first = false;
     if (cls === 'Flatten') {
-      if (layers.length > 0) return 'a Flatten after a Dense';
+      if (layers.length > 0 || gru || embedding) return 'a Flatten after another layer';
+      flat = true;
+      continue;
+    }
+    if (!raw.trainable) return `${raw.name} is frozen`;
+    const regularized = Object.keys(config).find((k) => /(Regularizer|Constraint)$/.test(k) && isSet(config[k]));
+    if (regularized) return `${raw.name} has a ${regularized}`;
+    if (cls === 'Embedding') {
+      if (!wasFirst || inputShape.length !== 1) return 'an Embedding that does not take the input';
+      if (config['maskZero'] === true) return `${raw.name} masks zeros`;
+      const table = weightNamed(raw, 'embeddings');
+      if (!table || table.shape.length !== 2) return `${raw.name} has no embeddings`;
+      embedding = { table, vocabulary: table.shape[0] as number, dim: table.shape[1] as number };
+      continue;
+    }
+    if (cls === 'NetwrightGRU') {
+      if (gru || layers.length > 0 || (!embedding && !(wasFirst && inputShape.length === 2))) return 'a GRU that does not take the sequence';
+      if (config['resetAfter'] !== true || config['activation'] !== 'tanh' || config['recurrentActivation'] !== 'sigmoid' || config['useBias'] !== true) return `${raw.name} is not the default GRU`;
+      if (config['returnSequences'] === true || config['goBackwards'] === true) return `${raw.name} returns sequences or goes backwards`;
+      if (Number(config['dropout'] ?? 0) > 0 || Number(config['recurrentDropout'] ?? 0) > 0) return `${raw.name} has dropout`;
+      const kernel = weightNamed(raw, 'kernel');
+      const recurrentKernel = weightNamed(raw, 'recurrent_kernel');
+      const bias = weightNamed(raw, 'bias');
+      if (!kernel || !recurrentKernel || !bias) return `${raw.name} has no weights yet`;
+      const units = Number(config['units']);
+      gru = { kernel, recurrentKernel, bias, units, steps: inputShape[0] as number, features: kernel.shape[0] as number };
       flat = true;
       continue;
     }
     if (cls !== 'Dense') return `it has a ${cls} layer`;
-    if (!flat) return 'the first Dense does not take a flat input';
-    if (!raw.trainable) return `${raw.name} is frozen`;
-    for (const key of ['kernelRegularizer', 'biasRegularizer', 'activityRegularizer', 'kernelConstraint', 'biasConstraint']) {
-      if (config[key] !== null && config[key] !== undefined) return `${raw.name} has a ${key}`;
-    }
+    if (!flat || (embedding && !gru)) return 'the first Dense does not take a flat input';
     const activation = String(config['activation'] ?? 'linear');
     if (!raw.kernel) return `${raw.name} has no kernel`;
     layers.push({ name: raw.name, kernel: raw.kernel, bias: raw.bias ?? null, activation: activation as DenseActivation | 'softmax' });
@@ -90,43 +142,59 @@ export function planDenseChain(model: tf.LayersModel): DenseChainPlan | string {
   if (!last) return 'it has no Dense layer';
   if (last.activation !== 'softmax') return 'the last Dense is not softmax';
   for (const layer of layers.slice(0, -1)) if (!HIDDEN_ACTIVATIONS.has(layer.activation)) return `${layer.name} uses ${layer.activation}`;
-  const inputSize = inputShape.reduce<number>((a, b) => a * (b as number), 1);
+  const inputSize = gru ? gru.units : inputShape.reduce<number>((a, b) => a * (b as number), 1);
   if (layers[0]?.kernel.shape[0] !== inputSize) return 'the first Dense does not take the whole input';
-  return { inputSize, inputRank: inputShape.length, layers };
+  if (gru && embedding && gru.features !== embedding.dim) return 'the GRU does not take the Embedding';
+  return { inputSize, inputRank: inputShape.length, embedding, gru, layers };
 }
 
+/** The trainable weights in the function's argument order. */
+export function planWeights(plan: ChainPlan): tf.LayerVariable[] {
+  return [
+    ...(plan.embedding ? [plan.embedding.table] : []),
+    ...(plan.gru ? [plan.gru.kernel, plan.gru.recurrentKernel, plan.gru.bias] : []),
+    ...plan.layers.flatMap((l) => (l.bias ? [l.kernel, l.bias] : [l.kernel])),
+  ];
+}
+
+interface Weight {
+  value: Ref;
+  m?: Ref;
+  v?: Ref;
+  grad?: Ref;
+}
+
+const F = { type: DT_FLOAT } as const;
+const I32 = { type: DT_INT32 } as const;
+
 /** The FunctionDef of one step; inputs x, y, lr_t, eps_t, inv_b, then weights, first moments, second moments. */
-export function buildDenseStepFunction(name: string, plan: DenseChainPlan, beta1: number, beta2: number, withAccuracy: boolean): { bytes: Uint8Array; outputs: number } {
+export function buildStepFunction(name: string, plan: ChainPlan, beta1: number, beta2: number, withAccuracy: boolean): { bytes: Uint8Array; outputs: number } {
   const fn = new FunctionDefBuilder(name);
-  const F = { type: DT_FLOAT } as const;
   const x0 = fn.input('x');
   const y = fn.input('y');
   const lrT = fn.input('lr_t');
   const epsT = fn.input('eps_t');
   const invB = fn.input('inv_b');
-  interface Weight {
-    value: Ref;
-    m?: Ref;
-    v?: Ref;
-    grad?: Ref;
-  }
-  const weights: Weight[] = [];
-  const layerVars = plan.layers.map((layer, i) => {
-    const kernel: Weight = { value: fn.input(`w${i}`) };
-    weights.push(kernel);
-    let bias: Weight | null = null;
-    if (layer.bias) {
-      bias = { value: fn.input(`b${i}`) };
-      weights.push(bias);
-    }
-    return { kernel, bias };
-  });
+  const weights: Weight[] = planWeights(plan).map((_, i) => ({ value: fn.input(`w${i}`) }));
   weights.forEach((w, i) => (w.m = fn.input(`m${i}`)));
   weights.forEach((w, i) => (w.v = fn.input(`v${i}`)));
+  let next = 0;
+  const take = (): Weight => weights[next++] as Weight;
+  const embeddingW = plan.embedding ? take() : null;
+  const gruW = plan.gru ? { kernel: take(), recurrent: take(), bias: take() } : null;
+  const layerVars = plan.layers.map((layer) => ({ kernel: take(), bias: layer.bias ? take() : null }));
 
-  const x = plan.inputRank > 1 ? fn.one('Reshape', [x0, fn.constant([-1, plan.inputSize], [2], DT_INT32)], { T: F, Tshape: { type: DT_INT32 } }) : x0;
-  // Forward: each layer's input and output (after activation; the last layer's logits).
-  const acts: Ref[] = [x];
+  // The features the Dense chain takes, and how to send their gradient back.
+  let features: Ref;
+  let backFront: ((d: Ref) => void) | null = null;
+  if (plan.gru && gruW) {
+    const gruOut = gruForward(fn, plan, x0, embeddingW, gruW);
+    features = gruOut.h;
+    backFront = gruOut.backward;
+  } else {
+    features = plan.inputRank > 1 ? fn.one('Reshape', [x0, fn.constant([-1, plan.inputSize], [2], DT_INT32)], { T: F, Tshape: I32 }) : x0;
+  }
+  const acts: Ref[] = [features];
   plan.layers.forEach((layer, i) => {
     const { kernel, bias } = layerVars[i] as (typeof layerVars)[number];
     let z = fn.one('MatMul', [acts[i] as Ref, kernel.value], { T: F, transpose_a: { b: false }, transpose_b: { b: false } });
@@ -136,17 +204,18 @@ export function buildDenseStepFunction(name: string, plan: DenseChainPlan, beta1
   const logits = acts[acts.length - 1] as Ref;
   const [lossVec, backprop] = fn.op('SoftmaxCrossEntropyWithLogits', [logits, y], { T: F }) as [Ref, Ref];
   const axis0 = fn.constant([0], [1], DT_INT32);
-  const loss = fn.one('Mean', [lossVec, axis0], { T: F, Tidx: { type: DT_INT32 }, keep_dims: { b: false } });
+  const loss = fn.one('Mean', [lossVec, axis0], { T: F, Tidx: I32, keep_dims: { b: false } });
 
-  // Backward.
+  // Backward through the Dense chain, then the front.
   let dz = fn.one('Mul', [backprop, invB], { T: F });
   for (let i = plan.layers.length - 1; i >= 0; i--) {
     const { kernel, bias } = layerVars[i] as (typeof layerVars)[number];
     kernel.grad = fn.one('MatMul', [acts[i] as Ref, dz], { T: F, transpose_a: { b: true }, transpose_b: { b: false } });
     if (bias) bias.grad = fn.one('BiasAddGrad', [dz], { T: F, data_format: { s: 'NHWC' } });
-    if (i > 0) {
+    if (i > 0 || backFront) {
       const da = fn.one('MatMul', [dz, kernel.value], { T: F, transpose_a: { b: false }, transpose_b: { b: true } });
-      dz = activationGrad(fn, (plan.layers[i - 1] as DenseLayerPlan).activation, acts[i] as Ref, da);
+      if (i > 0) dz = activationGrad(fn, (plan.layers[i - 1] as DenseLayerPlan).activation, acts[i] as Ref, da);
+      else backFront?.(da);
     }
   }
 
@@ -166,16 +235,112 @@ export function buildDenseStepFunction(name: string, plan: DenseChainPlan, beta1
   fn.output('loss', loss);
   let outputs = 1;
   if (withAccuracy) {
-    const argmax = (t: Ref): Ref => fn.one('ArgMax', [t, fn.constant([1], [], DT_INT32)], { T: F, Tidx: { type: DT_INT32 }, output_type: { type: DT_INT32 } });
-    const hit = fn.one('Equal', [argmax(logits), argmax(y)], { T: { type: DT_INT32 }, incompatible_shape_error: { b: true } });
-    const hitF = fn.one('Cast', [hit], { SrcT: { type: 10 }, DstT: F, Truncate: { b: false } });
-    fn.output('accuracy', fn.one('Mean', [hitF, axis0], { T: F, Tidx: { type: DT_INT32 }, keep_dims: { b: false } }));
+    const argmax = (t: Ref): Ref => fn.one('ArgMax', [t, fn.constant([1], [], DT_INT32)], { T: F, Tidx: I32, output_type: I32 });
+    const hit = fn.one('Equal', [argmax(logits), argmax(y)], { T: I32, incompatible_shape_error: { b: true } });
+    const hitF = fn.one('Cast', [hit], { SrcT: { type: DT_BOOL }, DstT: F, Truncate: { b: false } });
+    fn.output('accuracy', fn.one('Mean', [hitF, axis0], { T: F, Tidx: I32, keep_dims: { b: false } }));
     outputs++;
   }
   updated.forEach((u, i) => fn.output(`new_w${i}`, u.w));
   updated.forEach((u, i) => fn.output(`new_m${i}`, u.m));
   updated.forEach((u, i) => fn.output(`new_v${i}`, u.v));
   return { bytes: fn.toBytes(), outputs: outputs + 3 * updated.length };
+}
+
+/**
+ * The GRU (and its Embedding) unrolled over the sequence, as NetwrightGRU computes it
+ * (resetAfter): with xp = x·W + b_in and hp = h·U + b_rec split into z, r, h parts,
+ * z, r = σ(xp_zr + hp_zr), ĥ = tanh(xp_h + r·hp_h), h' = ĥ + z·(h - ĥ). The backward pass
+ * goes back through the steps; the products with W and U over all steps are one MatMul each.
+ */
+function gruForward(
+  fn: FunctionDefBuilder,
+  plan: ChainPlan,
+  x0: Ref,
+  embeddingW: Weight | null,
+  w: { kernel: Weight; recurrent: Weight; bias: Weight },
+): { h: Ref; backward: (dh: Ref) => void } {
+  const gru = plan.gru as GruPlan;
+  const { units: u, steps: T, features: d } = gru;
+  const mm = (a: Ref, b: Ref, ta = false, tb = false): Ref => fn.one('MatMul', [a, b], { T: F, transpose_a: { b: ta }, transpose_b: { b: tb } });
+  const op = (name: 'AddV2' | 'Mul' | 'Sub', a: Ref, b: Ref): Ref => fn.one(name, [a, b], { T: F });
+  const axis1 = fn.constant([1], [], DT_INT32);
+  const axis0 = fn.constant([0], [], DT_INT32);
+  const concat = (parts: Ref[], axis: Ref): Ref => fn.one('ConcatV2', [...parts, axis], { N: { i: parts.length }, T: F, Tidx: I32 });
+
+  // Inputs as [B·T, d] rows (b-major, as the data), through the Embedding where there is one.
+  let ids: Ref | null = null;
+  let rows: Ref;
+  if (embeddingW && plan.embedding) {
+    ids = fn.one('Reshape', [fn.one('Cast', [x0], { SrcT: F, DstT: I32, Truncate: { b: false } }), fn.constant([-1], [1], DT_INT32)], { T: I32, Tshape: I32 });
+    rows = fn.one('GatherV2', [embeddingW.value, ids, axis0], { Tparams: F, Tindices: I32, Taxis: I32, batch_dims: { i: 0 } });
+  } else {
+    rows = fn.one('Reshape', [x0, fn.constant([-1, d], [2], DT_INT32)], { T: F, Tshape: I32 });
+  }
+  const [bIn, bRec] = fn.list('Unpack', [w.bias.value], { num: { i: 2 }, T: F, axis: { i: 0 } }, 2) as [Ref, Ref];
+  const xp = fn.one('BiasAdd', [mm(rows, w.kernel.value), bIn], { T: F, data_format: { s: 'NHWC' } });
+  const xpSteps = fn.list('Unpack', [fn.one('Reshape', [xp, fn.constant([-1, T, 3 * u], [3], DT_INT32)], { T: F, Tshape: I32 })], { num: { i: T }, T: F, axis: { i: 1 } }, T);
+  const sizes = fn.constant([2 * u, u], [2], DT_INT32);
+  const splitZrH = (t: Ref): [Ref, Ref] => fn.list('SplitV', [t, sizes, axis1], { num_split: { i: 2 }, T: F, Tlen: I32 }, 2) as [Ref, Ref];
+
+  interface Saved {
+    h: Ref;
+    zr: Ref;
+    z: Ref;
+    r: Ref;
+    hh: Ref;
+    hhat: Ref;
+    diff: Ref;
+  }
+  const saved: Saved[] = [];
+  let h: Ref | null = null;
+  for (let t = 0; t < T; t++) {
+    const [xzr, xh] = splitZrH(xpSteps[t] as Ref);
+    const hPrev: Ref = h ?? fn.one('ZerosLike', [xh], { T: F });
+    const hp = fn.one('BiasAdd', [mm(hPrev, w.recurrent.value), bRec], { T: F, data_format: { s: 'NHWC' } });
+    const [hzr, hh] = splitZrH(hp);
+    const zr = fn.one('Sigmoid', [op('AddV2', xzr, hzr)], { T: F });
+    const [z, r] = fn.list('Split', [axis1, zr], { num_split: { i: 2 }, T: F }, 2) as [Ref, Ref];
+    const hhat = fn.one('Tanh', [op('AddV2', xh, op('Mul', r, hh))], { T: F });
+    const diff = op('Sub', hPrev, hhat);
+    h = op('AddV2', hhat, op('Mul', z, diff));
+    saved.push({ h: hPrev, zr, z, r, hh, hhat, diff });
+  }
+
+  const backward = (dhLast: Ref): void => {
+    let dh = dhLast;
+    const dhp: Ref[] = [];
+    const dxp: Ref[] = [];
+    for (let t = T - 1; t >= 0; t--) {
+      const s = saved[t] as Saved;
+      const a = op('Mul', dh, s.z);
+      const dhhat = op('Sub', dh, a);
+      const dz = op('Mul', dh, s.diff);
+      const dah = fn.one('TanhGrad', [s.hhat, dhhat], { T: F });
+      const dr = op('Mul', dah, s.hh);
+      const dhh = op('Mul', dah, s.r);
+      const dzr = fn.one('SigmoidGrad', [s.zr, concat([dz, dr], axis1)], { T: F });
+      const dhpT = concat([dzr, dhh], axis1);
+      dhp[t] = dhpT;
+      dxp[t] = concat([dzr, dah], axis1);
+      if (t > 0) dh = op('AddV2', a, mm(dhpT, w.recurrent.value, false, true));
+    }
+    // U and b_rec over all steps at once: [T·B, u]ᵀ · [T·B, 3u].
+    const hAll = concat(saved.map((s) => s.h), axis0);
+    const dhpAll = concat(dhp, axis0);
+    w.recurrent.grad = mm(hAll, dhpAll, true, false);
+    const dbRec = fn.one('BiasAddGrad', [dhpAll], { T: F, data_format: { s: 'NHWC' } });
+    // W and b_in: the steps' gradients back in the rows' b-major order.
+    const dxpRows = fn.one('Reshape', [fn.one('Pack', dxp, { N: { i: T }, T: F, axis: { i: 1 } }), fn.constant([-1, 3 * u], [2], DT_INT32)], { T: F, Tshape: I32 });
+    w.kernel.grad = mm(rows, dxpRows, true, false);
+    const dbIn = fn.one('BiasAddGrad', [dxpRows], { T: F, data_format: { s: 'NHWC' } });
+    w.bias.grad = fn.one('Pack', [dbIn, dbRec], { N: { i: 2 }, T: F, axis: { i: 0 } });
+    if (embeddingW && plan.embedding && ids) {
+      const dRows = mm(dxpRows, w.kernel.value, false, true);
+      embeddingW.grad = fn.one('UnsortedSegmentSum', [dRows, ids, fn.constant([plan.embedding.vocabulary], [], DT_INT32)], { T: F, Tindices: I32, Tnumsegments: I32 });
+    }
+  };
+  return { h: h as Ref, backward };
 }
 
 function activate(fn: FunctionDefBuilder, activation: DenseActivation | 'softmax', z: Ref): Ref {
@@ -228,7 +393,7 @@ interface NodeBackend {
 let functionCounter = 0;
 
 /** A compiled step for one model and its Adam optimizer; `run` is trainOnBatch for it. */
-export class DenseTrainStep {
+export class CompiledTrainStep {
   private readonly variables: tf.Variable[];
   private readonly fnName: string;
   private readonly outputs: number;
@@ -236,19 +401,18 @@ export class DenseTrainStep {
   private constructor(
     private readonly node: NodeBackend,
     private readonly optimizer: NativeAdamOptimizer,
-    plan: DenseChainPlan,
+    plan: ChainPlan,
     order: readonly tf.LayerVariable[],
     private readonly withAccuracy: boolean,
   ) {
     const o = optimizer as unknown as AdamInternals;
     this.fnName = `netwright_dense_step_${process.pid}_${functionCounter++}`;
-    const { bytes, outputs } = buildDenseStepFunction(this.fnName, plan, o.beta1, o.beta2, withAccuracy);
+    const { bytes, outputs } = buildStepFunction(this.fnName, plan, o.beta1, o.beta2, withAccuracy);
     this.outputs = outputs;
     const addFunctionDef = node.binding.addFunctionDef;
     if (typeof addFunctionDef !== 'function') throw new Error('the native add-on predates compiled steps (run netwright setup native again)');
     addFunctionDef.call(node.binding, bytes);
-    // Weights in the function's order: per layer its kernel, then its bias.
-    const planned = plan.layers.flatMap((l) => (l.bias ? [l.kernel, l.bias] : [l.kernel]));
+    const planned = planWeights(plan);
     this.variables = planned.map((lv) => lv.read() as tf.Variable);
     // Adam's moments belong to the optimizer, by the index of the weight in trainOnBatch's order.
     this.momentIndex = planned.map((lv) => order.indexOf(lv));
@@ -260,22 +424,22 @@ export class DenseTrainStep {
   /**
    * The step for a compiled model, or why it cannot have one: the native backend with the
    * patched binding, plain Adam (not AdamW), categorical cross-entropy on one-hot targets and a
-   * Dense chain (planDenseChain).
+   * Dense chain (planChain).
    */
-  static create(model: tf.LayersModel, options: { loss: string; withAccuracy: boolean }): DenseTrainStep | string {
+  static create(model: tf.LayersModel, options: { loss: string; withAccuracy: boolean }): CompiledTrainStep | string {
     const node = nodeBackend() as NodeBackend | null;
     if (!node) return 'not the native backend';
     if (typeof node.binding.addFunctionDef !== 'function') return 'the native add-on predates compiled steps (run netwright setup native again)';
     if (options.loss !== 'categoricalCrossentropy') return `the loss is ${options.loss}`;
     const optimizer = model.optimizer;
     if (!(optimizer instanceof NativeAdamOptimizer) || (optimizer.constructor as { className?: string }).className !== 'Adam') return 'the optimizer is not Adam';
-    const plan = planDenseChain(model);
+    const plan = planChain(model);
     if (typeof plan === 'string') return plan;
     const compiled = (model instanceof tf.Sequential ? (model as unknown as { model: tf.LayersModel }).model : model) as unknown as { collectedTrainableWeights?: tf.LayerVariable[] };
     const order = compiled.collectedTrainableWeights;
     if (!order) return 'the model is not compiled';
     try {
-      return new DenseTrainStep(node, optimizer, plan, order, options.withAccuracy);
+      return new CompiledTrainStep(node, optimizer, plan, order, options.withAccuracy);
     } catch (error) {
       return error instanceof Error ? error.message : String(error);
     }
