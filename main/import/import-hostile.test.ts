@@ -146,6 +146,21 @@ describe('ONNX files that declare what they do not hold', () => {
   });
 });
 
+describe('model.json too large to convert', () => {
+  it('refuses a model.json listing 50,000 layers at the start', async () => {
+    const layers: unknown[] = [{ name: 'x', class_name: 'InputLayer', config: { batch_input_shape: [null, 4], dtype: 'float32', name: 'x' }, inbound_nodes: [] }];
+    for (let i = 0; i < 50_000; i++) {
+      layers.push({ name: `a${i}`, class_name: 'Activation', config: { name: `a${i}`, activation: 'relu' }, inbound_nodes: [[[i === 0 ? 'x' : `a${i - 1}`, 0, 0, {}]]] });
+    }
+    const file = path.join(tmp, 'many-layers.json');
+    fs.writeFileSync(file, JSON.stringify({ modelTopology: { class_name: 'Model', config: { name: 'm', layers, input_layers: [['x', 0, 0]], output_layers: [['a49999', 0, 0]] } } }));
+    const started = Date.now();
+    const e = await importError(file);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(e.message).toMatch(/The model lists 50,001 layers; a project holds at most 5,000\. Nothing was imported/);
+  });
+});
+
 describe('paths that are not files', () => {
   it('a FIFO given as the model is refused at once instead of blocking the read', async () => {
     const fifo = path.join(tmp, 'model.onnx');
