@@ -32,6 +32,22 @@ function model(seed: number, hidden: Act[], options: { flatten?: boolean; bias?:
   return m;
 }
 
+function cnnModel(seed: number, padding: 'same' | 'valid'): tf.LayersModel {
+  const rand = rng(seed);
+  const m = tf.sequential({
+    layers: [
+      tf.layers.conv2d({ inputShape: [8, 8, 2], filters: 3, kernelSize: 3, activation: 'relu', padding }),
+      tf.layers.maxPooling2d({ poolSize: 2 }),
+      tf.layers.conv2d({ filters: 4, kernelSize: [2, 3], strides: padding === 'same' ? 2 : 1, activation: 'tanh', padding }),
+      tf.layers.flatten(),
+      tf.layers.dense({ units: 5, activation: 'relu' }),
+      tf.layers.dense({ units: 3, activation: 'softmax' }),
+    ],
+  });
+  m.setWeights(m.getWeights().map((w) => tf.tensor(randomArray(w.size, rand), w.shape)));
+  return m;
+}
+
 function gruModel(seed: number, embedding: boolean): tf.LayersModel {
   const rand = rng(seed);
   const input = tf.input({ shape: embedding ? [7] : [7, 4] });
@@ -120,9 +136,27 @@ describe('CompiledTrainStep (a Dense chain trained as one TensorFlow function)',
     });
   }
 
+  for (const padding of ['valid', 'same'] as const) {
+    it(`trains as tfjs's trainOnBatch does: Conv2D, MaxPooling2D, Conv2D (${padding}), Flatten, Dense`, async (ctx) => {
+      if (!native) ctx.skip();
+      tf.setBackend('tensorflow');
+      const build = (): tf.LayersModel => cnnModel(8, padding);
+      const feed = (n: number, rand: () => number): tf.Tensor => tf.tensor(randomArray(n * 128, rand), [n, 8, 8, 2]);
+      const ours = await train(build, true, [], feed);
+      const stock = await train(build, false, [], feed);
+      ours.metrics.forEach((m, s) => {
+        expect(m[0]).toBeCloseTo(stock.metrics[s]?.[0] as number, 4);
+        expect(m[1]).toBeCloseTo(stock.metrics[s]?.[1] as number, 5);
+      });
+      expect(ours.weights.length).toBe(8);
+      ours.weights.forEach((w, i) => expect(maxRelDiff(w, stock.weights[i] as Float32Array), `weight ${i}`).toBeLessThan(1e-4));
+      ours.moments.forEach((w, i) => expect(maxRelDiff(w, stock.moments[i] as Float32Array), `moment ${i}`).toBeLessThan(1e-3));
+    });
+  }
+
   it('says why a model has no compiled step', () => {
-    const conv = tf.sequential({ layers: [tf.layers.conv2d({ inputShape: [4, 4, 1], filters: 2, kernelSize: 3 }), tf.layers.flatten(), tf.layers.dense({ units: 2, activation: 'softmax' })] });
-    expect(planChain(conv)).toBe('it has a Conv2D layer');
+    const conv = tf.sequential({ layers: [tf.layers.conv2d({ inputShape: [4, 4, 1], filters: 2, kernelSize: 3, dilationRate: 2, padding: 'same' }), tf.layers.flatten(), tf.layers.dense({ units: 2, activation: 'softmax' })] });
+    expect(planChain(conv)).toMatch(/is dilated/);
     const noSoftmax = tf.sequential({ layers: [tf.layers.dense({ inputShape: [3], units: 2 })] });
     expect(planChain(noSoftmax)).toBe('the last Dense is not softmax');
     const regular = tf.sequential({ layers: [tf.layers.dense({ inputShape: [3], units: 4, kernelRegularizer: tf.regularizers.l2() }), tf.layers.dense({ units: 2, activation: 'softmax' })] });

@@ -48,14 +48,33 @@ interface GruPlan {
   readonly features: number;
 }
 
+/** A Conv2D (channels last, no dilation) or a MaxPooling2D before the Flatten. */
+type ImageStagePlan =
+  | {
+      readonly kind: 'conv';
+      readonly kernel: tf.LayerVariable;
+      readonly bias: tf.LayerVariable | null;
+      readonly activation: DenseActivation;
+      readonly strides: readonly [number, number];
+      readonly padding: 'VALID' | 'SAME';
+    }
+  | { readonly kind: 'maxpool'; readonly pool: readonly [number, number]; readonly strides: readonly [number, number]; readonly padding: 'VALID' | 'SAME' };
+
 export interface ChainPlan {
   /** Values per sample the first Dense takes (the model's input flattened, or the GRU's units). */
   readonly inputSize: number;
   readonly inputRank: number;
   readonly embedding: EmbeddingPlan | null;
   readonly gru: GruPlan | null;
+  /** Convolutions and poolings on an image input, before the Flatten; the shape they end with. */
+  readonly image: { readonly stages: readonly ImageStagePlan[]; readonly outShape: readonly number[] } | null;
   readonly layers: readonly DenseLayerPlan[];
 }
+
+const pair = (v: unknown): [number, number] | null => {
+  const a = Array.isArray(v) ? v : [v, v];
+  return a.length === 2 && a.every((n) => Number.isInteger(n) && (n as number) > 0) ? [a[0] as number, a[1] as number] : null;
+};
 
 interface LayerLike {
   getClassName(): string;
@@ -63,6 +82,7 @@ interface LayerLike {
   trainable: boolean;
   name: string;
   inboundNodes: { inboundLayers: unknown[] }[];
+  input: tf.SymbolicTensor | tf.SymbolicTensor[];
   trainableWeights: tf.LayerVariable[];
   kernel?: tf.LayerVariable;
   bias?: tf.LayerVariable | null;
@@ -87,6 +107,8 @@ export function planChain(model: tf.LayersModel): ChainPlan | string {
   const layers: DenseLayerPlan[] = [];
   let embedding: EmbeddingPlan | null = null;
   let gru: GruPlan | null = null;
+  const stages: ImageStagePlan[] = [];
+  let imageOut: number[] | null = null;
   let prev: unknown = null;
   let flat = inputShape.length === 1;
   let first = true;
@@ -103,8 +125,33 @@ export function planChain(model: tf.LayersModel): ChainPlan | string {
     const wasFirst = first;
     first = false;
     if (cls === 'Flatten') {
-      if (layers.length > 0 || gru || embedding) return 'a Flatten after another layer';
+      if (layers.length > 0 || gru || embedding || flat) return 'a Flatten after another layer';
+      if (stages.length > 0) imageOut = ((raw.input as tf.SymbolicTensor | undefined)?.shape ?? []).slice(1) as number[];
       flat = true;
+      continue;
+    }
+    if (cls === 'Conv2D' || cls === 'MaxPooling2D') {
+      if (flat || inputShape.length !== 3 || layers.length > 0) return `a ${cls} that does not take the image`;
+      if (config['dataFormat'] !== 'channelsLast') return `${raw.name} is not channels-last`;
+      const padding = config['padding'] === 'same' ? 'SAME' : config['padding'] === 'valid' ? 'VALID' : null;
+      const strides = pair(config['strides'] ?? config['poolSize']);
+      if (!padding || !strides) return `${raw.name} has padding or strides the compiled step does not know`;
+      if (cls === 'MaxPooling2D') {
+        const pool = pair(config['poolSize']);
+        if (!pool) return `${raw.name} has a pool size the compiled step does not know`;
+        stages.push({ kind: 'maxpool', pool, strides, padding });
+        continue;
+      }
+      if (!raw.trainable) return `${raw.name} is frozen`;
+      const dilation = pair(config['dilationRate']);
+      if (!dilation || dilation[0] !== 1 || dilation[1] !== 1) return `${raw.name} is dilated`;
+      const activation = String(config['activation'] ?? 'linear');
+      if (!HIDDEN_ACTIVATIONS.has(activation)) return `${raw.name} uses ${activation}`;
+      const regularizedConv = Object.keys(config).find((k) => /(Regularizer|Constraint)$/.test(k) && isSet(config[k]));
+      if (regularizedConv) return `${raw.name} has a ${regularizedConv}`;
+      const kernel = weightNamed(raw, 'kernel');
+      if (!kernel) return `${raw.name} has no kernel`;
+      stages.push({ kind: 'conv', kernel, bias: weightNamed(raw, 'bias'), activation: activation as DenseActivation, strides, padding });
       continue;
     }
     if (!raw.trainable) return `${raw.name} is frozen`;
@@ -142,10 +189,12 @@ export function planChain(model: tf.LayersModel): ChainPlan | string {
   if (!last) return 'it has no Dense layer';
   if (last.activation !== 'softmax') return 'the last Dense is not softmax';
   for (const layer of layers.slice(0, -1)) if (!HIDDEN_ACTIVATIONS.has(layer.activation)) return `${layer.name} uses ${layer.activation}`;
-  const inputSize = gru ? gru.units : inputShape.reduce<number>((a, b) => a * (b as number), 1);
+  if (stages.length > 0 && (!imageOut || imageOut.some((d) => typeof d !== 'number'))) return 'the convolutions do not end in a Flatten';
+  const flatShape = imageOut ?? (inputShape as number[]);
+  const inputSize = gru ? gru.units : flatShape.reduce<number>((a, b) => a * b, 1);
   if (layers[0]?.kernel.shape[0] !== inputSize) return 'the first Dense does not take the whole input';
   if (gru && embedding && gru.features !== embedding.dim) return 'the GRU does not take the Embedding';
-  return { inputSize, inputRank: inputShape.length, embedding, gru, layers };
+  return { inputSize, inputRank: inputShape.length, embedding, gru, image: stages.length > 0 && imageOut ? { stages, outShape: imageOut } : null, layers };
 }
 
 /** The trainable weights in the function's argument order. */
@@ -153,6 +202,7 @@ export function planWeights(plan: ChainPlan): tf.LayerVariable[] {
   return [
     ...(plan.embedding ? [plan.embedding.table] : []),
     ...(plan.gru ? [plan.gru.kernel, plan.gru.recurrentKernel, plan.gru.bias] : []),
+    ...(plan.image?.stages ?? []).flatMap((s) => (s.kind === 'maxpool' ? [] : s.bias ? [s.kernel, s.bias] : [s.kernel])),
     ...plan.layers.flatMap((l) => (l.bias ? [l.kernel, l.bias] : [l.kernel])),
   ];
 }
@@ -182,6 +232,7 @@ export function buildStepFunction(name: string, plan: ChainPlan, beta1: number, 
   const take = (): Weight => weights[next++] as Weight;
   const embeddingW = plan.embedding ? take() : null;
   const gruW = plan.gru ? { kernel: take(), recurrent: take(), bias: take() } : null;
+  const stageW = (plan.image?.stages ?? []).map((s) => (s.kind === 'conv' ? { kernel: take(), bias: s.bias ? take() : null } : null));
   const layerVars = plan.layers.map((layer) => ({ kernel: take(), bias: layer.bias ? take() : null }));
 
   // The features the Dense chain takes, and how to send their gradient back.
@@ -191,6 +242,10 @@ export function buildStepFunction(name: string, plan: ChainPlan, beta1: number, 
     const gruOut = gruForward(fn, plan, x0, embeddingW, gruW);
     features = gruOut.h;
     backFront = gruOut.backward;
+  } else if (plan.image) {
+    const imageOut = imageForward(fn, plan.image.stages, plan.image.outShape, x0, stageW);
+    features = imageOut.features;
+    backFront = imageOut.backward;
   } else {
     features = plan.inputRank > 1 ? fn.one('Reshape', [x0, fn.constant([-1, plan.inputSize], [2], DT_INT32)], { T: F, Tshape: I32 }) : x0;
   }
@@ -245,6 +300,55 @@ export function buildStepFunction(name: string, plan: ChainPlan, beta1: number, 
   updated.forEach((u, i) => fn.output(`new_m${i}`, u.m));
   updated.forEach((u, i) => fn.output(`new_v${i}`, u.v));
   return { bytes: fn.toBytes(), outputs: outputs + 3 * updated.length };
+}
+
+/**
+ * Convolutions (with bias and activation) and max-poolings on an NHWC image, then the Flatten;
+ * backward with TensorFlow's gradient kernels (Conv2DBackpropFilter/Input, MaxPoolGrad).
+ */
+function imageForward(
+  fn: FunctionDefBuilder,
+  stages: readonly ImageStagePlan[],
+  outShape: readonly number[],
+  x0: Ref,
+  weights: ({ kernel: Weight; bias: Weight | null } | null)[],
+): { features: Ref; backward: (d: Ref) => void } {
+  const nhwc = { s: 'NHWC' } as const;
+  const four = (p: readonly [number, number]): { ints: number[] } => ({ ints: [1, p[0], p[1], 1] });
+  const ins: Ref[] = [];
+  const outs: Ref[] = [];
+  let a = x0;
+  stages.forEach((stage, i) => {
+    ins.push(a);
+    if (stage.kind === 'maxpool') {
+      a = fn.one('MaxPool', [a], { T: F, ksize: four(stage.pool), strides: four(stage.strides), padding: { s: stage.padding }, data_format: nhwc });
+    } else {
+      const w = weights[i] as { kernel: Weight; bias: Weight | null };
+      let z = fn.one('Conv2D', [a, w.kernel.value], { T: F, strides: four(stage.strides), padding: { s: stage.padding }, data_format: nhwc });
+      if (w.bias) z = fn.one('BiasAdd', [z, w.bias.value], { T: F, data_format: nhwc });
+      a = activate(fn, stage.activation, z);
+    }
+    outs.push(a);
+  });
+  const features = fn.one('Reshape', [a, fn.constant([-1, outShape.reduce((p, q) => p * q, 1)], [2], DT_INT32)], { T: F, Tshape: I32 });
+  const backward = (dFeatures: Ref): void => {
+    let d = fn.one('Reshape', [dFeatures, fn.constant([-1, ...outShape], [outShape.length + 1], DT_INT32)], { T: F, Tshape: I32 });
+    for (let i = stages.length - 1; i >= 0; i--) {
+      const stage = stages[i] as ImageStagePlan;
+      const input = ins[i] as Ref;
+      if (stage.kind === 'maxpool') {
+        d = fn.one('MaxPoolGrad', [input, outs[i] as Ref, d], { T: F, ksize: four(stage.pool), strides: four(stage.strides), padding: { s: stage.padding }, data_format: nhwc });
+        continue;
+      }
+      const w = weights[i] as { kernel: Weight; bias: Weight | null };
+      const dz = activationGrad(fn, stage.activation, outs[i] as Ref, d);
+      const convAttrs = { T: F, strides: four(stage.strides), padding: { s: stage.padding }, data_format: nhwc };
+      w.kernel.grad = fn.one('Conv2DBackpropFilter', [input, fn.constant(stage.kernel.shape as number[], [4], DT_INT32), dz], convAttrs);
+      if (w.bias) w.bias.grad = fn.one('BiasAddGrad', [dz], { T: F, data_format: nhwc });
+      if (i > 0) d = fn.one('Conv2DBackpropInput', [fn.one('Shape', [input], { T: F, out_type: I32 }), w.kernel.value, dz], convAttrs);
+    }
+  };
+  return { features, backward };
 }
 
 /**

@@ -16,6 +16,12 @@ export type DataType = typeof DT_FLOAT | typeof DT_INT32 | typeof DT_BOOL;
 const OUTPUT_ARGS = {
   AddV2: ['z'],
   ConcatV2: ['output'],
+  Conv2D: ['output'],
+  Conv2DBackpropFilter: ['output'],
+  Conv2DBackpropInput: ['output'],
+  MaxPool: ['output'],
+  MaxPoolGrad: ['output'],
+  Shape: ['output'],
   GatherV2: ['output'],
   Pack: ['output'],
   Split: ['output'],
