@@ -113,6 +113,8 @@ export function createBackend(deps: BackendDeps): BackendService {
     deps.dataDir,
     (state) => emit('sweep.event', state),
     (draft, projectPath) => adoptRuns(deps.dataDir, draft, projectPath, training.activeRunIds(), confine),
+    // A sweep's data set is read off the host's thread, once for all its trials.
+    async (settings) => (await heavy.run({ kind: 'inspect', settings })) as DatasetInfo,
   );
 
   const dialogs = (): Dialogs => {
@@ -253,10 +255,13 @@ export function createBackend(deps: BackendDeps): BackendService {
     },
     'training.stop': (p) => training.stop(p.runId),
     'training.control': (p) => training.control(p.runId, p.change),
-    'training.replay': (p) => {
+    'training.replay': async (p) => {
       confineRuns(p.projectPath, p.runId);
       const record = readRun(deps.dataDir, p.projectPath, p.runId);
-      return training.start(replayDoc(record), p.projectPath, undefined, { replay: record.controls ?? [] });
+      const doc = replayDoc(record);
+      assertGraphValid(doc);
+      const dataset = (await heavy.run({ kind: 'inspect', settings: doc.training })) as DatasetInfo;
+      return training.start(doc, p.projectPath, undefined, { replay: record.controls ?? [], dataset });
     },
     'export.model': async (p) => {
       if (p.runId) confineRuns(p.projectPath, p.runId);

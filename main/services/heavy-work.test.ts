@@ -8,6 +8,7 @@ import type { TrainingSettings } from '../../shared/graph/document';
 import { chain, docWithGraph, exampleDoc } from '../trainer/test-helpers';
 import { inProcessHeavyWork, workerHeavyWork, type HeavyWork } from './heavy-work';
 import { testBackend } from './test-backend';
+import type { TrainerLauncher } from './launcher';
 
 /**
  * Heavy work off the host's thread (issue 14): reading a large CSV, importing, exporting run in a
@@ -93,6 +94,35 @@ describe('heavy work runs in a worker thread', () => {
     expect(control.stall).toBeGreaterThan(300);
     expect(worker.stall).toBeLessThan(Math.max(150, control.stall / 3));
     expect(worker.answered).toBeLessThan(150);
+  }, 120_000);
+
+  it('sweep.start and training.replay read the data set in the worker too (they did in-process)', async () => {
+    const file = bigCsv('sweep.csv', 150_000);
+    const doc = { ...docWithGraph(chain(['in', 'Input', { shape: [8] }], ['o', 'Dense', { units: 2, activation: 'softmax' }])), training: csvSettings(file) };
+    const spec = { axes: [{ key: 'lr', values: '0.01,0.02' }], mode: 'grid', metric: 'auto', parallel: 2 };
+    const measure = async (heavy: HeavyWork, name: string) => {
+      // Trainers that start and wait (killed on dispose), so each trial stays a running run.
+      const idle: TrainerLauncher = {
+        launch: () => {
+          const exits: ((code: number | null) => void)[] = [];
+          return { send: () => undefined, onMessage: () => undefined, onExit: (cb) => void exits.push(cb), kill: () => setImmediate(() => exits.forEach((cb) => cb(null))) };
+        },
+      };
+      const { backend } = testBackend({ dataDir: path.join(tmp, `home-${name}`), heavy, launcher: idle, stopTiming: { stopGraceMs: 50, killGraceMs: 50 } });
+      const sweep = await longestStall(() => backend.handle('sweep.start', { doc, projectPath: null, spec }) as Promise<{ trials: { status: string; runId: string | null }[] }>);
+      // Both trials started (the data set fits the graph), each a run to replay.
+      expect(sweep.value.trials.map((t) => t.status)).toEqual(['running', 'running']);
+      const replay = await longestStall(() => backend.handle('training.replay', { projectPath: null, runId: sweep.value.trials[0]?.runId }) as Promise<{ runId: string }>);
+      expect(replay.value.runId).toMatch(/^\d{8}-/);
+      await backend.dispose();
+      return { sweep: sweep.stall, replay: replay.stall };
+    };
+    const worker = await measure(workerHeavyWork(entry), 'sweep-worker');
+    const control = await measure(inProcessHeavyWork, 'sweep-control');
+    expect(control.sweep).toBeGreaterThan(300);
+    expect(control.replay).toBeGreaterThan(300);
+    expect(worker.sweep).toBeLessThan(Math.max(150, control.sweep / 3));
+    expect(worker.replay).toBeLessThan(Math.max(150, control.replay / 3));
   }, 120_000);
 
   it('a worker that runs out of memory is a clear error, and the host goes on', async () => {

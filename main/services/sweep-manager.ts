@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ApiError } from '../../shared/api/contract';
-import type { ProjectDoc } from '../../shared/graph/document';
+import type { ProjectDoc, TrainingSettings } from '../../shared/graph/document';
+import type { DatasetInfo } from '../../shared/training/dataset-info';
 import type { TrainEvent } from '../../shared/training/events';
 import { applyTrial, expandTrials, rankTrials, SweepError, SweepStateSchema, type SweepSpec, type SweepState, type SweepTrial } from '../../shared/training/sweep';
 import { inspectDataset } from '../trainer/datasets/load-dataset';
@@ -61,6 +62,8 @@ interface Active {
    * project is saved while they train, they follow it as they end.
    */
   readonly drafted: Map<string, string>;
+  /** The data set as inspected once for the whole sweep (trials vary no data setting), or why it could not be. */
+  dataset?: DatasetInfo | Error;
 }
 
 /**
@@ -82,18 +85,22 @@ export class SweepManager {
     private readonly dataDir: string,
     private readonly emit: (state: SweepState) => void,
     private readonly adoptRuns: (draft: string, projectPath: string) => Promise<unknown> = () => Promise.resolve(),
+    /** Reads the data set the settings name; the back end does it off its thread (heavy-work.ts). */
+    private readonly inspect: (settings: TrainingSettings) => Promise<DatasetInfo> = (settings) => Promise.resolve(inspectDataset(settings)),
   ) {}
 
   async start(doc: ProjectDoc, projectPath: string | null, spec: SweepSpec, draft?: string): Promise<SweepState> {
     let trials: ReturnType<typeof expandTrials>;
-    let task: 'classification' | 'regression';
+    let dataset: DatasetInfo;
     try {
       trials = expandTrials(doc, spec);
-      task = inspectDataset(doc.training).task;
+      dataset = await this.inspect(doc.training);
     } catch (error) {
       if (error instanceof SweepError) throw new ApiError('BAD_SWEEP', error.message);
+      if (error instanceof ApiError) throw error;
       throw new ApiError('BAD_DATA', error instanceof Error ? error.message : String(error));
     }
+    const task = dataset.task;
     const sweepId = newRunId();
     const state: SweepState = {
       sweepId,
@@ -109,7 +116,7 @@ export class SweepManager {
       best: null,
     };
     this.save(state);
-    const a: Active = { state, runs: new Map(), starting: 0, drafted: new Map() };
+    const a: Active = { state, runs: new Map(), starting: 0, drafted: new Map(), dataset };
     this.active.set(sweepId, a);
     await this.pump(a);
     return a.state;
@@ -139,6 +146,8 @@ export class SweepManager {
     this.active.set(sweepId, a);
     this.save(state);
     this.emit(state);
+    // Read once for the trials still to train; a data set that is gone fails each of them with why.
+    a.dataset = await this.inspect(state.doc.training).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
     await this.pump(a);
     return a.state;
   }
@@ -238,11 +247,13 @@ export class SweepManager {
       this.setTrial(a, next.index, { ...next, status: 'running' });
       a.starting++;
       try {
+        if (a.dataset instanceof Error) throw a.dataset;
         const doc = applyTrial(a.state.doc, next.values);
         const { draft, projectPath } = a.state;
         const { runId } = await this.training.start(doc, projectPath, undefined, {
           sweep: { sweepId: a.state.sweepId, trial: next.index, values: next.values },
           draft,
+          ...(a.dataset ? { dataset: a.dataset } : {}),
         });
         a.runs.set(runId, next.index);
         if (draft !== undefined && projectPath === null) a.drafted.set(runId, draft);
