@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { NativeAdamOptimizer } from './native-adam';
 import { setLearningRate } from './optimizers';
 import { NetwrightGRU } from './custom-layers/gru';
+import { FastLSTM } from './custom-layers/fast-rnn-layers';
 import { CompiledTrainStep, planChain } from './native-train-step';
 import { maxRelDiff, prepareNativeBackend, randomArray, rng } from './kernels/test-support';
 
@@ -48,11 +49,19 @@ function cnnModel(seed: number, padding: 'same' | 'valid'): tf.LayersModel {
   return m;
 }
 
-function gruModel(seed: number, embedding: boolean): tf.LayersModel {
+type Recurrent = 'gru' | 'lstm' | 'lstm-stock';
+
+function gruModel(seed: number, embedding: boolean, kind: Recurrent = 'gru'): tf.LayersModel {
   const rand = rng(seed);
   const input = tf.input({ shape: embedding ? [7] : [7, 4] });
   const seq = embedding ? (tf.layers.embedding({ inputDim: 50, outputDim: 4 }).apply(input) as tf.SymbolicTensor) : input;
-  const h = new NetwrightGRU({ units: 5 }).apply(seq) as tf.SymbolicTensor;
+  const rnn =
+    kind === 'gru'
+      ? new NetwrightGRU({ units: 5 })
+      : kind === 'lstm'
+        ? new FastLSTM({ units: 5, recurrentActivation: 'sigmoid', unitForgetBias: true })
+        : tf.layers.lstm({ units: 5, recurrentActivation: 'sigmoid' });
+  const h = rnn.apply(seq) as tf.SymbolicTensor;
   const out = tf.layers.dense({ units: 3, activation: 'softmax' }).apply(h) as tf.SymbolicTensor;
   const m = tf.model({ inputs: input, outputs: out });
   m.setWeights(m.getWeights().map((w) => tf.tensor(randomArray(w.size, rand), w.shape)));
@@ -118,11 +127,17 @@ describe('CompiledTrainStep (a Dense chain trained as one TensorFlow function)',
     });
   }
 
-  for (const embedding of [true, false]) {
-    it(`trains as tfjs's trainOnBatch does: ${embedding ? 'Embedding → GRU' : 'GRU'} → Dense (unrolled over 7 steps)`, async (ctx) => {
+  const recurrent: [boolean, Recurrent][] = [
+    [true, 'gru'],
+    [false, 'gru'],
+    [true, 'lstm'],
+    [false, 'lstm-stock'],
+  ];
+  for (const [embedding, kind] of recurrent) {
+    it(`trains as tfjs's trainOnBatch does: ${embedding ? 'Embedding → ' : ''}${kind} → Dense (unrolled over 7 steps)`, async (ctx) => {
       if (!native) ctx.skip();
       tf.setBackend('tensorflow');
-      const build = (): tf.LayersModel => gruModel(6, embedding);
+      const build = (): tf.LayersModel => gruModel(6, embedding, kind);
       const feed = (n: number, rand: () => number): tf.Tensor => gruInputs(n, embedding, rand);
       const ours = await train(build, true, [], feed);
       const stock = await train(build, false, [], feed);
@@ -131,6 +146,7 @@ describe('CompiledTrainStep (a Dense chain trained as one TensorFlow function)',
         expect(m[1]).toBeCloseTo(stock.metrics[s]?.[1] as number, 5);
       });
       expect(ours.weights.length).toBe(embedding ? 6 : 5);
+      expect(planChain(build())).toMatchObject({ gru: { kind: kind === 'gru' ? 'gru' : 'lstm' } });
       ours.weights.forEach((w, i) => expect(maxRelDiff(w, stock.weights[i] as Float32Array), `weight ${i}`).toBeLessThan(1e-4));
       ours.moments.forEach((w, i) => expect(maxRelDiff(w, stock.moments[i] as Float32Array), `moment ${i}`).toBeLessThan(1e-3));
     });

@@ -38,8 +38,12 @@ interface EmbeddingPlan {
   readonly dim: number;
 }
 
-/** Keras's GRU (resetAfter, tanh, sigmoid, with biases), last state only, unrolled over its steps. */
+/**
+ * Keras's GRU (resetAfter, tanh, sigmoid, with biases) or LSTM (tanh, sigmoid, with bias), last
+ * state only, unrolled over its steps.
+ */
 interface GruPlan {
+  readonly kind: 'gru' | 'lstm';
   readonly kernel: tf.LayerVariable;
   readonly recurrentKernel: tf.LayerVariable;
   readonly bias: tf.LayerVariable;
@@ -165,17 +169,20 @@ export function planChain(model: tf.LayersModel): ChainPlan | string {
       embedding = { table, vocabulary: table.shape[0] as number, dim: table.shape[1] as number };
       continue;
     }
-    if (cls === 'NetwrightGRU') {
-      if (gru || layers.length > 0 || (!embedding && !(wasFirst && inputShape.length === 2))) return 'a GRU that does not take the sequence';
-      if (config['resetAfter'] !== true || config['activation'] !== 'tanh' || config['recurrentActivation'] !== 'sigmoid' || config['useBias'] !== true) return `${raw.name} is not the default GRU`;
-      if (config['returnSequences'] === true || config['goBackwards'] === true) return `${raw.name} returns sequences or goes backwards`;
+    if (cls === 'NetwrightGRU' || cls === 'LSTM') {
+      const kind = cls === 'LSTM' ? 'lstm' : 'gru';
+      if (gru || layers.length > 0 || (!embedding && !(wasFirst && inputShape.length === 2))) return `a ${cls} that does not take the sequence`;
+      if ((kind === 'gru' && config['resetAfter'] !== true) || config['activation'] !== 'tanh' || config['recurrentActivation'] !== 'sigmoid' || config['useBias'] !== true) {
+        return `${raw.name} is not the default ${kind.toUpperCase()}`;
+      }
+      if (config['returnSequences'] === true || config['goBackwards'] === true || config['returnState'] === true || config['stateful'] === true) return `${raw.name} returns sequences or state, or goes backwards`;
       if (Number(config['dropout'] ?? 0) > 0 || Number(config['recurrentDropout'] ?? 0) > 0) return `${raw.name} has dropout`;
       const kernel = weightNamed(raw, 'kernel');
       const recurrentKernel = weightNamed(raw, 'recurrent_kernel');
       const bias = weightNamed(raw, 'bias');
       if (!kernel || !recurrentKernel || !bias) return `${raw.name} has no weights yet`;
       const units = Number(config['units']);
-      gru = { kernel, recurrentKernel, bias, units, steps: inputShape[0] as number, features: kernel.shape[0] as number };
+      gru = { kind, kernel, recurrentKernel, bias, units, steps: inputShape[0] as number, features: kernel.shape[0] as number };
       flat = true;
       continue;
     }
@@ -239,7 +246,7 @@ export function buildStepFunction(name: string, plan: ChainPlan, beta1: number, 
   let features: Ref;
   let backFront: ((d: Ref) => void) | null = null;
   if (plan.gru && gruW) {
-    const gruOut = gruForward(fn, plan, x0, embeddingW, gruW);
+    const gruOut = recurrentForward(fn, plan, x0, embeddingW, gruW);
     features = gruOut.h;
     backFront = gruOut.backward;
   } else if (plan.image) {
@@ -357,7 +364,7 @@ function imageForward(
  * z, r = σ(xp_zr + hp_zr), ĥ = tanh(xp_h + r·hp_h), h' = ĥ + z·(h - ĥ). The backward pass
  * goes back through the steps; the products with W and U over all steps are one MatMul each.
  */
-function gruForward(
+function recurrentForward(
   fn: FunctionDefBuilder,
   plan: ChainPlan,
   x0: Ref,
@@ -381,9 +388,13 @@ function gruForward(
   } else {
     rows = fn.one('Reshape', [x0, fn.constant([-1, d], [2], DT_INT32)], { T: F, Tshape: I32 });
   }
-  const [bIn, bRec] = fn.list('Unpack', [w.bias.value], { num: { i: 2 }, T: F, axis: { i: 0 } }, 2) as [Ref, Ref];
+  const lstm = gru.kind === 'lstm';
+  const G = (lstm ? 4 : 3) * u;
+  const [bIn, bRec] = lstm ? [w.bias.value, null] : (fn.list('Unpack', [w.bias.value], { num: { i: 2 }, T: F, axis: { i: 0 } }, 2) as [Ref, Ref]);
   const xp = fn.one('BiasAdd', [mm(rows, w.kernel.value), bIn], { T: F, data_format: { s: 'NHWC' } });
-  const xpSteps = fn.list('Unpack', [fn.one('Reshape', [xp, fn.constant([-1, T, 3 * u], [3], DT_INT32)], { T: F, Tshape: I32 })], { num: { i: T }, T: F, axis: { i: 1 } }, T);
+  const xpSteps = fn.list('Unpack', [fn.one('Reshape', [xp, fn.constant([-1, T, G], [3], DT_INT32)], { T: F, Tshape: I32 })], { num: { i: T }, T: F, axis: { i: 1 } }, T);
+  const embedding = embeddingW && ids && plan.embedding ? { weight: embeddingW, ids, vocabulary: plan.embedding.vocabulary } : null;
+  if (lstm) return lstmSteps(fn, gru, rows, embedding, w, xpSteps);
   const sizes = fn.constant([2 * u, u], [2], DT_INT32);
   const splitZrH = (t: Ref): [Ref, Ref] => fn.list('SplitV', [t, sizes, axis1], { num_split: { i: 2 }, T: F, Tlen: I32 }, 2) as [Ref, Ref];
 
@@ -401,7 +412,7 @@ function gruForward(
   for (let t = 0; t < T; t++) {
     const [xzr, xh] = splitZrH(xpSteps[t] as Ref);
     const hPrev: Ref = h ?? fn.one('ZerosLike', [xh], { T: F });
-    const hp = fn.one('BiasAdd', [mm(hPrev, w.recurrent.value), bRec], { T: F, data_format: { s: 'NHWC' } });
+    const hp = fn.one('BiasAdd', [mm(hPrev, w.recurrent.value), bRec as Ref], { T: F, data_format: { s: 'NHWC' } });
     const [hzr, hh] = splitZrH(hp);
     const zr = fn.one('Sigmoid', [op('AddV2', xzr, hzr)], { T: F });
     const [z, r] = fn.list('Split', [axis1, zr], { num_split: { i: 2 }, T: F }, 2) as [Ref, Ref];
@@ -435,14 +446,106 @@ function gruForward(
     w.recurrent.grad = mm(hAll, dhpAll, true, false);
     const dbRec = fn.one('BiasAddGrad', [dhpAll], { T: F, data_format: { s: 'NHWC' } });
     // W and b_in: the steps' gradients back in the rows' b-major order.
-    const dxpRows = fn.one('Reshape', [fn.one('Pack', dxp, { N: { i: T }, T: F, axis: { i: 1 } }), fn.constant([-1, 3 * u], [2], DT_INT32)], { T: F, Tshape: I32 });
-    w.kernel.grad = mm(rows, dxpRows, true, false);
-    const dbIn = fn.one('BiasAddGrad', [dxpRows], { T: F, data_format: { s: 'NHWC' } });
+    const dbIn = inputGradients(fn, gru, rows, embedding, w.kernel, dxp);
     w.bias.grad = fn.one('Pack', [dbIn, dbRec], { N: { i: 2 }, T: F, axis: { i: 0 } });
-    if (embeddingW && plan.embedding && ids) {
-      const dRows = mm(dxpRows, w.kernel.value, false, true);
-      embeddingW.grad = fn.one('UnsortedSegmentSum', [dRows, ids, fn.constant([plan.embedding.vocabulary], [], DT_INT32)], { T: F, Tindices: I32, Tnumsegments: I32 });
+  };
+  return { h: h as Ref, backward };
+}
+
+/**
+ * The gradients of the input side of a recurrent layer from each step's gradient of its input
+ * projection: W (and the Embedding's table through the rows it gathered); returns b_in's.
+ */
+function inputGradients(fn: FunctionDefBuilder, rnn: GruPlan, rows: Ref, embedding: EmbeddingInput | null, kernel: Weight, dxp: Ref[]): Ref {
+  const G = (rnn.kind === 'lstm' ? 4 : 3) * rnn.units;
+  // The steps' gradients back in the rows' b-major order.
+  const dxpRows = fn.one('Reshape', [fn.one('Pack', dxp, { N: { i: dxp.length }, T: F, axis: { i: 1 } }), fn.constant([-1, G], [2], DT_INT32)], { T: F, Tshape: I32 });
+  kernel.grad = fn.one('MatMul', [rows, dxpRows], { T: F, transpose_a: { b: true }, transpose_b: { b: false } });
+  if (embedding) {
+    const dRows = fn.one('MatMul', [dxpRows, kernel.value], { T: F, transpose_a: { b: false }, transpose_b: { b: true } });
+    embedding.weight.grad = fn.one('UnsortedSegmentSum', [dRows, embedding.ids, fn.constant([embedding.vocabulary], [], DT_INT32)], { T: F, Tindices: I32, Tnumsegments: I32 });
+  }
+  return fn.one('BiasAddGrad', [dxpRows], { T: F, data_format: { s: 'NHWC' } });
+}
+
+/** The Embedding in front of a recurrent layer: its weight, the ids it gathered, its vocabulary. */
+interface EmbeddingInput {
+  readonly weight: Weight;
+  readonly ids: Ref;
+  readonly vocabulary: number;
+}
+
+/**
+ * Keras's LSTM over the projected steps: with z = xp + h·U split into i, f, c, o,
+ * i, f, o = σ(·), c̃ = tanh(z_c), c' = f·c + i·c̃, h' = o·tanh(c'); backward through time.
+ */
+function lstmSteps(
+  fn: FunctionDefBuilder,
+  rnn: GruPlan,
+  rows: Ref,
+  embedding: EmbeddingInput | null,
+  w: { kernel: Weight; recurrent: Weight; bias: Weight },
+  xpSteps: Ref[],
+): { h: Ref; backward: (dh: Ref) => void } {
+  const u = rnn.units;
+  const T = xpSteps.length;
+  const mm = (a: Ref, b: Ref, tb = false): Ref => fn.one('MatMul', [a, b], { T: F, transpose_a: { b: false }, transpose_b: { b: tb } });
+  const op = (name: 'AddV2' | 'Mul' | 'Sub', a: Ref, b: Ref): Ref => fn.one(name, [a, b], { T: F });
+  const axis0 = fn.constant([0], [], DT_INT32);
+  const axis1 = fn.constant([1], [], DT_INT32);
+  const concat = (parts: Ref[], axis: Ref): Ref => fn.one('ConcatV2', [...parts, axis], { N: { i: parts.length }, T: F, Tidx: I32 });
+  const sizes = fn.constant([2 * u, u, u], [3], DT_INT32);
+  interface Saved {
+    h: Ref;
+    c: Ref;
+    ifg: Ref;
+    i: Ref;
+    f: Ref;
+    g: Ref;
+    o: Ref;
+    tc: Ref;
+  }
+  const saved: Saved[] = [];
+  let h: Ref | null = null;
+  let c: Ref | null = null;
+  for (let t = 0; t < T; t++) {
+    const xpT = xpSteps[t] as Ref;
+    const z = h ? op('AddV2', xpT, mm(h, w.recurrent.value)) : xpT;
+    const [zif, zg, zo] = fn.list('SplitV', [z, sizes, axis1], { num_split: { i: 3 }, T: F, Tlen: I32 }, 3) as [Ref, Ref, Ref];
+    const ifg = fn.one('Sigmoid', [zif], { T: F });
+    const [i, f] = fn.list('Split', [axis1, ifg], { num_split: { i: 2 }, T: F }, 2) as [Ref, Ref];
+    const g = fn.one('Tanh', [zg], { T: F });
+    const o = fn.one('Sigmoid', [zo], { T: F });
+    const hPrev = h ?? fn.one('ZerosLike', [o], { T: F });
+    const cPrev = c ?? hPrev;
+    c = c ? op('AddV2', op('Mul', f, c), op('Mul', i, g)) : op('Mul', i, g);
+    const tc = fn.one('Tanh', [c], { T: F });
+    h = op('Mul', o, tc);
+    saved.push({ h: hPrev, c: cPrev, ifg, i, f, g, o, tc });
+  }
+  const backward = (dhLast: Ref): void => {
+    let dh = dhLast;
+    let dc: Ref | null = null;
+    const dz: Ref[] = [];
+    for (let t = T - 1; t >= 0; t--) {
+      const s = saved[t] as Saved;
+      const dO = fn.one('SigmoidGrad', [s.o, op('Mul', dh, s.tc)], { T: F });
+      const fromH = fn.one('TanhGrad', [s.tc, op('Mul', dh, s.o)], { T: F });
+      const dcT: Ref = dc ? op('AddV2', dc, fromH) : fromH;
+      const dif = fn.one('SigmoidGrad', [s.ifg, concat([op('Mul', dcT, s.g), op('Mul', dcT, s.c)], axis1)], { T: F });
+      const dg = fn.one('TanhGrad', [s.g, op('Mul', dcT, s.i)], { T: F });
+      const dzT = concat([dif, dg, dO], axis1);
+      dz[t] = dzT;
+      if (t > 0) {
+        dc = op('Mul', dcT, s.f);
+        dh = mm(dzT, w.recurrent.value, true);
+      }
     }
+    // U over all steps at once (h₀ = 0 adds nothing); W, b and the Embedding from the same dz.
+    const hAll = concat(saved.slice(1).map((s) => s.h), axis0);
+    const dzLater = concat(dz.slice(1), axis0);
+    w.recurrent.grad = T > 1 ? fn.one('MatMul', [hAll, dzLater], { T: F, transpose_a: { b: true }, transpose_b: { b: false } }) : fn.one('ZerosLike', [w.recurrent.value], { T: F });
+    w.bias.grad = inputGradients(fn, rnn, rows, embedding, w.kernel, dz);
   };
   return { h: h as Ref, backward };
 }
