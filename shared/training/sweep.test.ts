@@ -23,6 +23,10 @@ describe('sweep values', () => {
 
   it('refuses what cannot be swept, with the reason', () => {
     expect(() => sweepTarget(doc, 'units')).toThrow(/lr, batchSize, epochs, optimizer or <layerId>.<param>/);
+    // A bare layer parameter names the layers that have it (the fixture: two Dense layers, one Dropout).
+    expect(() => sweepTarget(doc, 'units')).toThrow('"units" is a parameter of hidden1, output: name the layer, e.g. hidden1.units.');
+    expect(() => sweepTarget(doc, 'rate')).toThrow('"rate" is a parameter of drop: name the layer, e.g. drop.rate.');
+    expect(() => sweepTarget(doc, 'filters')).toThrow(/<layerId>.<param>\.$/);
     expect(() => sweepTarget(doc, 'hidden9.units')).toThrow(/no layer "hidden9"/);
     expect(() => sweepTarget(doc, 'hidden1.filters')).toThrow(/Dense has no parameter "filters"/);
     expect(() => sweepTarget(doc, 'input.shape')).toThrow(/shape/);

@@ -93,7 +93,12 @@ export function sweepTarget(doc: ProjectDoc, key: string): SweepTarget {
       break;
   }
   const dot = key.lastIndexOf('.');
-  if (dot <= 0) throw new SweepError(`"${key}" is not a setting to vary: use lr, batchSize, epochs, optimizer or <layerId>.<param>.`);
+  if (dot <= 0) {
+    // A bare parameter name (`units`): say which layers have it, so the user can name one.
+    const owners = doc.graph.nodes.filter((n) => sweepableParams(n.type).some((p) => p.name === key)).map((n) => n.id);
+    const hint = owners.length > 0 ? ` "${key}" is a parameter of ${owners.join(', ')}: name the layer, e.g. ${owners[0] as string}.${key}.` : '';
+    throw new SweepError(`"${key}" is not a setting to vary: use lr, batchSize, epochs, optimizer or <layerId>.<param>.${hint}`);
+  }
   const nodeId = key.slice(0, dot);
   const name = key.slice(dot + 1);
   const node = doc.graph.nodes.find((n) => n.id === nodeId);
