@@ -62,6 +62,14 @@ for (const size of [
       expect(await colours(cam)).toBeGreaterThan(20);
       // For the README (NETWRIGHT_SCREENSHOTS=1): the dashboard with a wrong digit explained.
       if (process.env['NETWRIGHT_SCREENSHOTS']) {
+        // A zero Grad-CAM map is legitimate (no region raises the score) but shows nothing: for the
+        // picture, the first wrong digit whose map is not zero everywhere.
+        const sampleOf = async (pick: Locator) => /test sample (\d+)/.exec((await pick.getAttribute('aria-label')) ?? '')?.[1] ?? '';
+        const summary = why.getByTestId('why-summary');
+        for (let i = 1; i < Math.min(12, await picks.count()) && !(Number(await cam.getAttribute('data-max')) > 0); i++) {
+          await picks.nth(i).click();
+          await expect(summary).toHaveAttribute('data-sample', await sampleOf(picks.nth(i)), { timeout: 120_000 });
+        }
         // The dashboard made taller by its border (as a user would) so the explanation shows whole, then put back.
         const split = await page.getByTestId('splitter-dashboard').boundingBox();
         if (!split) throw new Error('no dashboard border');
@@ -75,6 +83,10 @@ for (const size of [
         await why.scrollIntoViewIfNeeded();
         await page.locator('.dashboard').screenshot({ path: size.width === 1440 ? 'docs/screenshots/why-gradcam.png' : test.info().outputPath('why-gradcam-1280.png') });
         await drag(220);
+        // Back to the first wrong digit for the rest of the test.
+        if ((await picks.first().getAttribute('aria-pressed')) !== 'true') await picks.first().click();
+        await expect(summary).toHaveAttribute('data-sample', await sampleOf(picks.first()), { timeout: 120_000 });
+        await expect(summary).toHaveAttribute('data-target', predicted as string);
       }
       // The last conv layer by default; the first one chosen with the keyboard.
       const layerSelect = why.getByRole('combobox', { name: 'Grad-CAM layer' });

@@ -268,7 +268,7 @@ export function WhyPanel({
           </p>
         ) : null}
         {result ? (
-          <p className="small" data-testid="why-summary" data-target={result.target.name}>
+          <p className="small" data-testid="why-summary" data-target={result.target.name} data-sample={result.sampleIndex ?? ''}>
             Explaining <strong>{result.target.name}</strong>
             {result.label !== null ? ` (actual class ${result.label})` : ''}: {result.score.kind === 'logit' ? 'its logit' : 'the output'} is {formatValue(result.score.value)}.{' '}
             <span className="muted">
