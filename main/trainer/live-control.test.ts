@@ -8,6 +8,7 @@ import type { BackendReport, TrainEvent } from '../../shared/training/events';
 import { RunRecordSchema } from '../../shared/training/runs';
 import { loadBestBackend } from './backend-loader';
 import { LiveControl } from './live-control';
+import { replayDoc } from '../services/replay';
 import { runTraining } from './train';
 import { chain, docWithGraph } from './test-helpers';
 
@@ -82,23 +83,23 @@ describe('live changes in a training run', () => {
     backend = await loadBestBackend();
   });
 
-  const doc = () =>
+  const doc = (seed: number | null = 42) =>
     docWithGraph(chain(['in', 'Input', { shape: [2] }], ['h', 'Dense', { units: 8, activation: 'tanh' }], ['out', 'Dense', { units: 2, activation: 'softmax' }]), {
       dataset: 'spirals',
       data: { ...DEFAULT_TRAINING.data, samples: 400 },
       epochs: 3,
       batchSize: 32,
       learningRate: 0.01,
-      seed: 42,
+      seed,
       validationSplit: 0.1,
     });
 
-  async function train(options: { take?: (events: TrainEvent[]) => RunChange[]; replay?: ReturnType<typeof RunRecordSchema.parse>['controls'] }) {
+  async function train(options: { take?: (events: TrainEvent[]) => RunChange[]; replay?: ReturnType<typeof RunRecordSchema.parse>['controls']; seed?: number | null }) {
     const events: TrainEvent[] = [];
     const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nw-live-'));
     const record = await runTraining({
       runId: 'live',
-      doc: doc(),
+      doc: doc(options.seed === undefined ? 42 : options.seed),
       runDir,
       backend,
       batchEventIntervalMs: 0,
@@ -146,6 +147,30 @@ describe('live changes in a training run', () => {
     // Without the history the same seed gives other weights: the changes mattered.
     const plain = await train({});
     expect(plain.weights.equals(live.weights)).toBe(false);
+  });
+
+  it('a run without a seed keeps the seed it drew in run.json, and its history replays with it to the same weights', async () => {
+    let asked = false;
+    const live = await train({
+      seed: null,
+      take: (events) => {
+        if (asked || !events.some((e) => e.type === 'batch' && e.step === 4)) return [];
+        asked = true;
+        return [{ kind: 'learningRate', learningRate: 0.05, schedule: { kind: 'cosine', minLearningRate: 0 } }];
+      },
+    });
+    const stored = RunRecordSchema.parse(JSON.parse(fs.readFileSync(path.join(live.runDir, 'run.json'), 'utf8')));
+    expect(stored.settings.seed).toBeNull();
+    expect(Number.isInteger(stored.seed)).toBe(true);
+    // The replay (the back end's and the CLI's) trains the recorded project with the drawn seed.
+    const again = replayDoc(stored);
+    expect(again.training.seed).toBe(stored.seed);
+    const replayed = await train({ seed: again.training.seed, replay: stored.controls });
+    expect(replayed.weights.equals(live.weights)).toBe(true);
+    // Another run without a seed draws another one: other weights.
+    const other = await train({ seed: null });
+    expect(other.record?.seed).not.toBe(stored.seed);
+    expect(other.weights.equals(live.weights)).toBe(false);
   });
 
   it('"stop after this epoch" ends the run after the epoch under way, with its test evaluation', async () => {

@@ -109,12 +109,15 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
   const callbacks: TrainingCallback[] = [];
   const originalRandom = Math.random;
   const settings = job.doc.training;
+  // Without a seed (Seed: random) the run draws one and keeps it in run.json, so every run can be replayed.
+  const seed = settings.seed ?? Math.floor(originalRandom() * 2 ** 31);
   const epochRecords: EpochRecord[] = [];
   const baseRecord = {
     runId: job.runId,
     name: job.name ?? job.doc.name,
     projectPath: job.projectPath ?? null,
     settings,
+    seed,
     graph: modelGraph(job.doc),
     graphHash: graphHash(modelGraph(job.doc)),
     backend: job.backend,
@@ -131,8 +134,8 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
   };
   try {
     // A seed makes initial weights, dropout (tfjs seeds both from Math.random) and shuffling repeatable.
-    const random = settings.seed === null ? Math.random : seededRandom(settings.seed);
-    if (settings.seed !== null) Math.random = random;
+    const random = seededRandom(seed);
+    Math.random = random;
     let data: SplitData;
     try {
       data = job.data ?? loadDataset(settings);

@@ -71,6 +71,8 @@ export const RunRecordSchema = z.object({
   status: RunStatusSchema,
   projectPath: z.string().nullable(),
   settings: TrainingSettingsSchema,
+  /** The seed the run trained with: the settings' seed, or the one it drew when they had none (absent: a run from before it was kept). */
+  seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
   graph: GraphSchema,
   /** SHA-256 of the graph's layers, parameters and edges (positions and names ignored). */
   graphHash: z.string(),
