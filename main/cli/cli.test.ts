@@ -159,6 +159,10 @@ describe('netwright train', () => {
     }
     expect(r.out).toMatch(/Epoch 1\/1: loss \d+\.\d+, accuracy \d+\.\d+% \| validation loss/);
     expect(r.out).toMatch(/Test: loss \d+\.\d+, accuracy \d+\.\d+%/);
+    // On the native backend the CLI says whether each batch is one compiled TensorFlow function.
+    const stepLine = /Each batch trains (as one compiled TensorFlow function|through tfjs's layers \(not compiled: .+\))\./;
+    if (NATIVE) expect(r.out).toMatch(stepLine);
+    else expect(r.out).not.toMatch(stepLine);
   });
 
   // The backend that loads (native TensorFlow where set up), and WebAssembly as well where that is native.

@@ -451,6 +451,7 @@ function textPrinter(io: CliIo, doc: ProjectDoc, home: string, projectPath: stri
         io.stdout(`Backend: ${event.backend.label}\n`);
         for (const f of failed) io.stdout(`  not used: ${f.name}: ${f.reason}\n`);
         if (event.trainStep?.kind === 'compiled') io.stdout('Each batch trains as one compiled TensorFlow function.\n');
+        else if (event.trainStep?.why && event.backend.backend === 'tensorflow') io.stdout(`Each batch trains through tfjs's layers (not compiled: ${event.trainStep.why}).\n`);
         io.stdout(
           `Training "${doc.name}" (run ${event.runId}): ${epochs} epoch(s) of ${n(batchesPerEpoch)} batches; ` +
             `${n(event.trainSamples)} training, ${n(event.validationSamples)} validation, ${n(event.testSamples)} test samples\n`,

@@ -17,6 +17,9 @@ export function doctorReport(report: BackendReport): DoctorReport {
   const gpu = binding ? binding.isUsingGpuDevice() : tried.some((t) => t.ok && t.name.includes('gpu'));
   const threads = backend === 'wasm' ? 1 : backend === 'tensorflow' ? os.cpus().length : 1;
   const fixes = tried.filter((t) => !t.ok && t.fix !== null && tried.findIndex((u) => u.ok) > tried.indexOf(t)).map((t) => `${t.name}: ${t.fix}`);
+  if (binding && typeof (binding as { addFunctionDef?: unknown }).addFunctionDef !== 'function') {
+    fixes.push('This native add-on was built before compiled training steps (a whole step as one TensorFlow function, up to 3x faster): run `netwright setup native` again.');
+  }
   if (backend === 'wasm') fixes.push('WebAssembly in Node computes on one thread (tfjs turns threads off in Node); run two trainings at once to use two cores.');
   let selfCheck: unknown = null;
   try {
