@@ -1,12 +1,37 @@
 import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { atomicWriteFile } from './atomic-write';
 
 describe('atomicWriteFile', () => {
+  it('saving over a FIFO does not wait on it: four such saves, then an ordinary one, all done at once (issue 14)', async () => {
+    // Before: the backup's copyFile opened the FIFO and waited for a writer, holding one of libuv's
+    // four threads; four such project.save calls stopped every later save (and all async file work).
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'nw-atomic-fifo-'));
+    const fifos = [0, 1, 2, 3].map((i) => path.join(dir, `p${i}.nwproj`));
+    // Each FIFO gets a writer after 3 s, so code that waits on it fails this test instead of hanging it.
+    const writers = fifos.map((f) => {
+      execFileSync('mkfifo', [f]);
+      const w = spawn('sh', ['-c', 'sleep 3; printf old > "$1"', 'sh', f], { stdio: 'ignore' });
+      w.on('error', () => undefined);
+      return w;
+    });
+    try {
+      const started = Date.now();
+      await Promise.all(fifos.map((f) => atomicWriteFile(f, 'new', { backup: true })));
+      await atomicWriteFile(path.join(dir, 'ordinary.nwproj'), 'saved', { backup: true });
+      expect(Date.now() - started).toBeLessThan(2000);
+      for (const f of fifos) expect(readFileSync(f, 'utf8')).toBe('new');
+      // Nothing was backed up from a FIFO, and no temporary file is left.
+      expect(readdirSync(dir).sort()).toEqual(['ordinary.nwproj', ...fifos.map((f) => path.basename(f))].sort());
+    } finally {
+      for (const w of writers) w.kill('SIGKILL');
+    }
+  });
+
   it('replaces the content and keeps the previous version as .bak', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'nw-atomic-'));
     const file = path.join(dir, 'p.nwproj');

@@ -1,3 +1,4 @@
+import { constants } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 
@@ -81,15 +82,43 @@ export async function removeStaleTemporaries(file: string): Promise<string[]> {
   return removed;
 }
 
-/** Copies the current file to `<file>.bak` (itself atomically); nothing to do for a new file. */
+/**
+ * Copies the current file to `<file>.bak` (itself atomically); nothing to do for a new file, or
+ * for something in its place that is not a regular file. The file is opened non-blocking and
+ * checked on its descriptor, and the copy is created exclusively: copyFile waited for good on a
+ * FIFO at either end, holding one of the few threads every file operation of the process shares
+ * (four such saves stopped all saving).
+ */
 async function keepBackup(file: string): Promise<void> {
   const backup = `${file}.bak`;
   const tmp = `${backup}.${process.pid}.tmp`;
+  let source: fs.FileHandle;
   try {
-    await fs.copyFile(file, tmp);
+    source = await fs.open(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw error;
+  }
+  try {
+    if (!(await source.stat()).isFile()) return;
+    await fs.rm(tmp, { force: true });
+    const target = await fs.open(tmp, 'wx', 0o644);
+    try {
+      const chunk = Buffer.allocUnsafe(1 << 20);
+      for (let at = 0; ; ) {
+        const { bytesRead } = await source.read(chunk, 0, chunk.length, at);
+        if (bytesRead === 0) break;
+        for (let written = 0; written < bytesRead; ) written += (await target.write(chunk, written, bytesRead - written)).bytesWritten;
+        at += bytesRead;
+      }
+    } finally {
+      await target.close();
+    }
+  } catch (error) {
+    await fs.rm(tmp, { force: true }).catch(() => undefined);
+    throw error;
+  } finally {
+    await source.close();
   }
   await fs.rename(tmp, backup);
 }
