@@ -11,6 +11,22 @@ import { expectUncovered, VIEWPORTS } from './support/visible';
  */
 
 for (const size of VIEWPORTS) {
+  test(`file dialog opened while the page still connects: the allowed folder and the suggested name, once the back end says them, at ${size.width}x${size.height}`, async ({ page, server }) => {
+    await page.setViewportSize(size);
+    // The back end's facts (app.info: the folder pickers start in) answer 2.5 s late, as under load.
+    await slowCalls(page, 'app.info', 2500, true);
+    await page.goto(server.url);
+    await expect(page.getByRole('button', { name: 'Train' })).toBeVisible();
+    await page.keyboard.press('Control+s');
+    const dialog = page.getByRole('dialog', { name: 'Save the project as' });
+    await expect(dialog).toBeVisible();
+    await expect(dialog.getByLabel('Path', { exact: true })).toHaveValue(path.join(server.scratch, 'Untitled.nwproj'));
+    await expect(dialog.getByTestId('file-dialog-dir')).toHaveText(server.scratch);
+    await expect(dialog.getByLabel('Path', { exact: true })).toBeFocused();
+    await page.keyboard.press('Escape');
+    await expect(dialog).toBeHidden();
+  });
+
   test(`file dialog: folders keep the file name, New folder, late listings at ${size.width}x${size.height}`, async ({ page, server }) => {
     test.setTimeout(180_000);
     await page.setViewportSize(size);

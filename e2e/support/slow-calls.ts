@@ -3,13 +3,13 @@ import type { Page } from '@playwright/test';
 /**
  * Holds back, by `delayMs`, the answers to calls named `name` made while `setSlow(true)` (a slow
  * disk or a busy host), by wrapping the page's WebSocket: the app's own code and server are untouched.
- * Call before the page loads.
+ * Call before the page loads; with `initially`, calls are held from the page's first one on.
  */
-export async function slowCalls(page: Page, name: string, delayMs = 2500): Promise<{ setSlow: (on: boolean) => Promise<void> }> {
+export async function slowCalls(page: Page, name: string, delayMs = 2500, initially = false): Promise<{ setSlow: (on: boolean) => Promise<void> }> {
   await page.addInitScript(
-    ({ name, delayMs }) => {
+    ({ name, delayMs, initially }) => {
       const w = window as unknown as { __slowCalls: boolean };
-      w.__slowCalls = false;
+      w.__slowCalls = initially;
       const held = new Set<number>();
       class SlowSocket extends WebSocket {
         override send(data: Parameters<WebSocket['send']>[0]): void {
@@ -34,7 +34,7 @@ export async function slowCalls(page: Page, name: string, delayMs = 2500): Promi
       }
       window.WebSocket = SlowSocket;
     },
-    { name, delayMs },
+    { name, delayMs, initially },
   );
   return {
     setSlow: async (on) => {

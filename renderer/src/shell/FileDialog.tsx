@@ -81,6 +81,10 @@ function FileDialogView({ request }: { request: PickRequest }) {
     input.current?.focus();
     // eslint-disable-next-line react-hooks/exhaustive-deps -- the first listing, once when the dialog opens
   }, []);
+  // Opened with nothing to list (the back end had not said its folder yet): list that folder once it has.
+  useEffect(() => {
+    if (defaultDir && navigations.current === 0) void go(defaultDir, !request.defaultPath);
+  }, [defaultDir, go, request.defaultPath]);
 
   const ok = (value = path) => {
     const v = value.trim();

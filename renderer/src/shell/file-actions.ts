@@ -23,9 +23,10 @@ export async function confirmDiscard(workbench: Workbench, action: string): Prom
   return true;
 }
 
-function startDir(workbench: Workbench): string | undefined {
+/** Where a picker starts: the open project's folder, else the back end's default folder (waited for while the page connects). */
+async function startDir(workbench: Workbench): Promise<string | undefined> {
   const path = workbench.editor.getState().filePath;
-  return path ? dirname(path) : (useUi.getState().defaultDir ?? undefined);
+  return path ? dirname(path) : ((await useUi.getState().whenDefaultDir()) ?? undefined);
 }
 
 export async function newProject(workbench: Workbench): Promise<void> {
@@ -36,7 +37,7 @@ export async function openProject(workbench: Workbench): Promise<void> {
   if (!(await confirmDiscard(workbench, 'Open another project'))) return;
   let path: string | null;
   try {
-    path = await pickOpenPath({ title: 'Open a Netwright project', defaultPath: startDir(workbench) });
+    path = await pickOpenPath({ title: 'Open a Netwright project', defaultPath: await startDir(workbench) });
   } catch (e) {
     useUi.getState().notify('error', `Could not show the file picker: ${errorText(e)}`);
     return;
@@ -67,7 +68,7 @@ export async function importModel(workbench: Workbench): Promise<void> {
   if (!(await confirmDiscard(workbench, 'Import a model'))) return;
   let path: string | null;
   try {
-    path = await pickOpenPath({ title: 'Import a model (TF.js/Keras model.json or .onnx)', defaultPath: startDir(workbench) });
+    path = await pickOpenPath({ title: 'Import a model (TF.js/Keras model.json or .onnx)', defaultPath: await startDir(workbench) });
   } catch (e) {
     useUi.getState().notify('error', `Could not show the file picker: ${errorText(e)}`);
     return;
@@ -109,8 +110,8 @@ async function saveTo(workbench: Workbench, path: string): Promise<boolean> {
 }
 
 export async function saveProjectAs(workbench: Workbench): Promise<boolean> {
+  const dir = await startDir(workbench);
   const s = workbench.editor.getState();
-  const dir = startDir(workbench);
   const suggested = s.filePath ?? (dir ? joinPath(dir, `${s.doc.name || 'Untitled'}.nwproj`) : undefined);
   let path: string | null;
   try {

@@ -35,6 +35,12 @@ interface UiState {
   askConfirm(title: string, text: string, confirmLabel: string): Promise<boolean>;
   setDatasets(d: readonly DatasetInfo[]): void;
   setDefaultDir(dir: string): void;
+  /**
+   * The folder pickers open in, once the back end has said it (a picker opened before that, say by
+   * Ctrl+S while the page still connects, would have no folder and no listing); null when it has
+   * not said within `timeoutMs`.
+   */
+  whenDefaultDir(timeoutMs?: number): Promise<string | null>;
   setInspected(i: InspectedImport | null): void;
 }
 
@@ -74,6 +80,21 @@ export const useUi = create<UiState>()((set, get) => ({
   },
   setDefaultDir(dir) {
     set({ defaultDir: dir });
+  },
+  whenDefaultDir(timeoutMs = 5000) {
+    const now = get().defaultDir;
+    if (now !== null) return Promise.resolve(now);
+    return new Promise<string | null>((resolve) => {
+      const done = (dir: string | null) => {
+        clearTimeout(timer);
+        unsubscribe();
+        resolve(dir);
+      };
+      const timer = setTimeout(() => done(null), timeoutMs);
+      const unsubscribe = useUi.subscribe((s) => {
+        if (s.defaultDir !== null) done(s.defaultDir);
+      });
+    });
   },
   setInspected(inspected) {
     set({ inspected });

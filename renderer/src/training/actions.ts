@@ -57,8 +57,8 @@ export async function togglePause(store: TrainingStore): Promise<void> {
 export type { ExportResult };
 
 /** Asks for the folder to export to; null when cancelled. */
-export function pickExportFolder(): Promise<string | null> {
-  return pickFolder({ title: 'Export the trained model to a folder', defaultPath: useUi.getState().defaultDir ?? undefined });
+export async function pickExportFolder(): Promise<string | null> {
+  return pickFolder({ title: 'Export the trained model to a folder', defaultPath: (await useUi.getState().whenDefaultDir()) ?? undefined });
 }
 
 /** Writes the model of the current run in `format` into `outDir`; the back end checks the export itself. */
