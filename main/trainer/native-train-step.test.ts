@@ -35,9 +35,12 @@ function model(seed: number, hidden: Act[], options: { flatten?: boolean; bias?:
 
 function cnnModel(seed: number, padding: 'same' | 'valid'): tf.LayersModel {
   const rand = rng(seed);
+  // With same padding the image comes as [8, 16] and a Reshape makes it [8, 8, 2] (as MNIST's 28 x 28 -> 28 x 28 x 1).
+  const front = padding === 'same' ? [tf.layers.reshape({ inputShape: [8, 16], targetShape: [8, 8, 2] })] : [];
   const m = tf.sequential({
     layers: [
-      tf.layers.conv2d({ inputShape: [8, 8, 2], filters: 3, kernelSize: 3, activation: 'relu', padding }),
+      ...front,
+      tf.layers.conv2d({ ...(padding === 'same' ? {} : { inputShape: [8, 8, 2] }), filters: 3, kernelSize: 3, activation: 'relu', padding }),
       tf.layers.maxPooling2d({ poolSize: 2 }),
       tf.layers.conv2d({ filters: 4, kernelSize: [2, 3], strides: padding === 'same' ? 2 : 1, activation: 'tanh', padding }),
       tf.layers.flatten(),
@@ -51,9 +54,9 @@ function cnnModel(seed: number, padding: 'same' | 'valid'): tf.LayersModel {
 
 type Recurrent = 'gru' | 'lstm' | 'lstm-stock';
 
-function gruModel(seed: number, embedding: boolean, kind: Recurrent = 'gru'): tf.LayersModel {
+function gruModel(seed: number, embedding: boolean, kind: Recurrent = 'gru', dtype: 'float32' | 'int32' = 'float32'): tf.LayersModel {
   const rand = rng(seed);
-  const input = tf.input({ shape: embedding ? [7] : [7, 4] });
+  const input = tf.input({ shape: embedding ? [7] : [7, 4], dtype });
   const seq = embedding ? (tf.layers.embedding({ inputDim: 50, outputDim: 4 }).apply(input) as tf.SymbolicTensor) : input;
   const rnn =
     kind === 'gru'
@@ -69,8 +72,8 @@ function gruModel(seed: number, embedding: boolean, kind: Recurrent = 'gru'): tf
 }
 
 /** Token ids 0..49 as the trainer feeds them (floats), or random features. */
-function gruInputs(n: number, embedding: boolean, rand: () => number): tf.Tensor {
-  return embedding ? tf.tensor(Array.from({ length: n * 7 }, () => Math.floor(rand() * 50)), [n, 7]) : tf.tensor(randomArray(n * 28, rand), [n, 7, 4]);
+function gruInputs(n: number, embedding: boolean, rand: () => number, dtype: 'float32' | 'int32' = 'float32'): tf.Tensor {
+  return embedding ? tf.tensor(Array.from({ length: n * 7 }, () => Math.floor(rand() * 50)), [n, 7], dtype) : tf.tensor(randomArray(n * 28, rand), [n, 7, 4]);
 }
 
 interface Trained {
@@ -108,6 +111,18 @@ describe('CompiledTrainStep (a Dense chain trained as one TensorFlow function)',
     ['relu', () => model(3, ['relu']), [12]],
     ['sigmoid, tanh, linear', () => model(4, ['sigmoid', 'tanh', 'linear']), [12]],
     ['Flatten first, no bias', () => model(5, ['relu', 'relu'], { flatten: true, bias: false }), [3, 4]],
+    [
+      'Reshape to flat first',
+      () => {
+        const rand = rng(9);
+        const m = tf.sequential({
+          layers: [tf.layers.reshape({ inputShape: [3, 4], targetShape: [12] }), tf.layers.dense({ units: 6, activation: 'tanh' }), tf.layers.dense({ units: 3, activation: 'softmax' })],
+        });
+        m.setWeights(m.getWeights().map((w) => tf.tensor(randomArray(w.size, rand), w.shape)));
+        return m;
+      },
+      [3, 4],
+    ],
   ];
   for (const [name, build, shape] of cases) {
     it(`trains as tfjs's trainOnBatch does: ${name}`, async (ctx) => {
@@ -127,18 +142,19 @@ describe('CompiledTrainStep (a Dense chain trained as one TensorFlow function)',
     });
   }
 
-  const recurrent: [boolean, Recurrent][] = [
-    [true, 'gru'],
-    [false, 'gru'],
-    [true, 'lstm'],
-    [false, 'lstm-stock'],
+  const recurrent: [boolean, Recurrent, 'float32' | 'int32'][] = [
+    [true, 'gru', 'float32'],
+    [true, 'gru', 'int32'],
+    [false, 'gru', 'float32'],
+    [true, 'lstm', 'int32'],
+    [false, 'lstm-stock', 'float32'],
   ];
-  for (const [embedding, kind] of recurrent) {
-    it(`trains as tfjs's trainOnBatch does: ${embedding ? 'Embedding → ' : ''}${kind} → Dense (unrolled over 7 steps)`, async (ctx) => {
+  for (const [embedding, kind, dtype] of recurrent) {
+    it(`trains as tfjs's trainOnBatch does: ${embedding ? `Embedding (${dtype} ids) → ` : ''}${kind} → Dense (unrolled over 7 steps)`, async (ctx) => {
       if (!native) ctx.skip();
       tf.setBackend('tensorflow');
-      const build = (): tf.LayersModel => gruModel(6, embedding, kind);
-      const feed = (n: number, rand: () => number): tf.Tensor => gruInputs(n, embedding, rand);
+      const build = (): tf.LayersModel => gruModel(6, embedding, kind, dtype);
+      const feed = (n: number, rand: () => number): tf.Tensor => gruInputs(n, embedding, rand, dtype);
       const ours = await train(build, true, [], feed);
       const stock = await train(build, false, [], feed);
       ours.metrics.forEach((m, s) => {
@@ -153,11 +169,11 @@ describe('CompiledTrainStep (a Dense chain trained as one TensorFlow function)',
   }
 
   for (const padding of ['valid', 'same'] as const) {
-    it(`trains as tfjs's trainOnBatch does: Conv2D, MaxPooling2D, Conv2D (${padding}), Flatten, Dense`, async (ctx) => {
+    it(`trains as tfjs's trainOnBatch does: ${padding === 'same' ? 'Reshape, ' : ''}Conv2D, MaxPooling2D, Conv2D (${padding}), Flatten, Dense`, async (ctx) => {
       if (!native) ctx.skip();
       tf.setBackend('tensorflow');
       const build = (): tf.LayersModel => cnnModel(8, padding);
-      const feed = (n: number, rand: () => number): tf.Tensor => tf.tensor(randomArray(n * 128, rand), [n, 8, 8, 2]);
+      const feed = (n: number, rand: () => number): tf.Tensor => tf.tensor(randomArray(n * 128, rand), padding === 'same' ? [n, 8, 16] : [n, 8, 8, 2]);
       const ours = await train(build, true, [], feed);
       const stock = await train(build, false, [], feed);
       ours.metrics.forEach((m, s) => {

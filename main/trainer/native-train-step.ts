@@ -68,6 +68,10 @@ export interface ChainPlan {
   /** Values per sample the first Dense takes (the model's input flattened, or the GRU's units). */
   readonly inputSize: number;
   readonly inputRank: number;
+  /** Token ids may come as int32 (an Input of dtype int32 before the Embedding) or as floats. */
+  readonly inputDtype: 'float32' | 'int32';
+  /** The shape a first Reshape gives each sample (null: none). */
+  readonly reshapedTo: readonly number[] | null;
   readonly embedding: EmbeddingPlan | null;
   readonly gru: GruPlan | null;
   /** Convolutions and poolings on an image input, before the Flatten; the shape they end with. */
@@ -106,8 +110,10 @@ function weightNamed(layer: LayerLike, name: string): tf.LayerVariable | null {
  */
 export function planChain(model: tf.LayersModel): ChainPlan | string {
   if (model.inputs.length !== 1 || model.outputs.length !== 1) return 'the model has more than one input or output';
-  const inputShape = model.inputs[0]?.shape.slice(1) ?? [];
+  let inputShape = model.inputs[0]?.shape.slice(1) ?? [];
   if (inputShape.some((d) => d === null)) return 'the input has a free dimension';
+  // A Reshape first (an MNIST image of 28 x 28 to 28 x 28 x 1) is the input in that shape.
+  let reshapedTo: number[] | null = null;
   const layers: DenseLayerPlan[] = [];
   let embedding: EmbeddingPlan | null = null;
   let gru: GruPlan | null = null;
@@ -128,6 +134,16 @@ export function planChain(model: tf.LayersModel): ChainPlan | string {
     const config = raw.getConfig();
     const wasFirst = first;
     first = false;
+    if (cls === 'Reshape' && wasFirst) {
+      const target = config['targetShape'];
+      const size = (d: readonly unknown[]): number => d.reduce<number>((a, b) => a * Number(b), 1);
+      if (!Array.isArray(target) || !target.every((d) => Number.isInteger(d) && d > 0) || size(target) !== size(inputShape)) return `${raw.name} has a shape the compiled step does not know`;
+      reshapedTo = target as number[];
+      inputShape = reshapedTo;
+      flat = inputShape.length === 1;
+      first = true;
+      continue;
+    }
     if (cls === 'Flatten') {
       if (layers.length > 0 || gru || embedding || flat) return 'a Flatten after another layer';
       if (stages.length > 0) imageOut = ((raw.input as tf.SymbolicTensor | undefined)?.shape ?? []).slice(1) as number[];
@@ -201,7 +217,10 @@ export function planChain(model: tf.LayersModel): ChainPlan | string {
   const inputSize = gru ? gru.units : flatShape.reduce<number>((a, b) => a * b, 1);
   if (layers[0]?.kernel.shape[0] !== inputSize) return 'the first Dense does not take the whole input';
   if (gru && embedding && gru.features !== embedding.dim) return 'the GRU does not take the Embedding';
-  return { inputSize, inputRank: inputShape.length, embedding, gru, image: stages.length > 0 && imageOut ? { stages, outShape: imageOut } : null, layers };
+  const inputDtype = model.inputs[0]?.dtype === 'int32' ? 'int32' : 'float32';
+  if (inputDtype === 'int32' && !embedding) return 'an int32 input that is not token ids';
+  if (reshapedTo && (embedding || gru)) return 'a Reshape before the sequence';
+  return { inputSize, inputRank: inputShape.length, inputDtype, reshapedTo, embedding, gru, image: stages.length > 0 && imageOut ? { stages, outShape: imageOut } : null, layers };
 }
 
 /** The trainable weights in the function's argument order. */
@@ -227,7 +246,7 @@ const I32 = { type: DT_INT32 } as const;
 /** The FunctionDef of one step; inputs x, y, lr_t, eps_t, inv_b, then weights, first moments, second moments. */
 export function buildStepFunction(name: string, plan: ChainPlan, beta1: number, beta2: number, withAccuracy: boolean): { bytes: Uint8Array; outputs: number } {
   const fn = new FunctionDefBuilder(name);
-  const x0 = fn.input('x');
+  const x0 = fn.input('x', plan.inputDtype === 'int32' ? DT_INT32 : DT_FLOAT);
   const y = fn.input('y');
   const lrT = fn.input('lr_t');
   const epsT = fn.input('eps_t');
@@ -250,11 +269,12 @@ export function buildStepFunction(name: string, plan: ChainPlan, beta1: number, 
     features = gruOut.h;
     backFront = gruOut.backward;
   } else if (plan.image) {
-    const imageOut = imageForward(fn, plan.image.stages, plan.image.outShape, x0, stageW);
+    const image = plan.reshapedTo ? fn.one('Reshape', [x0, fn.constant([-1, ...plan.reshapedTo], [plan.reshapedTo.length + 1], DT_INT32)], { T: F, Tshape: I32 }) : x0;
+    const imageOut = imageForward(fn, plan.image.stages, plan.image.outShape, image, stageW);
     features = imageOut.features;
     backFront = imageOut.backward;
   } else {
-    features = plan.inputRank > 1 ? fn.one('Reshape', [x0, fn.constant([-1, plan.inputSize], [2], DT_INT32)], { T: F, Tshape: I32 }) : x0;
+    features = plan.inputRank > 1 || plan.reshapedTo ? fn.one('Reshape', [x0, fn.constant([-1, plan.inputSize], [2], DT_INT32)], { T: F, Tshape: I32 }) : x0;
   }
   const acts: Ref[] = [features];
   plan.layers.forEach((layer, i) => {
@@ -383,7 +403,8 @@ function recurrentForward(
   let ids: Ref | null = null;
   let rows: Ref;
   if (embeddingW && plan.embedding) {
-    ids = fn.one('Reshape', [fn.one('Cast', [x0], { SrcT: F, DstT: I32, Truncate: { b: false } }), fn.constant([-1], [1], DT_INT32)], { T: I32, Tshape: I32 });
+    const intIds = plan.inputDtype === 'int32' ? x0 : fn.one('Cast', [x0], { SrcT: F, DstT: I32, Truncate: { b: false } });
+    ids = fn.one('Reshape', [intIds, fn.constant([-1], [1], DT_INT32)], { T: I32, Tshape: I32 });
     rows = fn.one('GatherV2', [embeddingW.value, ids, axis0], { Tparams: F, Tindices: I32, Taxis: I32, batch_dims: { i: 0 } });
   } else {
     rows = fn.one('Reshape', [x0, fn.constant([-1, d], [2], DT_INT32)], { T: F, Tshape: I32 });
