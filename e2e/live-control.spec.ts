@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { test, expect } from './fixtures';
 import { clickEmptyCanvas } from './support/canvas';
@@ -121,3 +123,93 @@ for (const size of [
     });
   });
 }
+
+test('live control: a checkpoint now, fewer epochs, a switch to cosine decay and early stopping on, each in the history and run.json; the rate follows the cosine from the change', async ({ page, server }) => {
+  test.setTimeout(300_000);
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await openSpirals(page, server.url);
+  await typeInto(page, page.getByLabel('Epochs', { exact: true }), '400');
+  await typeInto(page, page.getByLabel('Batch size', { exact: true }), '8');
+  await typeInto(page, page.getByLabel('Learning rate', { exact: true }), '0.01');
+  await page.getByRole('button', { name: 'Train' }).click();
+  await expect(page.getByTestId('training-status')).toHaveText('Training', { timeout: 120_000 });
+  await expect.poll(() => batchesDone(page), { timeout: 120_000 }).toBeGreaterThan(30);
+  const batchesPerEpoch = Number(/Batch \d+\/(\d+)/.exec((await page.getByTestId('progress-batch').textContent()) ?? '')?.[1]);
+  expect(batchesPerEpoch).toBe(90); // 720 training points in batches of 8
+  const controls = page.getByRole('region', { name: 'Change the run while it trains' });
+  const history = page.getByTestId('run-controls').locator('li');
+
+  // A checkpoint now, with the mouse.
+  await controls.getByRole('button', { name: 'Checkpoint now' }).click();
+  await expect(history).toHaveCount(1, { timeout: 60_000 });
+  await expect(history.nth(0)).toContainText('checkpoint saved');
+  const checkpointStep = Number(await history.nth(0).getAttribute('data-step'));
+
+  // Fewer epochs (typed, Enter): the run now ends 25 epochs after the one under way.
+  const epochNow = Number(/Epoch (\d+)/.exec((await page.getByTestId('progress-epoch').textContent()) ?? '')?.[1]);
+  const total = epochNow + 25;
+  await typeInto(page, controls.getByLabel('Total epochs'), String(total), 'Enter');
+  await expect(history).toHaveCount(2, { timeout: 60_000 });
+  await expect(history.nth(1)).toContainText(`epochs → ${total}`);
+  await expect(page.getByTestId('progress-epoch')).toContainText(`/${total}`);
+
+  // Cosine decay from 0.05 over the epochs left: the schedule chosen with the keyboard, Enter.
+  await controls.getByRole('combobox', { name: 'Schedule from now on' }).focus();
+  await page.keyboard.type('Cos');
+  await expect(controls.getByRole('combobox', { name: 'Schedule from now on' })).toHaveValue('cosine');
+  await typeInto(page, controls.getByLabel('New learning rate'), '0.05', 'Enter');
+  await expect(history).toHaveCount(3, { timeout: 60_000 });
+  await expect(history.nth(2)).toContainText('learning rate → 0.05 (cosine decay)');
+  const lrStep = Number(await history.nth(2).getAttribute('data-step'));
+  const lrEpoch = Number(await history.nth(2).getAttribute('data-epoch'));
+
+  // Early stopping on, with the keyboard (Space on the box).
+  const early = controls.getByLabel('Early stopping for this run');
+  await expect(early).not.toBeChecked();
+  await early.focus();
+  await page.keyboard.press('Space');
+  await expect(history).toHaveCount(4, { timeout: 60_000 });
+  await expect(history.nth(3)).toContainText('early stopping on');
+  const earlyEpoch = Number(await history.nth(3).getAttribute('data-epoch'));
+
+  await expect(page.getByTestId('training-status')).toHaveText('Finished', { timeout: 180_000 });
+  await expect(page.getByTestId('test-accuracy')).toBeVisible();
+
+  // run.json: the four changes in order, the checkpoint in the run folder at its step (an unsaved
+  // project's runs are in NETWRIGHT_HOME/runs); the run ran to the new total, or stopped early
+  // (patience 3) only after early stopping was switched on.
+  const runsDir = path.join(server.home, 'runs');
+  const saved = fs.readdirSync(runsDir).filter((id) => fs.existsSync(path.join(runsDir, id, 'checkpoints', `step-${checkpointStep}`, 'model.json')));
+  expect(saved).toHaveLength(1);
+  const record = JSON.parse(fs.readFileSync(path.join(runsDir, saved[0] as string, 'run.json'), 'utf8')) as {
+    controls: { step: number; change: { kind: string } }[];
+    epochs: unknown[];
+    earlyStoppedAt: number | null;
+  };
+  expect(record.controls.map((c) => c.change.kind)).toEqual(['checkpoint', 'epochs', 'learningRate', 'earlyStopping']);
+  expect(record.controls[2]?.step).toBe(lrStep);
+  if (record.earlyStoppedAt === null) {
+    expect(record.epochs).toHaveLength(total);
+  } else {
+    expect(record.earlyStoppedAt).toBeGreaterThanOrEqual(earlyEpoch);
+    expect(record.epochs).toHaveLength(record.earlyStoppedAt + 1);
+  }
+  await expect(page.getByTestId('epoch-chart')).toHaveAttribute('data-points', String(record.epochs.length));
+
+  // The learning-rate curve from the change on is 0.05 · ½(1 + cos(π · steps since / steps left)),
+  // over the epochs left when it was asked for; the readout shows 4 significant digits.
+  const cosine = (step: number) => 0.05 * 0.5 * (1 + Math.cos((Math.PI * (step - lrStep)) / ((total - lrEpoch) * batchesPerEpoch)));
+  const batchChart = page.getByTestId('batch-loss-chart');
+  const marker = await batchChart.locator(`[data-testid="chart-marker"][data-step="${lrStep}"]`).first().boundingBox();
+  const over = await batchChart.locator('.u-over').boundingBox();
+  if (!marker || !over) throw new Error('no marker or plot');
+  for (const x of [marker.x + 4, (marker.x + over.x + over.width) / 2, over.x + over.width - 2]) {
+    const at = await readAt(page, batchChart, x);
+    if (at.step < lrStep) continue;
+    expect(Math.abs(at.lr - cosine(at.step)), `step ${at.step}: ${at.lr} vs ${cosine(at.step)}`).toBeLessThanOrEqual(1e-3 * cosine(at.step) + 1e-9);
+  }
+  const end = await readAt(page, batchChart, over.x + over.width - 2);
+  expect(end.step).toBeGreaterThan(lrStep + batchesPerEpoch);
+  expect(end.lr).toBeLessThan(0.05 * 0.9);
+  if (process.env['NETWRIGHT_SCREENSHOTS']) await page.screenshot({ path: 'test-results/live-control-cosine-1280.png' });
+});
