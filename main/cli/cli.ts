@@ -425,10 +425,13 @@ function jsonPrinter(io: CliIo): (event: TrainEvent) => void {
 
 const n = (x: number) => Math.round(x).toLocaleString('en-US');
 const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
-const metrics = (m: { loss: number; accuracy: number; precision?: number; recall?: number; auc?: number; mae?: number }) =>
+/** Regression and reconstruction runs have no accuracy: loss, and MAE where measured. */
+const metrics = (m: { loss: number; accuracy: number; precision?: number; recall?: number; auc?: number; mae?: number }, regression = false) =>
   m.mae !== undefined
     ? `loss ${m.loss.toFixed(4)}, MAE ${m.mae.toPrecision(4)}`
-    : `loss ${m.loss.toFixed(4)}, accuracy ${pct(m.accuracy)}` +
+    : regression
+      ? `loss ${m.loss.toFixed(4)}`
+      : `loss ${m.loss.toFixed(4)}, accuracy ${pct(m.accuracy)}` +
       (m.precision !== undefined ? `, precision ${pct(m.precision)}` : '') +
       (m.recall !== undefined ? `, recall ${pct(m.recall)}` : '') +
       (m.auc !== undefined ? `, AUC ${m.auc.toFixed(4)}` : '');
@@ -438,6 +441,7 @@ function textPrinter(io: CliIo, doc: ProjectDoc, home: string, projectPath: stri
   let epochs = 0;
   let lastProgress = 0;
   let progressShown = false;
+  let regression = false;
   const endProgress = () => {
     if (progressShown && io.interactive) io.stdout('\n');
     progressShown = false;
@@ -447,6 +451,7 @@ function textPrinter(io: CliIo, doc: ProjectDoc, home: string, projectPath: stri
       case 'started': {
         batchesPerEpoch = event.batchesPerEpoch;
         epochs = event.epochs;
+        regression = event.task === 'regression';
         const failed = event.backend.tried.filter((t) => !t.ok);
         io.stdout(`Backend: ${event.backend.label}\n`);
         for (const f of failed) io.stdout(`  not used: ${f.name}: ${f.reason}\n`);
@@ -465,7 +470,7 @@ function textPrinter(io: CliIo, doc: ProjectDoc, home: string, projectPath: stri
         lastProgress = now;
         const line =
           `  epoch ${event.epoch + 1}/${epochs}  batch ${event.batch + 1}/${batchesPerEpoch}  ` +
-          `loss ${event.loss.toFixed(4)}  acc ${pct(event.accuracy)}  ${n(event.samplesPerSec)} samples/s  ETA ${Math.ceil(event.etaSec)} s`;
+          `loss ${event.loss.toFixed(4)}  ${regression ? '' : `acc ${pct(event.accuracy)}  `}${n(event.samplesPerSec)} samples/s  ETA ${Math.ceil(event.etaSec)} s`;
         if (io.interactive) {
           io.stdout(`\r${line}\x1b[K`);
           progressShown = true;
@@ -475,8 +480,8 @@ function textPrinter(io: CliIo, doc: ProjectDoc, home: string, projectPath: stri
       case 'epoch':
         endProgress();
         io.stdout(
-          `Epoch ${event.epoch + 1}/${epochs}: ${metrics(event.train)}` +
-            (event.validation ? ` | validation ${metrics(event.validation)}` : '') +
+          `Epoch ${event.epoch + 1}/${epochs}: ${metrics(event.train, regression)}` +
+            (event.validation ? ` | validation ${metrics(event.validation, regression)}` : '') +
             '\n',
         );
         return;
@@ -499,7 +504,7 @@ function textPrinter(io: CliIo, doc: ProjectDoc, home: string, projectPath: stri
         return;
       case 'done':
         endProgress();
-        if (event.test) io.stdout(`Test: ${metrics(event.test)}\n`);
+        if (event.test) io.stdout(`Test: ${metrics(event.test, regression)}\n`);
         io.stdout(
           `${event.stopped ? 'Stopped' : 'Finished'} in ${event.seconds.toFixed(1)} s.` +
             (event.test ? ` Model saved in ${runDirOf(home, event.runId, projectPath)}\n` : ' Nothing was trained.\n'),

@@ -41,7 +41,9 @@ export type TargetMode =
   | { readonly kind: 'index' }
   /** One sigmoid output: `[n, 1]` of 0/1. */
   | { readonly kind: 'binary' }
-  | { readonly kind: 'regression'; readonly size: number };
+  | { readonly kind: 'regression'; readonly size: number }
+  /** The input itself (an autoencoder): `size` values per sample, shaped as the output. */
+  | { readonly kind: 'reconstruction'; readonly size: number; readonly shape: readonly number[] };
 
 export function targetWidth(mode: TargetMode): number {
   switch (mode.kind) {
@@ -51,8 +53,14 @@ export function targetWidth(mode: TargetMode): number {
     case 'binary':
       return 1;
     case 'regression':
+    case 'reconstruction':
       return mode.size;
   }
+}
+
+/** The target tensor's shape for `n` samples: the output's own shape for reconstruction, else `[n, width]`. */
+export function targetShape(mode: TargetMode, n: number): number[] {
+  return mode.kind === 'reconstruction' ? [n, ...mode.shape] : [n, targetWidth(mode)];
 }
 
 /** Targets of rows `rows[from..to)` (or `from..to` in order when `rows` is null). */
@@ -73,6 +81,10 @@ export function gatherTargets(set: SampleSet, rows: ArrayLike<number> | null, fr
       case 'regression':
         if (!set.targets) throw new Error('This data set has no regression targets.');
         y.set(set.targets.subarray(r * w, r * w + w), i * w);
+        break;
+      case 'reconstruction':
+        if (set.sampleSize !== w) throw new Error(`The output has ${w} values per sample but the input has ${set.sampleSize}; it cannot reconstruct the input.`);
+        y.set(set.x.subarray(r * w, r * w + w), i * w);
         break;
     }
   }

@@ -24,6 +24,8 @@ export interface EvaluateOptions {
 /** How many confidently wrong examples a run keeps. */
 const WRONG_EXAMPLES = 12;
 const REGRESSION_POINTS = 1000;
+/** Test images shown beside their reconstruction. */
+const RECONSTRUCTION_EXAMPLES = 8;
 
 /** Loss and metrics of a model on a set, in chunks; optional details for the test set. Leaves no tensors behind. */
 export async function evaluateModel(model: tf.LayersModel, set: SampleSet, options: EvaluateOptions): Promise<{ metrics: Metrics; evaluation: Evaluation | null }> {
@@ -31,7 +33,9 @@ export async function evaluateModel(model: tf.LayersModel, set: SampleSet, optio
   const mode = options.mode;
   const w = targetWidth(mode);
   const regression = mode.kind === 'regression';
-  const classes = mode.kind === 'onehot' ? mode.classes : mode.kind === 'regression' ? 0 : mode.kind === 'binary' ? 2 : (options.details?.classNames.length ?? 0);
+  // Reconstruction (the input as target): loss and MAE per value, nothing per class or per point.
+  const reconstruction = mode.kind === 'reconstruction';
+  const classes = mode.kind === 'onehot' ? mode.classes : mode.kind === 'regression' || reconstruction ? 0 : mode.kind === 'binary' ? 2 : (options.details?.classNames.length ?? 0);
   let lossSum = 0;
   let correct = 0;
   let absErr = 0;
@@ -42,6 +46,7 @@ export async function evaluateModel(model: tf.LayersModel, set: SampleSet, optio
   const wrong: { index: number; actual: number; predicted: number; confidence: number }[] = [];
   const points: { actual: number; predicted: number }[] = [];
   const actuals: number[] = [];
+  const examples: { index: number; input: SampleView; output: SampleView }[] = [];
   for (let from = 0; from < set.count; from += chunkSize) {
     const to = Math.min(set.count, from + chunkSize);
     const batch = contiguousBatch(set, from, to, 1);
@@ -60,6 +65,22 @@ export async function evaluateModel(model: tf.LayersModel, set: SampleSet, optio
     predT.dispose();
     for (let i = 0; i < batch.size; i++) {
       const row = pred.subarray(i * outW, (i + 1) * outW);
+      if (reconstruction) {
+        for (let k = 0; k < w; k++) {
+          const err = (row[k] as number) - (yArr[i * w + k] as number);
+          absErr += Math.abs(err);
+          sqErr += err * err;
+        }
+        const view = options.details?.view;
+        if (view && examples.length < RECONSTRUCTION_EXAMPLES) {
+          const input = view(from + i);
+          // An image shown as 0..255 pixels of values in 0..1: the output is drawn the same way.
+          if (input.kind === 'image' && input.pixels.length === w) {
+            examples.push({ index: from + i, input, output: { ...input, pixels: Array.from(row.subarray(0, w), (v) => Math.round(Math.min(1, Math.max(0, v)) * 255)) } });
+          }
+        }
+        continue;
+      }
       if (regression) {
         for (let k = 0; k < w; k++) {
           const err = (row[k] as number) - (yArr[i * w + k] as number);
@@ -105,7 +126,7 @@ export async function evaluateModel(model: tf.LayersModel, set: SampleSet, optio
     await yieldToEventLoop();
   }
   const n = set.count;
-  const metrics: Metrics = { loss: n > 0 ? lossSum / n : 0, accuracy: regression || n === 0 ? 0 : correct / n };
+  const metrics: Metrics = { loss: n > 0 ? lossSum / n : 0, accuracy: regression || reconstruction || n === 0 ? 0 : correct / n };
   const perClass = confusion.map((row, c) => {
     const tp = row[c] ?? 0;
     const support = row.reduce((a, b) => a + b, 0);
@@ -122,9 +143,12 @@ export async function evaluateModel(model: tf.LayersModel, set: SampleSet, optio
   }
   const scale = options.details?.target?.std ?? 1;
   if (regression && n > 0) metrics.mae = (absErr / (n * w)) * scale;
+  if (reconstruction && n > 0) metrics.mae = absErr / (n * w);
   let evaluation: Evaluation | null = null;
   if (options.details) {
-    if (regression) {
+    if (reconstruction) {
+      evaluation = { task: 'reconstruction', mae: n > 0 ? absErr / (n * w) : 0, rmse: n > 0 ? Math.sqrt(sqErr / (n * w)) : 0, examples };
+    } else if (regression) {
       const meanActual = mean(actuals);
       const ssTot = actuals.reduce((a, v) => a + (v - meanActual) ** 2, 0);
       const sse = sqErr * scale * scale;

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { isReconstruction } from '../../shared/training/reconstruction';
 import { RunRecordSchema, type PredictInput, type Prediction, type Preprocessing, type RunRecordData } from '../../shared/training/runs';
 import { assertNever } from '../../shared/layers/params';
 import { loadModelFromDir } from './save-model';
@@ -64,12 +65,22 @@ export async function predictWithRun(runDir: string, input: PredictInput, weight
   try {
     const shape = (model.inputs[0]?.shape ?? []).slice(1).map((d) => d ?? 1);
     const size = shape.reduce((a, b) => a * b, 1);
+    refuseReconstruction(model, size, record);
     const x = encodeInput(input, record.preprocessing, size);
     const dtype = model.inputs[0]?.dtype === 'int32' ? 'int32' : 'float32';
     const values = tf.tidy(() => Array.from((model.predict(tf.tensor(x, [1, ...shape], dtype)) as tf.Tensor).dataSync()));
     return predictionOf(values, record);
   } finally {
     model.dispose();
+  }
+}
+
+/** Try it and step-through show classes or values; an autoencoder's output is an image, which they do not show yet. */
+export function refuseReconstruction(model: tf.LayersModel, inputSize: number, record: RunRecordData): void {
+  const numClasses = record.evaluation?.task === 'classification' ? record.evaluation.classNames.length : (record.preprocessing?.classNames.length ?? 0);
+  const task = record.evaluation?.task === 'regression' || (record.preprocessing?.kind === 'tabular' && record.preprocessing.target !== null) ? 'regression' : 'classification';
+  if (record.evaluation?.task === 'reconstruction' || isReconstruction(model.outputs[0]?.shape ?? [], inputSize, { task, numClasses })) {
+    throw new Error('This run reconstructs its input (an autoencoder): Try it shows classes or predicted values, not rebuilt images. The Evaluation tab shows test images beside their reconstruction.');
   }
 }
 

@@ -4,7 +4,7 @@ import type { LossName } from '../../shared/graph/document';
 import { layerGradients } from './layer-gradients';
 import { activationView } from './layer-insight';
 import { perSampleLoss } from './optimizers';
-import { predictionOf } from './predict';
+import { predictionOf, refuseReconstruction } from './predict';
 import { loadRunExample, type ExampleRequest } from './run-example';
 import { gatherTargets, targetWidth, type TargetMode } from './batches';
 import { targetModeFor } from './train';
@@ -80,6 +80,7 @@ function targetRow(mode: TargetMode, labelRow: Float32Array | null, output: read
       row[0] = (output[0] as number) >= 0.5 ? 1 : 0;
       return row;
     case 'regression':
+    case 'reconstruction':
       row.set(output.slice(0, w));
       return row;
   }
@@ -93,6 +94,7 @@ export async function traceWithRun(runDir: string, request: ExampleRequest): Pro
     const model = ex.model;
     const settings = ex.record.settings;
     const outputUnits = (model.outputs[0]?.shape ?? []).slice(1).reduce<number>((a, b) => a * (b ?? 1), 1);
+    refuseReconstruction(model, ex.x.length, ex.record);
     const preview = tf.tidy(() => Array.from((model.predict(x) as tf.Tensor).dataSync()));
     const prediction = predictionOf(preview, ex.record);
     const regression = prediction.task === 'regression';

@@ -7,7 +7,8 @@ import type { EpochRecordData, RunRecordData } from '../../shared/training/runs'
 import { buildModelFromDoc } from './build-model';
 import { loadDataset } from './datasets/load-dataset';
 import type { SplitData } from './datasets/mnist';
-import { gatherInputs, gatherTargets, shuffledIndices, targetWidth, type TargetMode } from './batches';
+import { gatherInputs, gatherTargets, shuffledIndices, targetShape, type TargetMode } from './batches';
+import { isReconstruction } from '../../shared/training/reconstruction';
 import { evaluateModel, yieldToEventLoop } from './evaluate';
 import { writeFileAtomic, type SaveWriter } from './save-model';
 import { weightsAreFinite } from './weights-finite';
@@ -71,8 +72,12 @@ export type RunRecord = RunRecordData;
 const WEIGHT_CHECK_EVERY = 16;
 
 /** How the labels feed this loss and output. */
-export function targetModeFor(settings: Pick<TrainingSettings, 'loss'>, data: SplitData, outputUnits: number): TargetMode {
+export function targetModeFor(settings: Pick<TrainingSettings, 'loss'>, data: SplitData, outputUnits: number, outputShape?: readonly (number | null)[]): TargetMode {
   if (data.task === 'regression') return { kind: 'regression', size: data.train.targetSize ?? 1 };
+  if (outputShape && isReconstruction(outputShape, data.train.sampleSize, data)) {
+    const shape = outputShape.slice(1) as number[];
+    return { kind: 'reconstruction', size: data.train.sampleSize, shape };
+  }
   if (settings.loss === 'sparseCategoricalCrossentropy') return { kind: 'index' };
   if (outputUnits === 1 && data.numClasses === 2) return { kind: 'binary' };
   return { kind: 'onehot', classes: data.numClasses };
@@ -87,6 +92,7 @@ function accuracyMetric(mode: TargetMode): ((a: tf.Tensor, b: tf.Tensor) => tf.T
     case 'binary':
       return tf.metrics.binaryAccuracy;
     case 'regression':
+    case 'reconstruction':
       return null;
   }
 }
@@ -166,8 +172,9 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
     }
     const outShape = trained.outputs[0]?.shape ?? [];
     const outputUnits = (outShape[outShape.length - 1] as number | null) ?? 1;
-    const mode = targetModeFor(settings, data, outputUnits);
-    const width = targetWidth(mode);
+    const mode = targetModeFor(settings, data, outputUnits, outShape);
+    // A reconstruction run reports as regression does: loss (and MAE), no accuracy or classes.
+    const task = mode.kind === 'reconstruction' ? 'regression' : (data.task ?? 'classification');
     const acc = accuracyMetric(mode);
     const optimizer = makeOptimizer(settings);
     trained.compile({ optimizer, loss: compileLoss(settings.loss), metrics: acc ? [acc] : [] });
@@ -187,7 +194,7 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
       applied: (c) => job.emit({ type: 'control', runId: job.runId, ...c, text: describeChange(c.change) }),
     });
     control = live;
-    const classNames = data.classNames ? [...data.classNames] : [];
+    const classNames = data.classNames && mode.kind !== 'reconstruction' ? [...data.classNames] : [];
     job.emit({
       type: 'started',
       runId: job.runId,
@@ -197,7 +204,7 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
       trainSamples: trainCount,
       validationSamples: data.validation?.count ?? 0,
       testSamples: data.test.count,
-      task: data.task ?? 'classification',
+      task,
       classNames,
       projectPath: job.projectPath ?? null,
       trainStep: { kind: trainStep.kind, why: trainStep.why },
@@ -208,7 +215,7 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
     const context = createTrainingContext(job, live, settings.learningRate);
     const { earlyStopping, bestCheckpoint } = addRunCallbacks(callbacks, { job, model: trained, optimizer, live, context, save, data, inputShape, inputDtype });
 
-    const best = new BestEpoch(settings.earlyStopping, data.task);
+    const best = new BestEpoch(settings.earlyStopping, task);
     let samplesSeen = 0;
     let trainMs = 0;
     let step = 0;
@@ -236,7 +243,7 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
         const to = Math.min(trainCount, from + batchSize);
         const size = to - from;
         const x = tf.tensor(gatherInputs(data.train, order, from, to), [size, ...inputShape], inputDtype);
-        const y = tf.tensor2d(gatherTargets(data.train, order, from, to, mode), [size, width]);
+        const y = tf.tensor(gatherTargets(data.train, order, from, to, mode), targetShape(mode, size));
         let result: number | number[];
         let batchStart: number;
         try {
@@ -279,7 +286,7 @@ export async function runTraining(job: TrainJob): Promise<RunRecord | null> {
       const train: Metrics = { loss: lossSum / epochSamples, accuracy: accSum / epochSamples };
       // A stopped epoch reports its partial training metrics but skips validation.
       const validation = data.validation && !stopped ? (await evaluateModel(trained, data.validation, evalOptions)).metrics : null;
-      if (data.task === 'regression' && validation?.mae === undefined && validation) delete validation.mae;
+      if (task === 'regression' && validation?.mae === undefined && validation) delete validation.mae;
       const monitored = validation ?? train;
       const seconds = (performance.now() - epochStart) / 1000;
       const improved = best.observe(epoch, monitored, stopped);

@@ -76,6 +76,15 @@ export const EvaluationSchema = z.discriminatedUnion('task', [
     rmse: z.number(),
     r2: z.number(),
   }),
+  z.object({
+    /** The input is its own target (an autoencoder). */
+    task: z.literal('reconstruction'),
+    /** Mean absolute and root mean squared error per value, in the input's units. */
+    mae: z.number(),
+    rmse: z.number(),
+    /** The first test images beside what the model rebuilt from them. */
+    examples: z.array(z.object({ index: z.number().int(), input: SampleViewSchema, output: SampleViewSchema })),
+  }),
 ]);
 export type Evaluation = z.infer<typeof EvaluationSchema>;
 

@@ -37,6 +37,13 @@ describe('checkTrainable on MNIST', () => {
     expect(check(mlp([784], 10, 'softmax'))).toEqual([]);
   });
 
+  it('an output as large as the input is a reconstruction (autoencoder): no mismatch, no softmax warning', () => {
+    expect(check(mlp([28, 28], 784, 'sigmoid'))).toEqual([]);
+    const g = mlp([28, 28], 784, 'sigmoid');
+    expect(checkTrainable(g, analyzeGraph(g), mnist, { loss: 'binaryCrossentropy' })).toEqual([]);
+    expect(check(mlp([28, 28], 783, 'sigmoid')).map((i) => i.code)).toContain('DATA_MISMATCH');
+  });
+
   it('DATA_MISMATCH on the input, naming it and the expected shape', () => {
     const issues = check(mlp([32, 32], 10, 'softmax', { input: 'Pixels' }));
     expect(issues).toHaveLength(1);

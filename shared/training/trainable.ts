@@ -5,6 +5,7 @@ import type { DatasetInfo } from './dataset-info';
 import { product, formatShape } from '../layers/params';
 import type { LossName, TrainingSettings } from '../graph/document';
 import { notTrainableReason } from './backend-limits';
+import { isReconstruction } from './reconstruction';
 
 const CLASSIFICATION_LOSSES: ReadonlySet<LossName> = new Set(['categoricalCrossentropy', 'sparseCategoricalCrossentropy', 'binaryCrossentropy', 'hinge']);
 
@@ -110,6 +111,8 @@ function checkDataFit(
     });
   }
   const outShape = analysis.nodes.get(outputId)?.outputShape;
+  // An output as large as a sample (an autoencoder) trains with the input itself as the target.
+  if (outShape && sampleSize !== null && isReconstruction(outShape, sampleSize, dataset)) return issues;
   const regression = dataset.task === 'regression';
   // Two classes with binary cross-entropy: one sigmoid output, or two softmax ones.
   const binaryOne = !regression && dataset.numClasses === 2 && loss === 'binaryCrossentropy';

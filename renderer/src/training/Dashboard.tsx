@@ -213,12 +213,24 @@ export function Dashboard() {
         {t.weights ? <WeightsReportView report={t.weights} /> : null}
         {t.done?.test ? (
           <div className="result" aria-label="Test results">
-            <span>
-              Test accuracy{' '}
-              <strong data-testid="test-accuracy" data-value={t.done.test.accuracy}>
-                {pct(t.done.test.accuracy)}
-              </strong>
-            </span>
+            {t.started?.task === 'regression' ? (
+              // Regression and reconstruction (autoencoder) runs have no accuracy.
+              t.done.test.mae !== undefined ? (
+                <span>
+                  Test MAE{' '}
+                  <strong data-testid="test-mae" data-value={t.done.test.mae}>
+                    {t.done.test.mae.toPrecision(4)}
+                  </strong>
+                </span>
+              ) : null
+            ) : (
+              <span>
+                Test accuracy{' '}
+                <strong data-testid="test-accuracy" data-value={t.done.test.accuracy}>
+                  {pct(t.done.test.accuracy)}
+                </strong>
+              </span>
+            )}
             <span>
               Test loss{' '}
               <strong data-testid="test-loss" data-value={t.done.test.loss}>

@@ -5,6 +5,7 @@ import { WhyPanel } from './Why';
 
 type Classification = Extract<EvaluationData, { task: 'classification' }>;
 type Regression = Extract<EvaluationData, { task: 'regression' }>;
+type Reconstruction = Extract<EvaluationData, { task: 'reconstruction' }>;
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
@@ -186,7 +187,30 @@ export function EvaluationPanel() {
   const ev = useTraining((s) => s.run.done?.evaluation ?? null);
   if (!ev) return <p className="muted small panel-empty">After a finished run, the test set’s confusion matrix, per-class scores and mistakes appear here.</p>;
   if (ev.task === 'regression') return <RegressionScatter ev={ev} />;
+  if (ev.task === 'reconstruction') return <ReconstructionEvaluation ev={ev} />;
   return <ClassificationEvaluation ev={ev} />;
+}
+
+/** An autoencoder's run: the first test images above what the model rebuilt from them. */
+function ReconstructionEvaluation({ ev }: { ev: Reconstruction }) {
+  return (
+    <figure className="reconstruction" data-testid="reconstruction-evaluation" data-examples={ev.examples.length}>
+      {ev.examples.length > 0 ? (
+        <ul className="wrong-gallery" aria-label="Test images and their reconstructions">
+          {ev.examples.map((e) => (
+            <li key={e.index} className="wrong-gallery__item" title={`Test sample ${e.index}: the input above, the reconstruction below`}>
+              {e.input.kind === 'image' ? <SampleImage sample={e.input} label={`Test sample ${e.index}`} /> : null}
+              {e.output.kind === 'image' ? <SampleImage sample={e.output} label={`Reconstruction of test sample ${e.index}`} /> : null}
+              <span className="wrong-gallery__caption">#{e.index}</span>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <figcaption className="small">
+        The model rebuilds its input (an autoencoder){ev.examples.length > 0 ? ': test images above, their reconstructions below' : ''}. Per value: MAE {ev.mae.toPrecision(3)} · RMSE {ev.rmse.toPrecision(3)}. No classes, so no confusion matrix.
+      </figcaption>
+    </figure>
+  );
 }
 
 function ClassificationEvaluation({ ev }: { ev: Classification }) {

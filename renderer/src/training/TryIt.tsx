@@ -130,6 +130,8 @@ export function TryItPanel() {
   /** The input of the prediction shown, and whether its explanation is open. */
   const [predicted, setPredicted] = useState<PredictInput | null>(null);
   const [why, setWhy] = useState(false);
+  /** An autoencoder's run: its output is an image, not classes or values. */
+  const [reconstruction, setReconstruction] = useState(false);
 
   useEffect(() => {
     setPrep(undefined);
@@ -139,13 +141,23 @@ export function TryItPanel() {
     getApi()
       .call('runs.get', { projectPath, runId })
       .then(
-        (r) => setPrep(r.preprocessing),
+        (r) => {
+          setReconstruction(r.evaluation?.task === 'reconstruction');
+          setPrep(r.preprocessing);
+        },
         (e) => setError(`Could not read the run: ${errorText(e)}`),
       );
   }, [runId, projectPath]);
 
   if (!runId) return <p className="muted small panel-empty">Finish a training run to try the model on your own examples.</p>;
   if (prep === undefined) return <p className="muted small panel-empty">Loading the run…</p>;
+  if (reconstruction) {
+    return (
+      <p className="muted small panel-empty" data-testid="try-it-reconstruction">
+        This run rebuilds its input (an autoencoder): Try it shows classes or predicted values, not for reconstruction. The Evaluation tab shows test images beside their reconstructions.
+      </p>
+    );
+  }
 
   const predict = async (what: PredictInput | null) => {
     if (!what) return;
