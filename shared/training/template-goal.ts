@@ -3,13 +3,20 @@ import type { Evaluation, Metrics } from './events';
 
 /**
  * What a template promises to reach on its test set with its own settings (the
- * `goal` of a file in resources/templates): a test accuracy, or for regression the
- * R² of the predictions. A test trains the cheap templates and holds them to it.
+ * `goal` of a file in resources/templates): a test accuracy, for regression the
+ * R² of the predictions, or for reconstruction (an autoencoder) a test loss at most.
+ * A test trains the cheap templates and holds them to it.
  */
-export const TemplateGoalSchema = z.object({
-  metric: z.enum(['accuracy', 'r2']),
-  atLeast: z.number().min(0).max(1),
-});
+export const TemplateGoalSchema = z.union([
+  z.object({
+    metric: z.enum(['accuracy', 'r2']),
+    atLeast: z.number().min(0).max(1),
+  }),
+  z.object({
+    metric: z.literal('loss'),
+    atMost: z.number().positive(),
+  }),
+]);
 export type TemplateGoal = z.infer<typeof TemplateGoalSchema>;
 
 /** The goal of a template file's JSON, or null where it states none (or a malformed one). */
@@ -25,6 +32,8 @@ export function reached(goal: TemplateGoal, test: Metrics | null, evaluation: Ev
       return evaluation?.task === 'regression' ? null : (test?.accuracy ?? null);
     case 'r2':
       return evaluation?.task === 'regression' ? evaluation.r2 : null;
+    case 'loss':
+      return test?.loss ?? null;
   }
 }
 
@@ -32,15 +41,18 @@ export function reached(goal: TemplateGoal, test: Metrics | null, evaluation: Ev
 const ROUNDING = 1e-6;
 
 export function goalMet(goal: TemplateGoal, value: number | null): boolean {
-  return value !== null && value >= goal.atLeast - ROUNDING;
+  if (value === null) return false;
+  return goal.metric === 'loss' ? value <= goal.atMost + ROUNDING : value >= goal.atLeast - ROUNDING;
 }
 
-/** "≥ 95% test accuracy", "R² ≥ 0.40 on the test set". */
+/** "≥ 95% test accuracy", "R² ≥ 0.40 on the test set", "test loss ≤ 0.0100". */
 export function describeGoal(goal: TemplateGoal): string {
   switch (goal.metric) {
     case 'accuracy':
       return `≥ ${Math.round(goal.atLeast * 1000) / 10}% test accuracy`;
     case 'r2':
       return `R² ≥ ${goal.atLeast.toFixed(2)} on the test set`;
+    case 'loss':
+      return `test loss ≤ ${goal.atMost.toPrecision(3)}`;
   }
 }
