@@ -22,7 +22,8 @@ for (const size of VIEWPORTS) {
     await page.getByRole('dialog', { name: 'Templates' }).getByRole('button', { name: 'Open template Playground classifier on spirals' }).click();
     await clickEmptyCanvas(page);
     // Long enough to watch several live redraws (a grid at most every 0.5 s and at each epoch's end); stopped below.
-    await page.getByLabel('Epochs', { exact: true }).fill('500');
+    // On the native backend each batch is one compiled TensorFlow function and 500 epochs take ~15 s, so the most the field takes.
+    await page.getByLabel('Epochs', { exact: true }).fill('10000');
 
     // Before any run the panel says what it needs.
     await page.getByRole('tab', { name: 'Decision boundary' }).click();

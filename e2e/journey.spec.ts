@@ -47,9 +47,11 @@ test('build, train, stop, export, save and reopen an MLP on MNIST', async ({ pag
   await expect(page.getByTestId('validity')).toHaveText(/valid/i);
   await expect(output).not.toHaveClass(/has-error/);
 
-  // A run on the full training set, stopped once it is under way.
+  // A run on the full training set, stopped once it is under way. More epochs than the test waits
+  // for: on the native backend one epoch of this MLP (one compiled TensorFlow function per batch)
+  // takes a few seconds, so a 1-epoch run could finish before Stop is pressed.
   await clickEmptyCanvas(page);
-  await page.getByLabel('Epochs', { exact: true }).fill('1');
+  await page.getByLabel('Epochs', { exact: true }).fill('50');
   await page.getByLabel('Test samples', { exact: true }).fill('500');
   await page.getByRole('button', { name: 'Train' }).click();
   const progress = page.getByRole('progressbar', { name: 'Training progress' });
@@ -61,6 +63,7 @@ test('build, train, stop, export, save and reopen an MLP on MNIST', async ({ pag
 
   // A run on a slice that finishes; the charts fill in.
   await clickEmptyCanvas(page);
+  await page.getByLabel('Epochs', { exact: true }).fill('1');
   await page.getByLabel('Training samples', { exact: true }).fill('3000');
   await page.getByLabel('Test samples', { exact: true }).fill('1000');
   await page.getByRole('button', { name: 'Train' }).click();
