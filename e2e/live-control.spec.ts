@@ -128,8 +128,12 @@ test('live control: a checkpoint now, fewer epochs, a switch to cosine decay and
   test.setTimeout(300_000);
   await page.setViewportSize({ width: 1280, height: 720 });
   await openSpirals(page, server.url);
-  await typeInto(page, page.getByLabel('Epochs', { exact: true }), '400');
+  // The most epochs the field takes, and SGD: with Adam, on the native backend, each batch is one
+  // compiled TensorFlow function and 400 epochs of spirals end in ~15 s, before the changes below
+  // are made; the 25 epochs left after "fewer epochs" would be over in about a second.
+  await typeInto(page, page.getByLabel('Epochs', { exact: true }), '10000');
   await typeInto(page, page.getByLabel('Batch size', { exact: true }), '8');
+  await page.getByRole('combobox', { name: 'Optimizer' }).selectOption('sgd');
   await typeInto(page, page.getByLabel('Learning rate', { exact: true }), '0.01');
   await page.getByRole('button', { name: 'Train' }).click();
   await expect(page.getByTestId('training-status')).toHaveText('Training', { timeout: 120_000 });
