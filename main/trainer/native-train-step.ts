@@ -98,6 +98,9 @@ interface LayerLike {
 
 const isSet = (v: unknown): boolean => v !== null && v !== undefined;
 
+/** The first regularizer or constraint a layer's config sets (a hand-written step would miss it). */
+const regularizerIn = (config: Record<string, unknown>): string | undefined => Object.keys(config).find((k) => /(Regularizer|Constraint)$/.test(k) && isSet(config[k]));
+
 /** A layer's weight by its Keras name (kernel, recurrent_kernel, bias, embeddings). */
 function weightNamed(layer: LayerLike, name: string): tf.LayerVariable | null {
   return layer.trainableWeights.find((w) => w.originalName.endsWith(`/${name}`) || w.originalName === name) ?? null;
@@ -167,7 +170,7 @@ export function planChain(model: tf.LayersModel): ChainPlan | string {
       if (!dilation || dilation[0] !== 1 || dilation[1] !== 1) return `${raw.name} is dilated`;
       const activation = String(config['activation'] ?? 'linear');
       if (!HIDDEN_ACTIVATIONS.has(activation)) return `${raw.name} uses ${activation}`;
-      const regularizedConv = Object.keys(config).find((k) => /(Regularizer|Constraint)$/.test(k) && isSet(config[k]));
+      const regularizedConv = regularizerIn(config);
       if (regularizedConv) return `${raw.name} has a ${regularizedConv}`;
       const kernel = weightNamed(raw, 'kernel');
       if (!kernel) return `${raw.name} has no kernel`;
@@ -175,7 +178,7 @@ export function planChain(model: tf.LayersModel): ChainPlan | string {
       continue;
     }
     if (!raw.trainable) return `${raw.name} is frozen`;
-    const regularized = Object.keys(config).find((k) => /(Regularizer|Constraint)$/.test(k) && isSet(config[k]));
+    const regularized = regularizerIn(config);
     if (regularized) return `${raw.name} has a ${regularized}`;
     if (cls === 'Embedding') {
       if (!wasFirst || inputShape.length !== 1) return 'an Embedding that does not take the input';
@@ -242,6 +245,21 @@ interface Weight {
 
 const F = { type: DT_FLOAT } as const;
 const I32 = { type: DT_INT32 } as const;
+
+/** a·b (either side transposed) as a node of `fn`. */
+function matMul(fn: FunctionDefBuilder, a: Ref, b: Ref, transposeA = false, transposeB = false): Ref {
+  return fn.one('MatMul', [a, b], { T: F, transpose_a: { b: transposeA }, transpose_b: { b: transposeB } });
+}
+
+/** An element-wise float op of two inputs. */
+function binary(fn: FunctionDefBuilder, name: 'AddV2' | 'Mul' | 'Sub', a: Ref, b: Ref): Ref {
+  return fn.one(name, [a, b], { T: F });
+}
+
+/** Float tensors joined along `axis` (an int32 scalar node). */
+function concat(fn: FunctionDefBuilder, parts: Ref[], axis: Ref): Ref {
+  return fn.one('ConcatV2', [...parts, axis], { N: { i: parts.length }, T: F, Tidx: I32 });
+}
 
 /** The FunctionDef of one step; inputs x, y, lr_t, eps_t, inv_b, then weights, first moments, second moments. */
 export function buildStepFunction(name: string, plan: ChainPlan, beta1: number, beta2: number, withAccuracy: boolean): { bytes: Uint8Array; outputs: number } {
@@ -393,11 +411,10 @@ function recurrentForward(
 ): { h: Ref; backward: (dh: Ref) => void } {
   const gru = plan.gru as GruPlan;
   const { units: u, steps: T, features: d } = gru;
-  const mm = (a: Ref, b: Ref, ta = false, tb = false): Ref => fn.one('MatMul', [a, b], { T: F, transpose_a: { b: ta }, transpose_b: { b: tb } });
-  const op = (name: 'AddV2' | 'Mul' | 'Sub', a: Ref, b: Ref): Ref => fn.one(name, [a, b], { T: F });
+  const mm = (a: Ref, b: Ref, ta = false, tb = false): Ref => matMul(fn, a, b, ta, tb);
+  const op = (name: 'AddV2' | 'Mul' | 'Sub', a: Ref, b: Ref): Ref => binary(fn, name, a, b);
   const axis1 = fn.constant([1], [], DT_INT32);
   const axis0 = fn.constant([0], [], DT_INT32);
-  const concat = (parts: Ref[], axis: Ref): Ref => fn.one('ConcatV2', [...parts, axis], { N: { i: parts.length }, T: F, Tidx: I32 });
 
   // Inputs as [B·T, d] rows (b-major, as the data), through the Embedding where there is one.
   let ids: Ref | null = null;
@@ -455,15 +472,15 @@ function recurrentForward(
       const dah = fn.one('TanhGrad', [s.hhat, dhhat], { T: F });
       const dr = op('Mul', dah, s.hh);
       const dhh = op('Mul', dah, s.r);
-      const dzr = fn.one('SigmoidGrad', [s.zr, concat([dz, dr], axis1)], { T: F });
-      const dhpT = concat([dzr, dhh], axis1);
+      const dzr = fn.one('SigmoidGrad', [s.zr, concat(fn, [dz, dr], axis1)], { T: F });
+      const dhpT = concat(fn, [dzr, dhh], axis1);
       dhp[t] = dhpT;
-      dxp[t] = concat([dzr, dah], axis1);
+      dxp[t] = concat(fn, [dzr, dah], axis1);
       if (t > 0) dh = op('AddV2', a, mm(dhpT, w.recurrent.value, false, true));
     }
     // U and b_rec over all steps at once: [T·B, u]ᵀ · [T·B, 3u].
-    const hAll = concat(saved.map((s) => s.h), axis0);
-    const dhpAll = concat(dhp, axis0);
+    const hAll = concat(fn, saved.map((s) => s.h), axis0);
+    const dhpAll = concat(fn, dhp, axis0);
     w.recurrent.grad = mm(hAll, dhpAll, true, false);
     const dbRec = fn.one('BiasAddGrad', [dhpAll], { T: F, data_format: { s: 'NHWC' } });
     // W and b_in: the steps' gradients back in the rows' b-major order.
@@ -510,11 +527,10 @@ function lstmSteps(
 ): { h: Ref; backward: (dh: Ref) => void } {
   const u = rnn.units;
   const T = xpSteps.length;
-  const mm = (a: Ref, b: Ref, tb = false): Ref => fn.one('MatMul', [a, b], { T: F, transpose_a: { b: false }, transpose_b: { b: tb } });
-  const op = (name: 'AddV2' | 'Mul' | 'Sub', a: Ref, b: Ref): Ref => fn.one(name, [a, b], { T: F });
+  const mm = (a: Ref, b: Ref, tb = false): Ref => matMul(fn, a, b, false, tb);
+  const op = (name: 'AddV2' | 'Mul' | 'Sub', a: Ref, b: Ref): Ref => binary(fn, name, a, b);
   const axis0 = fn.constant([0], [], DT_INT32);
   const axis1 = fn.constant([1], [], DT_INT32);
-  const concat = (parts: Ref[], axis: Ref): Ref => fn.one('ConcatV2', [...parts, axis], { N: { i: parts.length }, T: F, Tidx: I32 });
   const sizes = fn.constant([2 * u, u, u], [3], DT_INT32);
   interface Saved {
     h: Ref;
@@ -553,9 +569,9 @@ function lstmSteps(
       const dO = fn.one('SigmoidGrad', [s.o, op('Mul', dh, s.tc)], { T: F });
       const fromH = fn.one('TanhGrad', [s.tc, op('Mul', dh, s.o)], { T: F });
       const dcT: Ref = dc ? op('AddV2', dc, fromH) : fromH;
-      const dif = fn.one('SigmoidGrad', [s.ifg, concat([op('Mul', dcT, s.g), op('Mul', dcT, s.c)], axis1)], { T: F });
+      const dif = fn.one('SigmoidGrad', [s.ifg, concat(fn, [op('Mul', dcT, s.g), op('Mul', dcT, s.c)], axis1)], { T: F });
       const dg = fn.one('TanhGrad', [s.g, op('Mul', dcT, s.i)], { T: F });
-      const dzT = concat([dif, dg, dO], axis1);
+      const dzT = concat(fn, [dif, dg, dO], axis1);
       dz[t] = dzT;
       if (t > 0) {
         dc = op('Mul', dcT, s.f);
@@ -563,8 +579,8 @@ function lstmSteps(
       }
     }
     // U over all steps at once (h₀ = 0 adds nothing); W, b and the Embedding from the same dz.
-    const hAll = concat(saved.slice(1).map((s) => s.h), axis0);
-    const dzLater = concat(dz.slice(1), axis0);
+    const hAll = concat(fn, saved.slice(1).map((s) => s.h), axis0);
+    const dzLater = concat(fn, dz.slice(1), axis0);
     w.recurrent.grad = T > 1 ? fn.one('MatMul', [hAll, dzLater], { T: F, transpose_a: { b: true }, transpose_b: { b: false } }) : fn.one('ZerosLike', [w.recurrent.value], { T: F });
     w.bias.grad = inputGradients(fn, rnn, rows, embedding, w.kernel, dz);
   };
@@ -688,10 +704,12 @@ export class CompiledTrainStep {
       const m2 = (o.accumulatedSecondMoment[i] ??= { originalName: `${v.name}/v`, variable: tf.tidy(() => tf.zerosLike(v).variable(false)) }).variable;
       return [m1, m2] as const;
     });
+    // Weights, first moments, second moments: the function's state inputs and outputs, in order.
+    const state = [...this.variables, ...moments.map((m) => m[0]), ...moments.map((m) => m[1])];
     const scalars = [lrT, epsT, 1 / batch].map((s) => binding.createTensor([], binding.TF_FLOAT, Float32Array.of(s)));
     let metas: { id: number; shape: number[]; dtype: number }[];
     try {
-      const ids = [...backend.getInputTensorIds([x, y]), ...scalars, ...backend.getInputTensorIds([...this.variables, ...moments.map((m) => m[0]), ...moments.map((m) => m[1])])];
+      const ids = [...backend.getInputTensorIds([x, y]), ...scalars, ...backend.getInputTensorIds(state)];
       metas = binding.executeOp(this.fnName, [], ids, this.outputs);
     } finally {
       for (const id of scalars) binding.deleteTensor(id);
@@ -703,10 +721,9 @@ export class CompiledTrainStep {
     });
     const rest = metas.slice(metrics.length);
     const n = this.variables.length;
-    const targets = [...this.variables, ...moments.map((m) => m[0]), ...moments.map((m) => m[1])];
     rest.forEach((meta, k) => {
       const next = backend.createOutputTensor(meta);
-      (targets[k] as tf.Variable).assign(next);
+      (state[k] as tf.Variable).assign(next);
       next.dispose();
     });
     if (rest.length !== 3 * n) throw new Error('The compiled step returned the wrong number of tensors.');
